@@ -1,0 +1,3 @@
+module unionbot
+
+go 1.26
