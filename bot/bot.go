@@ -1,0 +1,316 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"unionbot"
+)
+
+// MaxReplyBytes is the most one reply page may hold. WeCom text messages
+// hold about 2,048 bytes; the page footer needs some of them.
+const MaxReplyBytes = 1900
+
+// Bot runs messages through the router with sessions, dedup and paging.
+// Set the fields, then call Serve from channel adapters.
+type Bot struct {
+	Router    *Router
+	Sessions  SessionStore
+	Dedup     Deduper
+	Members   unionbot.MemberStore
+	Directory unionbot.MemberDirectory // optional: fills names on first contact
+	Outbox    unionbot.Outbox          // active replies and notices
+	Limiter   RateLimiter              // optional per-teacher limit
+	RateLimit int                      // messages per teacher per minute; 0 is no limit
+	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
+	Logger    *slog.Logger
+
+	Now         func() time.Time
+	Location    *time.Location
+	SessionTTL  time.Duration // how long a form may stay half-filled
+	ReplyBudget time.Duration // how long Serve waits before going active
+	DedupTTL    time.Duration
+
+	mu       sync.Mutex
+	inflight map[string]*flight
+	wg       sync.WaitGroup
+}
+
+func (b *Bot) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+func (b *Bot) location() *time.Location {
+	if b.Location != nil {
+		return b.Location
+	}
+	return time.Local
+}
+
+func (b *Bot) sessionTTL() time.Duration {
+	if b.SessionTTL > 0 {
+		return b.SessionTTL
+	}
+	return 24 * time.Hour
+}
+
+func (b *Bot) logger() *slog.Logger {
+	if b.Logger != nil {
+		return b.Logger
+	}
+	return slog.Default()
+}
+
+// Handle runs one message to completion and returns the reply ("" for none).
+// It never fails: errors become a Chinese reply and a log line.
+func (b *Bot) Handle(ctx context.Context, msg *Message) string {
+	start := b.now()
+	if b.Limiter != nil && b.RateLimit > 0 && msg.Type == TypeText {
+		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
+		if err != nil {
+			b.logger().Warn("rate limiter unavailable", "err", err)
+		} else if !ok {
+			return "您发送得太快了，请稍等一分钟再试。"
+		}
+	}
+	c := &Context{ctx: ctx, bot: b, Msg: msg}
+	c.session = b.loadSession(ctx, msg.UserID)
+	now := b.now()
+	if c.session.Flow != "" && !c.session.ExpiresAt.IsZero() && now.After(c.session.ExpiresAt) {
+		title := c.session.Flow
+		if f, ok := b.Router.flows[title]; ok {
+			title = f.title
+		}
+		c.notices = append(c.notices, "您"+c.session.StartedAt.In(b.location()).Format("1月2日15:04")+
+			"开始填写的「"+title+"」超过"+formatTTL(b.sessionTTL())+"未完成，已自动作废。")
+		c.EndFlow()
+	}
+
+	err := b.dispatch(c)
+	if err != nil {
+		b.renderError(c, err)
+	}
+	if c.dirty {
+		c.session.UpdatedAt = now
+		if err := b.saveSession(ctx, c.session); err != nil {
+			b.logger().Error("save session", "user", msg.UserID, "err", err)
+			c.replies = []string{"系统繁忙，刚才的内容没有保存，请稍后再发一次。"}
+		}
+	}
+	reply := b.page(c)
+	b.logger().Debug("message handled", "channel", msg.Channel, "command", c.Command, "took", b.now().Sub(start))
+	return reply
+}
+
+func (b *Bot) dispatch(c *Context) error {
+	msg := c.Msg
+	if msg.Type == TypeEvent {
+		switch msg.Event {
+		case EventSubscribe, EventEnterAgent:
+			if _, err := c.Member(); err != nil {
+				return err
+			}
+			if b.Router.greeting != "" {
+				c.Reply(b.Router.greeting)
+			}
+			return b.Router.Help(c)
+		case EventClick:
+			msg.Text = msg.EventKey
+		default:
+			return nil // other events need no answer
+		}
+	}
+	switch normalize(msg.Text) {
+	case "":
+		return c.Reply("请发送文字消息，回复“帮助”查看我能做什么。")
+	case "帮助", "菜单", "help", "Help", "?", "？":
+		if c.session.Flow != "" {
+			c.Reply("您正在填写「" + b.Router.flows[c.session.Flow].title + "」，回复“取消”可退出，或直接继续填写。")
+		}
+		return b.Router.Help(c)
+	case "下一页", "更多":
+		if len(c.session.More) > 0 {
+			return nil // page() shows the next page
+		}
+		if c.session.Flow == "" {
+			return c.Reply("没有更多内容了。")
+		}
+	}
+	if len(c.session.More) > 0 {
+		c.session.More = nil // a new question: forget the old pages
+		c.dirty = true
+	}
+	return b.Router.dispatch(c)
+}
+
+// renderError turns a handler's error into the reply: the Chinese message of
+// a *unionbot.Error, or the busy sentence for anything else (logged in full).
+func (b *Bot) renderError(c *Context, err error) {
+	if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
+		b.logger().Error("handler failed", "command", c.Command, "flow", c.session.Flow, "user", c.Msg.UserID, "err", err)
+	}
+	c.replies = append(c.replies, unionbot.ErrorMessage(err))
+}
+
+// page joins the replies and cuts them into WeCom-sized pages at line
+// breaks; pages after the first wait in the session for 下一页.
+func (b *Bot) page(c *Context) string {
+	if normalize(c.Msg.Text) == "下一页" || normalize(c.Msg.Text) == "更多" {
+		if len(c.session.More) > 0 && len(c.replies) == 0 {
+			next := c.session.More[0]
+			c.session.More = c.session.More[1:]
+			b.saveMore(c)
+			return next
+		}
+	}
+	text := strings.Join(append(c.notices, c.replies...), "\n\n")
+	if len(text) <= MaxReplyBytes {
+		return text
+	}
+	pages := splitPages(text, MaxReplyBytes-60)
+	for i := range pages {
+		footer := "\n（第" + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(pages)) + "页"
+		if i < len(pages)-1 {
+			footer += "，回复“下一页”继续"
+		}
+		pages[i] += footer + "）"
+	}
+	c.session.More = pages[1:]
+	b.saveMore(c)
+	return pages[0]
+}
+
+func (b *Bot) saveMore(c *Context) {
+	c.session.UpdatedAt = b.now()
+	if err := b.saveSession(c.ctx, c.session); err != nil {
+		b.logger().Warn("save reply pages", "user", c.Msg.UserID, "err", err)
+	}
+}
+
+// splitPages cuts text into pieces of at most max bytes, at line breaks when
+// it can and at rune boundaries when a single line is longer.
+func splitPages(text string, max int) []string {
+	var pages []string
+	var cur strings.Builder
+	for _, line := range strings.SplitAfter(text, "\n") {
+		for len(line) > max {
+			cut := max
+			for cut > 0 && !isRuneStart(line[cut]) {
+				cut--
+			}
+			if cur.Len() > 0 {
+				pages = append(pages, strings.TrimRight(cur.String(), "\n"))
+				cur.Reset()
+			}
+			pages = append(pages, line[:cut])
+			line = line[cut:]
+		}
+		if cur.Len()+len(line) > max {
+			pages = append(pages, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+		}
+		cur.WriteString(line)
+	}
+	if s := strings.TrimRight(cur.String(), "\n"); s != "" {
+		pages = append(pages, s)
+	}
+	return pages
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
+	if b.Sessions != nil {
+		s, err := b.Sessions.LoadSession(ctx, userID)
+		if err == nil {
+			return s
+		}
+		if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+			b.logger().Warn("load session; going on without it", "user", userID, "err", err)
+		}
+	}
+	return &Session{UserID: userID}
+}
+
+func (b *Bot) saveSession(ctx context.Context, s *Session) error {
+	if b.Sessions == nil {
+		return nil
+	}
+	if s.Flow == "" && len(s.More) == 0 {
+		err := b.Sessions.DeleteSession(ctx, s.UserID)
+		if unionbot.ErrorCode(err) == unionbot.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
+	return b.Sessions.SaveSession(ctx, s)
+}
+
+// member returns the sender's record, creating it on first contact and then
+// filling name and department from the address book in the background.
+func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error) {
+	if b.Members == nil {
+		return &unionbot.Member{UserID: msg.UserID, Role: unionbot.RoleMember, Channel: msg.Channel}, nil
+	}
+	m, created, err := b.Members.EnsureMember(ctx, msg.UserID, msg.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if created && b.Directory != nil && msg.Channel == ChannelWeCom {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			b.fillFromDirectory(msg.UserID)
+		}()
+	}
+	return m, nil
+}
+
+func (b *Bot) fillFromDirectory(userID string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d, err := b.Directory.LookupMember(ctx, userID)
+	if err != nil {
+		b.logger().Warn("address book lookup", "user", userID, "err", err)
+		return
+	}
+	m, err := b.Members.FindMember(ctx, userID)
+	if err != nil {
+		b.logger().Warn("address book lookup: find member", "user", userID, "err", err)
+		return
+	}
+	m.Name, m.Department = d.Name, d.Department
+	if err := b.Members.SaveMember(ctx, m); err != nil {
+		b.logger().Warn("address book lookup: save member", "user", userID, "err", err)
+	}
+}
+
+// AdminOnly lets only union staff through.
+func AdminOnly(next HandlerFunc) HandlerFunc {
+	return func(c *Context) error {
+		if !c.IsAdmin() {
+			return unionbot.Errorf(unionbot.EFORBIDDEN, "抱歉，“%s”只有工会管理员可以使用。", c.Command)
+		}
+		return next(c)
+	}
+}
+
+// Wait blocks until background work (late replies, address-book lookups)
+// has finished; graceful shutdown calls it.
+func (b *Bot) Wait() { b.wg.Wait() }
+
+func formatTTL(d time.Duration) string {
+	if d >= time.Hour && d%time.Hour == 0 {
+		return strconv.Itoa(int(d/time.Hour)) + "小时"
+	}
+	return d.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,58 @@
+// Package bot is the conversation engine of the union bot: a channel-independent
+// message goes in, a reply comes out. It routes text to handlers in telebot's
+// shape (HandlerFunc, middleware, one route table), keeps per-teacher sessions
+// for multi-turn forms, pages long replies, and decides whether a reply goes
+// back passively in the callback response or actively through the outbox.
+//
+// Channel adapters (bot/wecom, bot/wechat, the terminal chat) turn their wire
+// formats into Message and call Bot.Serve; features under handlers/ register
+// HandlerFuncs. Nothing here knows HTTP or WeCom XML.
+package bot
+
+import (
+	"strconv"
+	"time"
+)
+
+// Channels a message can come from.
+const (
+	ChannelWeCom  = "wecom"
+	ChannelWeChat = "wechat"
+	ChannelCLI    = "cli"
+)
+
+// Message types.
+const (
+	TypeText  = "text"
+	TypeEvent = "event"
+)
+
+// Events the bot reacts to.
+const (
+	EventSubscribe  = "subscribe"
+	EventEnterAgent = "enter_agent"
+	EventClick      = "click"
+)
+
+// Message is one thing a teacher sent, whatever the channel.
+type Message struct {
+	Channel    string
+	UserID     string
+	MsgID      string // the channel's message id; empty for events
+	Type       string // TypeText or TypeEvent (other types arrive as text with a hint)
+	Text       string
+	Event      string
+	EventKey   string
+	CreateTime time.Time
+}
+
+// DedupKey identifies a delivery so that a channel's retries are processed
+// once: the MsgId for messages, user+CreateTime+Event+EventKey for events
+// (which carry no MsgId). Never user+second alone: two real messages can
+// share a second.
+func (m *Message) DedupKey() string {
+	if m.MsgID != "" {
+		return m.Channel + ":msg:" + m.MsgID
+	}
+	return m.Channel + ":ev:" + m.UserID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+}

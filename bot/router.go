@@ -1,0 +1,221 @@
+package bot
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// HandlerFunc answers one message.
+type HandlerFunc func(*Context) error
+
+// MiddlewareFunc wraps a handler, e.g. to let only admins through.
+type MiddlewareFunc func(HandlerFunc) HandlerFunc
+
+// ErrPass is returned by a flow or route handler that does not want the
+// message after all; the router then tries the next route, or the fallback.
+var ErrPass = errors.New("bot: pass")
+
+// MenuItem is a numbered choice in the 帮助 menu; replying its number runs
+// Command as if typed.
+type MenuItem struct {
+	Title   string // e.g. 活动报名
+	Command string // e.g. 活动
+	Hint    string // e.g. 查看可报名的活动
+	Admin   bool   // shown only to admins
+}
+
+type route struct {
+	cmd   string
+	exact bool
+	h     HandlerFunc
+}
+
+type flow struct {
+	title string
+	h     HandlerFunc
+}
+
+// Router maps text to handlers. Commands match by the longest prefix (so
+// 取消报名 beats 取消), and again with polite openings such as 我要 / 我想 /
+// 请 removed, so 我要报名羽毛球 reaches 报名.
+type Router struct {
+	routes   []route
+	flows    map[string]flow
+	menu     []MenuItem
+	fallback HandlerFunc
+	mws      []MiddlewareFunc
+	greeting string
+}
+
+// NewRouter returns an empty router.
+func NewRouter() *Router {
+	return &Router{flows: map[string]flow{}}
+}
+
+// Use adds middleware that wraps every handler.
+func (r *Router) Use(mw ...MiddlewareFunc) { r.mws = append(r.mws, mw...) }
+
+// Handle routes messages that start with cmd to h; Args holds the rest.
+func (r *Router) Handle(cmd string, h HandlerFunc, mw ...MiddlewareFunc) {
+	r.add(cmd, false, h, mw)
+}
+
+// HandleExact routes messages that are exactly cmd.
+func (r *Router) HandleExact(cmd string, h HandlerFunc, mw ...MiddlewareFunc) {
+	r.add(cmd, true, h, mw)
+}
+
+func (r *Router) add(cmd string, exact bool, h HandlerFunc, mw []MiddlewareFunc) {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	r.routes = append(r.routes, route{cmd: cmd, exact: exact, h: h})
+	sort.SliceStable(r.routes, func(i, j int) bool { return len(r.routes[i].cmd) > len(r.routes[j].cmd) })
+}
+
+// Flow registers the handler of a multi-turn form. While a teacher's session
+// is in the flow, every message goes to h, except 取消 / 退出, which leave it.
+func (r *Router) Flow(name, title string, h HandlerFunc) {
+	r.flows[name] = flow{title: title, h: h}
+}
+
+// Menu sets the numbered menu shown by 帮助 / 菜单.
+func (r *Router) Menu(items ...MenuItem) { r.menu = items }
+
+// Greeting sets the first line said on subscribe / enter_agent.
+func (r *Router) Greeting(text string) { r.greeting = text }
+
+// Fallback handles text no route takes.
+func (r *Router) Fallback(h HandlerFunc) { r.fallback = h }
+
+func (r *Router) wrap(h HandlerFunc) HandlerFunc {
+	for i := len(r.mws) - 1; i >= 0; i-- {
+		h = r.mws[i](h)
+	}
+	return h
+}
+
+// politeOpenings are dropped from the front of a message when no route
+// matched it as typed.
+var politeOpenings = []string{"我要", "我想", "我想要", "请帮我", "帮我", "麻烦", "请"}
+
+// dispatch routes c to a flow, a route, a menu number or the fallback.
+func (r *Router) dispatch(c *Context) error {
+	text := normalize(c.Msg.Text)
+	if c.session.Flow != "" {
+		if f, ok := r.flows[c.session.Flow]; ok {
+			if text == "取消" || text == "退出" {
+				c.EndFlow()
+				return c.Replyf("已退出「%s」，填写的内容已丢弃。回复“帮助”查看其他功能。", f.title)
+			}
+			err := r.wrap(f.h)(c)
+			if !errors.Is(err, ErrPass) {
+				return err
+			}
+		} else {
+			c.EndFlow() // a flow this version no longer knows
+		}
+	}
+	return r.route(c, text, 0)
+}
+
+func (r *Router) route(c *Context, text string, depth int) error {
+	candidates := []string{text}
+	for _, p := range politeOpenings {
+		if rest := strings.TrimSpace(strings.TrimPrefix(text, p)); rest != text && rest != "" {
+			candidates = append(candidates, rest)
+		}
+	}
+	for _, t := range candidates {
+		for _, rt := range r.routes {
+			if !strings.HasPrefix(t, rt.cmd) || (rt.exact && t != rt.cmd) {
+				continue
+			}
+			c.Command = rt.cmd
+			c.Args = trimArgs(t[len(rt.cmd):])
+			err := r.wrap(rt.h)(c)
+			if !errors.Is(err, ErrPass) {
+				return err
+			}
+		}
+	}
+	if n, err := strconv.Atoi(text); err == nil && depth == 0 {
+		items := r.visibleMenu(c)
+		if n >= 1 && n <= len(items) {
+			return r.route(c, items[n-1].Command, depth+1)
+		}
+	}
+	if r.fallback != nil {
+		c.Command, c.Args = "", text
+		if err := r.wrap(r.fallback)(c); !errors.Is(err, ErrPass) {
+			return err
+		}
+	}
+	return c.Replyf("抱歉，我还不明白“%s”的意思。回复“帮助”查看我能做什么，或直接用一句话提问。", clip(text, 30))
+}
+
+func (r *Router) visibleMenu(c *Context) []MenuItem {
+	var out []MenuItem
+	admin := -1
+	for _, it := range r.menu {
+		if it.Admin {
+			if admin < 0 {
+				admin = 0
+				if c.IsAdmin() {
+					admin = 1
+				}
+			}
+			if admin == 0 {
+				continue
+			}
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// Help renders the numbered menu for the sender.
+func (r *Router) Help(c *Context) error {
+	var b strings.Builder
+	b.WriteString("您好，我是工会助手，可以帮您：\n")
+	for i, it := range r.visibleMenu(c) {
+		b.WriteString(strconv.Itoa(i+1) + ". " + it.Title)
+		if it.Hint != "" {
+			b.WriteString("：" + it.Hint)
+		}
+		b.WriteString("（回复“" + it.Command + "”）\n")
+	}
+	b.WriteString("回复数字即可选择；也可以直接提问，如“体检什么时候”。填写表单时回复“取消”可随时退出。")
+	return c.Reply(b.String())
+}
+
+// normalize trims the text and folds full-width spaces and digits.
+func normalize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func trimArgs(s string) string {
+	return strings.TrimLeftFunc(strings.TrimSpace(s), func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(":：,，、", r)
+	})
+}
+
+func clip(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n]) + "…"
+}

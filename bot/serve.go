@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"unionbot"
+)
+
+// Outcomes recorded for a delivery, so a channel's retry gets the same answer.
+const (
+	outcomePassive = "P:" // + the reply text returned in the callback response
+	outcomeActive  = "A"  // the reply went (or goes) out through the outbox
+	outcomeNone    = "N"  // nothing to say
+)
+
+// flight is one message being handled. Whoever is waiting for it when it
+// completes (the first delivery's callback, or a retry's) gets the reply to
+// return passively; if nobody is waiting any more, it is sent actively.
+type flight struct {
+	done    bool
+	waiters []chan string
+}
+
+// Serve is what channel adapters call for each callback. It processes a
+// delivery once (retries of the same MsgId are not processed again), waits up
+// to ReplyBudget for the reply and returns it for the callback response. A
+// reply not ready in time is sent actively when it is; then Serve returns "".
+// Exactly one of the two happens for every message.
+func (b *Bot) Serve(ctx context.Context, msg *Message) string {
+	key := msg.DedupKey()
+	ttl := b.DedupTTL
+	if ttl == 0 {
+		ttl = 30 * time.Minute
+	}
+	first := true
+	if b.Dedup != nil {
+		var err error
+		first, err = b.Dedup.Claim(ctx, key, ttl)
+		if err != nil {
+			// Fail open: answering twice is better than not at all, and
+			// features keep their own uniqueness in the database.
+			b.logger().Warn("dedup unavailable; processing the delivery", "key", key, "err", err)
+			first = true
+		}
+	}
+	b.mu.Lock()
+	if b.inflight == nil {
+		b.inflight = map[string]*flight{}
+	}
+	f, running := b.inflight[key]
+	if first && !running {
+		f = &flight{}
+		b.inflight[key] = f
+	}
+	b.mu.Unlock()
+
+	if !first && !running {
+		return b.recordedReply(ctx, key)
+	}
+	if first && !running {
+		b.wg.Add(1)
+		go b.run(key, f, msg, ttl)
+	}
+	return b.await(ctx, f)
+}
+
+// run handles the message detached from the callback's request, so that a
+// slow handler finishes (and answers actively) after the callback returned.
+func (b *Bot) run(key string, f *flight, msg *Message, ttl time.Duration) {
+	defer b.wg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	reply := b.Handle(ctx, msg)
+
+	b.mu.Lock()
+	f.done = true
+	delete(b.inflight, key)
+	outcome := outcomeNone
+	if reply != "" {
+		outcome = outcomeActive
+		if n := len(f.waiters); n > 0 {
+			outcome = outcomePassive + reply
+			f.waiters[n-1] <- reply // the newest waiter's connection is the likeliest alive
+			f.waiters = f.waiters[:n-1]
+		}
+	}
+	for _, w := range f.waiters {
+		w <- ""
+	}
+	f.waiters = nil
+	b.mu.Unlock()
+
+	if b.Dedup != nil {
+		if err := b.Dedup.SetOutcome(ctx, key, outcome, ttl); err != nil {
+			b.logger().Warn("record delivery outcome", "key", key, "err", err)
+		}
+	}
+	if outcome == outcomeActive {
+		b.sendLate(ctx, msg, reply)
+	}
+}
+
+// await waits for f's reply until the budget or ctx runs out.
+func (b *Bot) await(ctx context.Context, f *flight) string {
+	budget := b.ReplyBudget
+	if budget <= 0 {
+		budget = 3 * time.Second
+	}
+	ch := make(chan string, 1)
+	b.mu.Lock()
+	if f.done {
+		b.mu.Unlock()
+		return ""
+	}
+	f.waiters = append(f.waiters, ch)
+	b.mu.Unlock()
+
+	t := time.NewTimer(budget)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, w := range f.waiters {
+		if w == ch {
+			f.waiters = append(f.waiters[:i], f.waiters[i+1:]...)
+			return ""
+		}
+	}
+	return <-ch // handed the reply just as the budget ran out
+}
+
+// recordedReply answers a retry of a delivery that another process, or an
+// earlier run of this one, already handled.
+func (b *Bot) recordedReply(ctx context.Context, key string) string {
+	if b.Dedup == nil {
+		return ""
+	}
+	out, err := b.Dedup.Outcome(ctx, key)
+	if err != nil {
+		b.logger().Warn("read delivery outcome", "key", key, "err", err)
+		return ""
+	}
+	if r, ok := strings.CutPrefix(out, outcomePassive); ok {
+		return r
+	}
+	return ""
+}
+
+// sendLate queues a reply that missed the passive budget.
+func (b *Bot) sendLate(ctx context.Context, msg *Message, reply string) {
+	if b.Outbox == nil {
+		b.logger().Error("late reply dropped: no outbox", "user", msg.UserID)
+		return
+	}
+	n := &unionbot.Notice{ToUsers: []string{msg.UserID}, Channel: msg.Channel, Text: reply, Kind: "reply", Ref: msg.DedupKey()}
+	if err := b.Outbox.Enqueue(ctx, n); err != nil {
+		b.logger().Error("queue late reply", "user", msg.UserID, "err", err)
+	}
+}

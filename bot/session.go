@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Session is what the bot remembers about one teacher between messages: the
+// form (flow) in progress with its state, and the pages of a long reply not
+// yet shown. It lives in Redis, or in the database when no Redis is set, so a
+// half-filled form survives a restart.
+type Session struct {
+	UserID    string
+	Flow      string          // name of the flow in progress, "" for none
+	State     json.RawMessage // the flow's own state
+	More      []string        // pages still to show on 下一页
+	StartedAt time.Time       // when the flow started
+	ExpiresAt time.Time       // the flow lapses after this (with a notice)
+	UpdatedAt time.Time
+}
+
+// SessionStore keeps sessions. LoadSession returns an unionbot.Error with
+// code ENOTFOUND when the user has none.
+type SessionStore interface {
+	LoadSession(ctx context.Context, userID string) (*Session, error)
+	SaveSession(ctx context.Context, s *Session) error
+	DeleteSession(ctx context.Context, userID string) error
+}
+
+// Deduper remembers deliveries for a while so that retries are processed
+// once, and what became of each, so that a retry gets the same reply.
+type Deduper interface {
+	// Claim marks key as seen; it reports true for the first delivery only.
+	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// SetOutcome records what the first delivery answered.
+	SetOutcome(ctx context.Context, key, outcome string, ttl time.Duration) error
+	// Outcome returns the recorded outcome, "" while there is none yet.
+	Outcome(ctx context.Context, key string) (string, error)
+}
+
+// Locker gives one holder at a time a named lock across replicas.
+type Locker interface {
+	// TryLock takes the lock for ttl; ok is false when someone else has it.
+	// release gives it back early and is safe to call once.
+	TryLock(ctx context.Context, key string, ttl time.Duration) (release func(), ok bool, err error)
+}
+
+// RateLimiter counts events per key in a fixed window.
+type RateLimiter interface {
+	// Allow counts one event for key and reports whether it is within limit
+	// events per window.
+	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error)
+}

@@ -1,0 +1,315 @@
+// Package config reads the bot's settings from environment variables and an
+// optional YAML file (environment wins), fills defaults, and checks them so
+// that a bad value stops start-up with one line naming the variable.
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Defaults.
+const (
+	DefaultAddr        = ":8080"
+	DefaultDB          = "sqlite://unionbot.db"
+	DefaultTZ          = "Asia/Shanghai"
+	DefaultWeComAPI    = "https://qyapi.weixin.qq.com"
+	DefaultReplyBudget = 3 * time.Second
+	DefaultSessionTTL  = 24 * time.Hour
+	DefaultRateLimit   = 20 // messages per teacher per minute
+)
+
+// Config is every setting of the bot. The env tag names the variable; the
+// yaml tag the key in the --config file.
+type Config struct {
+	Addr        string        `env:"UNIONBOT_ADDR" yaml:"addr"`
+	DB          string        `env:"UNIONBOT_DB" yaml:"db"`
+	Redis       string        `env:"UNIONBOT_REDIS" yaml:"redis"`
+	AdminToken  string        `env:"UNIONBOT_ADMIN_TOKEN" yaml:"admin_token" secret:"true"`
+	Admins      []string      `env:"UNIONBOT_ADMINS" yaml:"admins"`
+	TZ          string        `env:"UNIONBOT_TZ" yaml:"tz"`
+	ReplyBudget time.Duration `env:"UNIONBOT_REPLY_BUDGET" yaml:"reply_budget"`
+	SessionTTL  time.Duration `env:"UNIONBOT_SESSION_TTL" yaml:"session_ttl"`
+	RateLimit   int           `env:"UNIONBOT_RATE_LIMIT" yaml:"rate_limit"`
+	LogLevel    string        `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
+
+	WeComCorpID   string `env:"WECOM_CORP_ID" yaml:"wecom_corp_id"`
+	WeComAgentID  string `env:"WECOM_AGENT_ID" yaml:"wecom_agent_id"`
+	WeComSecret   string `env:"WECOM_SECRET" yaml:"wecom_secret" secret:"true"`
+	WeComToken    string `env:"WECOM_TOKEN" yaml:"wecom_token" secret:"true"`
+	WeComAESKey   string `env:"WECOM_ENCODING_AES_KEY" yaml:"wecom_encoding_aes_key" secret:"true"`
+	WeComAPIBase  string `env:"WECOM_API_BASE" yaml:"wecom_api_base"`
+	WeComRobotKey string `env:"WECOM_ROBOT_KEY" yaml:"wecom_robot_key" secret:"true"`
+
+	WeChatAppID     string `env:"WECHAT_APP_ID" yaml:"wechat_app_id"`
+	WeChatAppSecret string `env:"WECHAT_APP_SECRET" yaml:"wechat_app_secret" secret:"true"`
+	WeChatToken     string `env:"WECHAT_TOKEN" yaml:"wechat_token" secret:"true"`
+	WeChatAESKey    string `env:"WECHAT_ENCODING_AES_KEY" yaml:"wechat_encoding_aes_key" secret:"true"`
+
+	// Location is TZ loaded; set by Validate.
+	Location *time.Location `yaml:"-"`
+}
+
+// Load reads the optional YAML file at path (none when empty), then the
+// environment through getenv, fills defaults and validates the result.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--config: %w", err)
+		}
+		if err := yaml.Unmarshal(b, c); err != nil {
+			return nil, fmt.Errorf("--config %s: %w", path, err)
+		}
+	}
+	if err := c.readEnv(getenv); err != nil {
+		return nil, err
+	}
+	c.fillDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) readEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	str("UNIONBOT_ADDR", &c.Addr)
+	str("UNIONBOT_DB", &c.DB)
+	str("UNIONBOT_REDIS", &c.Redis)
+	str("UNIONBOT_ADMIN_TOKEN", &c.AdminToken)
+	str("UNIONBOT_TZ", &c.TZ)
+	str("UNIONBOT_LOG_LEVEL", &c.LogLevel)
+	if v := getenv("UNIONBOT_ADMINS"); v != "" {
+		c.Admins = splitList(v)
+	}
+	for name, dst := range map[string]*time.Duration{
+		"UNIONBOT_REPLY_BUDGET": &c.ReplyBudget,
+		"UNIONBOT_SESSION_TTL":  &c.SessionTTL,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s: %q is not a positive duration such as 3s or 24h", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := getenv("UNIONBOT_RATE_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("UNIONBOT_RATE_LIMIT: %q is not a whole number of messages per minute (0 turns the limit off)", v)
+		}
+		c.RateLimit = n
+	}
+	str("WECOM_CORP_ID", &c.WeComCorpID)
+	str("WECOM_AGENT_ID", &c.WeComAgentID)
+	str("WECOM_SECRET", &c.WeComSecret)
+	str("WECOM_TOKEN", &c.WeComToken)
+	str("WECOM_ENCODING_AES_KEY", &c.WeComAESKey)
+	str("WECOM_API_BASE", &c.WeComAPIBase)
+	str("WECOM_ROBOT_KEY", &c.WeComRobotKey)
+	str("WECHAT_APP_ID", &c.WeChatAppID)
+	str("WECHAT_APP_SECRET", &c.WeChatAppSecret)
+	str("WECHAT_TOKEN", &c.WeChatToken)
+	str("WECHAT_ENCODING_AES_KEY", &c.WeChatAESKey)
+	return nil
+}
+
+func (c *Config) fillDefaults() {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.DB == "" {
+		c.DB = DefaultDB
+	}
+	if c.TZ == "" {
+		c.TZ = DefaultTZ
+	}
+	if c.WeComAPIBase == "" {
+		c.WeComAPIBase = DefaultWeComAPI
+	}
+	if c.ReplyBudget == 0 {
+		c.ReplyBudget = DefaultReplyBudget
+	}
+	if c.SessionTTL == 0 {
+		c.SessionTTL = DefaultSessionTTL
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = DefaultRateLimit
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+}
+
+// Validate checks every value; the error names the variable and what is wrong.
+func (c *Config) Validate() error {
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil {
+		return fmt.Errorf("UNIONBOT_TZ: unknown time zone %q (use a name such as Asia/Shanghai)", c.TZ)
+	}
+	c.Location = loc
+	if _, _, err := ParseDB(c.DB); err != nil {
+		return fmt.Errorf("UNIONBOT_DB: %w", err)
+	}
+	if c.Redis != "" {
+		u, err := url.Parse(c.Redis)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return fmt.Errorf("UNIONBOT_REDIS: %q is not a redis:// URL such as redis://127.0.0.1:6379/0", c.Redis)
+		}
+	}
+	if u, err := url.Parse(c.WeComAPIBase); err != nil || u.Scheme == "" || u.Host == "" {
+		return fmt.Errorf("WECOM_API_BASE: %q is not an http(s) URL", c.WeComAPIBase)
+	}
+	for name, key := range map[string]string{"WECOM_ENCODING_AES_KEY": c.WeComAESKey, "WECHAT_ENCODING_AES_KEY": c.WeChatAESKey} {
+		if key == "" {
+			continue
+		}
+		if len(key) != 43 {
+			return fmt.Errorf("%s: must be 43 characters, got %d", name, len(key))
+		}
+		if b, err := base64.StdEncoding.DecodeString(key + "="); err != nil || len(b) != 32 {
+			return fmt.Errorf("%s: is not the base64 of a 32-byte key", name)
+		}
+	}
+	if c.WeComAgentID != "" {
+		if _, err := strconv.Atoi(c.WeComAgentID); err != nil {
+			return fmt.Errorf("WECOM_AGENT_ID: %q is not a number", c.WeComAgentID)
+		}
+	}
+	if c.RateLimit < 0 {
+		return fmt.Errorf("UNIONBOT_RATE_LIMIT: must not be negative")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("UNIONBOT_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	return nil
+}
+
+// WeComEnabled reports whether the WeCom callback can run: it needs the corp
+// id, the callback token and the AES key.
+func (c *Config) WeComEnabled() bool {
+	return c.WeComCorpID != "" && c.WeComToken != "" && c.WeComAESKey != ""
+}
+
+// WeComAPIEnabled reports whether the bot can call the WeCom API (send
+// messages, read the address book).
+func (c *Config) WeComAPIEnabled() bool {
+	return c.WeComCorpID != "" && c.WeComSecret != "" && c.WeComAgentID != ""
+}
+
+// WeChatEnabled reports whether the Official Account callback can run.
+func (c *Config) WeChatEnabled() bool {
+	return c.WeChatAppID != "" && c.WeChatToken != ""
+}
+
+// IsAdmin reports whether userID is listed in UNIONBOT_ADMINS.
+func (c *Config) IsAdmin(userID string) bool {
+	for _, a := range c.Admins {
+		if a == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseDB splits a UNIONBOT_DB value into a driver ("sqlite" or "mysql") and
+// the DSN that driver takes.
+func ParseDB(s string) (driver, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(s, "sqlite://"):
+		dsn = strings.TrimPrefix(s, "sqlite://")
+		if dsn == "" {
+			return "", "", fmt.Errorf("%q names no file (use sqlite://unionbot.db)", s)
+		}
+		return "sqlite", dsn, nil
+	case strings.HasPrefix(s, "mysql://"):
+		dsn = strings.TrimPrefix(s, "mysql://")
+		// user:pass@tcp(host:port)/db?params
+		at := strings.LastIndex(dsn, "@")
+		slash := strings.Index(dsn[at+1:], "/")
+		if at < 0 || slash < 0 || !strings.Contains(dsn[at+1:at+1+slash], "(") {
+			return "", "", fmt.Errorf("%q is not of the form mysql://user:pass@tcp(host:3306)/db?charset=utf8mb4&parseTime=true&loc=Local", redactDSN(s))
+		}
+		return "mysql", dsn, nil
+	default:
+		return "", "", fmt.Errorf("%q: unknown scheme (use sqlite://FILE or mysql://user:pass@tcp(host:3306)/db?...)", redactDSN(s))
+	}
+}
+
+// redactDSN hides the password in a DSN.
+func redactDSN(s string) string {
+	at := strings.LastIndex(s, "@")
+	scheme := strings.Index(s, "://")
+	if at < 0 || scheme < 0 || scheme+3 > at {
+		return s
+	}
+	cred := s[scheme+3 : at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		cred = cred[:i] + ":***"
+	}
+	return s[:scheme+3] + cred + s[at:]
+}
+
+// Summary lists the settings for the start-up log with secrets masked, and
+// which values are defaults.
+func (c *Config) Summary(getenv func(string) string) []any {
+	out := []any{
+		"addr", c.Addr, "db", redactDSN(c.DB), "redis", redactDSN(orNone(c.Redis)), "tz", c.TZ,
+		"admins", strings.Join(c.Admins, ","), "admin_api", onOff(c.AdminToken != ""),
+		"wecom_callback", onOff(c.WeComEnabled()), "wecom_api", onOff(c.WeComAPIEnabled()),
+		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
+		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
+	}
+	var defaults []string
+	for name, def := range map[string]bool{
+		"UNIONBOT_ADDR": true, "UNIONBOT_DB": true, "UNIONBOT_TZ": true, "WECOM_API_BASE": true,
+		"UNIONBOT_REPLY_BUDGET": true, "UNIONBOT_RATE_LIMIT": true,
+	} {
+		if def && getenv(name) == "" {
+			defaults = append(defaults, name)
+		}
+	}
+	sort.Strings(defaults)
+	return append(out, "defaults", strings.Join(defaults, ","))
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(in-process)"
+	}
+	return s
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

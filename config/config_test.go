@@ -1,0 +1,86 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DB != "sqlite://unionbot.db" || c.TZ != "Asia/Shanghai" || c.WeComAPIBase != DefaultWeComAPI {
+		t.Fatalf("defaults = %+v", c)
+	}
+	if c.ReplyBudget != 3*time.Second {
+		t.Fatalf("ReplyBudget = %v, want 3s", c.ReplyBudget)
+	}
+	if c.WeComEnabled() {
+		t.Fatal("WeComEnabled with no settings")
+	}
+}
+
+func TestLoadBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"UNIONBOT_DB": "postgres://x"}, "UNIONBOT_DB"},
+		{map[string]string{"UNIONBOT_DB": "mysql://root@localhost"}, "UNIONBOT_DB"},
+		{map[string]string{"UNIONBOT_TZ": "Mars/Olympus"}, "UNIONBOT_TZ"},
+		{map[string]string{"WECOM_ENCODING_AES_KEY": "short"}, "WECOM_ENCODING_AES_KEY: must be 43 characters"},
+		{map[string]string{"WECHAT_ENCODING_AES_KEY": strings.Repeat("!", 43)}, "WECHAT_ENCODING_AES_KEY"},
+		{map[string]string{"UNIONBOT_REDIS": "localhost:6379"}, "UNIONBOT_REDIS"},
+		{map[string]string{"UNIONBOT_REPLY_BUDGET": "soon"}, "UNIONBOT_REPLY_BUDGET"},
+		{map[string]string{"WECOM_AGENT_ID": "abc"}, "WECOM_AGENT_ID"},
+	} {
+		_, err := Load("", env(tc.env))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("Load(%v) error = %v, want prefix %q", tc.env, err, tc.want)
+		}
+	}
+}
+
+func TestLoadMySQLAndPasswordHidden(t *testing.T) {
+	c, err := Load("", env(map[string]string{
+		"UNIONBOT_DB": "mysql://bot:s3cret@tcp(127.0.0.1:3306)/unionbot?charset=utf8mb4&parseTime=true&loc=Local",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver, dsn, _ := ParseDB(c.DB)
+	if driver != "mysql" || !strings.HasPrefix(dsn, "bot:s3cret@tcp(") {
+		t.Fatalf("ParseDB = %q, %q", driver, dsn)
+	}
+	for _, v := range c.Summary(env(nil)) {
+		if s, ok := v.(string); ok && strings.Contains(s, "s3cret") {
+			t.Fatalf("summary shows the password: %q", s)
+		}
+	}
+}
+
+func TestFileAndEnvPrecedence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("addr: \":9000\"\ntz: Asia/Tokyo\nadmins: [a1, a2]\n"), 0o600)
+	c, err := Load(path, env(map[string]string{"UNIONBOT_TZ": "UTC", "UNIONBOT_ADMINS": "x, y"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9000" {
+		t.Errorf("Addr = %q, want :9000 from the file", c.Addr)
+	}
+	if c.TZ != "UTC" {
+		t.Errorf("TZ = %q, want UTC from the environment", c.TZ)
+	}
+	if !c.IsAdmin("y") || c.IsAdmin("a1") {
+		t.Errorf("Admins = %v, want [x y]", c.Admins)
+	}
+}

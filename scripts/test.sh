@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of unionbot on a fresh Debian machine with only Go: starts
+# MariaDB and Redis (installing them when missing), checks formatting, vet and
+# the package boundaries, runs all tests with the race detector against the
+# real servers, then each fuzz target briefly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(bash scripts/services.sh)"
+export UNIONBOT_TEST_MYSQL UNIONBOT_TEST_REDIS
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== package boundaries"
+bash scripts/boundaries.sh
+
+echo "== go test -race"
+go test -race -count=1 -timeout 20m ./...
+
+echo "== fuzz (briefly)"
+fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-10s}" "$1"; }
+while read -r pkg target; do
+  [ -n "$pkg" ] && fuzz "$pkg" "$target"
+done < <(grep -rl --include='*_test.go' '^func Fuzz' . | while read -r f; do
+  for t in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | cut -d' ' -f2); do echo "./$(dirname "${f#./}") $t"; done
+done)
+echo "all tests passed"

@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Memory is the in-process stand-in for Redis when UNIONBOT_REDIS is empty:
+// dedup marks, locks, rate-limit counters and the token cache of a single
+// bot process. (Sessions then live in the database, not here, so forms
+// survive a restart.)
+type Memory struct {
+	mu    sync.Mutex
+	items map[string]memItem
+	Now   func() time.Time
+}
+
+type memItem struct {
+	val     string
+	expires time.Time
+}
+
+// NewMemory returns an empty in-process store.
+func NewMemory() *Memory { return &Memory{items: map[string]memItem{}} }
+
+func (m *Memory) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+// get returns the live item at key; m.mu must be held.
+func (m *Memory) get(key string) (memItem, bool) {
+	it, ok := m.items[key]
+	if ok && !it.expires.IsZero() && !m.now().Before(it.expires) {
+		delete(m.items, key)
+		return memItem{}, false
+	}
+	return it, ok
+}
+
+func (m *Memory) set(key, val string, ttl time.Duration) {
+	var exp time.Time
+	if ttl > 0 {
+		exp = m.now().Add(ttl)
+	}
+	m.items[key] = memItem{val: val, expires: exp}
+	if len(m.items)%1024 == 0 {
+		for k := range m.items {
+			m.get(k) // sweep expired items now and then
+		}
+	}
+}
+
+// Claim implements bot.Deduper.
+func (m *Memory) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.get("dedup:" + key); ok {
+		return false, nil
+	}
+	m.set("dedup:"+key, "", ttl)
+	return true, nil
+}
+
+// SetOutcome implements bot.Deduper.
+func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.set("dedup:"+key, outcome, ttl)
+	return nil
+}
+
+// Outcome implements bot.Deduper.
+func (m *Memory) Outcome(_ context.Context, key string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	it, _ := m.get("dedup:" + key)
+	return it.val, nil
+}
+
+// TryLock implements bot.Locker.
+func (m *Memory) TryLock(_ context.Context, key string, ttl time.Duration) (func(), bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := "lock:" + key
+	if _, ok := m.get(k); ok {
+		return nil, false, nil
+	}
+	token := randomToken()
+	m.set(k, token, ttl)
+	return func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if it, ok := m.get(k); ok && it.val == token {
+			delete(m.items, k)
+		}
+	}, true, nil
+}
+
+// Allow implements bot.RateLimiter.
+func (m *Memory) Allow(_ context.Context, key string, limit int, window time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	slot := m.now().UnixNano() / int64(window)
+	k := "rl:" + key + ":" + strconv.FormatInt(slot, 10)
+	it, _ := m.get(k)
+	n, _ := strconv.Atoi(it.val)
+	n++
+	m.set(k, strconv.Itoa(n), window)
+	return n <= limit, nil
+}
+
+// Get implements silenceper/wechat cache.Cache.
+func (m *Memory) Get(key string) any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if it, ok := m.get("cache:" + key); ok {
+		return it.val
+	}
+	return nil
+}
+
+// Set implements cache.Cache.
+func (m *Memory) Set(key string, val any, timeout time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, _ := val.(string)
+	m.set("cache:"+key, s, timeout)
+	return nil
+}
+
+// IsExist implements cache.Cache.
+func (m *Memory) IsExist(key string) bool { return m.Get(key) != nil }
+
+// Delete implements cache.Cache.
+func (m *Memory) Delete(key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, "cache:"+key)
+	return nil
+}

@@ -1,0 +1,81 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one step of the schema. The list is only ever appended to:
+// a released step is never edited; a change is a new step.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB) error
+}
+
+var migrations = []migration{
+	{1, "members, sessions, notices", migrateCore},
+}
+
+type schemaMigration struct {
+	Version   int    `gorm:"primaryKey;autoIncrement:false"`
+	Name      string `gorm:"size:200"`
+	AppliedAt time.Time
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+// Migrate brings the schema up to date. On MySQL it holds a named lock so
+// that replicas starting together migrate once.
+func (db *DB) Migrate(ctx context.Context) error {
+	conn := db.conn(ctx)
+	if db.driver == "mysql" {
+		sqlConn, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer sqlConn.Close()
+		var got int
+		if err := sqlConn.QueryRowContext(ctx, "SELECT GET_LOCK('unionbot_migrate', 60)").Scan(&got); err != nil || got != 1 {
+			return fmt.Errorf("migrate: could not take the migration lock: %v", err)
+		}
+		defer sqlConn.ExecContext(context.Background(), "SELECT RELEASE_LOCK('unionbot_migrate')")
+	}
+	if err := conn.AutoMigrate(&schemaMigration{}); err != nil {
+		return fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	var applied []int
+	if err := conn.Model(&schemaMigration{}).Pluck("version", &applied).Error; err != nil {
+		return fmt.Errorf("migrate: read schema_migrations: %w", err)
+	}
+	done := map[int]bool{}
+	for _, v := range applied {
+		done[v] = true
+	}
+	for _, m := range migrations {
+		if done[m.version] {
+			continue
+		}
+		if err := m.up(conn); err != nil {
+			return fmt.Errorf("migrate %d (%s): %w", m.version, m.name, err)
+		}
+		if err := conn.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: db.now()}).Error; err != nil {
+			return fmt.Errorf("migrate %d (%s): record: %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the newest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.conn(ctx).Model(&schemaMigration{}).Select("COALESCE(MAX(version), 0)").Scan(&v).Error
+	return v, err
+}
+
+func migrateCore(tx *gorm.DB) error {
+	return tx.AutoMigrate(&memberRow{}, &sessionRow{}, &noticeRow{})
+}

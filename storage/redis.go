@@ -1,0 +1,186 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"unionbot"
+	"unionbot/bot"
+)
+
+// Redis keeps sessions, dedup marks, locks, rate-limit counters and the
+// WeCom access token in Redis, so that replicas share them and a restart of
+// the bot loses none.
+type Redis struct {
+	client *redis.Client
+	// Prefix starts every key, so several bots (or tests) can share a server.
+	Prefix string
+	// SessionTTL bounds how long an idle session is kept.
+	SessionTTL time.Duration
+}
+
+// OpenRedis connects to a redis:// URL.
+func OpenRedis(ctx context.Context, url, prefix string) (*Redis, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
+	}
+	opt.DialTimeout = 2 * time.Second
+	opt.ReadTimeout = 2 * time.Second
+	opt.WriteTimeout = 2 * time.Second
+	opt.MaxRetries = 1
+	c := redis.NewClient(opt)
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("connect to redis: %w", err)
+	}
+	return &Redis{client: c, Prefix: prefix}, nil
+}
+
+// Close closes the connection pool.
+func (r *Redis) Close() error { return r.client.Close() }
+
+// Ping checks Redis answers, for /healthz.
+func (r *Redis) Ping(ctx context.Context) error { return r.client.Ping(ctx).Err() }
+
+func (r *Redis) key(parts ...string) string {
+	k := r.Prefix
+	for _, p := range parts {
+		k += p
+	}
+	return k
+}
+
+// LoadSession implements bot.SessionStore.
+func (r *Redis) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
+	b, err := r.client.Get(ctx, r.key("session:", userID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "没有会话。")
+	} else if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	var s bot.Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "会话已损坏。")
+	}
+	return &s, nil
+}
+
+// SaveSession implements bot.SessionStore.
+func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	ttl := time.Until(sessionExpiry(s, time.Now()))
+	if ttl <= 0 {
+		ttl = time.Minute
+	}
+	if err := r.client.Set(ctx, r.key("session:", s.UserID), b, ttl).Err(); err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession implements bot.SessionStore.
+func (r *Redis) DeleteSession(ctx context.Context, userID string) error {
+	if err := r.client.Del(ctx, r.key("session:", userID)).Err(); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// Claim implements bot.Deduper with SET NX.
+func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	ok, err := r.client.SetNX(ctx, r.key("dedup:", key), "", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("dedup claim: %w", err)
+	}
+	return ok, nil
+}
+
+// SetOutcome implements bot.Deduper.
+func (r *Redis) SetOutcome(ctx context.Context, key, outcome string, ttl time.Duration) error {
+	if err := r.client.Set(ctx, r.key("dedup:", key), outcome, ttl).Err(); err != nil {
+		return fmt.Errorf("dedup outcome: %w", err)
+	}
+	return nil
+}
+
+// Outcome implements bot.Deduper.
+func (r *Redis) Outcome(ctx context.Context, key string) (string, error) {
+	s, err := r.client.Get(ctx, r.key("dedup:", key)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	return s, err
+}
+
+var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`)
+
+// TryLock implements bot.Locker: SET NX PX with a random token, released
+// only by its holder.
+func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
+	token := randomToken()
+	k := r.key("lock:", key)
+	ok, err := r.client.SetNX(ctx, k, token, ttl).Result()
+	if err != nil {
+		return nil, false, fmt.Errorf("lock %s: %w", key, err)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	return func() { unlockScript.Run(context.Background(), r.client, []string{k}, token) }, true, nil
+}
+
+// Allow implements bot.RateLimiter with a counter per fixed window.
+func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
+	slot := time.Now().UnixNano() / int64(window)
+	k := r.key("rl:", key, ":", fmt.Sprint(slot))
+	pipe := r.client.TxPipeline()
+	incr := pipe.Incr(ctx, k)
+	pipe.Expire(ctx, k, window+time.Second)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return true, fmt.Errorf("rate limit: %w", err)
+	}
+	return incr.Val() <= int64(limit), nil
+}
+
+// Get, Set, IsExist and Delete make Redis a silenceper/wechat cache.Cache
+// (whose own Redis cache is on go-redis v8), for the access token.
+func (r *Redis) Get(key string) any {
+	s, err := r.client.Get(context.Background(), r.key("cache:", key)).Result()
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// Set implements cache.Cache.
+func (r *Redis) Set(key string, val any, timeout time.Duration) error {
+	return r.client.Set(context.Background(), r.key("cache:", key), fmt.Sprint(val), timeout).Err()
+}
+
+// IsExist implements cache.Cache.
+func (r *Redis) IsExist(key string) bool {
+	n, err := r.client.Exists(context.Background(), r.key("cache:", key)).Result()
+	return err == nil && n > 0
+}
+
+// Delete implements cache.Cache.
+func (r *Redis) Delete(key string) error {
+	return r.client.Del(context.Background(), r.key("cache:", key)).Err()
+}
+
+func randomToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

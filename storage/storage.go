@@ -1,0 +1,190 @@
+// Package storage implements the stores the bot and its features declare,
+// on gorm (MySQL/MariaDB in production, SQLite as the embedded default) and
+// on Redis or in-process memory for the short-lived things (dedup, locks,
+// rate limits, token cache). It is the only package that imports gorm or
+// go-redis; its row types are unexported and mapped to domain types here.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	sqlite3 "github.com/mattn/go-sqlite3"
+	gormmysql "gorm.io/driver/mysql"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"unionbot"
+	"unionbot/config"
+)
+
+// DB is the relational store.
+type DB struct {
+	gorm   *gorm.DB
+	sql    *sql.DB
+	driver string // "sqlite" or "mysql"
+	// Now is the store's clock, for tests that stand on a given day.
+	Now func() time.Time
+}
+
+// Open connects to the database named by a UNIONBOT_DB value
+// (sqlite://FILE or mysql://user:pass@tcp(host:port)/db?...). It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	driver, dsn, err := config.ParseDB(url)
+	if err != nil {
+		return nil, err
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Default.LogMode(logger.Silent), // queries hold teachers' words
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	var dialector gorm.Dialector
+	switch driver {
+	case "sqlite":
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn = "file:" + dsn + sep + "_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_foreign_keys=1"
+		dialector = sqlite.Open(dsn)
+	case "mysql":
+		// Without RETURNING, RowsAffected means rows changed on MariaDB too
+		// (with it, an upsert that changed nothing still "affects" 1 row).
+		dialector = gormmysql.New(gormmysql.Config{DSN: dsn, DisableWithReturning: true})
+	}
+	g, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", driver, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", driver, err)
+	}
+	if driver == "sqlite" {
+		// One connection: SQLite has one writer anyway, and this keeps
+		// transactions from ever waiting on each other's file locks.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxLifetime(10 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", driver, err)
+	}
+	return &DB{gorm: g, sql: sqlDB, driver: driver}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Driver is "sqlite" or "mysql".
+func (db *DB) Driver() string { return db.driver }
+
+// Ping checks the database answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+func (db *DB) now() time.Time {
+	if db.Now != nil {
+		return db.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// conn is the gorm handle bound to ctx.
+func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
+
+// transact runs fn in a transaction, retrying a few times when the database
+// reports a deadlock or a busy file, which concurrent sign-ups cause.
+// Inside fn use only tx: never db, or SQLite's single connection deadlocks.
+func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.conn(ctx).Transaction(fn)
+		if !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return err
+}
+
+// retryable reports errors after which the same transaction may succeed.
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205 // deadlock, lock wait timeout
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	return errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone)
+}
+
+// mapErr turns database errors into domain errors: a missing row is
+// ENOTFOUND, a duplicate key ECONFLICT with msg; anything else is wrapped.
+func mapErr(err error, op string, notFound, conflict string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", notFound)
+	case isDuplicate(err):
+		return unionbot.Errorf(unionbot.ECONFLICT, "%s", conflict)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// isDuplicate reports a unique-key violation on either database.
+func isDuplicate(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+// CreateDatabase creates database name on the MySQL server of url (whose own
+// database must exist) and returns a url for it. Tests use it to get a fresh
+// database each.
+func CreateDatabase(ctx context.Context, url, name string) (string, error) {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	if err := db.conn(ctx).Exec("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	at := strings.LastIndex(url, "@")
+	slash := at + strings.Index(url[at:], "/")
+	rest := ""
+	if q := strings.Index(url[slash:], "?"); q >= 0 {
+		rest = url[slash+q:]
+	}
+	return url[:slash+1] + name + rest, nil
+}
+
+// DropDatabase drops database name on the server of url.
+func DropDatabase(ctx context.Context, url, name string) error {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.conn(ctx).Exec("DROP DATABASE IF EXISTS `" + name + "`").Error
+}

@@ -1,0 +1,242 @@
+package storage_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"unionbot"
+	"unionbot/bot"
+	"unionbot/storage"
+	"unionbot/storage/storagetest"
+)
+
+func TestMembers(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m, created, err := db.EnsureMember(ctx, "t001", "wecom")
+		if err != nil || !created {
+			t.Fatalf("EnsureMember = %v, %v, %v; want created", m, created, err)
+		}
+		if _, created, _ = db.EnsureMember(ctx, "t001", "wecom"); created {
+			t.Fatal("EnsureMember created t001 twice")
+		}
+		m.Name, m.Department, m.Tags = "张老师", "语文组", []string{"女教职工", "班主任"}
+		if err := db.SaveMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindMember(ctx, "t001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"女教职工", "班主任"}, got.Tags); diff != "" || got.Name != "张老师" {
+			t.Fatalf("member = %+v (tags diff %s)", got, diff)
+		}
+		list, err := db.ListMembers(ctx, unionbot.MemberFilter{Tag: "女教职工"})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("ListMembers(tag) = %d, %v; want 1", len(list), err)
+		}
+		if _, err := db.FindMember(ctx, "nobody"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+			t.Fatalf("FindMember(nobody) code = %q, want not_found", unionbot.ErrorCode(err))
+		}
+	})
+}
+
+func TestEnsureMemberConcurrent(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		var wg sync.WaitGroup
+		created := make(chan bool, 20)
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, c, err := db.EnsureMember(context.Background(), "same", "wecom")
+				if err != nil {
+					t.Error(err)
+				}
+				created <- c
+			}()
+		}
+		wg.Wait()
+		close(created)
+		n := 0
+		for c := range created {
+			if c {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("created %d times, want 1", n)
+		}
+	})
+}
+
+func TestSessionsDB(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		testSessions(t, db)
+	})
+}
+
+func TestSessionsRedis(t *testing.T) {
+	testSessions(t, storagetest.MustOpenRedis(t))
+}
+
+func testSessions(t *testing.T, store bot.SessionStore) {
+	ctx := context.Background()
+	if _, err := store.LoadSession(ctx, "t1"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+		t.Fatalf("LoadSession(empty) code = %q, want not_found", unionbot.ErrorCode(err))
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	s := &bot.Session{UserID: "t1", Flow: "suggestion", State: json.RawMessage(`{"title":"食堂"}`), StartedAt: now, ExpiresAt: now.Add(24 * time.Hour)}
+	if err := store.SaveSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.LoadSession(ctx, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Flow != "suggestion" || string(got.State) != `{"title":"食堂"}` || !got.ExpiresAt.Equal(s.ExpiresAt) {
+		t.Fatalf("session = %+v", got)
+	}
+	if err := store.DeleteSession(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.LoadSession(ctx, "t1"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+		t.Fatalf("after delete code = %q, want not_found", unionbot.ErrorCode(err))
+	}
+}
+
+func TestOutboxClaimOnce(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		for i := 0; i < 30; i++ {
+			if err := db.Enqueue(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "hi", Kind: "test"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		seen := map[int64]int{}
+		var wg sync.WaitGroup
+		for w := 0; w < 3; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for {
+					ns, err := db.ClaimNotices(ctx, "w", 7, time.Minute)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ns) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, n := range ns {
+						seen[n.ID]++
+					}
+					mu.Unlock()
+				}
+			}(w)
+		}
+		wg.Wait()
+		if len(seen) != 30 {
+			t.Fatalf("claimed %d notices, want 30", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("notice %d claimed %d times", id, n)
+			}
+		}
+	})
+}
+
+func TestOutboxRetryAndList(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		now := time.Now()
+		db.Now = func() time.Time { return now }
+		n := &unionbot.Notice{ToUsers: []string{"a", "b"}, Text: "x", Kind: "k"}
+		db.Enqueue(ctx, n)
+		ns, _ := db.ClaimNotices(ctx, "w", 10, time.Minute)
+		if len(ns) != 1 || len(ns[0].ToUsers) != 2 {
+			t.Fatalf("claimed %+v", ns)
+		}
+		ns[0].Attempts, ns[0].Status, ns[0].LastCode = 1, unionbot.NoticePending, 45009
+		db.MarkNotice(ctx, ns[0], now.Add(time.Minute))
+		if again, _ := db.ClaimNotices(ctx, "w", 10, time.Minute); len(again) != 0 {
+			t.Fatalf("claimed a notice before its retry time")
+		}
+		now = now.Add(2 * time.Minute)
+		again, _ := db.ClaimNotices(ctx, "w", 10, time.Minute)
+		if len(again) != 1 || again[0].LastCode != 45009 || again[0].Attempts != 1 {
+			t.Fatalf("after retry time claimed %+v", again)
+		}
+		list, _ := db.ListNotices(ctx, "k", 10)
+		if len(list) != 1 {
+			t.Fatalf("ListNotices = %d, want 1", len(list))
+		}
+	})
+}
+
+func TestMigrateTwice(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		if err := db.Migrate(context.Background()); err != nil {
+			t.Fatalf("second Migrate: %v", err)
+		}
+		v, err := db.SchemaVersion(context.Background())
+		if err != nil || v < 1 {
+			t.Fatalf("SchemaVersion = %d, %v", v, err)
+		}
+	})
+}
+
+func TestDedupAndLocks(t *testing.T) {
+	type store interface {
+		bot.Deduper
+		bot.Locker
+		bot.RateLimiter
+	}
+	stores := map[string]func(t *testing.T) store{
+		"memory": func(t *testing.T) store { return storage.NewMemory() },
+		"redis":  func(t *testing.T) store { return storagetest.MustOpenRedis(t) },
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			ctx := context.Background()
+			first, _ := s.Claim(ctx, "m1", time.Minute)
+			second, _ := s.Claim(ctx, "m1", time.Minute)
+			if !first || second {
+				t.Fatalf("Claim = %v, %v; want true, false", first, second)
+			}
+			s.SetOutcome(ctx, "m1", "P:hello", time.Minute)
+			if out, _ := s.Outcome(ctx, "m1"); out != "P:hello" {
+				t.Fatalf("Outcome = %q", out)
+			}
+			release, ok, err := s.TryLock(ctx, "job", time.Minute)
+			if !ok || err != nil {
+				t.Fatalf("TryLock = %v, %v", ok, err)
+			}
+			if _, ok2, _ := s.TryLock(ctx, "job", time.Minute); ok2 {
+				t.Fatal("lock taken twice")
+			}
+			release()
+			if _, ok3, _ := s.TryLock(ctx, "job", time.Minute); !ok3 {
+				t.Fatal("lock not free after release")
+			}
+			allowed := 0
+			for i := 0; i < 5; i++ {
+				if ok, _ := s.Allow(ctx, "u", 3, time.Minute); ok {
+					allowed++
+				}
+			}
+			if allowed != 3 {
+				t.Fatalf("allowed %d of 5, want 3", allowed)
+			}
+		})
+	}
+}

@@ -1,0 +1,76 @@
+// Package unionbot holds the domain types every part of the union bot shares:
+// the error a person may see, union members, and the notices the bot sends
+// on its own initiative. It imports nothing but the standard library, so the
+// feature packages, storage and the channel adapters can all depend on it.
+package unionbot
+
+import (
+	"context"
+	"time"
+)
+
+// Role of a member in the union bot.
+const (
+	RoleMember = "member"
+	RoleAdmin  = "admin"
+)
+
+// Member is a teacher or staff member known to the bot, keyed by the user id
+// of the channel they wrote from (a WeCom userid, an Official Account openid,
+// or a name typed into `unionbot chat`).
+type Member struct {
+	UserID     string
+	Name       string
+	Department string   // department or 工会小组
+	Tags       []string // e.g. 女教职工, 退休
+	Role       string   // RoleMember or RoleAdmin
+	Channel    string   // where the member first wrote from: wecom, wechat, cli
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// HasTag reports whether the member carries tag.
+func (m *Member) HasTag(tag string) bool {
+	for _, t := range m.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// DisplayName is the member's name, or the user id when no name is known.
+func (m *Member) DisplayName() string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.UserID
+}
+
+// MemberFilter narrows a member listing; zero fields match everything.
+type MemberFilter struct {
+	Department string
+	Tag        string
+	Query      string // substring of user id or name
+	Limit      int
+	Offset     int
+}
+
+// MemberStore keeps the union's members.
+type MemberStore interface {
+	// EnsureMember returns the member with userID, creating a plain member
+	// record on first contact. The boolean reports whether it was created.
+	EnsureMember(ctx context.Context, userID, channel string) (*Member, bool, error)
+	// FindMember returns ENOTFOUND when no member has userID.
+	FindMember(ctx context.Context, userID string) (*Member, error)
+	// SaveMember creates or updates the member by user id.
+	SaveMember(ctx context.Context, m *Member) error
+	ListMembers(ctx context.Context, f MemberFilter) ([]*Member, error)
+	CountMembers(ctx context.Context) (int, error)
+}
+
+// MemberDirectory looks a user up in the organisation's address book (WeCom
+// `user/get`). It returns ENOTFOUND for an unknown user.
+type MemberDirectory interface {
+	LookupMember(ctx context.Context, userID string) (*Member, error)
+}
