@@ -20,13 +20,12 @@ type Notice struct {
 	ToUsers   []string // user ids; ["@all"] means every member of the app
 	ToParty   string   // WeCom department ids, "|"-separated
 	ToTag     string   // WeCom tag ids, "|"-separated
-	Channel   string   // wecom (default), wechat or cli: how to reach ToUsers
+	Channel   string   // wecom (default), wechat, robot (the group robot) or cli
 	Format    string   // FormatText (default) or FormatMarkdown
 	Title     string   // used by channels that show a title (textcard, robot)
 	Text      string
 	Kind      string // what sent it, for the delivery log: reply, signup, proposal, announce...
 	Ref       string // the feature's reference, e.g. "announce:2026-12" or "JY-2026-0001"
-	Robot     bool   // also post to the group robot when one is configured
 	Status    string // pending, sent, failed
 	Attempts  int
 	LastCode  int    // last errcode from the channel, 0 when fine

@@ -133,8 +133,8 @@ func (b *Bot) dispatch(c *Context) error {
 	case "帮助", "菜单", "help", "Help", "?", "？":
 		if c.session.Flow != "" {
 			c.Reply("您正在填写「" + b.Router.flows[c.session.Flow].title + "」，回复“取消”可退出，或直接继续填写。")
+			return b.Router.Help(c)
 		}
-		return b.Router.Help(c)
 	case "下一页", "更多":
 		if len(c.session.More) > 0 {
 			return nil // page() shows the next page

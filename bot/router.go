@@ -122,7 +122,13 @@ func (r *Router) dispatch(c *Context) error {
 	return r.route(c, text, 0)
 }
 
+// helpWords show the menu.
+var helpWords = map[string]bool{"帮助": true, "菜单": true, "help": true, "Help": true, "?": true, "？": true}
+
 func (r *Router) route(c *Context, text string, depth int) error {
+	if helpWords[text] {
+		return r.Help(c)
+	}
 	candidates := []string{text}
 	for _, p := range politeOpenings {
 		if rest := strings.TrimSpace(strings.TrimPrefix(text, p)); rest != text && rest != "" {

@@ -1,0 +1,166 @@
+package fakewecom
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+
+	"unionbot/bot/wecom"
+)
+
+// Client plays WeCom's side of the callback: it signs and encrypts messages
+// as WeCom does and reads the bot's encrypted replies.
+type Client struct {
+	URL    string // the bot's /wecom/callback
+	Token  string
+	AESKey string
+	CorpID string
+	HTTP   *http.Client
+	Now    func() time.Time
+
+	seq atomic.Int64
+}
+
+// Reply is what the bot answered to one callback.
+type Reply struct {
+	Status  int
+	Content string // the decrypted text reply; "" for an empty answer
+	Raw     []byte
+}
+
+func (c *Client) http() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return http.DefaultClient
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+type cdata struct {
+	Value string `xml:",cdata"`
+}
+
+type inMsg struct {
+	XMLName      xml.Name `xml:"xml"`
+	ToUserName   cdata    `xml:"ToUserName"`
+	FromUserName cdata    `xml:"FromUserName"`
+	CreateTime   int64    `xml:"CreateTime"`
+	MsgType      cdata    `xml:"MsgType"`
+	Content      *cdata   `xml:"Content,omitempty"`
+	MsgID        string   `xml:"MsgId,omitempty"`
+	Event        *cdata   `xml:"Event,omitempty"`
+	EventKey     *cdata   `xml:"EventKey,omitempty"`
+	AgentID      string   `xml:"AgentID"`
+}
+
+// NewMsgID returns a fresh message id.
+func (c *Client) NewMsgID() string {
+	return strconv.FormatInt(time.Now().UnixNano()/1000+c.seq.Add(1), 10)
+}
+
+// TextXML is the plain XML of a text message.
+func (c *Client) TextXML(user, text, msgID string) []byte {
+	b, _ := xml.Marshal(inMsg{ToUserName: cdata{c.CorpID}, FromUserName: cdata{user}, CreateTime: c.now().Unix(),
+		MsgType: cdata{"text"}, Content: &cdata{text}, MsgID: msgID, AgentID: "1000002"})
+	return b
+}
+
+// EventXML is the plain XML of an event.
+func (c *Client) EventXML(user, event, key string, at time.Time) []byte {
+	b, _ := xml.Marshal(inMsg{ToUserName: cdata{c.CorpID}, FromUserName: cdata{user}, CreateTime: at.Unix(),
+		MsgType: cdata{"event"}, Event: &cdata{event}, EventKey: &cdata{key}, AgentID: "1000002"})
+	return b
+}
+
+// SendText sends a text message from user with a new MsgId.
+func (c *Client) SendText(user, text string) (*Reply, error) {
+	return c.Post(c.TextXML(user, text, c.NewMsgID()))
+}
+
+// Post encrypts plain, signs it and posts it to the callback URL.
+func (c *Client) Post(plain []byte) (*Reply, error) {
+	nonce := randomNonce()
+	env, err := wecom.Seal(c.Token, c.AESKey, c.CorpID, plain, c.now(), nonce)
+	if err != nil {
+		return nil, err
+	}
+	var e struct {
+		Encrypt      string `xml:"Encrypt"`
+		MsgSignature string `xml:"MsgSignature"`
+		TimeStamp    string `xml:"TimeStamp"`
+	}
+	xml.Unmarshal(env, &e)
+	body := []byte("<xml><ToUserName><![CDATA[" + c.CorpID + "]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[" + e.Encrypt + "]]></Encrypt></xml>")
+	return c.PostRaw(body, e.MsgSignature, e.TimeStamp, nonce)
+}
+
+// PostRaw posts body with the given query values, for tests of refusals.
+func (c *Client) PostRaw(body []byte, sig, ts, nonce string) (*Reply, error) {
+	q := url.Values{"msg_signature": {sig}, "timestamp": {ts}, "nonce": {nonce}}
+	resp, err := c.http().Post(c.URL+"?"+q.Encode(), "text/xml", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := &Reply{Status: resp.StatusCode, Raw: raw}
+	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 {
+		return r, nil
+	}
+	plain, receiveID, err := wecom.Open(c.Token, c.AESKey, raw)
+	if err != nil {
+		return r, fmt.Errorf("open reply: %w", err)
+	}
+	if receiveID != c.CorpID {
+		return r, fmt.Errorf("reply for corp %q, want %q", receiveID, c.CorpID)
+	}
+	var out struct {
+		Content string `xml:"Content"`
+	}
+	if err := xml.Unmarshal(plain, &out); err != nil {
+		return r, err
+	}
+	r.Content = out.Content
+	return r, nil
+}
+
+// VerifyURL performs WeCom's URL verification and returns the echoed text.
+func (c *Client) VerifyURL(echo string) (string, int, error) {
+	random := make([]byte, 16)
+	rand.Read(random)
+	enc, err := util.EncryptMsg(random, []byte(echo), c.CorpID, c.AESKey)
+	if err != nil {
+		return "", 0, err
+	}
+	ts, nonce := strconv.FormatInt(c.now().Unix(), 10), randomNonce()
+	q := url.Values{"msg_signature": {util.Signature(c.Token, ts, nonce, string(enc))}, "timestamp": {ts}, "nonce": {nonce}, "echostr": {string(enc)}}
+	resp, err := c.http().Get(c.URL + "?" + q.Encode())
+	if err != nil {
+		return "", 0, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode, nil
+}
+
+func randomNonce() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

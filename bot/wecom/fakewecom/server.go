@@ -1,0 +1,361 @@
+// Package fakewecom is a stand-in for WeCom for tests, the load generator and
+// local trials: an API server that speaks the real endpoints, JSON and error
+// codes (gettoken, message/send, appchat/send, webhook/send, user/get,
+// department/get) and records what the bot sent; and a client that plays
+// WeCom's side of the callback with real signatures and encryption.
+package fakewecom
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Sent is one request the bot made to a sending endpoint.
+type Sent struct {
+	Path    string // e.g. /cgi-bin/message/send
+	ToUser  string
+	ToParty string
+	MsgType string
+	Content string // text or markdown content
+	Body    string // the raw JSON
+	At      time.Time
+}
+
+// User is an address-book entry.
+type User struct {
+	UserID     string `json:"userid"`
+	Name       string `json:"name"`
+	Department []int  `json:"department"`
+}
+
+type fault struct {
+	errcode int
+	status  int
+	delay   time.Duration
+	times   int
+}
+
+// Server is the fake WeCom API.
+type Server struct {
+	CorpID   string
+	Secret   string
+	RobotKey string
+
+	mu      sync.Mutex
+	tokens  map[string]bool
+	nextTok int
+	sent    []Sent
+	users   map[string]User
+	depts   map[int]string
+	faults  map[string][]*fault
+	calls   map[string]int
+	changed chan struct{}
+	httpSrv *httptest.Server
+}
+
+// New returns a fake for corpID/secret; Start or use as an http.Handler.
+func New(corpID, secret string) *Server {
+	return &Server{CorpID: corpID, Secret: secret, tokens: map[string]bool{}, users: map[string]User{},
+		depts: map[int]string{1: "学校"}, faults: map[string][]*fault{}, calls: map[string]int{}, changed: make(chan struct{})}
+}
+
+// Start serves the fake on a loopback port and returns its base URL.
+func (s *Server) Start() string {
+	s.httpSrv = httptest.NewServer(s)
+	return s.httpSrv.URL
+}
+
+// Close stops a started server.
+func (s *Server) Close() {
+	if s.httpSrv != nil {
+		s.httpSrv.Close()
+	}
+}
+
+// URL is the base URL of a started server.
+func (s *Server) URL() string { return s.httpSrv.URL }
+
+// AddUser puts a user in the address book.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.UserID] = u
+}
+
+// AddDepartment names a department.
+func (s *Server) AddDepartment(id int, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.depts[id] = name
+}
+
+// FailNext makes the next times calls to path answer errcode (with HTTP 200,
+// as WeCom does).
+func (s *Server) FailNext(path string, errcode, times int) {
+	s.addFault(path, &fault{errcode: errcode, times: times})
+}
+
+// FailHTTP makes the next times calls to path answer an HTTP status.
+func (s *Server) FailHTTP(path string, status, times int) {
+	s.addFault(path, &fault{status: status, times: times})
+}
+
+// Delay makes the next times calls to path wait d first (to cause timeouts).
+func (s *Server) Delay(path string, d time.Duration, times int) {
+	s.addFault(path, &fault{delay: d, times: times})
+}
+
+// ExpireTokens makes every issued token expired (42001), as after 2 hours.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t := range s.tokens {
+		s.tokens[t] = false
+	}
+}
+
+func (s *Server) addFault(path string, f *fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[path] = append(s.faults[path], f)
+}
+
+// Calls counts requests to path, failed ones included.
+func (s *Server) Calls(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[path]
+}
+
+// Sent returns what was sent so far.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// SentTo returns the messages sent to user (directly, not @all).
+func (s *Server) SentTo(user string) []Sent {
+	var out []Sent
+	for _, m := range s.Sent() {
+		for _, u := range strings.Split(m.ToUser, "|") {
+			if u == user {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// Reset forgets what was sent and the faults.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent, s.faults, s.calls = nil, map[string][]*fault{}, map[string]int{}
+}
+
+// WaitSent waits until at least n messages match pred, or timeout.
+func (s *Server) WaitSent(n int, timeout time.Duration, pred func(Sent) bool) []Sent {
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		var got []Sent
+		for _, m := range s.sent {
+			if pred == nil || pred(m) {
+				got = append(got, m)
+			}
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		select {
+		case <-ch:
+		case <-time.After(time.Until(deadline)):
+		}
+	}
+}
+
+type apiError struct {
+	ErrCode int    `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+var errMsgs = map[int]string{
+	0: "ok", 40001: "invalid credential", 40013: "invalid corpid", 40014: "invalid access_token",
+	42001: "access_token expired", 45009: "api freq out of limit", -1: "system busy",
+	60111: "userid not found", 40008: "invalid message type", 40035: "invalid args",
+	93000: "invalid webhook url", 41001: "access_token missing", 47001: "data format error",
+	60123: "invalid party id",
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, code int) {
+	writeJSON(w, apiError{ErrCode: code, ErrMsg: errMsgs[code]})
+}
+
+// ServeHTTP implements the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	s.mu.Lock()
+	s.calls[path]++
+	var f *fault
+	if fs := s.faults[path]; len(fs) > 0 {
+		f = fs[0]
+		if f.times--; f.times <= 0 {
+			s.faults[path] = fs[1:]
+		}
+	}
+	s.mu.Unlock()
+	if f != nil {
+		if f.delay > 0 {
+			time.Sleep(f.delay)
+		}
+		if f.status != 0 {
+			http.Error(w, http.StatusText(f.status), f.status)
+			return
+		}
+		if f.errcode != 0 {
+			writeErr(w, f.errcode)
+			return
+		}
+	}
+	switch path {
+	case "/cgi-bin/gettoken":
+		s.getToken(w, r)
+	case "/cgi-bin/message/send", "/cgi-bin/appchat/send":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		s.record(w, r, path)
+	case "/cgi-bin/webhook/send":
+		if s.RobotKey != "" && r.URL.Query().Get("key") != s.RobotKey {
+			writeErr(w, 93000)
+			return
+		}
+		s.record(w, r, path)
+	case "/cgi-bin/user/get":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		s.mu.Lock()
+		u, ok := s.users[r.URL.Query().Get("userid")]
+		s.mu.Unlock()
+		if !ok {
+			writeErr(w, 60111)
+			return
+		}
+		writeJSON(w, struct {
+			apiError
+			User
+		}{apiError{0, "ok"}, u})
+	case "/cgi-bin/department/get":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		id, _ := strconv.Atoi(r.URL.Query().Get("id"))
+		s.mu.Lock()
+		name, ok := s.depts[id]
+		s.mu.Unlock()
+		if !ok {
+			writeErr(w, 60123)
+			return
+		}
+		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "department": map[string]any{"id": id, "name": name}})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("corpid") != s.CorpID {
+		writeErr(w, 40013)
+		return
+	}
+	if q.Get("corpsecret") != s.Secret {
+		writeErr(w, 40001)
+		return
+	}
+	s.mu.Lock()
+	s.nextTok++
+	tok := fmt.Sprintf("fake-token-%d", s.nextTok)
+	s.tokens[tok] = true
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": 7200})
+}
+
+func (s *Server) checkToken(r *http.Request) int {
+	tok := r.URL.Query().Get("access_token")
+	if tok == "" {
+		return 41001
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	valid, known := s.tokens[tok]
+	switch {
+	case !known:
+		return 40014
+	case !valid:
+		return 42001
+	}
+	return 0
+}
+
+func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var req struct {
+		ToUser   string                              `json:"touser"`
+		ToParty  string                              `json:"toparty"`
+		ChatID   string                              `json:"chatid"`
+		MsgType  string                              `json:"msgtype"`
+		Text     struct{ Content string }            `json:"text"`
+		Markdown struct{ Content string }            `json:"markdown"`
+		TextCard struct{ Title, Description string } `json:"textcard"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeErr(w, 47001)
+		return
+	}
+	m := Sent{Path: path, ToUser: req.ToUser, ToParty: req.ToParty, MsgType: req.MsgType, Body: string(body), At: time.Now()}
+	switch req.MsgType {
+	case "text":
+		m.Content = req.Text.Content
+	case "markdown":
+		m.Content = req.Markdown.Content
+	case "textcard":
+		m.Content = req.TextCard.Title + "\n" + req.TextCard.Description
+	default:
+		writeErr(w, 40008)
+		return
+	}
+	if path == "/cgi-bin/message/send" && req.ToUser == "" && req.ToParty == "" {
+		writeErr(w, 40035)
+		return
+	}
+	if req.MsgType == "text" && len(m.Content) > 2048 {
+		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
+	}
+	s.mu.Lock()
+	s.sent = append(s.sent, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	n := len(s.sent)
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": fmt.Sprintf("fake-msg-%d", n)})
+}

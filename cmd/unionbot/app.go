@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"unionbot"
+	"unionbot/bot"
+	"unionbot/bot/wechat"
+	"unionbot/bot/wecom"
+	"unionbot/config"
+	"unionbot/storage"
+	"unionbot/web"
+)
+
+// Main is the whole program, wired. Tests start it on a temporary database
+// and port 0 and talk to it as WeCom would.
+type Main struct {
+	env    *env
+	Config *config.Config
+	Logger *slog.Logger
+	// Now is the clock of the bot, the stores and the scheduler.
+	Now func() time.Time
+
+	DB        *storage.DB
+	Redis     *storage.Redis
+	Memory    *storage.Memory
+	Bot       *bot.Bot
+	Router    *bot.Router
+	Outbox    *bot.OutboxWorker
+	Scheduler *bot.Scheduler
+	WeCom     *wecom.Client
+	Web       *web.Server
+
+	ln     net.Listener
+	server *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewMain returns an unopened program.
+func NewMain(e *env) *Main { return &Main{env: e, Now: time.Now} }
+
+// Open loads the configuration, connects and migrates the stores and wires
+// the bot. It does not listen; Start does.
+func (m *Main) Open(ctx context.Context, cfgPath string) error {
+	cfg, err := config.Load(cfgPath, m.env.getenv)
+	if err != nil {
+		return err
+	}
+	m.Config = cfg
+	m.Logger = newLogger(m.env, cfg.LogLevel)
+	// silenceper/wechat logs every request and reply body at debug level;
+	// those bodies are teachers' private words.
+	logrus.SetLevel(logrus.WarnLevel)
+	logrus.SetOutput(m.env.stderr)
+	m.Logger.Info("starting", cfg.Summary(m.env.getenv)...)
+
+	if m.DB, err = storage.Open(ctx, cfg.DB); err != nil {
+		return fmt.Errorf("UNIONBOT_DB: %w", err)
+	}
+	m.DB.Now = m.Now
+	if err := m.DB.Migrate(ctx); err != nil {
+		return err
+	}
+
+	var (
+		sessions bot.SessionStore = m.DB
+		dedup    bot.Deduper
+		locker   bot.Locker
+		limiter  bot.RateLimiter
+		tokens   tokenCache
+	)
+	if cfg.Redis != "" {
+		if m.Redis, err = storage.OpenRedis(ctx, cfg.Redis, "unionbot:"); err != nil {
+			return err
+		}
+		sessions, dedup, locker, limiter, tokens = m.Redis, m.Redis, m.Redis, m.Redis, m.Redis
+	} else {
+		m.Memory = storage.NewMemory()
+		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
+	}
+
+	if err := wecom.InstallHTTPClient(cfg.WeComAPIBase, 10*time.Second); err != nil {
+		return err
+	}
+	sender := &wecom.Sender{CLI: cliSender{m.env}}
+	var directory unionbot.MemberDirectory
+	if cfg.WeComAPIEnabled() {
+		agent, _ := strconv.Atoi(cfg.WeComAgentID)
+		m.WeCom = wecom.NewClient(cfg.WeComCorpID, cfg.WeComSecret, agent, cfg.WeComRobotKey, tokens)
+		m.WeCom.Logger = m.Logger
+		sender.WeCom, directory = m.WeCom, m.WeCom
+	}
+
+	m.Router = bot.NewRouter()
+	m.Bot = &bot.Bot{
+		Router: m.Router, Sessions: sessions, Dedup: dedup, Members: m.DB, Directory: directory,
+		Outbox: m.DB, Limiter: limiter, RateLimit: cfg.RateLimit, IsAdmin: cfg.IsAdmin, Logger: m.Logger,
+		Now: m.Now, Location: cfg.Location, SessionTTL: cfg.SessionTTL, ReplyBudget: cfg.ReplyBudget,
+	}
+	m.Scheduler = &bot.Scheduler{Locker: locker, Logger: m.Logger, Location: cfg.Location, Now: m.Now}
+	hostname, _ := os.Hostname()
+	m.Outbox = &bot.OutboxWorker{Outbox: m.DB, Sender: sender, Worker: hostname + "-" + strconv.Itoa(os.Getpid()),
+		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins}
+
+	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Members: m.DB, Outbox: m.DB,
+		Callbacks: map[string]http.Handler{}}
+	m.Web.Checks = append(m.Web.Checks, web.Check{Name: "database", Ping: m.DB.Ping})
+	if m.Redis != nil {
+		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "redis", Ping: m.Redis.Ping})
+	}
+	if cfg.WeComEnabled() {
+		cb, err := wecom.NewCallback(cfg.WeComToken, cfg.WeComAESKey, cfg.WeComCorpID, m.Bot)
+		if err != nil {
+			return err
+		}
+		cb.Logger, cb.Now = m.Logger, m.Now
+		m.Web.Callbacks["/wecom/callback"] = cb
+	} else {
+		m.Logger.Info("WeCom channel is off: set WECOM_CORP_ID, WECOM_TOKEN and WECOM_ENCODING_AES_KEY to turn it on; `unionbot chat` works without it")
+	}
+	if cfg.WeChatEnabled() {
+		oa := wechat.New(cfg.WeChatAppID, cfg.WeChatAppSecret, cfg.WeChatToken, cfg.WeChatAESKey, tokens, m.Bot)
+		oa.Logger = m.Logger
+		sender.WeChat = oa
+		m.Web.Callbacks["/wechat/callback"] = oa
+	}
+	return m.wire(ctx)
+}
+
+// tokenCache is the silenceper/wechat cache.Cache the stores provide.
+type tokenCache interface {
+	Get(key string) any
+	Set(key string, val any, timeout time.Duration) error
+	IsExist(key string) bool
+	Delete(key string) error
+}
+
+// Start listens on UNIONBOT_ADDR and starts the outbox worker and the
+// scheduler.
+func (m *Main) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("UNIONBOT_ADDR: %w", err)
+	}
+	m.ln = ln
+	m.server = &http.Server{Handler: m.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	m.wg.Add(2)
+	go func() {
+		defer m.wg.Done()
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server", "err", err)
+		}
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.Outbox.Run(bg)
+	}()
+	return m.Scheduler.Start(bg)
+}
+
+// Addr is the listening address, once started.
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// URL is the base URL of the started server.
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+// Close shuts down gracefully: no new requests, in-flight messages finish
+// (late replies are queued), then the worker and the stores close.
+func (m *Main) Close() error {
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		m.server.Shutdown(ctx)
+		cancel()
+	}
+	if m.Bot != nil {
+		m.Bot.Wait()
+	}
+	if m.Scheduler != nil {
+		m.Scheduler.Stop()
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+	if m.Redis != nil {
+		m.Redis.Close()
+	}
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func newLogger(e *env, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// cliSender prints notices meant for terminal users of `unionbot chat`.
+type cliSender struct{ e *env }
+
+func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
+	fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)
+	return nil
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath := newFlags("serve", e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := NewMain(e)
+	if err := m.Open(ctx, *cfgPath); err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Start(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "unionbot listening on %s\n", m.Addr())
+	<-ctx.Done()
+	return nil
+}
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath := newFlags("migrate", e)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	m := NewMain(e)
+	if err := m.Open(ctx, *cfgPath); err != nil { // Open migrates
+		return err
+	}
+	defer m.Close()
+	v, err := m.DB.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "database is at schema version %d\n", v)
+	return nil
+}

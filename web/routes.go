@@ -1,0 +1,17 @@
+package web
+
+import "net/http"
+
+// routes is every HTTP route of the bot in one table.
+func (s *Server) routes() {
+	for path, h := range s.Callbacks {
+		s.mux.Handle(path, h)
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
+
+	s.mux.HandleFunc("GET /api/members", s.api(s.listMembers))
+	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
+	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
+	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
+}
