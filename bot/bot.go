@@ -37,6 +37,7 @@ type Bot struct {
 
 	mu       sync.Mutex
 	inflight map[string]*flight
+	known    sync.Map // user ids whose member record exists
 	wg       sync.WaitGroup
 }
 
@@ -81,6 +82,14 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 		}
 	}
 	c := &Context{ctx: ctx, bot: b, Msg: msg}
+	if _, ok := b.known.Load(msg.UserID); !ok && msg.UserID != "" {
+		if m, err := c.Member(); err != nil { // first contact creates the record
+			b.logger().Warn("ensure member", "user", msg.UserID, "err", err)
+		} else {
+			c.member = m
+			b.known.Store(msg.UserID, true)
+		}
+	}
 	c.session = b.loadSession(ctx, msg.UserID)
 	now := b.now()
 	if c.session.Flow != "" && !c.session.ExpiresAt.IsZero() && now.After(c.session.ExpiresAt) {
@@ -258,6 +267,11 @@ func (b *Bot) saveSession(ctx context.Context, s *Session) error {
 func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error) {
 	if b.Members == nil {
 		return &unionbot.Member{UserID: msg.UserID, Role: unionbot.RoleMember, Channel: msg.Channel}, nil
+	}
+	if _, ok := b.known.Load(msg.UserID); ok {
+		if m, err := b.Members.FindMember(ctx, msg.UserID); err == nil {
+			return m, nil
+		}
 	}
 	m, created, err := b.Members.EnsureMember(ctx, msg.UserID, msg.Channel)
 	if err != nil {

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"unionbot/bot/wecom/fakewecom"
+	"unionbot/storage/storagetest"
+)
+
+// Test credentials: the sample values of WeCom's developer documentation.
+const (
+	testCorpID = "wx5823bf96d3bd56c7"
+	testToken  = "QDG6eK"
+	testAESKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+	testSecret = "test-secret"
+	testAdmin  = "admin01"
+	testAPIKey = "test-admin-token"
+)
+
+// harness is the whole program under test with a fake WeCom around it.
+type harness struct {
+	*Main
+	Fake   *fakewecom.Server
+	WeCom  *fakewecom.Client // plays WeCom's side of the callback
+	Env    map[string]string
+	Stderr *syncBuffer
+}
+
+// syncBuffer collects the program's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// MustRunMain starts unionbot on a fresh database of driver ("sqlite" or
+// "mysql"), port 0 and a fake WeCom, with extra environment on top. With
+// "redis" in extra["UNIONBOT_REDIS"] = "test" it uses the test Redis.
+func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness {
+	tb.Helper()
+	fake := fakewecom.New(testCorpID, testSecret)
+	fake.RobotKey = "robot-key"
+	tb.Cleanup(fake.Close)
+	envm := map[string]string{
+		"UNIONBOT_ADDR": "127.0.0.1:0", "UNIONBOT_DB": storagetest.URL(tb, driver),
+		"UNIONBOT_ADMIN_TOKEN": testAPIKey, "UNIONBOT_ADMINS": testAdmin, "UNIONBOT_LOG_LEVEL": "warn",
+		"WECOM_CORP_ID": testCorpID, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": testSecret,
+		"WECOM_TOKEN": testToken, "WECOM_ENCODING_AES_KEY": testAESKey, "WECOM_API_BASE": fake.Start(),
+		"WECOM_ROBOT_KEY": "robot-key",
+	}
+	for k, v := range extra {
+		envm[k] = v
+	}
+	if envm["UNIONBOT_REDIS"] == "test" {
+		envm["UNIONBOT_REDIS"] = storagetest.RedisURL(tb)
+	}
+	stderr := &syncBuffer{}
+	e := &env{getenv: func(k string) string { return envm[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr}
+	m := NewMain(e)
+	ctx := context.Background()
+	if err := m.Open(ctx, ""); err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	if m.Redis != nil {
+		m.Redis.Prefix = storagetest.Prefix()
+	}
+	m.Outbox.Poll = 50 * time.Millisecond
+	if err := m.Start(ctx); err != nil {
+		tb.Fatalf("start: %v", err)
+	}
+	tb.Cleanup(func() {
+		m.Close()
+		if tb.Failed() && testing.Verbose() {
+			os.Stderr.WriteString(stderr.String())
+		}
+	})
+	client := &fakewecom.Client{URL: m.URL() + "/wecom/callback", Token: testToken, AESKey: testAESKey, CorpID: testCorpID}
+	return &harness{Main: m, Fake: fake, WeCom: client, Env: envm, Stderr: stderr}
+}
+
+// MustSay sends text as user through the encrypted callback and returns the
+// decrypted passive reply.
+func (h *harness) MustSay(tb testing.TB, user, text string) string {
+	tb.Helper()
+	r, err := h.WeCom.SendText(user, text)
+	if err != nil {
+		tb.Fatalf("say %q: %v", text, err)
+	}
+	if r.Status != 200 {
+		tb.Fatalf("say %q: status %d", text, r.Status)
+	}
+	return r.Content
+}
