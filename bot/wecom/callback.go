@@ -307,3 +307,5 @@ func (cb *Callback) refuse(w http.ResponseWriter, status int, op string, err err
 	cb.logger().Warn("wecom callback refused", "op", op, "status", status, "err", err)
 	http.Error(w, http.StatusText(status), status)
 }
+
+func xmlUnmarshal(b []byte, v any) error { return xml.Unmarshal(b, v) }

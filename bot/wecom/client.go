@@ -189,8 +189,12 @@ func (c *Client) departmentName(id int) string {
 
 func errCode(err error) int {
 	var ce *util.CommonError
-	if errors.As(err, &ce) {
+	var se *unionbot.SendError
+	switch {
+	case errors.As(err, &ce):
 		return int(ce.ErrCode)
+	case errors.As(err, &se):
+		return se.Code
 	}
 	return 0
 }
