@@ -45,25 +45,32 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 			first = true
 		}
 	}
+	// Register as a waiter under the same lock that creates or finds the
+	// flight, so a handler that finishes at once still finds us waiting.
+	ch := make(chan string, 1)
 	b.mu.Lock()
 	if b.inflight == nil {
 		b.inflight = map[string]*flight{}
 	}
 	f, running := b.inflight[key]
-	if first && !running {
+	start := first && !running
+	if start {
 		f = &flight{}
 		b.inflight[key] = f
 	}
+	if running || start {
+		f.waiters = append(f.waiters, ch)
+	}
 	b.mu.Unlock()
 
-	if !first && !running {
+	if !running && !start {
 		return b.recordedReply(ctx, key)
 	}
-	if first && !running {
+	if start {
 		b.wg.Add(1)
 		go b.run(key, f, msg, ttl)
 	}
-	return b.await(ctx, f)
+	return b.await(ctx, f, ch)
 }
 
 // run handles the message detached from the callback's request, so that a
@@ -102,20 +109,12 @@ func (b *Bot) run(key string, f *flight, msg *Message, ttl time.Duration) {
 	}
 }
 
-// await waits for f's reply until the budget or ctx runs out.
-func (b *Bot) await(ctx context.Context, f *flight) string {
+// await waits on ch, registered with f, until the budget or ctx runs out.
+func (b *Bot) await(ctx context.Context, f *flight, ch chan string) string {
 	budget := b.ReplyBudget
 	if budget <= 0 {
 		budget = 3 * time.Second
 	}
-	ch := make(chan string, 1)
-	b.mu.Lock()
-	if f.done {
-		b.mu.Unlock()
-		return ""
-	}
-	f.waiters = append(f.waiters, ch)
-	b.mu.Unlock()
 
 	t := time.NewTimer(budget)
 	defer t.Stop()
