@@ -105,7 +105,7 @@ var seeds = []struct {
 	want []announce.Month
 }{
 	{"plans-union-group-5.txt", merge(group5...)},
-	{"plan-2020-primary-school.txt", nil}, // goals and measures only, no months
+	{"plan-2020-primary-school.txt", nil},   // goals and measures only, no months
 	{"summary-2009-zujie-primary.txt", nil}, // a summary: "6月份" and "一月份" only inside sentences
 }
 
