@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "members, sessions, notices", migrateCore},
+	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 }
 
 type schemaMigration struct {

@@ -9,3 +9,24 @@ const (
 	msgJoined     = "“%s”没有编号，已接在上一项后面。"
 	msgEmptyMonth = "%d年%d月的标题下没有列出事项。"
 )
+
+const (
+	msgBadMonth            = "月份“%s”不对，请写成 2026-12 这样的格式。"
+	msgNothingPlanned      = "这个月的日历里没有活动，公告未发送。"
+	msgNothingPlannedShort = "本月暂无安排。"
+	msgSentAlready         = "%d年%d月的公告已经发送过了（%s），不会重复发送。"
+	msgEmptyBroadcast      = "群发内容不能为空。"
+	msgBadAudience         = "发送对象“%s”不对：可写 all、department:部门ID、tag:标签ID 或 users:账号1,账号2。"
+
+	fmtTitle      = "%d年%d月工会活动安排"
+	titleLate     = "（补发）"
+	noteLate      = "本月公告因系统维护未能按时发出，现补发。"
+	headEvents    = "本月可报名的活动"
+	fmtSignupHint = "回复\"报名 %s\""
+	footer        = "回复“本月活动”随时查看，回复“全年安排”查看全年计划。"
+
+	fmtMonthHead  = "%d年%d月的工会活动："
+	msgMonthEmpty = "%d年%d月暂无工会活动安排。回复“全年安排”查看全年计划。"
+	fmtYearHead   = "%d年工会工作安排："
+	msgYearEmpty  = "%d年的工作计划还没有导入。请工会管理员在管理后台导入年度工作计划。"
+)

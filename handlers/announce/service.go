@@ -1,0 +1,238 @@
+package announce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"unionbot"
+)
+
+// DefaultCron is when the month's announcement goes out: 08:00 on the 1st.
+const DefaultCron = "0 8 1 * *"
+
+// LateAfter is how long after its time a push counts as late (补发).
+const LateAfter = 30 * time.Minute
+
+// Triggers of a delivery.
+const (
+	TriggerSchedule = "schedule"
+	TriggerChat     = "chat"
+	TriggerAPI      = "api"
+)
+
+// Service imports plans, answers calendar questions and sends the monthly
+// announcement.
+type Service struct {
+	Store   Store
+	Members unionbot.MemberStore // for Official Account followers; may be nil
+	Events  EventLister          // open sign-up events; nil until sign-ups are wired
+	Logger  *slog.Logger
+	Now     func() time.Time
+	Loc     *time.Location
+
+	// Parties are the WeCom department ids the announcement goes to ("|"-
+	// separated); empty means @all.
+	Parties string
+	// Robot also posts to the group robot (WECOM_ROBOT_KEY is set).
+	Robot bool
+	// WeChat also sends to members who wrote from the Official Account.
+	WeChat bool
+
+	schedule cron.Schedule
+}
+
+// NewService returns a service whose push time is spec (DefaultCron when
+// empty). It returns an error naming a bad spec.
+func NewService(store Store, spec string) (*Service, error) {
+	if spec == "" {
+		spec = DefaultCron
+	}
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("UNIONBOT_ANNOUNCE_CRON: %q: %w", spec, err)
+	}
+	return &Service{Store: store, schedule: sched}, nil
+}
+
+func (s *Service) now() time.Time {
+	t := time.Now()
+	if s.Now != nil {
+		t = s.Now()
+	}
+	return t.In(s.loc())
+}
+
+func (s *Service) loc() *time.Location {
+	if s.Loc != nil {
+		return s.Loc
+	}
+	return time.Local
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// Import parses text as the plan of year and, unless dryRun, makes the
+// calendar's imported items of that year match it.
+func (s *Service) Import(ctx context.Context, text string, year int, dryRun bool) (*Plan, ImportResult, error) {
+	p, err := ParsePlan(text, year)
+	if err != nil {
+		return nil, ImportResult{}, err
+	}
+	if dryRun {
+		return p, ImportResult{}, nil
+	}
+	res, err := s.Store.ImportItems(ctx, year, ItemsFromPlan(p, year))
+	return p, res, err
+}
+
+// DueAt is when the announcement of ym is due: the first time the push
+// schedule fires in that month (zero when it never does).
+func (s *Service) DueAt(ym YM) time.Time {
+	start := ym.Start(s.loc())
+	t := s.schedule.Next(start.Add(-time.Second))
+	if MonthOf(t) != ym {
+		return time.Time{}
+	}
+	return t
+}
+
+// Job is the scheduler's monthly job. It runs at the push time and when the
+// bot starts: it sends the current month's announcement if it is due and
+// was not sent yet, marked late when it is past its time. Replicas and
+// restarts are safe: the delivery record decides.
+func (s *Service) Job(ctx context.Context, now time.Time) error {
+	now = now.In(s.loc())
+	ym := MonthOf(now)
+	due := s.DueAt(ym)
+	if due.IsZero() || now.Before(due) {
+		return nil
+	}
+	late := now.Sub(due) >= LateAfter
+	d, err := s.Push(ctx, ym, TriggerSchedule, "", late)
+	switch {
+	case errors.Is(err, errNothingToSend):
+		s.logger().Info("monthly announcement: nothing planned", "month", ym.String())
+		return nil
+	case unionbot.ErrorCode(err) == unionbot.ECONFLICT:
+		return nil // sent already, by us or a replica
+	case err != nil:
+		return err
+	}
+	s.logger().Info("monthly announcement queued", "month", ym.String(), "late", d.Late, "items", d.Items)
+	return nil
+}
+
+var errNothingToSend = unionbot.Errorf(unionbot.ENOTFOUND, msgNothingPlanned)
+
+// Push composes ym's announcement, records its delivery and queues the
+// notices in one transaction. It returns ECONFLICT when ym was sent
+// already, ENOTFOUND when nothing is planned for ym.
+func (s *Service) Push(ctx context.Context, ym YM, trigger, by string, late bool) (*Delivery, error) {
+	a, err := s.Compose(ctx, ym, late)
+	if err != nil {
+		return nil, err
+	}
+	if a.Count == 0 {
+		return nil, errNothingToSend
+	}
+	notices, err := s.notices(ctx, ym, a)
+	if err != nil {
+		return nil, err
+	}
+	d := &Delivery{Month: ym, Late: late, Trigger: trigger, By: by, Items: a.Count, Text: a.Markdown}
+	if err := s.Store.CreateDelivery(ctx, d, notices); err != nil {
+		if unionbot.ErrorCode(err) == unionbot.ECONFLICT {
+			return nil, s.alreadySent(ctx, ym)
+		}
+		return nil, err
+	}
+	d.Notices = notices
+	return d, nil
+}
+
+func (s *Service) alreadySent(ctx context.Context, ym YM) error {
+	d, err := s.Store.FindDelivery(ctx, ym)
+	if err != nil {
+		return unionbot.Errorf(unionbot.ECONFLICT, msgSentAlready, ym.Year, ym.Month, "")
+	}
+	return unionbot.Errorf(unionbot.ECONFLICT, msgSentAlready, ym.Year, ym.Month,
+		d.CreatedAt.In(s.loc()).Format("1月2日 15:04"))
+}
+
+// notices are the announcement's messages: the WeCom app (to @all or the
+// configured departments), the group robot, Official Account followers.
+func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*unionbot.Notice, error) {
+	app := &unionbot.Notice{Format: unionbot.FormatMarkdown, Title: a.Title, Text: a.Markdown, Kind: "announce", Ref: ym.Ref()}
+	if s.Parties != "" {
+		app.ToParty = s.Parties
+	} else {
+		app.ToUsers = []string{"@all"}
+	}
+	out := []*unionbot.Notice{app}
+	if s.Robot {
+		out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
+			Text: a.Markdown, Kind: "announce", Ref: ym.Ref()})
+	}
+	if s.WeChat && s.Members != nil {
+		var followers []string
+		for off := 0; ; off += 500 {
+			ms, err := s.Members.ListMembers(ctx, unionbot.MemberFilter{Limit: 500, Offset: off})
+			if err != nil {
+				return nil, fmt.Errorf("list followers: %w", err)
+			}
+			for _, m := range ms {
+				if m.Channel == "wechat" {
+					followers = append(followers, m.UserID)
+				}
+			}
+			if len(ms) < 500 {
+				break
+			}
+		}
+		if len(followers) > 0 {
+			out = append(out, &unionbot.Notice{Channel: "wechat", ToUsers: followers, Title: a.Title, Text: a.Text,
+				Kind: "announce", Ref: ym.Ref()})
+		}
+	}
+	return out, nil
+}
+
+// Broadcast queues an ad-hoc message to an audience: "all" (or ""),
+// "department:2|3", "tag:1" or "users:t001,t002". It returns EINVALID for
+// an empty text or an unknown audience.
+func (s *Service) Broadcast(ctx context.Context, outbox unionbot.Outbox, text, audience string) (*unionbot.Notice, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, unionbot.Errorf(unionbot.EINVALID, msgEmptyBroadcast)
+	}
+	n := &unionbot.Notice{Text: text, Kind: "broadcast", Ref: "broadcast:" + s.now().Format("20060102-150405")}
+	kind, val, _ := strings.Cut(strings.TrimSpace(audience), ":")
+	val = strings.TrimSpace(val)
+	switch {
+	case kind == "" || kind == "all":
+		n.ToUsers = []string{"@all"}
+	case kind == "department" && val != "":
+		n.ToParty = val
+	case kind == "tag" && val != "":
+		n.ToTag = val
+	case kind == "users" && val != "":
+		n.ToUsers = strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == '|' || r == '，' || r == ' ' })
+	default:
+		return nil, unionbot.Errorf(unionbot.EINVALID, msgBadAudience, audience)
+	}
+	if err := outbox.Enqueue(ctx, n); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
