@@ -25,6 +25,8 @@ const (
 	DefaultReplyBudget = 3 * time.Second
 	DefaultSessionTTL  = 24 * time.Hour
 	DefaultRateLimit   = 20 // messages per teacher per minute
+	// DefaultAnnounceCron is 08:00 on the 1st of each month, in TZ.
+	DefaultAnnounceCron = "0 8 1 * *"
 )
 
 // Config is every setting of the bot. The env tag names the variable; the
@@ -53,6 +55,13 @@ type Config struct {
 	WeChatAppSecret string `env:"WECHAT_APP_SECRET" yaml:"wechat_app_secret" secret:"true"`
 	WeChatToken     string `env:"WECHAT_TOKEN" yaml:"wechat_token" secret:"true"`
 	WeChatAESKey    string `env:"WECHAT_ENCODING_AES_KEY" yaml:"wechat_encoding_aes_key" secret:"true"`
+
+	// The monthly announcement: when (cron, in TZ), to which WeCom
+	// departments ("|"-separated ids; empty = @all), and whether Official
+	// Account followers get it too.
+	AnnounceCron    string `env:"UNIONBOT_ANNOUNCE_CRON" yaml:"announce_cron"`
+	AnnounceParties string `env:"UNIONBOT_ANNOUNCE_PARTIES" yaml:"announce_parties"`
+	AnnounceWeChat  bool   `env:"UNIONBOT_ANNOUNCE_WECHAT" yaml:"announce_wechat"`
 
 	// Location is TZ loaded; set by Validate.
 	Location *time.Location `yaml:"-"`
@@ -126,6 +135,15 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("WECHAT_APP_SECRET", &c.WeChatAppSecret)
 	str("WECHAT_TOKEN", &c.WeChatToken)
 	str("WECHAT_ENCODING_AES_KEY", &c.WeChatAESKey)
+	str("UNIONBOT_ANNOUNCE_CRON", &c.AnnounceCron)
+	str("UNIONBOT_ANNOUNCE_PARTIES", &c.AnnounceParties)
+	if v := getenv("UNIONBOT_ANNOUNCE_WECHAT"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("UNIONBOT_ANNOUNCE_WECHAT: %q is not true or false", v)
+		}
+		c.AnnounceWeChat = b
+	}
 	return nil
 }
 
@@ -153,6 +171,9 @@ func (c *Config) fillDefaults() {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	if c.AnnounceCron == "" {
+		c.AnnounceCron = DefaultAnnounceCron
 	}
 }
 
@@ -276,11 +297,12 @@ func (c *Config) Summary(getenv func(string) string) []any {
 		"wecom_callback", onOff(c.WeComEnabled()), "wecom_api", onOff(c.WeComAPIEnabled()),
 		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
 		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
+		"announce_cron", c.AnnounceCron, "announce_to", orAll(c.AnnounceParties),
 	}
 	var defaults []string
 	for name, def := range map[string]bool{
 		"UNIONBOT_ADDR": true, "UNIONBOT_DB": true, "UNIONBOT_TZ": true, "WECOM_API_BASE": true,
-		"UNIONBOT_REPLY_BUDGET": true, "UNIONBOT_RATE_LIMIT": true,
+		"UNIONBOT_REPLY_BUDGET": true, "UNIONBOT_RATE_LIMIT": true, "UNIONBOT_ANNOUNCE_CRON": true,
 	} {
 		if def && getenv(name) == "" {
 			defaults = append(defaults, name)
@@ -295,6 +317,13 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
+}
+
+func orAll(parties string) string {
+	if parties == "" {
+		return "@all"
+	}
+	return "departments " + parties
 }
 
 func orNone(s string) string {

@@ -14,4 +14,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
 	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
 	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
+
+	if s.Announce != nil {
+		s.mux.HandleFunc("POST /api/plans/import", s.api(s.importPlan))
+		s.mux.HandleFunc("GET /api/plans", s.api(s.listPlanItems))
+		s.mux.HandleFunc("POST /api/plans/items", s.api(s.addPlanItem))
+		s.mux.HandleFunc("POST /api/announcements/preview", s.api(s.previewAnnouncement))
+		s.mux.HandleFunc("POST /api/announcements/send", s.api(s.sendAnnouncement))
+		s.mux.HandleFunc("GET /api/announcements", s.api(s.listAnnouncements))
+		s.mux.HandleFunc("POST /api/broadcasts", s.api(s.broadcast))
+	}
 }

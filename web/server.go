@@ -41,6 +41,8 @@ type Server struct {
 	Members unionbot.MemberStore
 	// Outbox is read for the delivery log.
 	Outbox unionbot.Outbox
+	// Announce is the calendar and the monthly announcement.
+	Announce AnnounceService
 
 	mux *http.ServeMux
 }

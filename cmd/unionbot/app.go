@@ -19,6 +19,7 @@ import (
 	"unionbot/bot/wechat"
 	"unionbot/bot/wecom"
 	"unionbot/config"
+	"unionbot/handlers/announce"
 	"unionbot/storage"
 	"unionbot/web"
 )
@@ -41,6 +42,7 @@ type Main struct {
 	Scheduler *bot.Scheduler
 	WeCom     *wecom.Client
 	Web       *web.Server
+	Announce  *announce.Service
 
 	ln     net.Listener
 	server *http.Server

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"unionbot/bot"
+	"unionbot/handlers/announce"
 )
 
 // wire builds the features and lists every chat command in one table.
@@ -12,8 +14,30 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Greeting("欢迎使用工会助手！")
 	r.Menu(
 		bot.MenuItem{Title: "帮助", Command: "帮助", Hint: "查看我能做什么"},
+		bot.MenuItem{Title: "本月活动", Command: "本月活动", Hint: "本月工会活动安排"},
+		bot.MenuItem{Title: "全年安排", Command: "全年安排", Hint: "年度工作计划"},
+		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
 	r.HandleExact("我是谁", whoAmI)
+
+	// Calendar and monthly announcement (handlers/announce).
+	ann, err := announce.NewService(m.DB, m.Config.AnnounceCron)
+	if err != nil {
+		return err
+	}
+	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Loc = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
+	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
+	// ann.Events = the sign-up store, once handlers/signup provides OpenEventsInMonth.
+	m.Announce, m.Web.Announce = ann, ann
+	r.HandleExact("本月活动", ann.ThisMonth)
+	r.HandleExact("下月活动", ann.NextMonth)
+	r.Handle("全年安排", ann.Year)
+	r.HandleExact("预览本月公告", ann.Preview, bot.AdminOnly)
+	r.HandleExact("发送本月公告", ann.Send, bot.AdminOnly)
+	r.Flow(announce.FlowSend, "发送本月公告", ann.SendFlow)
+	if err := m.Scheduler.Every("announce-monthly", m.Config.AnnounceCron, ann.Job, true); err != nil {
+		return fmt.Errorf("UNIONBOT_ANNOUNCE_CRON: %w", err)
+	}
 	return nil
 }
 

@@ -32,6 +32,7 @@ type Service struct {
 	Store   Store
 	Members unionbot.MemberStore // for Official Account followers; may be nil
 	Events  EventLister          // open sign-up events; nil until sign-ups are wired
+	Outbox  unionbot.Outbox      // for ad-hoc broadcasts
 	Logger  *slog.Logger
 	Now     func() time.Time
 	Loc     *time.Location
@@ -211,7 +212,7 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 // Broadcast queues an ad-hoc message to an audience: "all" (or ""),
 // "department:2|3", "tag:1" or "users:t001,t002". It returns EINVALID for
 // an empty text or an unknown audience.
-func (s *Service) Broadcast(ctx context.Context, outbox unionbot.Outbox, text, audience string) (*unionbot.Notice, error) {
+func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionbot.Notice, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, unionbot.Errorf(unionbot.EINVALID, msgEmptyBroadcast)
@@ -231,8 +232,40 @@ func (s *Service) Broadcast(ctx context.Context, outbox unionbot.Outbox, text, a
 	default:
 		return nil, unionbot.Errorf(unionbot.EINVALID, msgBadAudience, audience)
 	}
-	if err := outbox.Enqueue(ctx, n); err != nil {
+	if s.Outbox == nil {
+		return nil, fmt.Errorf("broadcast: no outbox")
+	}
+	if err := s.Outbox.Enqueue(ctx, n); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// Items lists the calendar of year (month 0 = all months).
+func (s *Service) Items(ctx context.Context, year, month int) ([]*Item, error) {
+	return s.Store.ListItems(ctx, year, month)
+}
+
+// AddItem adds an item by hand. It returns EINVALID for a missing title or
+// a bad month or day.
+func (s *Service) AddItem(ctx context.Context, it *Item) error {
+	it.Title = strings.TrimSpace(it.Title)
+	switch {
+	case it.Title == "":
+		return unionbot.Errorf(unionbot.EINVALID, msgNoTitle)
+	case it.Year < 2000 || it.Year > 2999 || it.Month < 1 || it.Month > 12:
+		return unionbot.Errorf(unionbot.EINVALID, msgBadMonth, fmt.Sprintf("%d-%d", it.Year, it.Month))
+	case it.Day < 0 || it.Day > 31:
+		return unionbot.Errorf(unionbot.EINVALID, msgBadDay, it.Day)
+	}
+	kind, val, _ := strings.Cut(it.Audience, ":")
+	if it.Audience != "" && it.Audience != "all" && ((kind != "tag" && kind != "department") || val == "") {
+		return unionbot.Errorf(unionbot.EINVALID, msgBadItemAudience, it.Audience)
+	}
+	return s.Store.AddItem(ctx, it)
+}
+
+// Deliveries is the announcement log, newest first.
+func (s *Service) Deliveries(ctx context.Context, limit int) ([]*Delivery, error) {
+	return s.Store.ListDeliveries(ctx, limit)
 }

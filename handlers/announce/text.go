@@ -30,3 +30,17 @@ const (
 	fmtYearHead   = "%d年工会工作安排："
 	msgYearEmpty  = "%d年的工作计划还没有导入。请工会管理员在管理后台导入年度工作计划。"
 )
+
+const (
+	msgYearUsage      = "请这样查询：全年安排，或 全年安排 2027。"
+	msgPreviewNotSent = "（预览，本月公告尚未发送。回复“发送本月公告”可立即发送。）"
+	msgConfirmSend    = "以上是本月公告，将发给全体会员。确认发送请回复“确认”，放弃请回复“取消”。"
+	msgConfirmAgain   = "请回复“确认”发送本月公告，或回复“取消”放弃。"
+	msgSent           = "%d年%d月的公告已排入发送队列（%d 条消息，%s）。发送结果可在管理后台的公告记录中查看。"
+)
+
+const (
+	msgNoTitle         = "活动名称不能为空。"
+	msgBadDay          = "日期 %d 不对，应为 1 到 31，不知道具体日期可以不填。"
+	msgBadItemAudience = "参加对象“%s”不对：可写 all、tag:标签名 或 department:部门名。"
+)
