@@ -117,7 +117,11 @@ func (w *OutboxWorker) deliver(ctx context.Context, n *unionbot.Notice) {
 	default:
 		n.Status = unionbot.NoticeFailed
 	}
-	if err := w.Outbox.MarkNotice(ctx, n, retryAt); err != nil {
+	// Record the outcome even when ctx ended during the send (shutdown):
+	// a notice WeCom accepted but left pending would go out again.
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := w.Outbox.MarkNotice(mctx, n, retryAt); err != nil {
 		w.logger().Error("mark notice", "id", n.ID, "err", err)
 		return
 	}

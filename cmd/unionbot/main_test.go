@@ -53,6 +53,9 @@ func (s *syncBuffer) String() string {
 // MustRunMain starts unionbot on a fresh database of driver ("sqlite" or
 // "mysql"), port 0 and a fake WeCom, with extra environment on top. With
 // "redis" in extra["UNIONBOT_REDIS"] = "test" it uses the test Redis.
+// Two test-only keys: extra["test.clock"] (RFC 3339) starts the program's
+// clock at that instant, and extra["test.redis_prefix"] lets several
+// harnesses share Redis keys, as replicas do.
 func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness {
 	tb.Helper()
 	fake := fakewecom.New(testCorpID, testSecret)
@@ -74,12 +77,23 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 	stderr := &syncBuffer{}
 	e := &env{getenv: func(k string) string { return envm[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr}
 	m := NewMain(e)
+	if v := extra["test.clock"]; v != "" {
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			tb.Fatalf("test.clock: %v", err)
+		}
+		start := time.Now()
+		m.Now = func() time.Time { return at.Add(time.Since(start)) }
+	}
 	ctx := context.Background()
 	if err := m.Open(ctx, ""); err != nil {
 		tb.Fatalf("open: %v", err)
 	}
 	if m.Redis != nil {
 		m.Redis.Prefix = storagetest.Prefix()
+		if p := extra["test.redis_prefix"]; p != "" {
+			m.Redis.Prefix = p
+		}
 	}
 	m.Outbox.Poll = 50 * time.Millisecond
 	if err := m.Start(ctx); err != nil {

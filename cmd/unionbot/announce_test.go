@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"unionbot/bot/wecom/fakewecom"
+	"unionbot/handlers/announce"
+	"unionbot/storage"
+	"unionbot/storage/storagetest"
+)
+
+// decemberPlan is a small plan whose December the tests push.
+const decemberPlan = "各月工作安排:\n十一月份:\n1、迎接建家升级验收\n十二月份:\n1、“两节”送温暖慰问活动\n2、组织教职工参加区教育工会组织的羽毛球赛\n"
+
+// mustCalendarDB makes a fresh database of driver holding decemberPlan and
+// returns its URL, so that the bots start on a calendar already imported.
+func mustCalendarDB(t *testing.T, driver string) string {
+	t.Helper()
+	url := storagetest.URL(t, driver)
+	ctx := context.Background()
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := announce.ParsePlan(decemberPlan, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportItems(ctx, 2026, announce.ItemsFromPlan(p, 2026)); err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+func isDecember(s fakewecom.Sent) bool { return strings.Contains(s.Content, "2026年12月工会活动安排") }
+
+// mustSentOnce waits for December's app message and robot post, then makes
+// sure no second copy follows.
+func mustSentOnce(t *testing.T, fake *fakewecom.Server, wantLate bool) {
+	t.Helper()
+	fake.WaitSent(2, 10*time.Second, isDecember)
+	time.Sleep(700 * time.Millisecond) // room for a duplicate to show up
+	var app, robot []fakewecom.Sent
+	for _, s := range fake.Sent() {
+		switch {
+		case !isDecember(s):
+		case s.Path == "/cgi-bin/message/send":
+			app = append(app, s)
+		case s.Path == "/cgi-bin/webhook/send":
+			robot = append(robot, s)
+		}
+	}
+	if len(app) != 1 || len(robot) != 1 {
+		t.Fatalf("December sent %d app messages and %d robot posts, want 1 and 1", len(app), len(robot))
+	}
+	if got := app[0]; got.ToUser != "@all" || got.MsgType != "markdown" || !strings.Contains(got.Content, "羽毛球赛") {
+		t.Fatalf("app message = %+v, want markdown to @all listing December", got)
+	}
+	if late := strings.Contains(app[0].Content, "补发"); late != wantLate {
+		t.Fatalf("late=%v in %q, want %v", late, app[0].Content, wantLate)
+	}
+}
+
+func mustOneDelivery(t *testing.T, h *harness, wantLate bool) {
+	t.Helper()
+	ds, err := h.DB.ListDeliveries(context.Background(), 10)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("deliveries = %d, %v; want 1", len(ds), err)
+	}
+	if d := ds[0]; d.Month != (announce.YM{Year: 2026, Month: 12}) || d.Late != wantLate || d.Trigger != announce.TriggerSchedule {
+		t.Fatalf("delivery = %+v, want December, late=%v, by the schedule", d, wantLate)
+	}
+}
+
+// TestMonthlyPushTwoReplicas starts two bots on one database (and one
+// Redis on MariaDB) with the clock at the push time: the month's message
+// reaches WeCom once.
+func TestMonthlyPushTwoReplicas(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			extra := map[string]string{"UNIONBOT_DB": mustCalendarDB(t, driver), "test.clock": "2026-12-01T08:00:00+08:00"}
+			if driver == "mysql" {
+				extra["UNIONBOT_REDIS"] = "test"
+				extra["test.redis_prefix"] = storagetest.Prefix()
+			}
+			h1 := MustRunMain(t, driver, extra)
+			extra["WECOM_API_BASE"] = h1.Env["WECOM_API_BASE"] // the process shares one HTTP client: one fake
+			h2 := MustRunMain(t, driver, extra)
+			// Both also fire the timer at once, as two replicas' cron would.
+			var wg sync.WaitGroup
+			for _, h := range []*harness{h1, h2, h1, h2} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					h.Scheduler.RunJob(context.Background(), "announce-monthly")
+				}()
+			}
+			wg.Wait()
+			mustSentOnce(t, h1.Fake, false)
+			mustOneDelivery(t, h1, false)
+		})
+	}
+}
+
+// TestMonthlyPushLate has the bot down at push time: started on the 15th
+// it sends December's announcement marked 补发, and a restart does not
+// send it again.
+func TestMonthlyPushLate(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			extra := map[string]string{"UNIONBOT_DB": mustCalendarDB(t, driver), "test.clock": "2026-12-15T10:00:00+08:00"}
+			if driver == "mysql" {
+				extra["UNIONBOT_REDIS"] = "test"
+			}
+			h1 := MustRunMain(t, driver, extra)
+			h1.Fake.WaitSent(2, 10*time.Second, isDecember)
+			h1.Close() // the bot goes down again...
+			extra["WECOM_API_BASE"] = h1.Env["WECOM_API_BASE"]
+			extra["test.clock"] = "2026-12-20T09:00:00+08:00"
+			h2 := MustRunMain(t, driver, extra) // ...and comes back later in the month
+			h2.Scheduler.RunJob(context.Background(), "announce-monthly")
+			mustSentOnce(t, h1.Fake, true)
+			mustOneDelivery(t, h2, true)
+		})
+	}
+}
+
+// TestMonthlyPushBeforeTime: a bot started on the 1st before 08:00 waits.
+func TestMonthlyPushBeforeTime(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_DB": mustCalendarDB(t, "sqlite"), "test.clock": "2026-12-01T07:30:00+08:00"})
+	if err := h.Scheduler.RunJob(context.Background(), "announce-monthly"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := h.Fake.WaitSent(1, 200*time.Millisecond, isDecember); len(got) != 0 {
+		t.Fatalf("sent %d December messages before 08:00, want none", len(got))
+	}
+}
+
+func mustAPI(t *testing.T, h *harness, method, path, body string, want int) string {
+	t.Helper()
+	req, _ := http.NewRequest(method, h.URL()+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 4096)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b.String(), want)
+	}
+	return b.String()
+}
