@@ -41,7 +41,9 @@ func mustCalendarDB(t *testing.T, driver string) string {
 	return url
 }
 
-func isDecember(s fakewecom.Sent) bool { return strings.Contains(s.Content, "2026年12月工会活动安排") }
+func isDecember(s fakewecom.Sent) bool {
+	return strings.Contains(s.Content, "2026年12月工会活动安排")
+}
 
 // mustSentOnce waits for December's app message and robot post, then makes
 // sure no second copy follows.
