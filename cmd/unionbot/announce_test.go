@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -170,4 +172,82 @@ func mustAPI(t *testing.T, h *harness, method, path, body string, want int) stri
 		t.Fatalf("%s %s = %d %s, want %d", method, path, resp.StatusCode, b.String(), want)
 	}
 	return b.String()
+}
+
+// TestCalendarChatAndAPI imports a seed plan through the API, asks the
+// calendar questions in chat, sends the month's announcement with the
+// admin's confirmation, and reads the log.
+func TestCalendarChatAndAPI(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-12-03T10:00:00+08:00"})
+	h.WeCom.Now = h.Main.Now // the callback's timestamps follow the bot's clock
+	seed := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", "handlers", "announce", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	plan := seed("plans-union-group-5.txt")
+
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&dry_run=1", plan, 200); !strings.Contains(got, `"month":3`) || !strings.Contains(got, `"added":0`) {
+		t.Fatalf("dry run = %s", got)
+	}
+	if got := mustAPI(t, h, "GET", "/api/plans?year=2026&month=12", "", 200); strings.Contains(got, "年终总结") {
+		t.Fatalf("dry run wrote the calendar: %s", got)
+	}
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan, 201); !strings.Contains(got, `"added":110`) {
+		t.Fatalf("import = %s", got)
+	}
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan, 200); !strings.Contains(got, `"unchanged":110`) || !strings.Contains(got, `"added":0`) {
+		t.Fatalf("re-import = %s, want nothing changed", got)
+	}
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", seed("summary-2009-zujie-primary.txt"), 400); !strings.Contains(got, "没有在文本中找到按月的工作安排") {
+		t.Fatalf("import of a summary = %s", got)
+	}
+	mustAPI(t, h, "POST", "/api/plans/items", `{"year":2026,"month":12,"day":24,"title":"平安夜教工联欢","audience":"tag:女教职工"}`, 201)
+
+	if got := h.MustSay(t, "t002", "本月活动"); !strings.Contains(got, "年终总结") || strings.Contains(got, "平安夜") {
+		t.Fatalf("t002 本月活动 = %q, want December without the item for 女教职工", got)
+	}
+	h.MustSay(t, "t001", "我是谁")
+	mustAPI(t, h, "PATCH", "/api/members/t001", `{"tags":["女教职工"]}`, 200)
+	for _, tc := range []struct{ user, say, want string }{
+		{"t001", "本月活动", "12月24日 平安夜教工联欢（女教职工）"},
+		{"t001", "下月活动", "新年联欢活动"},
+		{"t001", "全年安排", "2026年工会工作安排"},
+		{"t001", "发送本月公告", "管理员"},
+		{testAdmin, "预览本月公告", "预览，本月公告尚未发送"},
+		{testAdmin, "发送本月公告", "确认发送请回复“确认”"},
+		{testAdmin, "好的", "请回复“确认”"},
+		{testAdmin, "确认", "已排入发送队列"},
+		{testAdmin, "发送本月公告", "已于 12月3日"},
+	} {
+		if got := h.MustSay(t, tc.user, tc.say); !strings.Contains(got, tc.want) {
+			t.Fatalf("%s says %q: reply %q, want it to contain %q", tc.user, tc.say, got, tc.want)
+		}
+	}
+	if got := h.Fake.WaitSent(2, 5*time.Second, isDecember); len(got) != 2 {
+		t.Fatalf("December messages = %d, want app + robot", len(got))
+	}
+	if got := mustAPI(t, h, "POST", "/api/announcements/preview?month=2026-12", "", 200); !strings.Contains(got, `"markdown"`) {
+		t.Fatalf("preview = %s", got)
+	}
+	mustAPI(t, h, "POST", "/api/announcements/send?month=2026-12", "", 409)
+	mustAPI(t, h, "POST", "/api/announcements/send?month=2026-13", "", 400)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := mustAPI(t, h, "GET", "/api/announcements", "", 200)
+		if strings.Contains(got, `"month":"2026-12"`) && strings.Count(got, `"status":"sent"`) == 2 && strings.Contains(got, `"errcode":0`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("announcement log = %s, want December with two sent notices", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	mustAPI(t, h, "POST", "/api/broadcasts", `{"text":"明天下午停水，请提前准备。","audience":"department:2"}`, 202)
+	if got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToParty == "2" }); len(got) != 1 || !strings.Contains(got[0].Content, "停水") {
+		t.Fatalf("broadcast to department 2 = %+v", got)
+	}
+	mustAPI(t, h, "POST", "/api/broadcasts", `{"text":"x","audience":"everyone"}`, 400)
 }
