@@ -1,0 +1,148 @@
+package announce_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"unionbot"
+	"unionbot/handlers/announce"
+	"unionbot/storage"
+	"unionbot/storage/storagetest"
+)
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// openEvents stands in for the sign-up feature's event store.
+type openEvents []announce.OpenEvent
+
+func (e openEvents) OpenEventsInMonth(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
+	return e, nil
+}
+
+func mustService(t *testing.T, db *storage.DB, spec string) *announce.Service {
+	t.Helper()
+	s, err := announce.NewService(db, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Loc, s.Outbox, s.Members = shanghai, db, db
+	return s
+}
+
+func TestComposeSignupHints(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := mustService(t, db, "")
+		if _, _, err := s.Import(ctx, "四月份：\n1、教工运动会\n2、参加市教育工会职工乒乓球比赛", 2026, false); err != nil {
+			t.Fatal(err)
+		}
+		april := announce.YM{Year: 2026, Month: 4}
+		a, err := s.Compose(ctx, april, false) // no sign-up feature wired: no hints, no panic
+		if err != nil || a.Count != 2 || strings.Contains(a.Markdown, "报名") {
+			t.Fatalf("Compose without events = %+v, %v", a, err)
+		}
+		if err := s.AddItem(ctx, &announce.Item{Year: 2026, Month: 4, Day: 18, Title: "羽毛球赛", EventID: 7}); err != nil {
+			t.Fatal(err)
+		}
+		s.Events = openEvents{
+			{ID: 7, Title: "教工羽毛球赛", Keyword: "羽毛球"},
+			{ID: 9, Title: "乒乓球比赛", Keyword: "乒乓球", Start: time.Date(2026, 4, 22, 15, 0, 0, 0, shanghai)},
+		}
+		a, err = s.Compose(ctx, april, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"4月18日 羽毛球赛　回复\"报名 羽毛球\"", "乒乓球比赛（4月22日）　回复\"报名 乒乓球\"", "（补发）", "本月可报名的活动"} {
+			if !strings.Contains(a.Markdown, want) {
+				t.Errorf("markdown lacks %q:\n%s", want, a.Markdown)
+			}
+		}
+		if a.Count != 4 {
+			t.Errorf("count=%d, want 4 (3 items + 1 event without an item)", a.Count)
+		}
+	})
+}
+
+func TestJobDueAndLate(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := mustService(t, db, "30 9 2 * *") // 09:30 on the 2nd
+		if _, _, err := s.Import(ctx, "五月份：教工排球赛\n六月份：召开教代会", 2026, false); err != nil {
+			t.Fatal(err)
+		}
+		at := func(d, h, m int, month time.Month) time.Time { return time.Date(2026, month, d, h, m, 0, 0, shanghai) }
+		if got, want := s.DueAt(announce.YM{Year: 2026, Month: 5}), at(2, 9, 30, time.May); !got.Equal(want) {
+			t.Fatalf("DueAt=%v, want %v", got, want)
+		}
+		steps := []struct {
+			now       time.Time
+			wantMonth string // the newest delivery after the step
+			wantLate  bool
+		}{
+			{at(2, 9, 0, time.May), "", false},          // before the time: nothing
+			{at(2, 9, 30, time.May), "2026-05", false},  // on time
+			{at(20, 9, 30, time.May), "2026-05", false}, // again later: no second one
+			{at(28, 12, 0, time.June), "2026-06", true}, // bot was down on the 2nd: 补发
+			{at(1, 0, 0, time.July), "2026-06", true},   // July is empty and not due yet
+			{at(3, 0, 0, time.July), "2026-06", true},   // July due but nothing planned
+		}
+		for _, st := range steps {
+			if err := s.Job(ctx, st.now); err != nil {
+				t.Fatalf("Job(%v): %v", st.now, err)
+			}
+			ds, err := db.ListDeliveries(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, late := "", false
+			if len(ds) > 0 {
+				got, late = ds[0].Month.String(), ds[0].Late
+			}
+			if got != st.wantMonth || late != st.wantLate {
+				t.Fatalf("after Job(%v): newest delivery %q late=%v, want %q late=%v", st.now, got, late, st.wantMonth, st.wantLate)
+			}
+		}
+		ns, _ := db.ListNotices(ctx, "announce", 0)
+		if len(ns) != 2 {
+			t.Fatalf("announce notices=%d, want 2 (May and June, no robot)", len(ns))
+		}
+		if _, err := s.Push(ctx, announce.YM{Year: 2026, Month: 5}, announce.TriggerAPI, "api", false); unionbot.ErrorCode(err) != unionbot.ECONFLICT || !strings.Contains(unionbot.ErrorMessage(err), "已经发送过了") {
+			t.Fatalf("Push(May) again: %v", err)
+		}
+	})
+}
+
+func TestBroadcastAudience(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		s := mustService(t, db, "")
+		for _, tc := range []struct {
+			audience string
+			users    string
+			party    string
+			tag      string
+			code     string
+		}{
+			{"", "@all", "", "", ""},
+			{"department:2|3", "", "2|3", "", ""},
+			{"tag:5", "", "", "5", ""},
+			{"users:t001, t002", "t001|t002", "", "", ""},
+			{"dept:2", "", "", "", unionbot.EINVALID},
+		} {
+			n, err := s.Broadcast(context.Background(), "停水通知", tc.audience)
+			if unionbot.ErrorCode(err) != tc.code {
+				t.Fatalf("Broadcast(%q) err=%v, want code %q", tc.audience, err, tc.code)
+			}
+			if err == nil && (strings.Join(n.ToUsers, "|") != tc.users || n.ToParty != tc.party || n.ToTag != tc.tag) {
+				t.Fatalf("Broadcast(%q) = %+v", tc.audience, n)
+			}
+		}
+	})
+}
