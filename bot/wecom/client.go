@@ -309,12 +309,27 @@ func InstallHTTPClient(apiBase string, timeout time.Duration) error {
 	if err != nil || base.Host == "" {
 		return fmt.Errorf("WECOM_API_BASE: %q is not a URL", apiBase)
 	}
+	installed.Lock()
+	defer installed.Unlock()
+	if installed.base == apiBase && installed.timeout == timeout {
+		// Already in place: writing the variable again would race with
+		// requests in flight (a second Main in one process, as in tests).
+		return nil
+	}
 	var rt http.RoundTripper = http.DefaultTransport
 	if base.Host != "qyapi.weixin.qq.com" {
 		rt = &rewriteTransport{base: base, next: http.DefaultTransport}
 	}
 	util.DefaultHTTPClient = &http.Client{Transport: rt, Timeout: timeout}
+	installed.base, installed.timeout = apiBase, timeout
 	return nil
+}
+
+// installed is what InstallHTTPClient last set.
+var installed struct {
+	sync.Mutex
+	base    string
+	timeout time.Duration
 }
 
 // Sender routes a notice to its channel's sender: wecom (the default) and
