@@ -163,3 +163,16 @@ func TestParsePlanSeedsInTestdata(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParsePlan(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join("testdata", "plans-union-group-5.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := announce.ParsePlan(string(text), 2026); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
