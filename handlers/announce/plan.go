@@ -101,7 +101,8 @@ func (p *parser) line(no int, s string) {
 	if p.monthHeading(no, s) {
 		return
 	}
-	if scheduleTitle.MatchString(s) && utf8.RuneCountInString(s) <= 30 {
+	item := p.in && p.cur != nil && numbered.MatchString(s) // 2、做好下学期工作安排 is an item
+	if !item && scheduleTitle.MatchString(s) && utf8.RuneCountInString(s) <= 30 {
 		p.flushPending(false)
 		p.end()
 		p.in = true // a title opens a schedule; its months follow

@@ -34,6 +34,8 @@ func TestParsePlanForms(t *testing.T) {
 		{"wrapped line joined with a warning", "十月份\n1、迎接上级检查指导基层学校三项制度执行情况和建\n家工作\n2、重阳节活动", []announce.Month{{2026, 10, []string{"迎接上级检查指导基层学校三项制度执行情况和建家工作", "重阳节活动"}}}, 1},
 		{"prose after the schedule dropped", "十一月份\n1、健身月\n\n工会小组工作计划篇二\n认真学习贯彻……", []announce.Month{{2026, 11, []string{"健身月"}}}, 0},
 		{"empty month warned", "六月份\n七月份\n1、暑期疗养", []announce.Month{{2026, 6, []string{}}, {2026, 7, []string{"暑期疗养"}}}, 1},
+		{"an item that names a plan is not a title", "十二月份\n1、年终总结\n2、做好下学期工作安排\n一月份\n1、新年联欢", []announce.Month{{2026, 12, []string{"年终总结", "做好下学期工作安排"}}, {2027, 1, []string{"新年联欢"}}}, 0},
+		{"a second schedule starts over in the plan's year", "各月工作安排\n十二月份：总结\n全年主要工作安排\n一月份：联欢", []announce.Month{{2026, 1, []string{"联欢"}}, {2026, 12, []string{"总结"}}}, 0},
 		{"CRLF and tabs", "八月份：\r\n\t1、委员会议\r\n", []announce.Month{{2026, 8, []string{"委员会议"}}}, 0},
 	}
 	for _, tt := range tests {

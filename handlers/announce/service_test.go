@@ -146,3 +146,34 @@ func TestBroadcastAudience(t *testing.T) {
 		}
 	})
 }
+
+func TestPushChannels(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		for _, u := range []struct{ id, channel string }{{"oOA1", "wechat"}, {"t001", "wecom"}, {"oOA2", "wechat"}} {
+			if _, _, err := db.EnsureMember(ctx, u.id, u.channel); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := mustService(t, db, "")
+		s.Parties, s.Robot, s.WeChat = "2|3", true, true
+		if _, _, err := s.Import(ctx, "九月份:慶祝教師節", 2026, false); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Push(ctx, announce.YM{Year: 2026, Month: 9}, announce.TriggerAPI, "api", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range d.Notices {
+			got = append(got, n.Channel+">"+strings.Join(n.ToUsers, "|")+n.ToParty+":"+n.Format)
+		}
+		want := []string{">2|3:markdown", "robot>:markdown", "wechat>oOA1|oOA2:"}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("notices = %q, want %q", got, want)
+		}
+		if _, err := s.Push(ctx, announce.YM{Year: 2026, Month: 10}, announce.TriggerAPI, "api", false); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+			t.Fatalf("Push(empty October) err=%v, want not_found", err)
+		}
+	})
+}
