@@ -120,7 +120,7 @@ func (db *DB) ImportItems(ctx context.Context, planYear int, items []*announce.I
 		res.Removed = len(gone)
 		return nil
 	})
-	return res, mapErr(err, "import plan items", "", "")
+	return res, mapErr(err, "import plan items", "", "另一次导入正在进行，请稍后再试。")
 }
 
 // AddItem implements announce.Store.

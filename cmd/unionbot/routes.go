@@ -29,8 +29,8 @@ func (m *Main) wire(ctx context.Context) error {
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
 	// ann.Events = the sign-up store, once handlers/signup provides OpenEventsInMonth.
 	m.Announce, m.Web.Announce = ann, ann
-	r.HandleExact("本月活动", ann.ThisMonth)
-	r.HandleExact("下月活动", ann.NextMonth)
+	r.Handle("本月活动", ann.ThisMonth)
+	r.Handle("下月活动", ann.NextMonth)
 	r.Handle("全年安排", ann.Year)
 	r.HandleExact("预览本月公告", ann.Preview, bot.AdminOnly)
 	r.HandleExact("发送本月公告", ann.Send, bot.AdminOnly)

@@ -70,6 +70,9 @@ func ParsePlan(text string, year int) (*Plan, error) {
 	if year < 1 || year > 9998 {
 		return nil, unionbot.Errorf(unionbot.EINVALID, msgBadYear, year)
 	}
+	if !utf8.ValidString(text) {
+		return nil, unionbot.Errorf(unionbot.EINVALID, msgNotUTF8)
+	}
 	p := &parser{year: year, months: map[[2]int]*Month{}}
 	for i, line := range strings.Split(normalizeText(text), "\n") {
 		p.line(i+1, strings.TrimSpace(line))

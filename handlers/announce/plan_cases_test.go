@@ -96,3 +96,10 @@ func FuzzParsePlan(f *testing.F) {
 		}
 	})
 }
+
+func TestParsePlanNotUTF8(t *testing.T) {
+	gbk := "\xc8\xfd\xd4\xc2\xb7\xdd\xa3\xba" // 三月份： in GBK
+	if _, err := announce.ParsePlan(gbk, 2026); err == nil || errors.Is(err, announce.ErrNoSchedule) {
+		t.Fatalf("err=%v, want the encoding named", err)
+	}
+}
