@@ -3,6 +3,7 @@ package announce
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -140,13 +141,25 @@ func (ym YM) Start(loc *time.Location) time.Time {
 	return time.Date(ym.Year, time.Month(ym.Month), 1, 0, 0, 0, 0, loc)
 }
 
-// ItemsFromPlan turns a parsed plan into import items.
+// dayPrefix is a date at the start of an item: 3月8日 庆祝…, 12日：….
+var dayPrefix = regexp.MustCompile(`^(?:(\d{1,2})月)?(\d{1,2})[日号]\s*[:：,，、]?\s*(.*)$`)
+
+// ItemsFromPlan turns a parsed plan into import items; an item that starts
+// with a date in its month gets that day.
 func ItemsFromPlan(p *Plan, planYear int) []*Item {
 	var out []*Item
 	for _, m := range p.Months {
 		for i, title := range m.Items {
-			out = append(out, &Item{PlanYear: planYear, Year: m.Year, Month: m.Month, Title: title,
-				Source: SourceImport, Position: i})
+			it := &Item{PlanYear: planYear, Year: m.Year, Month: m.Month, Title: title, Source: SourceImport, Position: i}
+			if d := dayPrefix.FindStringSubmatch(title); d != nil {
+				mo, _ := strconv.Atoi(d[1])
+				day, _ := strconv.Atoi(d[2])
+				last := time.Date(m.Year, time.Month(m.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+				if (d[1] == "" || mo == m.Month) && day >= 1 && day <= last && d[3] != "" {
+					it.Day, it.Title = day, d[3]
+				}
+			}
+			out = append(out, it)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package announce_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -101,5 +102,20 @@ func TestParsePlanNotUTF8(t *testing.T) {
 	gbk := "\xc8\xfd\xd4\xc2\xb7\xdd\xa3\xba" // 三月份： in GBK
 	if _, err := announce.ParsePlan(gbk, 2026); err == nil || errors.Is(err, announce.ErrNoSchedule) {
 		t.Fatalf("err=%v, want the encoding named", err)
+	}
+}
+
+func TestItemsFromPlanDays(t *testing.T) {
+	p, err := announce.ParsePlan("三月份：\n1、3月8日 庆祝三八妇女节\n2、12日：植树节义务劳动\n3、4月1日前上报材料\n4、31日 月末总结\n二月份：30日 不存在的日子", 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range announce.ItemsFromPlan(p, 2026) {
+		got = append(got, fmt.Sprintf("%d-%d-%d %s", it.Year, it.Month, it.Day, it.Title))
+	}
+	want := []string{"2026-3-8 庆祝三八妇女节", "2026-3-12 植树节义务劳动", "2026-3-0 4月1日前上报材料", "2026-3-31 月末总结", "2027-2-0 30日 不存在的日子"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("items (-want +got):\n%s", diff)
 	}
 }
