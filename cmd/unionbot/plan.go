@@ -26,7 +26,11 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		}
 		return fmt.Errorf("unknown plan subcommand %q", args[0])
 	}
-	fs, cfgPath := newFlags("plan import", e)
+	fs, cfgPath := newFlags("plan", e)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: unionbot plan import FILE --year 2026 [--dry-run]\n\n%s\n\nFlags:\n", planHelp)
+		fs.PrintDefaults()
+	}
 	year := fs.Int("year", time.Now().Year(), "the year of the plan: its first month schedule starts in this year")
 	dry := fs.Bool("dry-run", false, "show what would be imported without changing the calendar")
 	// Accept the file before or after the flags.
