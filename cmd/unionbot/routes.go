@@ -27,7 +27,8 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Loc = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
-	// ann.Events = the sign-up store, once handlers/signup provides OpenEventsInMonth.
+	// When sign-ups land: ann.Events = announce.EventListerFunc(...) over the
+	// sign-up store's open events, so the announcement carries 回复"报名 …".
 	m.Announce, m.Web.Announce = ann, ann
 	r.Handle("本月活动", ann.ThisMonth)
 	r.Handle("下月活动", ann.NextMonth)

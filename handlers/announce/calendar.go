@@ -101,6 +101,15 @@ type EventLister interface {
 	OpenEventsInMonth(ctx context.Context, year, month int) ([]OpenEvent, error)
 }
 
+// EventListerFunc adapts a function to EventLister, for wiring the sign-up
+// store without either package importing the other.
+type EventListerFunc func(ctx context.Context, year, month int) ([]OpenEvent, error)
+
+// OpenEventsInMonth implements EventLister.
+func (f EventListerFunc) OpenEventsInMonth(ctx context.Context, year, month int) ([]OpenEvent, error) {
+	return f(ctx, year, month)
+}
+
 // YM is a calendar month.
 type YM struct{ Year, Month int }
 
