@@ -1,0 +1,93 @@
+package faq_test
+
+import (
+	"os"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"unionbot/handlers/faq"
+)
+
+// MustEngine returns an engine loaded with the default knowledge base.
+func MustEngine(tb testing.TB) *faq.Engine {
+	tb.Helper()
+	e, err := faq.NewEngine()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	entries, err := faq.DefaultEntries()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i, en := range entries {
+		en.ID = int64(i + 1)
+	}
+	e.Load(entries)
+	return e
+}
+
+// TestEval runs testdata/eval.yaml: top-1 accuracy must be at least 90% and
+// confident wrong answers (including answering a question the base has no
+// entry for) under 3%.
+func TestEval(t *testing.T) {
+	data, err := os.ReadFile("testdata/eval.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Q    string `yaml:"q"`
+		Want string `yaml:"want"`
+		Trad bool   `yaml:"traditional"`
+	}
+	if err := yaml.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	e := MustEngine(t)
+	var inBase, top1, confident, confidentWrong, trad, tradTop1 int
+	levels := map[faq.Confidence]int{}
+	for _, c := range cases {
+		m := e.Ask(c.Q)
+		got := ""
+		if b := m.Best(); b != nil {
+			got = b.Entry.Question
+		}
+		levels[m.Confidence]++
+		if m.Confidence == faq.High {
+			confident++
+			if got != c.Want || c.Want == "" {
+				confidentWrong++
+				t.Logf("confident and wrong: %q -> %q, want %q", c.Q, got, c.Want)
+			}
+		}
+		if c.Want == "" {
+			continue
+		}
+		inBase++
+		if c.Trad {
+			trad++
+		}
+		if got == c.Want {
+			top1++
+			if c.Trad {
+				tradTop1++
+			}
+		} else {
+			cov := 0.0
+			if b := m.Best(); b != nil {
+				cov = b.Coverage
+			}
+			t.Logf("miss: %q -> %q (%.2f), want %q", c.Q, got, cov, c.Want)
+		}
+	}
+	acc := float64(top1) / float64(inBase)
+	wrong := float64(confidentWrong) / float64(len(cases))
+	t.Logf("eval: %d questions (%d in base, %d traditional); top-1 %d/%d = %.1f%% (traditional %d/%d); levels high=%d middle=%d low=%d; confident wrong %d = %.1f%%",
+		len(cases), inBase, trad, top1, inBase, 100*acc, tradTop1, trad, levels[faq.High], levels[faq.Middle], levels[faq.Low], confidentWrong, 100*wrong)
+	if acc < 0.90 {
+		t.Errorf("top-1 accuracy %.1f%%, want ≥ 90%%", 100*acc)
+	}
+	if wrong >= 0.03 {
+		t.Errorf("confident wrong answers %.1f%%, want < 3%%", 100*wrong)
+	}
+}

@@ -1,0 +1,204 @@
+package faq
+
+import (
+	_ "embed"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/go-ego/gse"
+)
+
+// dictText is a small segmentation dictionary: the ~20,000 words of gse's
+// simplified dictionary with frequency ≥ 200 plus the union's own words
+// (words.txt). gse's full dictionaries are never loaded.
+var (
+	//go:embed dict.txt
+	dictText string
+	//go:embed words.txt
+	unionWords string
+)
+
+// BM25 parameters and the weight of a character bigram relative to a word.
+const (
+	bm25K1       = 1.2
+	bm25B        = 0.75
+	bigramWeight = 0.35
+)
+
+// Segmenter turns text into matching terms: words from gse, folded to
+// simplified script, synonyms mapped to one canonical word, question words
+// dropped, and character bigrams so that a typo or an unknown word still
+// shares something with the entry.
+type Segmenter struct {
+	seg    gse.Segmenter
+	script *Script
+}
+
+// NewSegmenter loads the embedded dictionaries (about 60 ms).
+func NewSegmenter(script *Script) (*Segmenter, error) {
+	s := &Segmenter{script: script}
+	s.seg.SkipLog = true
+	if err := s.seg.LoadDictStr(dictText + "\n" + unionWords); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// term is one matching term with its weight in a query or a document.
+type term struct {
+	text   string
+	weight float64
+}
+
+// Terms returns the weighted terms of text (weights of repeated terms add).
+func (s *Segmenter) Terms(text string) map[string]float64 {
+	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
+	out := map[string]float64{}
+	for _, w := range s.seg.Cut(text, true) {
+		w = strings.TrimSpace(w)
+		if w == "" || stopWords[w] || !hasLetter(w) {
+			continue
+		}
+		out[w]++
+	}
+	// Bigrams over each run of Han characters, skipping pure stop characters.
+	var run []rune
+	flush := func() {
+		for i := 0; i+1 < len(run); i++ {
+			if stopChars[run[i]] && stopChars[run[i+1]] {
+				continue
+			}
+			out["#"+string(run[i:i+2])] += bigramWeight
+		}
+		run = run[:0]
+	}
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) {
+			run = append(run, r)
+		} else {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func hasLetter(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Index is an immutable BM25 index over the enabled entries.
+type Index struct {
+	seg     *Segmenter
+	entries []*Entry
+	docs    []map[string]float64 // term -> weighted frequency
+	lens    []float64
+	avgLen  float64
+	idf     map[string]float64
+	maxIDF  float64
+}
+
+// NewIndex indexes the standard question, the alternates and the keywords of
+// each enabled entry. Keywords count twice: the union chose them.
+func NewIndex(seg *Segmenter, entries []*Entry) *Index {
+	ix := &Index{seg: seg, idf: map[string]float64{}}
+	df := map[string]int{}
+	total := 0.0
+	for _, e := range entries {
+		if !e.Enabled {
+			continue
+		}
+		doc := map[string]float64{}
+		add := func(text string, w float64) {
+			for t, f := range seg.Terms(text) {
+				doc[t] += f * w
+			}
+		}
+		add(e.Question, 1)
+		for _, a := range e.Alternates {
+			add(a, 1)
+		}
+		for _, k := range e.Keywords {
+			add(k, 2)
+		}
+		l := 0.0
+		for t, f := range doc {
+			df[t]++
+			l += f
+		}
+		ix.entries = append(ix.entries, e)
+		ix.docs = append(ix.docs, doc)
+		ix.lens = append(ix.lens, l)
+		total += l
+	}
+	n := float64(len(ix.entries))
+	if n > 0 {
+		ix.avgLen = total / n
+	}
+	for t, d := range df {
+		ix.idf[t] = math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5))
+	}
+	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	return ix
+}
+
+// Len is the number of indexed entries.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Hit is one ranked entry. Score is BM25; Coverage is the share of the
+// question's information (IDF-weighted terms) that the entry holds, 0..1.
+type Hit struct {
+	Entry    *Entry
+	Score    float64
+	Coverage float64
+}
+
+// Search ranks the entries for a question and returns the best n.
+func (ix *Index) Search(question string, n int) []Hit {
+	q := ix.seg.Terms(question)
+	if len(q) == 0 || len(ix.entries) == 0 {
+		return nil
+	}
+	qInfo := 0.0
+	for t, w := range q {
+		idf, ok := ix.idf[t]
+		if !ok {
+			idf = ix.maxIDF // a word no entry knows is information we lack
+		}
+		qInfo += idf * w
+	}
+	var hits []Hit
+	for i, doc := range ix.docs {
+		score, got := 0.0, 0.0
+		norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[i]/ix.avgLen)
+		for t, w := range q {
+			f, ok := doc[t]
+			if !ok {
+				continue
+			}
+			idf := ix.idf[t]
+			score += w * idf * f * (bm25K1 + 1) / (f + norm)
+			got += idf * w
+		}
+		if score > 0 {
+			hits = append(hits, Hit{Entry: ix.entries[i], Score: score, Coverage: got / qInfo})
+		}
+	}
+	sort.Slice(hits, func(a, b int) bool {
+		if hits[a].Score != hits[b].Score {
+			return hits[a].Score > hits[b].Score
+		}
+		return hits[a].Entry.ID < hits[b].Entry.ID
+	})
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits
+}
