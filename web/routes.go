@@ -14,4 +14,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
 	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
 	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
+
+	s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
+	s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
+	s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
+	s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/faq"
 )
 
 // MaxJSONBody is the largest JSON request body the API reads.
@@ -41,6 +42,8 @@ type Server struct {
 	Members unionbot.MemberStore
 	// Outbox is read for the delivery log.
 	Outbox unionbot.Outbox
+	// FAQ is the union Q&A (ask, import/export, unanswered questions).
+	FAQ *faq.Service
 
 	mux *http.ServeMux
 }

@@ -48,6 +48,7 @@ var summaries = map[string]string{
 	"serve":   "run the bot: WeCom and Official Account callbacks, admin API (the default)",
 	"chat":    "talk to the bot in the terminal as a teacher (--user ID), against the same store",
 	"migrate": "bring the database schema up to date and exit",
+	"faq":     "manage the union Q&A: faq import FILE (YAML or CSV), faq export [--format csv]",
 }
 
 // commands is the table of subcommands; built in a function because the
@@ -57,6 +58,7 @@ func commands() map[string]command {
 		"serve":   {summaries["serve"], runServe},
 		"chat":    {summaries["chat"], runChat},
 		"migrate": {summaries["migrate"], runMigrate},
+		"faq":     {summaries["faq"], runFAQ},
 	}
 }
 

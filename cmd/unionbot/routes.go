@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"unionbot/bot"
+	"unionbot/handlers/faq"
 )
 
 // wire builds the features and lists every chat command in one table.
@@ -12,8 +13,23 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Greeting("欢迎使用工会助手！")
 	r.Menu(
 		bot.MenuItem{Title: "帮助", Command: "帮助", Hint: "查看我能做什么"},
+		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 	)
 	r.HandleExact("我是谁", whoAmI)
+
+	// FAQ: the fallback, so every command above and menu numbers come first.
+	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)
+	if err != nil {
+		return err
+	}
+	if err := faqs.Start(ctx); err != nil {
+		return err
+	}
+	r.Handle("转人工", faqs.HandOff)
+	r.Handle("答复", faqs.Reply, bot.AdminOnly)
+	r.Flow(faq.FlowName, faq.FlowTitle, faqs.Pick)
+	r.Fallback(faqs.Fallback)
+	m.Web.FAQ = faqs
 	return nil
 }
 

@@ -192,3 +192,15 @@ func cleanList(items []string) []string {
 	}
 	return out
 }
+
+// Entry returns the indexed entry with id, or nil.
+func (e *Engine) Entry(id int64) *Entry {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, en := range e.ix.entries {
+		if en.ID == id {
+			return en
+		}
+	}
+	return nil
+}
