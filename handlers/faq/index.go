@@ -97,19 +97,24 @@ func hasLetter(w string) bool {
 // Index is an immutable BM25 index over the enabled entries.
 type Index struct {
 	seg     *Segmenter
-	entries []*Entry
-	docs    []map[string]float64 // term -> weighted frequency
-	lens    []float64
-	avgLen  float64
-	idf     map[string]float64
-	maxIDF  float64
+	entries  []*Entry
+	postings map[string][]posting
+	lens     []float64
+	avgLen   float64
+	idf      map[string]float64
+	maxIDF   float64
+}
+
+// posting is one entry holding a term, with the term's weighted frequency.
+type posting struct {
+	doc  int32
+	freq float32
 }
 
 // NewIndex indexes the standard question, the alternates and the keywords of
 // each enabled entry. Keywords count twice: the union chose them.
 func NewIndex(seg *Segmenter, entries []*Entry) *Index {
-	ix := &Index{seg: seg, idf: map[string]float64{}}
-	df := map[string]int{}
+	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}}
 	total := 0.0
 	for _, e := range entries {
 		if !e.Enabled {
@@ -130,11 +135,10 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		}
 		l := 0.0
 		for t, f := range doc {
-			df[t]++
+			ix.postings[t] = append(ix.postings[t], posting{doc: int32(len(ix.entries)), freq: float32(f)})
 			l += f
 		}
 		ix.entries = append(ix.entries, e)
-		ix.docs = append(ix.docs, doc)
 		ix.lens = append(ix.lens, l)
 		total += l
 	}
@@ -142,8 +146,9 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 	if n > 0 {
 		ix.avgLen = total / n
 	}
-	for t, d := range df {
-		ix.idf[t] = math.Log(1 + (n-float64(d)+0.5)/(float64(d)+0.5))
+	for t, ps := range ix.postings {
+		d := float64(len(ps))
+		ix.idf[t] = math.Log(1 + (n-d+0.5)/(d+0.5))
 	}
 	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
 	return ix
@@ -174,21 +179,21 @@ func (ix *Index) Search(question string, n int) []Hit {
 		}
 		qInfo += idf * w
 	}
-	var hits []Hit
-	for i, doc := range ix.docs {
-		score, got := 0.0, 0.0
-		norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[i]/ix.avgLen)
-		for t, w := range q {
-			f, ok := doc[t]
-			if !ok {
-				continue
-			}
-			idf := ix.idf[t]
-			score += w * idf * f * (bm25K1 + 1) / (f + norm)
-			got += idf * w
+	scores := map[int32]float64{}
+	got := map[int32]float64{}
+	for t, w := range q {
+		idf := ix.idf[t]
+		for _, p := range ix.postings[t] {
+			f := float64(p.freq)
+			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
+			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			got[p.doc] += idf * w
 		}
+	}
+	hits := make([]Hit, 0, len(scores))
+	for d, score := range scores {
 		if score > 0 {
-			hits = append(hits, Hit{Entry: ix.entries[i], Score: score, Coverage: got / qInfo})
+			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo})
 		}
 	}
 	sort.Slice(hits, func(a, b int) bool {
