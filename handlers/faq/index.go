@@ -96,7 +96,7 @@ func hasLetter(w string) bool {
 
 // Index is an immutable BM25 index over the enabled entries.
 type Index struct {
-	seg     *Segmenter
+	seg      *Segmenter
 	entries  []*Entry
 	postings map[string][]posting
 	lens     []float64
