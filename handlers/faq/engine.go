@@ -28,7 +28,9 @@ const (
 )
 
 // Thresholds on a hit's coverage (the share of the question's IDF-weighted
-// terms found in the entry) and on its lead over the runner-up. Chosen on
+// terms found in the entry) and on its lead over the runner-up; an answer
+// also needs two words of the question in the entry, so one generic word
+// (咨询, 会费) gets choices, not an answer. Chosen on
 // the evaluation set's score distribution, see eval_test.go.
 const (
 	highCoverage   = 0.55
@@ -105,7 +107,7 @@ func (e *Engine) Ask(question string) Match {
 		lead = best.Score >= highLead*m.Hits[1].Score
 	}
 	switch {
-	case best.Coverage >= highCoverage && lead:
+	case best.Coverage >= highCoverage && lead && best.Words >= 2:
 		m.Confidence = High
 	case best.Coverage >= middleCoverage:
 		m.Confidence = Middle

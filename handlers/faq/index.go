@@ -163,6 +163,7 @@ type Hit struct {
 	Entry    *Entry
 	Score    float64
 	Coverage float64
+	Words    int // distinct words (not bigrams) of the question the entry holds
 }
 
 // Search ranks the entries for a question and returns the best n.
@@ -181,9 +182,14 @@ func (ix *Index) Search(question string, n int) []Hit {
 	}
 	scores := map[int32]float64{}
 	got := map[int32]float64{}
+	words := map[int32]int{}
 	for t, w := range q {
 		idf := ix.idf[t]
+		isWord := !strings.HasPrefix(t, "#")
 		for _, p := range ix.postings[t] {
+			if isWord {
+				words[p.doc]++
+			}
 			f := float64(p.freq)
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
 			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
@@ -193,7 +199,7 @@ func (ix *Index) Search(question string, n int) []Hit {
 	hits := make([]Hit, 0, len(scores))
 	for d, score := range scores {
 		if score > 0 {
-			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo})
+			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d]})
 		}
 	}
 	sort.Slice(hits, func(a, b int) bool {
