@@ -8,9 +8,10 @@ import (
 )
 
 // The script tables are generated once from OpenCC 1.1.6 (Apache-2.0): every
-// CJK character run through t2s and s2t, plus the common words whose s2t
-// conversion differs from the character-by-character one (头发→頭髮,
-// 干净→乾淨). No Go port of OpenCC is served by the module proxy, so the
+// CJK character run through t2s and s2tw (Taiwan standard characters, which
+// is what teachers who type traditional use: 群, not 羣), plus the common
+// words whose s2tw conversion differs from the character-by-character one
+// (头发→頭髮, 干净→乾淨). No Go port of OpenCC is served by the module proxy, so the
 // tables are embedded here; see README for how they were made.
 var (
 	//go:embed t2s.txt
@@ -59,10 +60,20 @@ func loadPairs(text string, m map[rune]rune) {
 	}
 }
 
-// ToSimplified maps every traditional character to its simplified form.
+// matchFold folds characters OpenCC leaves alone because they are also
+// simplified (著 in 著作), but which traditional writers use where
+// simplified has another character (穿著/穿着). Matching only: both the
+// question and the entries are folded, so 著作 meets 着作 harmlessly.
+var matchFold = map[rune]rune{'著': '着', '裡': '里', '瞭': '了'}
+
+// ToSimplified maps every traditional character to its simplified form, for
+// matching (see matchFold).
 func (sc *Script) ToSimplified(s string) string {
 	return strings.Map(func(r rune) rune {
 		if t, ok := sc.t2s[r]; ok {
+			return t
+		}
+		if t, ok := matchFold[r]; ok {
 			return t
 		}
 		return r
