@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +128,33 @@ func TestFAQAPI(t *testing.T) {
 	status, body = apiDo(t, h, "GET", "/api/faq/export", "", "")
 	if status != 200 || strings.Count(body, "- question:") != 50 {
 		t.Fatalf("yaml export = %d, %d entries", status, strings.Count(body, "- question:"))
+	}
+}
+
+func TestFAQCommand(t *testing.T) {
+	dir := t.TempDir()
+	envm := map[string]string{"UNIONBOT_DB": "sqlite://" + filepath.Join(dir, "bot.db"), "UNIONBOT_LOG_LEVEL": "warn"}
+	say := func(args ...string) (string, error) {
+		var out strings.Builder
+		err := run(context.Background(), args, func(k string) string { return envm[k] }, strings.NewReader(""), &out, io.Discard)
+		return out.String(), err
+	}
+	file := filepath.Join(dir, "faq.csv")
+	csv := "question,answer,alternates\n食堂几点开饭？,中午十一点半。,午饭几点|开饭时间\n体检什么时候？,十月。,\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"新增 1 条，更新 1 条，现有 50 条", "新增 0 条，更新 2 条，现有 50 条"} {
+		out, err := say("faq", "import", file)
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("import #%d = %q, %v; want %q", i+1, out, err, want)
+		}
+	}
+	out, err := say("faq", "export", "--format", "csv")
+	if err != nil || !strings.Contains(out, "体检什么时候？,十月。") {
+		t.Fatalf("export = %.200q, %v", out, err)
+	}
+	if _, err := say("faq", "import", filepath.Join(dir, "missing.yaml")); err == nil {
+		t.Fatal("import of a missing file succeeded")
 	}
 }
