@@ -20,17 +20,19 @@ var (
 	unionWords string
 )
 
-// BM25 parameters and the weight of a character bigram relative to a word.
+// BM25 parameters and the weights of a character bigram and a single
+// character relative to a word.
 const (
-	bm25K1       = 1.2
-	bm25B        = 0.75
-	bigramWeight = 0.35
+	bm25K1        = 1.2
+	bm25B         = 0.75
+	bigramWeight  = 0.35
+	unigramWeight = 0.1
 )
 
 // Segmenter turns text into matching terms: words from gse, folded to
 // simplified script, synonyms mapped to one canonical word, question words
-// dropped, and character bigrams so that a typo or an unknown word still
-// shares something with the entry.
+// dropped, and character bigrams and (lighter) single characters so that a
+// typo (疗样, 体捡) or an unknown word still shares something with the entry.
 type Segmenter struct {
 	seg    gse.Segmenter
 	script *Script
@@ -66,6 +68,11 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 	// Bigrams over each run of Han characters, skipping pure stop characters.
 	var run []rune
 	flush := func() {
+		for _, r := range run {
+			if !stopChars[r] {
+				out["@"+string(r)] += unigramWeight
+			}
+		}
 		for i := 0; i+1 < len(run); i++ {
 			if stopChars[run[i]] && stopChars[run[i+1]] {
 				continue
@@ -185,7 +192,7 @@ func (ix *Index) Search(question string, n int) []Hit {
 	words := map[int32]int{}
 	for t, w := range q {
 		idf := ix.idf[t]
-		isWord := !strings.HasPrefix(t, "#")
+		isWord := !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
 		for _, p := range ix.postings[t] {
 			if isWord {
 				words[p.doc]++
