@@ -55,6 +55,8 @@ func TestFAQChat(t *testing.T) {
 				{"t001", "9", "请回复 1 到 3 之间的数字"},
 				// Anything else leaves the choices and is routed anew.
 				{"t001", "我是谁", "您的账号：t001"},
+				// Politeness is answered, not logged as a question.
+				{"t002", "謝謝！", "不客氣"},
 				// Unknown: say so, offer 转人工.
 				{"t002", "食堂几点开饭", "转人工"},
 				{"t002", "转人工", "已把您的问题转给工会老师（编号"},
@@ -83,7 +85,7 @@ func TestFAQChat(t *testing.T) {
 				t.Fatalf("答复 to a missing question = %q", got)
 			}
 			status, body := apiDo(t, h, "GET", "/api/faq/unanswered?status=all", "", "")
-			if status != 200 || !strings.Contains(body, `"status":"answered"`) {
+			if status != 200 || !strings.Contains(body, `"status":"answered"`) || strings.Contains(body, "謝謝") {
 				t.Fatalf("unanswered = %d %s", status, body)
 			}
 		})

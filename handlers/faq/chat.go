@@ -31,6 +31,10 @@ func (s *Service) Fallback(c *bot.Context) error {
 	if utf8.RuneCountInString(text) < 2 {
 		return bot.ErrPass
 	}
+	key := strings.TrimRight(s.Engine.Script.ToSimplified(fold(text)), "!！。.~～?？")
+	if reply, ok := smallTalk[key]; ok {
+		return c.Reply(s.say(reply, s.Engine.Script.IsTraditional(text)))
+	}
 	m := s.Ask(c.Context(), text)
 	switch m.Confidence {
 	case High:

@@ -52,10 +52,15 @@ func (s *Service) Start(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("faq: default entries: %w", err)
 		}
-		if _, _, err := s.Store.UpsertFAQ(ctx, defaults, "default"); err != nil {
+		_, _, err = s.Store.UpsertFAQ(ctx, defaults, "default")
+		switch {
+		case unionbot.ErrorCode(err) == unionbot.ECONFLICT:
+			// Another replica seeded at the same moment; its rows are ours.
+		case err != nil:
 			return fmt.Errorf("faq: seed defaults: %w", err)
+		default:
+			s.Logger.Info("faq: seeded the default knowledge base", "entries", len(defaults))
 		}
-		s.Logger.Info("faq: seeded the default knowledge base", "entries", len(defaults))
 	}
 	return s.Reload(ctx)
 }

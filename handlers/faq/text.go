@@ -15,3 +15,14 @@ const (
 	textReplyDone    = "已把答复发给提问的老师（编号 %d）。"
 	textTeacherReply = "工会老师答复了您的问题（编号 %d）：\n问：%s\n答：%s"
 )
+
+// smallTalk answers politeness, which is neither a question nor worth
+// logging as unanswered. Keys are simplified, without punctuation.
+var smallTalk = map[string]string{
+	"谢谢": "不客气！还有问题随时问我。", "谢谢你": "不客气！还有问题随时问我。", "谢谢老师": "不客气！还有问题随时问我。",
+	"多谢": "不客气！还有问题随时问我。", "好的": "好的，还有问题随时问我。", "收到": "好的，还有问题随时问我。",
+	"知道了": "好的，还有问题随时问我。", "明白了": "好的，还有问题随时问我。", "ok": "好的，还有问题随时问我。",
+	"你好": "您好！我是工会助手，可以直接用一句话提问，如“体检什么时候”；回复“帮助”查看我能做什么。",
+	"您好": "您好！我是工会助手，可以直接用一句话提问，如“体检什么时候”；回复“帮助”查看我能做什么。",
+	"在吗": "在的！请直接用一句话提问，如“会费怎么交”。",
+}
