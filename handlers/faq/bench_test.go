@@ -84,3 +84,13 @@ func TestIndexMemory(t *testing.T) {
 		t.Fatalf("indexed %d entries, want 1000", e.Len())
 	}
 }
+
+// BenchmarkNewEngine is the start-up cost: loading the embedded dictionary
+// and script tables.
+func BenchmarkNewEngine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := faq.NewEngine(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

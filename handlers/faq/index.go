@@ -38,7 +38,7 @@ type Segmenter struct {
 	script *Script
 }
 
-// NewSegmenter loads the embedded dictionaries (about 60 ms).
+// NewSegmenter loads the embedded dictionary (about 40 ms, 11 MiB of heap).
 func NewSegmenter(script *Script) (*Segmenter, error) {
 	s := &Segmenter{script: script}
 	s.seg.SkipLog = true
