@@ -30,8 +30,14 @@ func MustEngine(tb testing.TB) *faq.Engine {
 // TestEval runs testdata/eval.yaml: top-1 accuracy must be at least 90% and
 // confident wrong answers (including answering a question the base has no
 // entry for) under 3%.
-func TestEval(t *testing.T) {
-	data, err := os.ReadFile("testdata/eval.yaml")
+func TestEval(t *testing.T) { runEval(t, "testdata/eval.yaml") }
+
+// TestHoldout runs questions written after the last change to the engine,
+// with the same bars.
+func TestHoldout(t *testing.T) { runEval(t, "testdata/holdout.yaml") }
+
+func runEval(t *testing.T, path string) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +88,8 @@ func TestEval(t *testing.T) {
 	}
 	acc := float64(top1) / float64(inBase)
 	wrong := float64(confidentWrong) / float64(len(cases))
-	t.Logf("eval: %d questions (%d in base, %d traditional); top-1 %d/%d = %.1f%% (traditional %d/%d); levels high=%d middle=%d low=%d; confident wrong %d = %.1f%%",
-		len(cases), inBase, trad, top1, inBase, 100*acc, tradTop1, trad, levels[faq.High], levels[faq.Middle], levels[faq.Low], confidentWrong, 100*wrong)
+	t.Logf("%s: %d questions (%d in base, %d traditional); top-1 %d/%d = %.1f%% (traditional %d/%d); levels high=%d middle=%d low=%d; confident wrong %d = %.1f%%",
+		path, len(cases), inBase, trad, top1, inBase, 100*acc, tradTop1, trad, levels[faq.High], levels[faq.Middle], levels[faq.Low], confidentWrong, 100*wrong)
 	if acc < 0.90 {
 		t.Errorf("top-1 accuracy %.1f%%, want ≥ 90%%", 100*acc)
 	}
