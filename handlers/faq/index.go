@@ -27,6 +27,7 @@ const (
 	bm25B         = 0.75
 	bigramWeight  = 0.35
 	unigramWeight = 0.1
+	answerWeight  = 0.2
 )
 
 // Segmenter turns text into matching terms: words from gse, folded to
@@ -119,7 +120,9 @@ type posting struct {
 }
 
 // NewIndex indexes the standard question, the alternates and the keywords of
-// each enabled entry. Keywords count twice: the union chose them.
+// each enabled entry. Keywords count twice: the union chose them. The answer
+// counts a fifth: it names things teachers ask by (12351, 劳动仲裁) that the
+// question does not.
 func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}}
 	total := 0.0
@@ -140,6 +143,7 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		for _, k := range e.Keywords {
 			add(k, 2)
 		}
+		add(e.Answer, answerWeight)
 		l := 0.0
 		for t, f := range doc {
 			ix.postings[t] = append(ix.postings[t], posting{doc: int32(len(ix.entries)), freq: float32(f)})
