@@ -24,6 +24,13 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("faq: say import or export")
 	}
 	sub := args[0]
+	if sub != "import" && sub != "export" {
+		if err := fs.Parse(args); err != nil { // -h, --help
+			return err
+		}
+		fs.Usage()
+		return fmt.Errorf("faq: unknown subcommand %q", sub)
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -70,6 +77,5 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 		}
 		return faq.WriteYAML(e.stdout, list)
 	}
-	fs.Usage()
-	return fmt.Errorf("faq: unknown subcommand %q", sub)
+	return nil
 }

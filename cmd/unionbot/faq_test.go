@@ -55,6 +55,9 @@ func TestFAQChat(t *testing.T) {
 				{"t001", "9", "请回复 1 到 3 之间的数字"},
 				// Anything else leaves the choices and is routed anew.
 				{"t001", "我是谁", "您的账号：t001"},
+				// Not sure at all, but a related entry is listed and can be picked.
+				{"t003", "工会的钱够不够", "这些相关问题也许有帮助（回复数字查看）：\n1. 工会经费怎么用？"},
+				{"t003", "1", "经费审查委员会"},
 				// Politeness is answered, not logged as a question.
 				{"t002", "謝謝！", "不客氣"},
 				// Unknown: say so, offer 转人工.

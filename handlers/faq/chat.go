@@ -40,6 +40,7 @@ func (s *Service) Fallback(c *bot.Context) error {
 	case High:
 		return c.Reply(s.Engine.AnswerText(m.Hits[0].Entry, m.Traditional) + s.say(textAnswerTail, m.Traditional))
 	case Middle:
+		m.Hits = relatedHits(m.Hits) // the best always passes: its coverage is ≥ middleCoverage
 		st := flowState{Question: text, Trad: m.Traditional}
 		for _, h := range m.Hits {
 			st.IDs = append(st.IDs, h.Entry.ID)
@@ -53,10 +54,33 @@ func (s *Service) Fallback(c *bot.Context) error {
 	if err := s.Store.LogQuestion(c.Context(), q); err != nil {
 		return err
 	}
-	if err := c.StartFlow(FlowName, flowState{Question: text, Trad: m.Traditional, LogID: q.ID}); err != nil {
+	st := flowState{Question: text, Trad: m.Traditional, LogID: q.ID}
+	reply := s.say(textUnknown, m.Traditional)
+	if related := relatedHits(m.Hits); len(related) > 0 {
+		// Not sure enough to offer as the question, but worth a look.
+		var b strings.Builder
+		b.WriteString(s.say(textRelatedHead, m.Traditional))
+		for i, h := range related {
+			st.IDs = append(st.IDs, h.Entry.ID)
+			fmt.Fprintf(&b, "\n%d. %s", i+1, s.Engine.QuestionText(h.Entry, m.Traditional))
+		}
+		reply += "\n" + b.String()
+	}
+	if err := c.StartFlow(FlowName, st); err != nil {
 		return err
 	}
-	return c.Reply(s.say(textUnknown, m.Traditional))
+	return c.Reply(reply)
+}
+
+// relatedHits are the low-confidence hits still worth listing.
+func relatedHits(hits []Hit) []Hit {
+	var out []Hit
+	for _, h := range hits {
+		if h.Coverage >= relatedCoverage {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // say puts a reply text in the teacher's script.

@@ -30,13 +30,17 @@ const (
 // Thresholds on a hit's coverage (the share of the question's IDF-weighted
 // terms found in the entry) and on its lead over the runner-up; an answer
 // also needs two words of the question in the entry, so one generic word
-// (咨询, 会费) gets choices, not an answer. Chosen on
+// (咨询, 会费) gets choices, not an answer — unless the question says, in
+// the base's words, exactly what one standard question or alternate says. Chosen on
 // the evaluation set's score distribution, see eval_test.go.
 const (
 	highCoverage   = 0.55
 	highLead       = 1.25 // best BM25 score at least this many times the second's
 	middleCoverage = 0.25
-	maxChoices     = 3
+	// relatedCoverage is the least a low-confidence hit needs to be listed
+	// as related under the 不会回答 reply.
+	relatedCoverage = 0.1
+	maxChoices      = 3
 )
 
 // Match is the outcome of a question.
@@ -106,7 +110,10 @@ func (e *Engine) Ask(question string) Match {
 	if len(m.Hits) > 1 {
 		lead = best.Score >= highLead*m.Hits[1].Score
 	}
+	exactlyOne := best.Exact && (len(m.Hits) == 1 || !m.Hits[1].Exact)
 	switch {
+	case exactlyOne:
+		m.Confidence = High
 	case best.Coverage >= highCoverage && lead && best.Words >= 2:
 		m.Confidence = High
 	case best.Coverage >= middleCoverage:

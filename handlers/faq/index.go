@@ -111,12 +111,29 @@ type Index struct {
 	avgLen   float64
 	idf      map[string]float64
 	maxIDF   float64
+	exact    map[string][]int32 // word key of a question or alternate -> entries
 }
 
-// posting is one entry holding a term, with the term's weighted frequency.
+// posting is one entry holding a term, with the term's weighted frequency;
+// asked is false when the term is only in the answer, which ranks but does
+// not count toward coverage.
 type posting struct {
-	doc  int32
-	freq float32
+	doc   int32
+	freq  float32
+	asked bool
+}
+
+// wordKey is the sorted words (no bigrams or characters) of terms: two
+// texts with one key say the same thing in the base's words.
+func wordKey(terms map[string]float64) string {
+	var ws []string
+	for t := range terms {
+		if !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@") {
+			ws = append(ws, t)
+		}
+	}
+	sort.Strings(ws)
+	return strings.Join(ws, " ")
 }
 
 // NewIndex indexes the standard question, the alternates and the keywords of
@@ -124,29 +141,35 @@ type posting struct {
 // counts a fifth: it names things teachers ask by (12351, 劳动仲裁) that the
 // question does not.
 func NewIndex(seg *Segmenter, entries []*Entry) *Index {
-	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}}
+	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}, exact: map[string][]int32{}}
 	total := 0.0
 	for _, e := range entries {
 		if !e.Enabled {
 			continue
 		}
-		doc := map[string]float64{}
-		add := func(text string, w float64) {
-			for t, f := range seg.Terms(text) {
+		id := int32(len(ix.entries))
+		doc, asked := map[string]float64{}, map[string]bool{}
+		add := func(text string, w float64, isAsked, isQuestion bool) {
+			terms := seg.Terms(text)
+			for t, f := range terms {
 				doc[t] += f * w
+				asked[t] = asked[t] || isAsked
+			}
+			if k := wordKey(terms); isQuestion && k != "" {
+				ix.exact[k] = append(ix.exact[k], id)
 			}
 		}
-		add(e.Question, 1)
+		add(e.Question, 1, true, true)
 		for _, a := range e.Alternates {
-			add(a, 1)
+			add(a, 1, true, true)
 		}
 		for _, k := range e.Keywords {
-			add(k, 2)
+			add(k, 2, true, false)
 		}
-		add(e.Answer, answerWeight)
+		add(e.Answer, answerWeight, false, false)
 		l := 0.0
 		for t, f := range doc {
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(len(ix.entries)), freq: float32(f)})
+			ix.postings[t] = append(ix.postings[t], posting{doc: id, freq: float32(f), asked: asked[t]})
 			l += f
 		}
 		ix.entries = append(ix.entries, e)
@@ -174,7 +197,8 @@ type Hit struct {
 	Entry    *Entry
 	Score    float64
 	Coverage float64
-	Words    int // distinct words (not bigrams) of the question the entry holds
+	Words    int  // distinct words (not bigrams) of the question the entry holds
+	Exact    bool // the question says what a standard question or alternate says
 }
 
 // Search ranks the entries for a question and returns the best n.
@@ -198,19 +222,26 @@ func (ix *Index) Search(question string, n int) []Hit {
 		idf := ix.idf[t]
 		isWord := !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
 		for _, p := range ix.postings[t] {
-			if isWord {
-				words[p.doc]++
-			}
 			f := float64(p.freq)
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
 			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			if !p.asked {
+				continue
+			}
 			got[p.doc] += idf * w
+			if isWord {
+				words[p.doc]++
+			}
 		}
+	}
+	exact := map[int32]bool{}
+	for _, d := range ix.exact[wordKey(q)] {
+		exact[d] = true
 	}
 	hits := make([]Hit, 0, len(scores))
 	for d, score := range scores {
 		if score > 0 {
-			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d]})
+			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d], Exact: exact[d]})
 		}
 	}
 	sort.Slice(hits, func(a, b int) bool {

@@ -148,10 +148,10 @@ func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 // suggestion renders 您是不是想问 with numbered questions.
 func (s *Service) suggestion(m Match) string {
 	var b strings.Builder
-	b.WriteString(textSuggestHead)
+	b.WriteString(s.say(textSuggestHead, m.Traditional))
 	for i, h := range m.Hits {
 		fmt.Fprintf(&b, "\n%d. %s", i+1, s.Engine.QuestionText(h.Entry, m.Traditional))
 	}
-	b.WriteString("\n" + textSuggestTail)
+	b.WriteString("\n" + s.say(textSuggestTail, m.Traditional))
 	return b.String()
 }

@@ -5,6 +5,7 @@ const (
 	textSuggestHead  = "您是不是想问："
 	textSuggestTail  = "回复数字查看答案；都不是的话回复“转人工”，工会老师会答复您。"
 	textUnknown      = "抱歉，这个问题我还不会回答。回复“转人工”，我把问题转给工会老师，他们会尽快答复您；回复“帮助”查看我能做什么。"
+	textRelatedHead  = "这些相关问题也许有帮助（回复数字查看）："
 	textAnswerTail   = "\n\n（没解决？回复“转人工 您的问题”，工会老师会答复您）"
 	textPickRange    = "请回复 1 到 %d 之间的数字，或回复“转人工”。"
 	textHandedOff    = "已把您的问题转给工会老师（编号 %d），答复会发到这里，请留意消息。"
