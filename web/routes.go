@@ -24,4 +24,8 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /api/announcements", s.api(s.listAnnouncements))
 		s.mux.HandleFunc("POST /api/broadcasts", s.api(s.broadcast))
 	}
+	s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
+	s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
+	s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
+	s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/faq"
 )
 
 // MaxJSONBody is the largest JSON request body the API reads.
@@ -43,6 +44,8 @@ type Server struct {
 	Outbox unionbot.Outbox
 	// Announce is the calendar and the monthly announcement.
 	Announce AnnounceService
+	// FAQ is the union Q&A (ask, import/export, unanswered questions).
+	FAQ *faq.Service
 
 	mux *http.ServeMux
 }

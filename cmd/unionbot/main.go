@@ -49,6 +49,7 @@ var summaries = map[string]string{
 	"chat":    "talk to the bot in the terminal as a teacher (--user ID), against the same store",
 	"migrate": "bring the database schema up to date and exit",
 	"plan":    "import the union's annual work plan into the calendar (plan import FILE --year 2026)",
+	"faq":     "manage the union Q&A: faq import FILE (YAML or CSV), faq export [--format csv]",
 }
 
 // commands is the table of subcommands; built in a function because the
@@ -59,6 +60,7 @@ func commands() map[string]command {
 		"chat":    {summaries["chat"], runChat},
 		"migrate": {summaries["migrate"], runMigrate},
 		"plan":    {summaries["plan"], runPlan},
+		"faq":     {summaries["faq"], runFAQ},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"unionbot/bot"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/faq"
 )
 
 // wire builds the features and lists every chat command in one table.
@@ -16,6 +17,7 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "帮助", Command: "帮助", Hint: "查看我能做什么"},
 		bot.MenuItem{Title: "本月活动", Command: "本月活动", Hint: "本月工会活动安排"},
 		bot.MenuItem{Title: "全年安排", Command: "全年安排", Hint: "年度工作计划"},
+		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
 	r.HandleExact("我是谁", whoAmI)
@@ -39,6 +41,20 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("announce-monthly", m.Config.AnnounceCron, ann.Job, true); err != nil {
 		return fmt.Errorf("UNIONBOT_ANNOUNCE_CRON: %w", err)
 	}
+
+	// FAQ: the fallback, so every command above and menu numbers come first.
+	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)
+	if err != nil {
+		return err
+	}
+	if err := faqs.Start(ctx); err != nil {
+		return err
+	}
+	r.Handle("转人工", faqs.HandOff)
+	r.Handle("答复", faqs.Reply, bot.AdminOnly)
+	r.Flow(faq.FlowName, faq.FlowTitle, faqs.Pick)
+	r.Fallback(faqs.Fallback)
+	m.Web.FAQ = faqs
 	return nil
 }
 

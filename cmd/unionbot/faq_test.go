@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"unionbot/bot/wecom/fakewecom"
+	"unionbot/storage/storagetest"
+)
+
+// apiDo calls the admin API with the test token and returns status and body.
+func apiDo(tb testing.TB, h *harness, method, path, contentType, body string) (int, string) {
+	tb.Helper()
+	req, err := http.NewRequest(method, h.URL()+path, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestFAQChat(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			h := MustRunMain(t, driver, nil)
+			turns := []struct{ user, say, want string }{
+				// A confident match answers; the seeded default base is there.
+				{"t001", "生孩子工会有慰问金吗", "出生证明"},
+				// Traditional in, traditional out (the stored answer is simplified).
+				{"t001", "生孩子工會有慰問金嗎", "出生證明"},
+				// Commands and menu numbers are not taken by the FAQ.
+				{"t001", "我是谁", "您的账号：t001"},
+				{"t001", "2", "请在“转人工”后面写上您的问题"},
+				// In between: choices, and a number picks one.
+				{"t001", "会费", "您是不是想问：\n1. "},
+				{"t001", "2", "0.5%"},
+				// A number out of the choices asks again, the flow stays.
+				{"t001", "会费", "您是不是想问"},
+				{"t001", "9", "请回复 1 到 3 之间的数字"},
+				// Anything else leaves the choices and is routed anew.
+				{"t001", "我是谁", "您的账号：t001"},
+				// Politeness is answered, not logged as a question.
+				{"t002", "謝謝！", "不客氣"},
+				// Unknown: say so, offer 转人工.
+				{"t002", "食堂几点开饭", "转人工"},
+				{"t002", "转人工", "已把您的问题转给工会老师（编号"},
+			}
+			for _, tt := range turns {
+				if got := h.MustSay(t, tt.user, tt.say); !strings.Contains(got, tt.want) {
+					t.Fatalf("%s says %q: reply %q, want it to contain %q", tt.user, tt.say, got, tt.want)
+				}
+			}
+			sent := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == testAdmin })
+			if len(sent) != 1 || !strings.Contains(sent[0].Content, "食堂几点开饭") || !strings.Contains(sent[0].Content, "答复 1") {
+				t.Fatalf("admin notices = %+v, want the question with 答复 1", sent)
+			}
+			// A teacher cannot answer; the admin's answer reaches the teacher.
+			if got := h.MustSay(t, "t001", "答复 1 十一点半"); strings.Contains(got, "已把答复") {
+				t.Fatalf("a teacher's 答复 = %q, want a refusal", got)
+			}
+			if got := h.MustSay(t, testAdmin, "答复 1 食堂中午十一点半开饭。"); !strings.Contains(got, "已把答复发给") {
+				t.Fatalf("admin 答复 = %q", got)
+			}
+			sent = h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "t002" })
+			if len(sent) != 1 || !strings.Contains(sent[0].Content, "十一点半") {
+				t.Fatalf("teacher notices = %+v, want the admin's answer", sent)
+			}
+			if got := h.MustSay(t, testAdmin, "答复 999 好的"); !strings.Contains(got, "没有编号为 999 的问题") {
+				t.Fatalf("答复 to a missing question = %q", got)
+			}
+			// Not sure at all, but a related entry is listed and can be picked.
+			if got := h.MustSay(t, "t003", "工会的钱够不够"); !strings.Contains(got, "这些相关问题也许有帮助（回复数字查看）：\n1. 工会经费怎么用？") {
+				t.Fatalf("low confidence reply = %q, want the related entry", got)
+			}
+			if got := h.MustSay(t, "t003", "1"); !strings.Contains(got, "经费审查委员会") {
+				t.Fatalf("picking the related entry = %q", got)
+			}
+			status, body := apiDo(t, h, "GET", "/api/faq/unanswered?status=all", "", "")
+			if status != 200 || !strings.Contains(body, `"status":"answered"`) || !strings.Contains(body, "工会的钱够不够") || strings.Contains(body, "謝謝") {
+				t.Fatalf("unanswered = %d %s", status, body)
+			}
+		})
+	}
+}
+
+func TestFAQAPI(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	status, body := apiDo(t, h, "GET", "/api/faq/ask?q="+"體檢項目有哪些", "", "")
+	var ask struct {
+		Answer       string  `json:"answer"`
+		FAQID        int64   `json:"faq_id"`
+		Score        float64 `json:"score"`
+		Alternatives []struct {
+			FAQID int64 `json:"faq_id"`
+		} `json:"alternatives"`
+	}
+	if err := json.Unmarshal([]byte(body), &ask); status != 200 || err != nil || ask.FAQID == 0 || !strings.Contains(ask.Answer, "體檢") || len(ask.Alternatives) == 0 {
+		t.Fatalf("ask = %d %s (%v)", status, body, err)
+	}
+	csv := "question,answer,alternates,keywords,category\n食堂几点开饭？,中午十一点半。,午饭几点|食堂开饭时间,食堂,后勤\n"
+	for i, want := range []string{`"created":1,"entries":50,"updated":0`, `"created":0,"entries":50,"updated":1`} {
+		status, body = apiDo(t, h, "POST", "/api/faq/import", "text/csv", csv)
+		if status != 200 || body != "{"+want+"}\n" {
+			t.Fatalf("import #%d = %d %s, want %s", i+1, status, body, want)
+		}
+	}
+	yml := "- question: 食堂几点开饭？\n  answer: 中午十一点四十。\n  alternates: 午饭几点|食堂开饭时间\n"
+	if status, body = apiDo(t, h, "POST", "/api/faq/import?format=yaml", "", yml); status != 200 || !strings.Contains(body, `"updated":1`) {
+		t.Fatalf("yaml import = %d %s", status, body)
+	}
+	if got := h.MustSay(t, "t001", "食堂午饭几点开饭"); !strings.Contains(got, "十一点四十") {
+		t.Fatalf("after import: %q", got)
+	}
+	if status, body = apiDo(t, h, "POST", "/api/faq/import", "text/csv", "question,answer\n没有答案,\n"); status != 400 || !strings.Contains(body, "缺少答案") {
+		t.Fatalf("bad import = %d %s", status, body)
+	}
+	status, body = apiDo(t, h, "GET", "/api/faq/export?format=csv", "", "")
+	if status != 200 || !strings.Contains(body, "食堂几点开饭？,中午十一点四十。,午饭几点|食堂开饭时间") {
+		t.Fatalf("csv export = %d %.300s", status, body)
+	}
+	status, body = apiDo(t, h, "GET", "/api/faq/export", "", "")
+	if status != 200 || strings.Count(body, "- question:") != 50 {
+		t.Fatalf("yaml export = %d, %d entries", status, strings.Count(body, "- question:"))
+	}
+}
+
+func TestFAQCommand(t *testing.T) {
+	dir := t.TempDir()
+	envm := map[string]string{"UNIONBOT_DB": "sqlite://" + filepath.Join(dir, "bot.db"), "UNIONBOT_LOG_LEVEL": "warn"}
+	say := func(args ...string) (string, error) {
+		var out strings.Builder
+		err := run(context.Background(), args, func(k string) string { return envm[k] }, strings.NewReader(""), &out, io.Discard)
+		return out.String(), err
+	}
+	file := filepath.Join(dir, "faq.csv")
+	csv := "question,answer,alternates\n食堂几点开饭？,中午十一点半。,午饭几点|开饭时间\n体检什么时候？,十月。,\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"新增 1 条，更新 1 条，现有 50 条", "新增 0 条，更新 2 条，现有 50 条"} {
+		out, err := say("faq", "import", file)
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("import #%d = %q, %v; want %q", i+1, out, err, want)
+		}
+	}
+	out, err := say("faq", "export", "--format", "csv")
+	if err != nil || !strings.Contains(out, "体检什么时候？,十月。") {
+		t.Fatalf("export = %.200q, %v", out, err)
+	}
+	if _, err := say("faq", "import", filepath.Join(dir, "missing.yaml")); err == nil {
+		t.Fatal("import of a missing file succeeded")
+	}
+}

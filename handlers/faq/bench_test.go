@@ -1,0 +1,96 @@
+package faq_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"unionbot/handlers/faq"
+)
+
+// syntheticEntries returns n entries: the default base, then entries whose
+// questions are clauses of a real union work plan (testdata/seed-plans.txt),
+// two clauses each, so the vocabulary is the union's own.
+func syntheticEntries(tb testing.TB, n int) []*faq.Entry {
+	tb.Helper()
+	entries, err := faq.DefaultEntries()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/seed-plans.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var clauses []string
+	for _, c := range strings.FieldsFunc(string(data), func(r rune) bool { return strings.ContainsRune("，。；！？,;!?\n:：、", r) }) {
+		if l := utf8.RuneCountInString(strings.TrimSpace(c)); l >= 6 && l <= 40 {
+			clauses = append(clauses, strings.TrimSpace(c))
+		}
+	}
+	for i := 0; len(entries) < n; i++ {
+		a, b := clauses[i%len(clauses)], clauses[(i*7+3)%len(clauses)]
+		entries = append(entries, &faq.Entry{Question: fmt.Sprintf("%s（%d）", a, i), Alternates: []string{b},
+			Keywords: []string{clauses[(i*13+5)%len(clauses)]}, Answer: a + b, Enabled: true})
+	}
+	for i, e := range entries {
+		e.ID = int64(i + 1)
+	}
+	return entries
+}
+
+// BenchmarkAsk1000 is one question against 1,000 entries.
+//
+//	go test ./handlers/faq/ -run '^$' -bench Ask1000 -benchmem
+func BenchmarkAsk1000(b *testing.B) {
+	e, err := faq.NewEngine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Load(syntheticEntries(b, 1000))
+	questions := []string{"生孩子工会有慰问金吗", "體檢什麼時候", "会费一个月扣多少", "工会组织教职工开展文体活动"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Ask(questions[i%len(questions)])
+	}
+}
+
+// TestIndexMemory reports the heap the segmenter and a 1,000-entry index take.
+//
+//	go test ./handlers/faq/ -run IndexMemory -v
+func TestIndexMemory(t *testing.T) {
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	entries := syntheticEntries(t, 1000)
+	before := heap()
+	e, err := faq.NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	withDict := heap()
+	e.Load(entries)
+	withIndex := heap()
+	t.Logf("segmenter + script tables: %.1f MiB; index of %d entries: %.1f MiB",
+		float64(withDict-before)/(1<<20), e.Len(), float64(withIndex-withDict)/(1<<20))
+	runtime.KeepAlive(e)
+	if e.Len() != 1000 {
+		t.Fatalf("indexed %d entries, want 1000", e.Len())
+	}
+}
+
+// BenchmarkNewEngine is the start-up cost: loading the embedded dictionary
+// and script tables.
+func BenchmarkNewEngine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := faq.NewEngine(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

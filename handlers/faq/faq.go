@@ -1,0 +1,66 @@
+// Package faq answers teachers' questions from the union's knowledge base:
+// Chinese word segmentation (gse, small embedded dictionary), BM25 over the
+// standard question, alternates and keywords, a synonym table, and
+// simplified/traditional folding, with a confidence that decides between
+// answering, offering choices and handing the question to a person.
+package faq
+
+import (
+	"context"
+	"time"
+
+	"unionbot"
+)
+
+// Entry is one question of the knowledge base.
+type Entry struct {
+	ID         int64     `json:"id" yaml:"-"`
+	Question   string    `json:"question" yaml:"question"`
+	Alternates []string  `json:"alternates,omitempty" yaml:"alternates,omitempty"`
+	Keywords   []string  `json:"keywords,omitempty" yaml:"keywords,omitempty"`
+	Answer     string    `json:"answer" yaml:"answer"`
+	Category   string    `json:"category,omitempty" yaml:"category,omitempty"`
+	Enabled    bool      `json:"enabled" yaml:"-"`
+	UpdatedBy  string    `json:"updated_by,omitempty" yaml:"-"`
+	UpdatedAt  time.Time `json:"updated_at" yaml:"-"`
+}
+
+// Question statuses.
+const (
+	StatusUnanswered = "unanswered" // the bot did not know; nobody asked for a person yet
+	StatusHanded     = "handed"     // the teacher asked for a person (转人工)
+	StatusAnswered   = "answered"   // an admin replied with 答复
+)
+
+// Question is a question the bot could not answer, kept so the base grows.
+type Question struct {
+	ID         int64     `json:"id"`
+	UserID     string    `json:"user_id"`
+	Text       string    `json:"text"`
+	Status     string    `json:"status"`
+	Reply      string    `json:"reply,omitempty"`
+	RepliedBy  string    `json:"replied_by,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// Store keeps the knowledge base and the unanswered questions.
+type Store interface {
+	// ListFAQ returns all entries, by id.
+	ListFAQ(ctx context.Context) ([]*Entry, error)
+	// UpsertFAQ creates or updates entries by their standard question, in one
+	// transaction. EINVALID when an entry lacks a question or an answer.
+	UpsertFAQ(ctx context.Context, entries []*Entry, by string) (created, updated int, err error)
+	// LogQuestion records a question the bot could not answer; q.ID is set.
+	LogQuestion(ctx context.Context, q *Question) error
+	// HandOff marks the teacher's question as handed to a person (creating it
+	// when q.ID is 0) and queues the notices notify builds, in one transaction.
+	HandOff(ctx context.Context, q *Question, notify func(id int64) []*unionbot.Notice) error
+	// GetQuestion returns one question; ENOTFOUND when there is none.
+	GetQuestion(ctx context.Context, id int64) (*Question, error)
+	// AnswerQuestion stores an admin's reply and queues the notice to the
+	// teacher in one transaction; ENOTFOUND when there is no such question.
+	AnswerQuestion(ctx context.Context, id int64, by, reply string, n *unionbot.Notice) error
+	// ListQuestions returns questions with the status (all when ""), newest first.
+	ListQuestions(ctx context.Context, status string, limit int) ([]*Question, error)
+}

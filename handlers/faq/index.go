@@ -1,0 +1,257 @@
+package faq
+
+import (
+	_ "embed"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/go-ego/gse"
+)
+
+// dictText is a small segmentation dictionary: the ~20,000 words of gse's
+// simplified dictionary with frequency ≥ 200 plus the union's own words
+// (words.txt). gse's full dictionaries are never loaded.
+var (
+	//go:embed dict.txt
+	dictText string
+	//go:embed words.txt
+	unionWords string
+)
+
+// BM25 parameters and the weights of a character bigram and a single
+// character relative to a word.
+const (
+	bm25K1        = 1.2
+	bm25B         = 0.75
+	bigramWeight  = 0.35
+	unigramWeight = 0.1
+	answerWeight  = 0.2
+)
+
+// Segmenter turns text into matching terms: words from gse, folded to
+// simplified script, synonyms mapped to one canonical word, question words
+// dropped, and character bigrams and (lighter) single characters so that a
+// typo (疗样, 体捡) or an unknown word still shares something with the entry.
+type Segmenter struct {
+	seg    gse.Segmenter
+	script *Script
+}
+
+// NewSegmenter loads the embedded dictionary (about 40 ms, 11 MiB of heap).
+func NewSegmenter(script *Script) (*Segmenter, error) {
+	s := &Segmenter{script: script}
+	s.seg.SkipLog = true
+	if err := s.seg.LoadDictStr(dictText + "\n" + unionWords); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// term is one matching term with its weight in a query or a document.
+type term struct {
+	text   string
+	weight float64
+}
+
+// Terms returns the weighted terms of text (weights of repeated terms add).
+func (s *Segmenter) Terms(text string) map[string]float64 {
+	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
+	out := map[string]float64{}
+	for _, w := range s.seg.Cut(text, true) {
+		w = strings.TrimSpace(w)
+		if w == "" || stopWords[w] || !hasLetter(w) {
+			continue
+		}
+		out[w]++
+	}
+	// Bigrams over each run of Han characters, skipping pure stop characters.
+	var run []rune
+	flush := func() {
+		for _, r := range run {
+			if !stopChars[r] {
+				out["@"+string(r)] += unigramWeight
+			}
+		}
+		for i := 0; i+1 < len(run); i++ {
+			if stopChars[run[i]] && stopChars[run[i+1]] {
+				continue
+			}
+			out["#"+string(run[i:i+2])] += bigramWeight
+		}
+		run = run[:0]
+	}
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) {
+			run = append(run, r)
+		} else {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func hasLetter(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Index is an immutable BM25 index over the enabled entries.
+type Index struct {
+	seg      *Segmenter
+	entries  []*Entry
+	postings map[string][]posting
+	lens     []float64
+	avgLen   float64
+	idf      map[string]float64
+	maxIDF   float64
+	exact    map[string][]int32 // word key of a question or alternate -> entries
+}
+
+// posting is one entry holding a term, with the term's weighted frequency;
+// asked is false when the term is only in the answer, which ranks but does
+// not count toward coverage.
+type posting struct {
+	doc   int32
+	freq  float32
+	asked bool
+}
+
+// wordKey is the sorted words (no bigrams or characters) of terms: two
+// texts with one key say the same thing in the base's words.
+func wordKey(terms map[string]float64) string {
+	var ws []string
+	for t := range terms {
+		if !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@") {
+			ws = append(ws, t)
+		}
+	}
+	sort.Strings(ws)
+	return strings.Join(ws, " ")
+}
+
+// NewIndex indexes the standard question, the alternates and the keywords of
+// each enabled entry. Keywords count twice: the union chose them. The answer
+// counts a fifth: it names things teachers ask by (12351, 劳动仲裁) that the
+// question does not.
+func NewIndex(seg *Segmenter, entries []*Entry) *Index {
+	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}, exact: map[string][]int32{}}
+	total := 0.0
+	for _, e := range entries {
+		if !e.Enabled {
+			continue
+		}
+		id := int32(len(ix.entries))
+		doc, asked := map[string]float64{}, map[string]bool{}
+		add := func(text string, w float64, isAsked, isQuestion bool) {
+			terms := seg.Terms(text)
+			for t, f := range terms {
+				doc[t] += f * w
+				asked[t] = asked[t] || isAsked
+			}
+			if k := wordKey(terms); isQuestion && k != "" {
+				ix.exact[k] = append(ix.exact[k], id)
+			}
+		}
+		add(e.Question, 1, true, true)
+		for _, a := range e.Alternates {
+			add(a, 1, true, true)
+		}
+		for _, k := range e.Keywords {
+			add(k, 2, true, false)
+		}
+		add(e.Answer, answerWeight, false, false)
+		l := 0.0
+		for t, f := range doc {
+			ix.postings[t] = append(ix.postings[t], posting{doc: id, freq: float32(f), asked: asked[t]})
+			l += f
+		}
+		ix.entries = append(ix.entries, e)
+		ix.lens = append(ix.lens, l)
+		total += l
+	}
+	n := float64(len(ix.entries))
+	if n > 0 {
+		ix.avgLen = total / n
+	}
+	for t, ps := range ix.postings {
+		d := float64(len(ps))
+		ix.idf[t] = math.Log(1 + (n-d+0.5)/(d+0.5))
+	}
+	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	return ix
+}
+
+// Len is the number of indexed entries.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Hit is one ranked entry. Score is BM25; Coverage is the share of the
+// question's information (IDF-weighted terms) that the entry holds, 0..1.
+type Hit struct {
+	Entry    *Entry
+	Score    float64
+	Coverage float64
+	Words    int  // distinct words (not bigrams) of the question the entry holds
+	Exact    bool // the question says what a standard question or alternate says
+}
+
+// Search ranks the entries for a question and returns the best n.
+func (ix *Index) Search(question string, n int) []Hit {
+	q := ix.seg.Terms(question)
+	if len(q) == 0 || len(ix.entries) == 0 {
+		return nil
+	}
+	qInfo := 0.0
+	for t, w := range q {
+		idf, ok := ix.idf[t]
+		if !ok {
+			idf = ix.maxIDF // a word no entry knows is information we lack
+		}
+		qInfo += idf * w
+	}
+	scores := map[int32]float64{}
+	got := map[int32]float64{}
+	words := map[int32]int{}
+	for t, w := range q {
+		idf := ix.idf[t]
+		isWord := !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
+		for _, p := range ix.postings[t] {
+			f := float64(p.freq)
+			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
+			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			if !p.asked {
+				continue
+			}
+			got[p.doc] += idf * w
+			if isWord {
+				words[p.doc]++
+			}
+		}
+	}
+	exact := map[int32]bool{}
+	for _, d := range ix.exact[wordKey(q)] {
+		exact[d] = true
+	}
+	hits := make([]Hit, 0, len(scores))
+	for d, score := range scores {
+		if score > 0 {
+			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d], Exact: exact[d]})
+		}
+	}
+	sort.Slice(hits, func(a, b int) bool {
+		if hits[a].Score != hits[b].Score {
+			return hits[a].Score > hits[b].Score
+		}
+		return hits[a].Entry.ID < hits[b].Entry.ID
+	})
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	return hits
+}

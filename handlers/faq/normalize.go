@@ -1,0 +1,138 @@
+package faq
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The script tables are generated once from OpenCC 1.1.6 (Apache-2.0): every
+// CJK character run through t2s and s2tw (Taiwan standard characters, which
+// is what teachers who type traditional use: 群, not 羣), plus the common
+// words whose s2tw conversion differs from the character-by-character one
+// (头发→頭髮, 干净→乾淨). No Go port of OpenCC is served by the module proxy, so the
+// tables are embedded here; see README for how they were made.
+var (
+	//go:embed t2s.txt
+	t2sText string
+	//go:embed s2t.txt
+	s2tText string
+	//go:embed s2t_phrases.txt
+	s2tPhraseText string
+)
+
+// Script converts between simplified and traditional Chinese. Matching uses
+// ToSimplified only (many-to-one, so 著/着 and 乾/干 fold together, which is
+// what matching wants); ToTraditional is for showing a stored simplified
+// answer to a teacher who wrote in traditional characters.
+type Script struct {
+	t2s       map[rune]rune
+	s2t       map[rune]rune
+	phrases   map[string]string // simplified word -> traditional word
+	maxPhrase int               // in runes
+}
+
+// NewScript loads the embedded tables.
+func NewScript() *Script {
+	sc := &Script{t2s: map[rune]rune{}, s2t: map[rune]rune{}, phrases: map[string]string{}}
+	loadPairs(t2sText, sc.t2s)
+	loadPairs(s2tText, sc.s2t)
+	for _, line := range strings.Split(s2tPhraseText, "\n") {
+		s, t, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		sc.phrases[s] = t
+		if n := utf8.RuneCountInString(s); n > sc.maxPhrase {
+			sc.maxPhrase = n
+		}
+	}
+	return sc
+}
+
+func loadPairs(text string, m map[rune]rune) {
+	for _, line := range strings.Split(text, "\n") {
+		r := []rune(line)
+		if len(r) == 2 {
+			m[r[0]] = r[1]
+		}
+	}
+}
+
+// matchFold folds characters OpenCC leaves alone because they are also
+// simplified (著 in 著作), but which traditional writers use where
+// simplified has another character (穿著/穿着). Matching only: both the
+// question and the entries are folded, so 著作 meets 着作 harmlessly.
+var matchFold = map[rune]rune{'著': '着', '裡': '里', '瞭': '了'}
+
+// ToSimplified maps every traditional character to its simplified form, for
+// matching (see matchFold).
+func (sc *Script) ToSimplified(s string) string {
+	return strings.Map(func(r rune) rune {
+		if t, ok := sc.t2s[r]; ok {
+			return t
+		}
+		if t, ok := matchFold[r]; ok {
+			return t
+		}
+		return r
+	}, s)
+}
+
+// ToTraditional converts simplified text, word table first (longest match),
+// then character by character.
+func (sc *Script) ToTraditional(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		matched := false
+		for n := min(sc.maxPhrase, len(rs)-i); n >= 2; n-- {
+			if t, ok := sc.phrases[string(rs[i:i+n])]; ok {
+				b.WriteString(t)
+				i += n
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		if t, ok := sc.s2t[rs[i]]; ok {
+			b.WriteRune(t)
+		} else {
+			b.WriteRune(rs[i])
+		}
+		i++
+	}
+	return b.String()
+}
+
+// IsTraditional reports whether s is written in traditional characters: it
+// holds more characters that exist only in traditional than only in
+// simplified.
+func (sc *Script) IsTraditional(s string) bool {
+	trad, simp := 0, 0
+	for _, r := range s {
+		if _, ok := sc.t2s[r]; ok {
+			trad++
+		} else if _, ok := sc.s2t[r]; ok {
+			simp++
+		}
+	}
+	return trad > simp
+}
+
+// fold makes full-width ASCII half-width and lowers Latin letters, so
+// "ＱＱ群" and "qq群" are one word.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFEE0
+		}
+		if r == 0x3000 {
+			r = ' '
+		}
+		return unicode.ToLower(r)
+	}, s)
+}

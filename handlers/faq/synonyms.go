@@ -1,0 +1,91 @@
+package faq
+
+import (
+	"sort"
+	"strings"
+)
+
+// synonyms maps the ways teachers say a thing (simplified script) to the
+// word the knowledge base uses. Applied to questions and entries alike,
+// longest variant first, before segmentation.
+var synonyms = map[string][]string{
+	"体检":   {"身体检查", "健康检查", "检查身体", "查体", "健康体检"},
+	"工会费":  {"会费", "工会会费"},
+	"慰问":   {"看望", "探望", "探视", "慰问金", "慰问品"},
+	"疗养":   {"休养", "疗休养", "疗休"},
+	"入会":   {"加入工会", "入工会", "参加工会", "进工会"},
+	"退会":   {"退出工会", "不想交会费"},
+	"困难补助": {"困难救助", "困难帮扶", "困难补贴", "帮扶金", "救助金", "困难金"},
+	"生病":   {"住医院", "病了", "住院", "患病", "看病", "得病", "生大病", "大病"},
+	"生孩子":  {"生娃", "生小孩", "生宝宝", "生育", "分娩", "坐月子"},
+	"怀孕":   {"孕期", "有身孕", "怀娃"},
+	"结婚":   {"婚礼", "领证", "办喜事", "新婚", "成家"},
+	"去世":   {"过世", "去逝", "丧事", "病故", "逝世", "丧葬", "过身"},
+	"生日":   {"过生日", "生日蛋糕", "生日卡"},
+	"教代会":  {"教职工代表大会", "职代会", "教代会代表"},
+	"提案":   {"议案", "建议案"},
+	"女职工":  {"女教职工", "女教师", "女老师", "女同志"},
+	"法律援助": {"打官司", "律师", "法律咨询", "法援", "维权"},
+	"活动":   {"文体活动", "比赛", "运动会", "兴趣小组"},
+	"送温暖":  {"春节慰问", "两节慰问", "过年慰问"},
+	"退休":   {"退休了", "离退休", "荣休"},
+	"福利":   {"节日福利", "过节费", "发东西"},
+	"报销":   {"报账", "发票"},
+	"怎么办":  {"咋办", "怎么弄", "咋弄", "如何办"},
+	"多少钱":  {"几块钱", "金额"},
+	"申请":   {"申报", "办理"},
+	"联系":   {"找谁", "联系人", "电话"},
+	"时间":   {"什么时候", "啥时候", "几时", "何时", "哪天", "几号", "几月份", "几月"},
+}
+
+var synonymReplacer = buildSynonymReplacer()
+
+func buildSynonymReplacer() *strings.Replacer {
+	type pair struct{ from, to string }
+	var pairs []pair
+	for canon, vs := range synonyms {
+		pairs = append(pairs, pair{canon, canon}) // so 工会费 is not read as 工+会费
+		for _, v := range vs {
+			pairs = append(pairs, pair{v, canon})
+		}
+	}
+	// strings.Replacer tries old strings in argument order at each position,
+	// so the longest variant must come first.
+	sort.Slice(pairs, func(i, j int) bool {
+		if len(pairs[i].from) != len(pairs[j].from) {
+			return len(pairs[i].from) > len(pairs[j].from)
+		}
+		return pairs[i].from < pairs[j].from
+	})
+	var args []string
+	for _, p := range pairs {
+		args = append(args, p.from, p.to)
+	}
+	return strings.NewReplacer(args...)
+}
+
+func normalizeSynonyms(s string) string { return synonymReplacer.Replace(s) }
+
+// stopWords are the words of asking, not of the matter asked about.
+var stopWords = setOf("的", "了", "吗", "呢", "啊", "呀", "吧", "么", "嘛", "哦", "哈", "是", "我", "我们", "你", "你们", "咱们",
+	"请问", "请", "问", "问一下", "想问", "想", "要", "能", "能不能", "可以", "可不可以", "会", "有", "有没有", "没有", "什么",
+	"怎么", "怎样", "怎么样", "如何", "哪里", "哪儿", "在哪", "谁", "吗？", "一下", "一个", "这个", "那个", "就", "都", "也",
+	"还", "和", "跟", "与", "或", "在", "给", "对", "把", "被", "老师", "学校", "咱", "该", "应该", "需要", "得", "着", "过",
+	"下", "上", "去", "来", "那", "这", "些", "多", "么样", "不", "没", "咋", "啥", "为什么", "现在", "今年", "个", "到")
+
+// stopChars are characters whose bigrams carry nothing (两个都在此集合时跳过).
+var stopChars = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "的了吗呢啊呀吧么嘛哦哈是我你们请问想要能可以会有没什怎样如何哪里谁一下个这那就都也还和在给对把被该得着过去来不咋啥" {
+		m[r] = true
+	}
+	return m
+}()
+
+func setOf(ws ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}

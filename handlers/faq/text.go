@@ -1,0 +1,29 @@
+package faq
+
+// Reply texts of the FAQ feature, in one place so the union can reword them.
+const (
+	textSuggestHead  = "您是不是想问："
+	textSuggestTail  = "回复数字查看答案；都不是的话回复“转人工”，工会老师会答复您。"
+	textUnknown      = "抱歉，这个问题我还不会回答。回复“转人工”，我把问题转给工会老师，他们会尽快答复您；回复“帮助”查看我能做什么。"
+	textRelatedHead  = "这些相关问题也许有帮助（回复数字查看）："
+	textAnswerTail   = "\n\n（没解决？回复“转人工 您的问题”，工会老师会答复您）"
+	textPickRange    = "请回复 1 到 %d 之间的数字，或回复“转人工”。"
+	textHandedOff    = "已把您的问题转给工会老师（编号 %d），答复会发到这里，请留意消息。"
+	textHandOffEmpty = "请在“转人工”后面写上您的问题，例如：转人工 食堂几点开饭。"
+	textNoAdmins     = "暂时没有设置工会管理员，无法转人工，请直接联系学校工会。"
+	textAdminNotice  = "【转人工 #%d】%s问：%s\n回复“答复 %d 您的答复”即可把答复发给这位老师。"
+	textReplyUsage   = "用法：答复 编号 内容，例如：答复 12 食堂中午十一点半开饭。"
+	textReplyDone    = "已把答复发给提问的老师（编号 %d）。"
+	textTeacherReply = "工会老师答复了您的问题（编号 %d）：\n问：%s\n答：%s"
+)
+
+// smallTalk answers politeness, which is neither a question nor worth
+// logging as unanswered. Keys are simplified, without punctuation.
+var smallTalk = map[string]string{
+	"谢谢": "不客气！还有问题随时问我。", "谢谢你": "不客气！还有问题随时问我。", "谢谢老师": "不客气！还有问题随时问我。",
+	"多谢": "不客气！还有问题随时问我。", "好的": "好的，还有问题随时问我。", "收到": "好的，还有问题随时问我。",
+	"知道了": "好的，还有问题随时问我。", "明白了": "好的，还有问题随时问我。", "ok": "好的，还有问题随时问我。",
+	"你好": "您好！我是工会助手，可以直接用一句话提问，如“体检什么时候”；回复“帮助”查看我能做什么。",
+	"您好": "您好！我是工会助手，可以直接用一句话提问，如“体检什么时候”；回复“帮助”查看我能做什么。",
+	"在吗": "在的！请直接用一句话提问，如“会费怎么交”。",
+}

@@ -1,0 +1,218 @@
+package storage
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"unionbot"
+	"unionbot/handlers/faq"
+)
+
+// faqRow is one entry of the knowledge base; the standard question is
+// unique, so re-importing a file updates rather than duplicates.
+type faqRow struct {
+	ID         int64  `gorm:"primaryKey"`
+	Question   string `gorm:"size:191;not null;uniqueIndex"`
+	Alternates string `gorm:"type:text"` // "|"-separated
+	Keywords   string `gorm:"type:text"` // "|"-separated
+	Answer     string `gorm:"type:text;not null"`
+	Category   string `gorm:"size:64;index"`
+	Enabled    bool   `gorm:"not null;default:true"`
+	UpdatedBy  string `gorm:"size:64"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (faqRow) TableName() string { return "faq_entries" }
+
+func (r *faqRow) domain() *faq.Entry {
+	return &faq.Entry{ID: r.ID, Question: r.Question, Alternates: faq.SplitList(r.Alternates),
+		Keywords: faq.SplitList(r.Keywords), Answer: r.Answer, Category: r.Category, Enabled: r.Enabled,
+		UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
+}
+
+// faqQuestionRow is a question the bot could not answer.
+type faqQuestionRow struct {
+	ID         int64     `gorm:"primaryKey"`
+	UserID     string    `gorm:"size:64;not null;index"`
+	Text       string    `gorm:"type:text;not null"`
+	Status     string    `gorm:"size:16;not null;index"`
+	Reply      string    `gorm:"type:text"`
+	RepliedBy  string    `gorm:"size:64"`
+	CreatedAt  time.Time `gorm:"not null"`
+	AnsweredAt time.Time `gorm:"not null"`
+}
+
+func (faqQuestionRow) TableName() string { return "faq_questions" }
+
+func (r *faqQuestionRow) domain() *faq.Question {
+	q := &faq.Question{ID: r.ID, UserID: r.UserID, Text: r.Text, Status: r.Status, Reply: r.Reply,
+		RepliedBy: r.RepliedBy, CreatedAt: r.CreatedAt}
+	if !r.AnsweredAt.Equal(epoch) {
+		q.AnsweredAt = r.AnsweredAt
+	}
+	return q
+}
+
+func migrateFAQ(tx *gorm.DB) error {
+	return tx.AutoMigrate(&faqRow{}, &faqQuestionRow{})
+}
+
+// ListFAQ implements faq.Store.
+func (db *DB) ListFAQ(ctx context.Context) ([]*faq.Entry, error) {
+	var rows []faqRow
+	if err := db.conn(ctx).Order("id").Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "list faq", "", "")
+	}
+	out := make([]*faq.Entry, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// joinList stores a list "|"-separated; a "|" inside an item would split it.
+func joinList(items []string) string {
+	var clean []string
+	for _, it := range items {
+		if it = strings.TrimSpace(strings.ReplaceAll(it, "|", "/")); it != "" {
+			clean = append(clean, it)
+		}
+	}
+	return strings.Join(clean, "|")
+}
+
+// UpsertFAQ implements faq.Store.
+func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (created, updated int, err error) {
+	for i, e := range entries {
+		e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
+		switch {
+		case e.Question == "":
+			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条缺少标准问题（question）。", i+1)
+		case e.Answer == "":
+			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条“%s”缺少答案（answer）。", i+1, e.Question)
+		case utf8.RuneCountInString(e.Question) > 100:
+			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条的标准问题超过 100 字，请改短一些。", i+1)
+		}
+	}
+	now := db.now()
+	err = db.transact(ctx, func(tx *gorm.DB) error {
+		created, updated = 0, 0
+		for _, e := range entries {
+			var row faqRow
+			err := tx.Where("question = ?", e.Question).Take(&row).Error
+			if err != nil && err != gorm.ErrRecordNotFound {
+				return err
+			}
+			isNew := err == gorm.ErrRecordNotFound
+			row.Question, row.Answer, row.Category = e.Question, e.Answer, e.Category
+			row.Alternates, row.Keywords = joinList(e.Alternates), joinList(e.Keywords)
+			row.Enabled, row.UpdatedBy, row.UpdatedAt = e.Enabled, by, now
+			if isNew {
+				row.CreatedAt = now
+				if err := tx.Create(&row).Error; err != nil {
+					return err
+				}
+				created++
+			} else {
+				if err := tx.Save(&row).Error; err != nil {
+					return err
+				}
+				updated++
+			}
+			e.ID, e.UpdatedBy, e.UpdatedAt = row.ID, by, now
+		}
+		return nil
+	})
+	return created, updated, mapErr(err, "upsert faq", "", "两条问答的标准问题相同，请合并后再导入。")
+}
+
+// LogQuestion implements faq.Store.
+func (db *DB) LogQuestion(ctx context.Context, q *faq.Question) error {
+	row := faqQuestionRow{UserID: q.UserID, Text: q.Text, Status: q.Status, CreatedAt: db.now(), AnsweredAt: epoch}
+	if row.Status == "" {
+		row.Status = faq.StatusUnanswered
+	}
+	if err := db.conn(ctx).Create(&row).Error; err != nil {
+		return mapErr(err, "log question", "", "")
+	}
+	*q = *row.domain()
+	return nil
+}
+
+// HandOff implements faq.Store.
+func (db *DB) HandOff(ctx context.Context, q *faq.Question, notify func(id int64) []*unionbot.Notice) error {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var row faqQuestionRow
+		if q.ID != 0 {
+			if err := tx.Where("id = ? AND user_id = ?", q.ID, q.UserID).Take(&row).Error; err != nil {
+				return err
+			}
+			if err := tx.Model(&row).Update("status", faq.StatusHanded).Error; err != nil {
+				return err
+			}
+			row.Status = faq.StatusHanded
+		} else {
+			row = faqQuestionRow{UserID: q.UserID, Text: q.Text, Status: faq.StatusHanded, CreatedAt: now, AnsweredAt: epoch}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		*q = *row.domain()
+		return enqueue(tx, now, notify(row.ID)...)
+	})
+	return mapErr(err, "hand off question", "没有找到这个问题。", "")
+}
+
+// GetQuestion implements faq.Store.
+func (db *DB) GetQuestion(ctx context.Context, id int64) (*faq.Question, error) {
+	var row faqQuestionRow
+	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, mapErr(err, "get question", "没有编号为 "+strconv.FormatInt(id, 10)+" 的问题。", "")
+	}
+	return row.domain(), nil
+}
+
+// AnswerQuestion implements faq.Store.
+func (db *DB) AnswerQuestion(ctx context.Context, id int64, by, reply string, n *unionbot.Notice) error {
+	now := db.now()
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var row faqQuestionRow
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return err
+		}
+		err := tx.Model(&row).Updates(map[string]any{
+			"status": faq.StatusAnswered, "reply": reply, "replied_by": by, "answered_at": now}).Error
+		if err != nil {
+			return err
+		}
+		return enqueue(tx, now, n)
+	})
+	return mapErr(err, "answer question", "没有编号为 "+strconv.FormatInt(id, 10)+" 的问题。", "")
+}
+
+// ListQuestions implements faq.Store.
+func (db *DB) ListQuestions(ctx context.Context, status string, limit int) ([]*faq.Question, error) {
+	q := db.conn(ctx).Order("id DESC")
+	if status != "" {
+		q = q.Where("status = ?", status)
+	}
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	var rows []faqQuestionRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "list questions", "", "")
+	}
+	out := make([]*faq.Question, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"unionbot"
+	"unionbot/handlers/faq"
+)
+
+// MaxFAQFile is the largest knowledge-base file the import reads.
+const MaxFAQFile = 4 << 20
+
+// GET /api/faq/ask?q=  → {"answer","faq_id","score","confidence","alternatives"}
+func (s *Server) askFAQ(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" {
+		return unionbot.Errorf(unionbot.EINVALID, "请用参数 q 给出问题。")
+	}
+	writeJSON(w, http.StatusOK, s.FAQ.Result(s.FAQ.Ask(r.Context(), q)))
+	return nil
+}
+
+// POST /api/faq/import?format=yaml|csv with the file as the body (format
+// also from Content-Type text/csv, else guessed) → {"created","updated"}.
+func (s *Server) importFAQ(w http.ResponseWriter, r *http.Request) error {
+	body, err := readBody(w, r, MaxFAQFile)
+	if err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" && strings.Contains(r.Header.Get("Content-Type"), "csv") {
+		format = "csv"
+	}
+	entries, err := faq.ParseFile(body, format)
+	if err != nil {
+		return err
+	}
+	created, updated, err := s.FAQ.Import(r.Context(), entries, "api")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"created": created, "updated": updated, "entries": s.FAQ.Engine.Len()})
+	return nil
+}
+
+// GET /api/faq/export?format=yaml|csv
+func (s *Server) exportFAQ(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.FAQ.Store.ListFAQ(r.Context())
+	if err != nil {
+		return err
+	}
+	switch f := r.URL.Query().Get("format"); f {
+	case "", "yaml":
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="faq.yaml"`)
+		return faq.WriteYAML(w, list)
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="faq.csv"`)
+		return faq.WriteCSV(w, list)
+	default:
+		return unionbot.Errorf(unionbot.EINVALID, "format 应为 yaml 或 csv。")
+	}
+}
+
+// GET /api/faq/unanswered?status=unanswered|handed|answered|all&limit=
+// (default: the ones not answered yet, newest first).
+func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit := 200
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return unionbot.Errorf(unionbot.EINVALID, "limit 应为 1 到 1000 的整数。")
+		}
+		limit = n
+	}
+	var out []*faq.Question
+	switch st := q.Get("status"); st {
+	case "":
+		for _, status := range []string{faq.StatusHanded, faq.StatusUnanswered} {
+			list, err := s.FAQ.Store.ListQuestions(r.Context(), status, limit)
+			if err != nil {
+				return err
+			}
+			out = append(out, list...)
+		}
+	case "all", faq.StatusUnanswered, faq.StatusHanded, faq.StatusAnswered:
+		if st == "all" {
+			st = ""
+		}
+		list, err := s.FAQ.Store.ListQuestions(r.Context(), st, limit)
+		if err != nil {
+			return err
+		}
+		out = list
+	default:
+		return unionbot.Errorf(unionbot.EINVALID, "status 应为 unanswered、handed、answered 或 all。")
+	}
+	if out == nil {
+		out = []*faq.Question{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"questions": out})
+	return nil
+}
