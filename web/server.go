@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/signup"
 )
 
 // MaxJSONBody is the largest JSON request body the API reads.
@@ -41,6 +42,8 @@ type Server struct {
 	Members unionbot.MemberStore
 	// Outbox is read for the delivery log.
 	Outbox unionbot.Outbox
+	// Events publishes events and exports rosters (issue 3, sign-ups).
+	Events signup.Store
 
 	mux *http.ServeMux
 }

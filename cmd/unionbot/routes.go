@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"unionbot/bot"
+	"unionbot/handlers/signup"
 )
 
 // wire builds the features and lists every chat command in one table.
@@ -12,8 +13,19 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Greeting("欢迎使用工会助手！")
 	r.Menu(
 		bot.MenuItem{Title: "帮助", Command: "帮助", Hint: "查看我能做什么"},
+		bot.MenuItem{Title: "活动报名", Command: "活动", Hint: "比赛、出行等活动的报名"},
+		bot.MenuItem{Title: "我的报名", Command: "我的报名", Hint: "查看或取消报名"},
 	)
 	r.HandleExact("我是谁", whoAmI)
+
+	su := &signup.Chat{Store: m.DB}
+	r.HandleExact("活动", su.List)
+	r.Handle("报名", su.SignUp)
+	r.Handle("取消报名", su.Cancel)
+	r.HandleExact("我的报名", su.Mine)
+	r.Handle("签到", su.CheckIn)
+	r.Flow(signup.FlowSignup, "活动报名", su.Form)
+	m.Web.Events = m.DB
 	return nil
 }
 
