@@ -14,4 +14,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
 	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
 	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
+
+	s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
+	s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))
+	s.mux.HandleFunc("GET /api/events/{id}", s.api(s.getEvent))
+	s.mux.HandleFunc("PATCH /api/events/{id}", s.api(s.patchEvent))
+	s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
+	s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
+	s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
 }

@@ -124,6 +124,15 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 	if !ev.Eligible(m) {
 		return unionbot.Errorf(unionbot.EFORBIDDEN, txtNotEligible, ev.Title, strings.Join(ev.EligibleTags, "、"))
 	}
+	mine, err := ch.Store.ListEntries(c.Context(), 0, m.UserID)
+	if err != nil {
+		return err
+	}
+	for _, e := range mine {
+		if e.EventID == ev.ID {
+			return unionbot.Errorf(unionbot.ECONFLICT, txtAlready, ev.Title)
+		}
+	}
 	f := &form{EventID: ev.ID, Fields: map[string]string{}}
 	if len(ev.Fields) == 0 && ev.MaxCompanions == 0 {
 		return ch.submit(c, ev, m, f)

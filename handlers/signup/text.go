@@ -23,5 +23,6 @@ const (
 	txtBadOption     = "“%s”只能选：%s。请重新回复。"
 	txtAskCompanions = "是否携带家属？请回复人数（0 到 %d）："
 	txtBadCompanions = "家属人数请回复 0 到 %d 之间的数字。"
+	txtAlready       = "您已经报名了“%s”，发送“我的报名”查看。"
 	txtEventGone     = "活动“%s”已取消，报名作废。%s"
 )
