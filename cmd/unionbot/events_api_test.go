@@ -66,7 +66,9 @@ func TestEventsAPI(t *testing.T) {
 			UserID string            `json:"user_id"`
 			Fields map[string]string `json:"fields"`
 		}
-		Waitlist []struct{ UserID string `json:"user_id"` }
+		Waitlist []struct {
+			UserID string `json:"user_id"`
+		}
 	}
 	json.Unmarshal(MustAPI(t, h, "GET", id+"/roster", "", 200), &roster)
 	if len(roster.Confirmed) != 1 || roster.Confirmed[0].Fields["衣服尺码"] != "L" || len(roster.Waitlist) != 1 {
