@@ -62,7 +62,7 @@ type entryRow struct {
 func (entryRow) TableName() string { return "signups" }
 
 func migrateSignup(tx *gorm.DB) error {
-	return tx.AutoMigrate(&eventRow{}, &entryRow{})
+	return tx.AutoMigrate(&eventRow{}, &entryRow{}, &reminderRow{})
 }
 
 func toDB(t time.Time) time.Time {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"unionbot/bot"
 	"unionbot/handlers/signup"
@@ -26,6 +27,9 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("签到", su.CheckIn)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
 	m.Web.Events = m.DB
+	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, 24*time.Hour, m.Scheduler.Location), false); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -101,3 +101,25 @@ func TestSignUpRush(t *testing.T) {
 		})
 	}
 }
+
+// TestSignUpReminder: the reminder job sends once per event however often
+// it runs (the DB records it).
+func TestSignUpReminder(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	ev := MustOpenEvent(t, h, 16)
+	ev.StartsAt, ev.EndsAt = time.Now().Add(20*time.Hour).UTC(), time.Now().Add(22*time.Hour).UTC()
+	if err := h.DB.UpdateEvent(t.Context(), ev); err != nil {
+		t.Fatal(err)
+	}
+	h.MustSay(t, "r1", "报名 羽毛球")
+	for i := 0; i < 3; i++ {
+		if err := h.Scheduler.RunJob(t.Context(), "signup-reminders"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Fake.WaitSent(1, 3*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "提醒") })
+	time.Sleep(200 * time.Millisecond)
+	if got := len(h.Fake.SentTo("r1")); got != 1 {
+		t.Fatalf("reminders sent to r1: %d, want 1", got)
+	}
+}

@@ -24,5 +24,6 @@ const (
 	txtAskCompanions = "是否携带家属？请回复人数（0 到 %d）："
 	txtBadCompanions = "家属人数请回复 0 到 %d 之间的数字。"
 	txtAlready       = "您已经报名了“%s”，发送“我的报名”查看。"
+	txtReminder      = "提醒：您报名的“%s”将于 %s 开始%s。如不能参加，请发送“取消报名”。"
 	txtEventGone     = "活动“%s”已取消，报名作废。%s"
 )
