@@ -163,7 +163,7 @@ func (db *DB) FindEvent(ctx context.Context, id int64) (*signup.Event, error) {
 	return e, nil
 }
 
-// ListEvents implements signup.Store, newest start first.
+// ListEvents implements signup.Store, soonest start first.
 func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.Event, error) {
 	q := db.conn(ctx).Order("starts_at, id")
 	if len(f.Statuses) > 0 {

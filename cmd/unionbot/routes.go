@@ -26,6 +26,8 @@ func (m *Main) wire(ctx context.Context) error {
 	r.HandleExact("我的报名", su.Mine)
 	r.Handle("签到", su.CheckIn)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
+	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
+	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	m.Web.Events = m.DB
 	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, 24*time.Hour, m.Scheduler.Location), false); err != nil {
 		return err

@@ -123,3 +123,21 @@ func TestSignUpReminder(t *testing.T) {
 		t.Fatalf("reminders sent to r1: %d, want 1", got)
 	}
 }
+
+func TestPublishByChat(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	if got := h.MustSay(t, "t1", "发布活动"); strings.Contains(got, "活动名称") {
+		t.Fatalf("a teacher got the publish form: %q", got)
+	}
+	day := time.Now().Add(96*time.Hour).Format("2006-01-02") + " 14:30"
+	for _, turn := range []struct{ say, want string }{
+		{"发布活动", "活动名称"}, {"重阳登高", "类型"}, {"爬山", "只能是"}, {"出行", "开始时间"}, {day, "名额"}, {"30", "已发布"},
+	} {
+		if got := h.MustSay(t, testAdmin, turn.say); !strings.Contains(got, turn.want) {
+			t.Fatalf("admin says %q: %q, want %q", turn.say, got, turn.want)
+		}
+	}
+	if got := h.MustSay(t, "t1", "活动"); !strings.Contains(got, "重阳登高") || !strings.Contains(got, "剩余 30") {
+		t.Fatalf("活动 = %q", got)
+	}
+}
