@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "members, sessions, notices", migrateCore},
+	{2, "sign-ups: events and entries", migrateSignup},
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 }

@@ -28,4 +28,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
 	s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
 	s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
+	s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
+	s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))
+	s.mux.HandleFunc("GET /api/events/{id}", s.api(s.getEvent))
+	s.mux.HandleFunc("PATCH /api/events/{id}", s.api(s.patchEvent))
+	s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
+	s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
+	s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
 }

@@ -18,6 +18,7 @@ import (
 
 	"unionbot"
 	"unionbot/handlers/faq"
+	"unionbot/handlers/signup"
 )
 
 // MaxJSONBody is the largest JSON request body the API reads.
@@ -46,6 +47,8 @@ type Server struct {
 	Announce AnnounceService
 	// FAQ is the union Q&A (ask, import/export, unanswered questions).
 	FAQ *faq.Service
+	// Events publishes events and exports rosters (issue 3, sign-ups).
+	Events signup.Store
 
 	mux *http.ServeMux
 }

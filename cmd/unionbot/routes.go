@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"unionbot/bot"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/faq"
+	"unionbot/handlers/signup"
 )
 
 // wire builds the features and lists every chat command in one table.
@@ -17,6 +19,8 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "帮助", Command: "帮助", Hint: "查看我能做什么"},
 		bot.MenuItem{Title: "本月活动", Command: "本月活动", Hint: "本月工会活动安排"},
 		bot.MenuItem{Title: "全年安排", Command: "全年安排", Hint: "年度工作计划"},
+		bot.MenuItem{Title: "活动报名", Command: "活动", Hint: "比赛、出行等活动的报名"},
+		bot.MenuItem{Title: "我的报名", Command: "我的报名", Hint: "查看或取消报名"},
 		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
@@ -29,8 +33,20 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Loc = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
-	// When sign-ups land: ann.Events = announce.EventListerFunc(...) over the
-	// sign-up store's open events, so the announcement carries 回复"报名 …".
+	// The announcement lists the events open for sign-up that month, with
+	// 回复"报名 …".
+	ann.Events = announce.EventListerFunc(func(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
+		from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, m.Config.Location)
+		evs, err := signup.OpenDuring(ctx, m.DB, from, from.AddDate(0, 1, 0))
+		if err != nil {
+			return nil, err
+		}
+		open := make([]announce.OpenEvent, len(evs))
+		for i, e := range evs {
+			open[i] = announce.OpenEvent{ID: e.ID, Title: e.Title, Keyword: e.Title, Start: e.StartsAt}
+		}
+		return open, nil
+	})
 	m.Announce, m.Web.Announce = ann, ann
 	r.Handle("本月活动", ann.ThisMonth)
 	r.Handle("下月活动", ann.NextMonth)
@@ -40,6 +56,21 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Flow(announce.FlowSend, "发送本月公告", ann.SendFlow)
 	if err := m.Scheduler.Every("announce-monthly", m.Config.AnnounceCron, ann.Job, true); err != nil {
 		return fmt.Errorf("UNIONBOT_ANNOUNCE_CRON: %w", err)
+	}
+
+	// Sign-ups for contests and trips (handlers/signup).
+	su := &signup.Chat{Store: m.DB}
+	r.HandleExact("活动", su.List)
+	r.Handle("报名", su.SignUp)
+	r.Handle("取消报名", su.Cancel)
+	r.HandleExact("我的报名", su.Mine)
+	r.Handle("签到", su.CheckIn)
+	r.Flow(signup.FlowSignup, "活动报名", su.Form)
+	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
+	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
+	m.Web.Events = m.DB
+	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, 24*time.Hour, m.Scheduler.Location), false); err != nil {
+		return err
 	}
 
 	// FAQ: the fallback, so every command above and menu numbers come first.

@@ -1,0 +1,218 @@
+// Package signup lets teachers sign up for the union's contests, trips,
+// talks and check-ups by chat, with capacity, a FIFO waitlist, companions
+// counted against capacity and eligibility by tag or department; union
+// staff publish events and download rosters through the admin API.
+package signup
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"unionbot"
+)
+
+// Event kinds.
+var Kinds = []string{"比赛", "出行", "讲座", "体检", "联谊", "其他"}
+
+// Event statuses, stored and shown in Chinese.
+const (
+	StatusDraft     = "草稿"
+	StatusOpen      = "报名中"
+	StatusClosed    = "已截止"
+	StatusCancelled = "已取消"
+	StatusEnded     = "已结束"
+)
+
+// Entry statuses.
+const (
+	EntryConfirmed = "已报名"
+	EntryWaiting   = "候补"
+	EntryCancelled = "已取消"
+)
+
+// Field is an extra question asked at sign-up, e.g. 衣服尺码 or 项目 with
+// the options 男单/女单/混双 (no options: free text).
+type Field struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options,omitempty"`
+}
+
+// Event is something teachers sign up for.
+type Event struct {
+	ID             int64
+	Title          string
+	Kind           string
+	Description    string
+	Location       string
+	StartsAt       time.Time
+	EndsAt         time.Time
+	SignupOpensAt  time.Time
+	SignupClosesAt time.Time
+	CancelDeadline time.Time
+	Capacity       int  // places, companions included; 0 = no limit
+	Waitlist       bool // keep a waitlist when full
+	MaxCompanions  int  // 家属 per teacher, counted against capacity
+	TeamMin        int
+	TeamMax        int
+	EligibleTags   []string // tags or departments that may join; empty = all members
+	Fields         []Field
+	Status         string
+	Taken          int // places confirmed, companions included
+	Waiting        int // entries on the waitlist
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Left is the number of places left, -1 for no limit.
+func (e *Event) Left() int {
+	if e.Capacity == 0 {
+		return -1
+	}
+	if l := e.Capacity - e.Taken; l > 0 {
+		return l
+	}
+	return 0
+}
+
+// StatusAt is the status as a teacher sees it at now: an open event past
+// its sign-up close is 已截止, past its end 已结束.
+func (e *Event) StatusAt(now time.Time) string {
+	if e.Status != StatusOpen && e.Status != StatusClosed {
+		return e.Status
+	}
+	if !e.EndsAt.IsZero() && now.After(e.EndsAt) {
+		return StatusEnded
+	}
+	if e.Status == StatusOpen && !e.SignupClosesAt.IsZero() && now.After(e.SignupClosesAt) {
+		return StatusClosed
+	}
+	return e.Status
+}
+
+// Eligible reports whether m may join: any eligible tag is one of the
+// member's tags or their department.
+func (e *Event) Eligible(m *unionbot.Member) bool {
+	if len(e.EligibleTags) == 0 {
+		return true
+	}
+	for _, t := range e.EligibleTags {
+		if m.HasTag(t) || (m.Department != "" && m.Department == t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks an event before it is stored; EINVALID says what is wrong.
+func (e *Event) Validate() error {
+	e.Title = strings.TrimSpace(e.Title)
+	switch {
+	case e.Title == "":
+		return unionbot.Errorf(unionbot.EINVALID, "活动名称不能为空。")
+	case len([]rune(e.Title)) > 100:
+		return unionbot.Errorf(unionbot.EINVALID, "活动名称不能超过 100 个字。")
+	case e.Capacity < 0 || e.MaxCompanions < 0 || e.TeamMin < 0 || e.TeamMax < e.TeamMin:
+		return unionbot.Errorf(unionbot.EINVALID, "名额、家属人数和队伍人数不能为负数，队伍人数上限不能小于下限。")
+	case !e.EndsAt.IsZero() && e.EndsAt.Before(e.StartsAt):
+		return unionbot.Errorf(unionbot.EINVALID, "活动结束时间不能早于开始时间。")
+	case !e.SignupClosesAt.IsZero() && e.SignupClosesAt.Before(e.SignupOpensAt):
+		return unionbot.Errorf(unionbot.EINVALID, "报名截止时间不能早于报名开始时间。")
+	}
+	if e.Kind == "" {
+		e.Kind = "其他"
+	}
+	ok := false
+	for _, k := range Kinds {
+		ok = ok || k == e.Kind
+	}
+	if !ok {
+		return unionbot.Errorf(unionbot.EINVALID, "活动类型只能是 %s。", strings.Join(Kinds, "、"))
+	}
+	switch e.Status {
+	case "":
+		e.Status = StatusOpen
+	case StatusDraft, StatusOpen, StatusClosed, StatusCancelled, StatusEnded:
+	default:
+		return unionbot.Errorf(unionbot.EINVALID, "活动状态只能是 草稿、报名中、已截止、已取消 或 已结束。")
+	}
+	return nil
+}
+
+// Entry is one teacher's sign-up for an event.
+type Entry struct {
+	ID         int64
+	EventID    int64
+	UserID     string
+	Name       string
+	Department string
+	Companions int
+	Fields     map[string]string
+	Status     string // EntryConfirmed, EntryWaiting, EntryCancelled
+	Seq        int64  // arrival order within the event
+	Position   int    // place in the waitlist (1 = next), 0 when confirmed
+	SignedUpAt time.Time
+	CheckedIn  bool
+	Event      *Event // set by ListEntries for a teacher's own list
+}
+
+// Places is how many places the entry takes: the teacher and companions.
+func (e *Entry) Places() int { return 1 + e.Companions }
+
+// EventFilter narrows an event listing.
+type EventFilter struct {
+	Statuses []string // empty = all
+}
+
+// Store keeps events and entries. Sign-up, cancellation and promotion are
+// decided in the database, under a row lock on the event, so that replicas
+// and concurrent deliveries never overbook.
+type Store interface {
+	CreateEvent(ctx context.Context, e *Event) error
+	// UpdateEvent saves e; ENOTFOUND for an unknown id.
+	UpdateEvent(ctx context.Context, e *Event) error
+	// FindEvent returns ENOTFOUND for an unknown id.
+	FindEvent(ctx context.Context, id int64) (*Event, error)
+	ListEvents(ctx context.Context, f EventFilter) ([]*Event, error)
+	// SignUp enters e (EventID, UserID, Name, Department, Companions,
+	// Fields): confirmed when the places fit, else waitlisted when the event
+	// keeps a waitlist, else EFORBIDDEN (full). ECONFLICT when the teacher
+	// already holds an entry. It fills Status, Seq, Position, SignedUpAt.
+	SignUp(ctx context.Context, e *Entry) error
+	// CancelEntry cancels the teacher's entry and, when it held places,
+	// promotes waiting entries in FIFO order in the same transaction,
+	// queueing notify(promoted) for each. ENOTFOUND when there is no entry.
+	CancelEntry(ctx context.Context, eventID int64, userID string, notify func(*Event, *Entry) *unionbot.Notice) (*Entry, []*Entry, error)
+	// CancelEvent marks the event cancelled and queues notice to everyone
+	// signed up or waiting, in one transaction.
+	CancelEvent(ctx context.Context, id int64, notice func(*Event) *unionbot.Notice) (*Event, error)
+	// ListEntries lists an event's live entries (eventID > 0) or a
+	// teacher's (userID != ""), confirmed first, then waitlist by arrival.
+	ListEntries(ctx context.Context, eventID int64, userID string) ([]*Entry, error)
+	// CheckIn marks a confirmed entry as present; ENOTFOUND without one.
+	CheckIn(ctx context.Context, eventID int64, userID string) error
+}
+
+// OpenDuring lists the published events a teacher can still sign up for at
+// some point in [from, to): open, not cancelled, with a sign-up window that
+// reaches into the period. The monthly announcement lists them.
+func OpenDuring(ctx context.Context, s Store, from, to time.Time) ([]*Event, error) {
+	all, err := s.ListEvents(ctx, EventFilter{Statuses: []string{StatusOpen}})
+	if err != nil {
+		return nil, err
+	}
+	var open []*Event
+	for _, e := range all {
+		if !e.SignupClosesAt.IsZero() && e.SignupClosesAt.Before(from) {
+			continue
+		}
+		if !e.SignupOpensAt.IsZero() && !e.SignupOpensAt.Before(to) {
+			continue
+		}
+		if !e.EndsAt.IsZero() && e.EndsAt.Before(from) {
+			continue
+		}
+		open = append(open, e)
+	}
+	return open, nil
+}

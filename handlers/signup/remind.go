@@ -1,0 +1,31 @@
+package signup
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"unionbot"
+)
+
+// Reminders queues the day-before reminders; storage records each one so
+// it goes out once whatever runs the job.
+type Reminders interface {
+	QueueEventReminders(ctx context.Context, before time.Duration, notice func(*Event) *unionbot.Notice) (int, error)
+}
+
+// RemindJob returns a scheduler job that reminds confirmed teachers of
+// events starting within before (e.g. 24h), in the union's time zone loc.
+func RemindJob(r Reminders, before time.Duration, loc *time.Location) func(ctx context.Context, now time.Time) error {
+	return func(ctx context.Context, now time.Time) error {
+		_, err := r.QueueEventReminders(ctx, before, func(e *Event) *unionbot.Notice {
+			where := ""
+			if e.Location != "" {
+				where = "，地点：" + e.Location
+			}
+			return &unionbot.Notice{Kind: "signup_reminder", Ref: fmt.Sprintf("event:%d", e.ID),
+				Text: fmt.Sprintf(txtReminder, e.Title, e.StartsAt.In(loc).Format("1月2日 15:04"), where)}
+		})
+		return err
+	}
+}

@@ -1,0 +1,393 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"unionbot"
+	"unionbot/handlers/signup"
+)
+
+// eventRow is an event teachers sign up for. Seq counts arrivals: every
+// sign-up and cancellation first bumps it, which takes the row lock that
+// serialises the event's sign-ups on MariaDB (SQLite has one writer).
+type eventRow struct {
+	ID             int64  `gorm:"primaryKey"`
+	Title          string `gorm:"size:200;not null"`
+	Kind           string `gorm:"size:16"`
+	Description    string `gorm:"type:text"`
+	Location       string `gorm:"size:200"`
+	StartsAt       time.Time
+	EndsAt         time.Time
+	SignupOpensAt  time.Time
+	SignupClosesAt time.Time
+	CancelDeadline time.Time
+	Capacity       int
+	Waitlist       bool
+	MaxCompanions  int
+	TeamMin        int
+	TeamMax        int
+	EligibleTags   string `gorm:"size:512"`
+	Fields         string `gorm:"type:text"` // JSON []signup.Field
+	Status         string `gorm:"size:16;not null;index"`
+	Taken          int    `gorm:"not null;default:0"`
+	Seq            int64  `gorm:"not null;default:0"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (eventRow) TableName() string { return "signup_events" }
+
+// entryRow is one teacher's sign-up; (event_id, user_id) is unique, so a
+// teacher is never entered twice whatever arrives concurrently.
+type entryRow struct {
+	ID         int64  `gorm:"primaryKey"`
+	EventID    int64  `gorm:"not null;uniqueIndex:idx_signup_event_user,priority:1;index:idx_signup_event_status,priority:1"`
+	UserID     string `gorm:"size:64;not null;uniqueIndex:idx_signup_event_user,priority:2;index"`
+	Name       string `gorm:"size:64"`
+	Department string `gorm:"size:128"`
+	Companions int
+	Fields     string `gorm:"type:text"` // JSON map
+	Status     string `gorm:"size:16;not null;index:idx_signup_event_status,priority:2"`
+	Seq        int64  `gorm:"not null"`
+	SignedUpAt time.Time
+	CheckedIn  bool
+	UpdatedAt  time.Time
+}
+
+func (entryRow) TableName() string { return "signups" }
+
+func migrateSignup(tx *gorm.DB) error {
+	return tx.AutoMigrate(&eventRow{}, &entryRow{}, &reminderRow{})
+}
+
+func toDB(t time.Time) time.Time {
+	if t.IsZero() {
+		return epoch
+	}
+	return t.UTC()
+}
+
+func fromDB(t time.Time) time.Time {
+	if !t.After(epoch) {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func newEventRow(e *signup.Event) *eventRow {
+	fields, _ := json.Marshal(e.Fields)
+	return &eventRow{
+		ID: e.ID, Title: e.Title, Kind: e.Kind, Description: e.Description, Location: e.Location,
+		StartsAt: toDB(e.StartsAt), EndsAt: toDB(e.EndsAt), SignupOpensAt: toDB(e.SignupOpensAt),
+		SignupClosesAt: toDB(e.SignupClosesAt), CancelDeadline: toDB(e.CancelDeadline),
+		Capacity: e.Capacity, Waitlist: e.Waitlist, MaxCompanions: e.MaxCompanions, TeamMin: e.TeamMin, TeamMax: e.TeamMax,
+		EligibleTags: joinTags(e.EligibleTags), Fields: string(fields), Status: e.Status,
+	}
+}
+
+func (r *eventRow) domain() *signup.Event {
+	var fields []signup.Field
+	json.Unmarshal([]byte(r.Fields), &fields)
+	return &signup.Event{
+		ID: r.ID, Title: r.Title, Kind: r.Kind, Description: r.Description, Location: r.Location,
+		StartsAt: fromDB(r.StartsAt), EndsAt: fromDB(r.EndsAt), SignupOpensAt: fromDB(r.SignupOpensAt),
+		SignupClosesAt: fromDB(r.SignupClosesAt), CancelDeadline: fromDB(r.CancelDeadline),
+		Capacity: r.Capacity, Waitlist: r.Waitlist, MaxCompanions: r.MaxCompanions, TeamMin: r.TeamMin, TeamMax: r.TeamMax,
+		EligibleTags: splitTags(r.EligibleTags), Fields: fields, Status: r.Status, Taken: r.Taken,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func (r *entryRow) domain() *signup.Entry {
+	fields := map[string]string{}
+	json.Unmarshal([]byte(r.Fields), &fields)
+	return &signup.Entry{
+		ID: r.ID, EventID: r.EventID, UserID: r.UserID, Name: r.Name, Department: r.Department,
+		Companions: r.Companions, Fields: fields, Status: r.Status, Seq: r.Seq, SignedUpAt: r.SignedUpAt,
+		CheckedIn: r.CheckedIn,
+	}
+}
+
+const eventNotFound = "没有找到这个活动。"
+
+// CreateEvent implements signup.Store.
+func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
+	row := newEventRow(e)
+	row.ID = 0
+	row.CreatedAt, row.UpdatedAt = db.now(), db.now()
+	if err := db.conn(ctx).Create(row).Error; err != nil {
+		return mapErr(err, "create event", "", "")
+	}
+	*e = *row.domain()
+	return nil
+}
+
+// UpdateEvent implements signup.Store. It leaves Taken and Seq alone: they
+// belong to the sign-up transactions.
+func (db *DB) UpdateEvent(ctx context.Context, e *signup.Event) error {
+	row := newEventRow(e)
+	row.UpdatedAt = db.now()
+	res := db.conn(ctx).Model(&eventRow{}).Where("id = ?", e.ID).
+		Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
+			"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
+			"team_max", "eligible_tags", "fields", "status", "updated_at").
+		Updates(row)
+	if res.Error != nil {
+		return mapErr(res.Error, "update event", "", "")
+	}
+	got, err := db.FindEvent(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	*e = *got
+	return nil
+}
+
+// FindEvent implements signup.Store.
+func (db *DB) FindEvent(ctx context.Context, id int64) (*signup.Event, error) {
+	var row eventRow
+	if err := db.conn(ctx).First(&row, id).Error; err != nil {
+		return nil, mapErr(err, "find event", eventNotFound, "")
+	}
+	e := row.domain()
+	var waiting int64
+	if err := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND status = ?", id, signup.EntryWaiting).Count(&waiting).Error; err != nil {
+		return nil, fmt.Errorf("count waitlist: %w", err)
+	}
+	e.Waiting = int(waiting)
+	return e, nil
+}
+
+// ListEvents implements signup.Store, soonest start first.
+func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.Event, error) {
+	q := db.conn(ctx).Order("starts_at, id")
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	var rows []eventRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	out := make([]*signup.Event, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// lockEvent bumps the event's arrival counter, which takes its row lock for
+// the rest of tx, and returns the event as it stands under the lock.
+func lockEvent(tx *gorm.DB, id int64) (*eventRow, error) {
+	res := tx.Model(&eventRow{}).Where("id = ?", id).Update("seq", gorm.Expr("seq + 1"))
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, gorm.ErrRecordNotFound
+	}
+	var ev eventRow
+	if err := tx.First(&ev, id).Error; err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// SignUp implements signup.Store.
+func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
+	now := db.now()
+	fields, _ := json.Marshal(e.Fields)
+	var row entryRow
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		ev, err := lockEvent(tx, e.EventID)
+		if err != nil {
+			return err
+		}
+		if ev.Status != signup.StatusOpen {
+			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”%s，不能报名。", ev.Title, ev.Status)
+		}
+		// A teacher who cancelled may sign up again, at the back.
+		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", e.EventID, e.UserID, signup.EntryCancelled).
+			Delete(&entryRow{}).Error; err != nil {
+			return err
+		}
+		var waiting int64
+		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Count(&waiting).Error; err != nil {
+			return err
+		}
+		places := 1 + e.Companions
+		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department,
+			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now}
+		switch {
+		case waiting == 0 && (ev.Capacity == 0 || ev.Taken+places <= ev.Capacity):
+			row.Status = signup.EntryConfirmed
+			if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", places)).Error; err != nil {
+				return err
+			}
+		case ev.Waitlist:
+			row.Status = signup.EntryWaiting
+			e.Position = int(waiting) + 1
+		default:
+			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”名额已满，且不设候补。", ev.Title)
+		}
+		return tx.Create(&row).Error
+	})
+	if err != nil {
+		return mapErr(err, "sign up", eventNotFound, "您已经报名了这个活动。")
+	}
+	e.ID, e.Status, e.Seq, e.SignedUpAt = row.ID, row.Status, row.Seq, row.SignedUpAt
+	return nil
+}
+
+// CancelEntry implements signup.Store.
+func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) (*signup.Entry, []*signup.Entry, error) {
+	now := db.now()
+	var cancelled *signup.Entry
+	var promoted []*signup.Entry
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		cancelled, promoted = nil, nil
+		ev, err := lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		var row entryRow
+		if err := tx.Where("event_id = ? AND user_id = ? AND status <> ?", eventID, userID, signup.EntryCancelled).First(&row).Error; err != nil {
+			return unionbot.Errorf(unionbot.ENOTFOUND, "您没有报名“%s”。", ev.Title)
+		}
+		was := row.Status
+		if err := tx.Model(&entryRow{}).Where("id = ?", row.ID).Updates(map[string]any{"status": signup.EntryCancelled, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		cancelled = row.domain()
+		cancelled.Status = signup.EntryCancelled
+		if was != signup.EntryConfirmed {
+			return nil
+		}
+		taken := ev.Taken - (1 + row.Companions)
+		for {
+			var next entryRow
+			err := tx.Where("event_id = ? AND status = ?", eventID, signup.EntryWaiting).Order("seq").First(&next).Error
+			if err == gorm.ErrRecordNotFound {
+				break
+			} else if err != nil {
+				return err
+			}
+			if ev.Capacity > 0 && taken+1+next.Companions > ev.Capacity {
+				break // strict FIFO: the first waiting party does not fit yet
+			}
+			if err := tx.Model(&entryRow{}).Where("id = ?", next.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
+				return err
+			}
+			taken += 1 + next.Companions
+			p := next.domain()
+			p.Status = signup.EntryConfirmed
+			promoted = append(promoted, p)
+			if notify != nil {
+				if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Model(&eventRow{}).Where("id = ?", eventID).Update("taken", taken).Error
+	})
+	if err != nil {
+		return nil, nil, mapErr(err, "cancel sign-up", eventNotFound, "")
+	}
+	return cancelled, promoted, nil
+}
+
+// CancelEvent implements signup.Store.
+func (db *DB) CancelEvent(ctx context.Context, id int64, notice func(*signup.Event) *unionbot.Notice) (*signup.Event, error) {
+	now := db.now()
+	var ev *eventRow
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var err error
+		if ev, err = lockEvent(tx, id); err != nil {
+			return err
+		}
+		if ev.Status == signup.StatusCancelled {
+			return unionbot.Errorf(unionbot.ECONFLICT, "活动“%s”已经取消了。", ev.Title)
+		}
+		if err := tx.Model(&eventRow{}).Where("id = ?", id).Updates(map[string]any{"status": signup.StatusCancelled, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		ev.Status = signup.StatusCancelled
+		var users []string
+		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status <> ?", id, signup.EntryCancelled).Order("seq").Pluck("user_id", &users).Error; err != nil {
+			return err
+		}
+		for len(users) > 0 && notice != nil {
+			n := min(len(users), 1000) // message/send takes at most 1000 users
+			msg := notice(ev.domain())
+			msg.ToUsers = users[:n]
+			if err := enqueue(tx, now, msg); err != nil {
+				return err
+			}
+			users = users[n:]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err, "cancel event", eventNotFound, "")
+	}
+	return ev.domain(), nil
+}
+
+// ListEntries implements signup.Store.
+func (db *DB) ListEntries(ctx context.Context, eventID int64, userID string) ([]*signup.Entry, error) {
+	q := db.conn(ctx).Where("status <> ?", signup.EntryCancelled).Order("seq")
+	if eventID > 0 {
+		q = q.Where("event_id = ?", eventID)
+	}
+	if userID != "" {
+		q = q.Where("user_id = ?", userID)
+	}
+	var rows []entryRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list sign-ups: %w", err)
+	}
+	out := make([]*signup.Entry, 0, len(rows))
+	pos := map[int64]int{}
+	for i := range rows {
+		e := rows[i].domain()
+		if e.Status == signup.EntryWaiting {
+			if eventID > 0 {
+				pos[eventID]++
+				e.Position = pos[eventID]
+			} else {
+				var ahead int64
+				if err := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND status = ? AND seq <= ?", e.EventID, signup.EntryWaiting, e.Seq).
+					Count(&ahead).Error; err != nil {
+					return nil, fmt.Errorf("waitlist position: %w", err)
+				}
+				e.Position = int(ahead)
+			}
+		}
+		if userID != "" {
+			ev, err := db.FindEvent(ctx, e.EventID)
+			if err != nil {
+				return nil, err
+			}
+			e.Event = ev
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// CheckIn implements signup.Store.
+func (db *DB) CheckIn(ctx context.Context, eventID int64, userID string) error {
+	res := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
+		Updates(map[string]any{"checked_in": true, "updated_at": db.now()})
+	if res.Error != nil {
+		return fmt.Errorf("check in: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "您没有这个活动的正式名额，无法签到。")
+	}
+	return nil
+}

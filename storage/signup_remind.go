@@ -1,0 +1,65 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"unionbot"
+	"unionbot/handlers/signup"
+)
+
+// reminderRow records that a reminder went out, so that the scheduler on
+// any replica, run any number of times, sends it once.
+type reminderRow struct {
+	ID      int64  `gorm:"primaryKey"`
+	EventID int64  `gorm:"not null;uniqueIndex:idx_signup_reminder,priority:1"`
+	Kind    string `gorm:"size:32;not null;uniqueIndex:idx_signup_reminder,priority:2"`
+	SentAt  time.Time
+}
+
+func (reminderRow) TableName() string { return "signup_reminders" }
+
+// QueueEventReminders implements signup.Reminders: for every live event
+// starting within `before` of now, it records the reminder and queues
+// notice to the confirmed teachers in one transaction; an event already
+// reminded is skipped by the unique key.
+func (db *DB) QueueEventReminders(ctx context.Context, before time.Duration, notice func(*signup.Event) *unionbot.Notice) (int, error) {
+	now := db.now()
+	var rows []eventRow
+	if err := db.conn(ctx).Where("status IN ? AND starts_at > ? AND starts_at <= ?",
+		[]string{signup.StatusOpen, signup.StatusClosed}, now, now.Add(before)).Find(&rows).Error; err != nil {
+		return 0, fmt.Errorf("due reminders: %w", err)
+	}
+	sent := 0
+	for _, r := range rows {
+		err := db.transact(ctx, func(tx *gorm.DB) error {
+			if err := tx.Create(&reminderRow{EventID: r.ID, Kind: "day_before", SentAt: now}).Error; err != nil {
+				return err
+			}
+			var users []string
+			if err := tx.Model(&entryRow{}).Where("event_id = ? AND status = ?", r.ID, signup.EntryConfirmed).Order("seq").Pluck("user_id", &users).Error; err != nil {
+				return err
+			}
+			for len(users) > 0 {
+				n := min(len(users), 1000)
+				msg := notice(r.domain())
+				msg.ToUsers = users[:n]
+				if err := enqueue(tx, now, msg); err != nil {
+					return err
+				}
+				users = users[n:]
+			}
+			return nil
+		})
+		if isDuplicate(err) {
+			continue
+		} else if err != nil {
+			return sent, fmt.Errorf("remind event %d: %w", r.ID, err)
+		}
+		sent++
+	}
+	return sent, nil
+}
