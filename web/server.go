@@ -42,6 +42,12 @@ type Server struct {
 	// Outbox is read for the delivery log.
 	Outbox unionbot.Outbox
 
+	// Console sign-in: AdminUser reports UNIONBOT_ADMINS; WeComAuth (OAuth)
+	// and Directory (address-book sync) are nil when WeCom is off.
+	AdminUser func(userID string) bool
+	WeComAuth WeComAuth
+	Directory Directory
+
 	mux *http.ServeMux
 }
 
