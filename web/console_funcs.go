@@ -19,6 +19,7 @@ var consoleFuncs = template.FuncMap{
 	"fill":  fillBar,
 	"chart": barChart,
 	"eq2":   func(a any, b string) bool { return str(a) == b },
+	"inc":   func(i int) int { return i + 1 },
 	"json": func(v any) string {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		return string(b)

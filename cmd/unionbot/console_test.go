@@ -110,7 +110,7 @@ func (b *browser) Text(t *testing.T) string {
 // Shot writes a full-page PNG named name.png.
 func (b *browser) Shot(t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
