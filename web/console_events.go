@@ -49,7 +49,7 @@ func (s *Server) eventCreate(p *page) error {
 	p.Title = "发布活动"
 	p.Data["Kinds"] = eventKinds
 	form := map[string]string{}
-	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags"} {
+	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags"} {
 		form[k] = strings.TrimSpace(p.r.PostFormValue(k))
 	}
 	errs := map[string]string{}
@@ -60,7 +60,7 @@ func (s *Server) eventCreate(p *page) error {
 	} else if len([]rune(form["title"])) > 100 {
 		errs["title"] = "活动名称不超过 100 个字。"
 	}
-	times := map[string]string{"starts_at": "开始时间", "ends_at": "结束时间", "signup_closes_at": "报名截止", "cancel_deadline": "取消截止"}
+	times := map[string]string{"starts_at": "开始时间", "ends_at": "结束时间", "signup_opens_at": "报名开始", "signup_closes_at": "报名截止", "cancel_deadline": "取消截止"}
 	for k, name := range times {
 		if form[k] == "" {
 			if k == "starts_at" {

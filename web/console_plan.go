@@ -10,7 +10,30 @@ import (
 func (s *Server) planPage(p *page) error {
 	p.Title = "年度计划"
 	p.Data["Year"] = strconv.Itoa(s.now().In(consoleTZ).Year())
+	s.calendar(p)
 	return p.render("plan")
+}
+
+type calendarMonth struct {
+	Month int
+	Items []any
+}
+
+// calendar puts the year's activities by month (GET /api/plans) in Data.
+func (s *Server) calendar(p *page) {
+	res := s.apiDo(p.r.Context(), "GET", "/api/plans?year="+url.QueryEscape(p.Data["Year"].(string)), nil)
+	if !res.OK() {
+		return
+	}
+	var months []calendarMonth
+	for _, it := range items(res.Value(), "items") {
+		m := int(num(get(it, "month")))
+		if len(months) == 0 || months[len(months)-1].Month != m {
+			months = append(months, calendarMonth{Month: m})
+		}
+		months[len(months)-1].Items = append(months[len(months)-1].Items, it)
+	}
+	p.Data["Calendar"] = months
 }
 
 // POST /admin/plan: preview (dry run) the parsed months beside the text, or
