@@ -132,6 +132,16 @@ func (b *browser) Fetch(t *testing.T, path, body string) int {
 	return status
 }
 
+// Get fetches path from the page's origin and returns the body.
+func (b *browser) Get(t *testing.T, path string) string {
+	t.Helper()
+	body, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch(%q).then(r => r.text())`, path), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("get %s: %v", path, err)
+	}
+	return body
+}
+
 func mustContain(t *testing.T, where, text string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
@@ -216,6 +226,12 @@ func TestConsoleInBrowser(t *testing.T) {
 	if featureOn(t, h, "POST", "/api/plans/import?year=2026&dry_run=1") {
 		consolePlanFlow(t, h, b)
 	}
+	if featureOn(t, h, "GET", "/api/events") {
+		consoleEventFlow(t, h, b)
+	}
+	if featureOn(t, h, "GET", "/api/proposals") {
+		consoleProposalFlow(t, h, b)
+	}
 	if featureOn(t, h, "GET", "/api/faq/unanswered") {
 		consoleFAQFlow(t, h, b)
 	}
@@ -257,6 +273,93 @@ func consolePlanFlow(t *testing.T, h *harness, b *browser) {
 	b.Shot(t, "11-announce-preview")
 	mustContain(t, "calendar", b.MustOpen(t, "/admin/plan"), "年日历", "迎新年教职工联欢会")
 	b.Shot(t, "12-calendar")
+}
+
+// consoleEventFlow creates an event whose title is a script, has teachers
+// sign up through the encrypted callback, and finds them in the roster and
+// its CSV export.
+func consoleEventFlow(t *testing.T, h *harness, b *browser) {
+	local := func(d time.Duration) string {
+		return time.Now().Add(d).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+	}
+	b.MustOpen(t, "/admin/events/new")
+	b.MustDo(t, "empty event form", chromedp.Click(chromedp.CSS("#create-event")), chromedp.WaitVisible(chromedp.CSS(".error")))
+	mustContain(t, "field errors", b.Text(t), "请填写活动名称。", "请填写开始时间。")
+	title := xssName + "羽毛球赛"
+	b.MustDo(t, "fill event form",
+		chromedp.SetValue(chromedp.CSS(`input[name=title]`), title),
+		chromedp.SetValue(chromedp.CSS(`input[name=location]`), "体育馆"),
+		chromedp.SetValue(chromedp.CSS(`input[name=starts_at]`), local(72*time.Hour)),
+		chromedp.SetValue(chromedp.CSS(`input[name=ends_at]`), local(74*time.Hour)),
+		chromedp.SetValue(chromedp.CSS(`input[name=signup_opens_at]`), local(-time.Hour)),
+		chromedp.SetValue(chromedp.CSS(`input[name=signup_closes_at]`), local(48*time.Hour)),
+		chromedp.SetValue(chromedp.CSS(`input[name=capacity]`), "2"),
+		chromedp.Click(chromedp.CSS("#create-event")), chromedp.WaitVisible(chromedp.CSS("#roster")))
+	mustContain(t, "event created", b.Text(t), "活动已发布", title)
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := strings.SplitN(strings.TrimPrefix(loc, b.base), "?", 2)[0]
+
+	for _, u := range []string{"t001", "t002", testAdmin} {
+		reply := h.MustSay(t, u, "报名羽毛球")
+		for i := 0; i < 4 && strings.Contains(reply, "确认") && !strings.Contains(reply, "成功"); i++ {
+			reply = h.MustSay(t, u, "确认")
+		}
+		t.Logf("%s 报名羽毛球 → %q", u, reply)
+	}
+	text := b.MustOpen(t, path)
+	mustContain(t, "roster", text, "李老师", xssName, "王主席", "候补（1）")
+	b.Shot(t, "14-roster")
+	select {
+	case msg := <-b.dialogs:
+		t.Fatalf("a dialog opened (%q): the event title ran as script", msg)
+	default:
+	}
+	csv := b.Get(t, path+"/export?format=csv")
+	if !strings.Contains(csv, "李老师") {
+		t.Errorf("CSV export lacks 李老师:\n%s", csv)
+	}
+	mustContain(t, "overview with the event", b.MustOpen(t, "/admin"), title, "已报名 2 / 名额 2，候补 1")
+	b.Shot(t, "15-overview-with-event")
+}
+
+// consoleProposalFlow: a teacher's suggestion is moved to 已答复 on the
+// console.
+func consoleProposalFlow(t *testing.T, h *harness, b *browser) {
+	reply := h.MustSay(t, "t002", "提建议 标题：食堂增加晚餐窗口 类别：后勤保障 内容：晚自习老师下班晚，食堂晚餐窗口太少。 措施：增开两个窗口。")
+	for i := 0; i < 8 && !strings.Contains(reply, "JY-"); i++ {
+		switch {
+		case strings.Contains(reply, "匿名"):
+			reply = h.MustSay(t, "t002", "否")
+		case strings.Contains(reply, "确认提交"):
+			reply = h.MustSay(t, "t002", "确认提交")
+		case strings.Contains(reply, "类别"):
+			reply = h.MustSay(t, "t002", "后勤保障")
+		default:
+			reply = h.MustSay(t, "t002", "确认")
+		}
+	}
+	i := strings.Index(reply, "JY-")
+	if i < 0 {
+		t.Fatalf("no tracking number after the suggestion form; last reply %q", reply)
+	}
+	no := reply[i : i+len("JY-2026-0001")]
+	b.MustOpen(t, "/admin/proposals")
+	b.Shot(t, "16-proposals")
+	for _, step := range []struct{ to, dept, note string }{
+		{"审查中", "", "开始审查"}, {"立案", "", "同意立案"}, {"已交办", "总务处", "请总务处办理"}, {"已答复", "", "已增开两个晚餐窗口。"},
+	} {
+		b.MustOpen(t, "/admin/proposals/"+no)
+		b.MustDo(t, "transition to "+step.to,
+			chromedp.SetValue(chromedp.CSS("#to"), step.to),
+			chromedp.SetValue(chromedp.CSS(`input[name=department]`), step.dept),
+			chromedp.SetValue(chromedp.CSS("#note"), step.note),
+			chromedp.Submit(chromedp.CSS("#transition")), chromedp.WaitReady(chromedp.CSS("main")))
+	}
+	mustContain(t, "proposal replied", b.MustOpen(t, "/admin/proposals/"+no), "已答复")
+	b.Shot(t, "17-proposal")
 }
 
 // consoleFAQFlow: a question the bot cannot answer shows on the console.
