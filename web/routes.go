@@ -8,15 +8,8 @@ func (s *Server) routes() {
 		s.mux.Handle(path, h)
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
-	s.mux.HandleFunc("GET /api/members", s.api(s.listMembers))
-	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
-	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
-	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
-	s.mux.HandleFunc("POST /api/members/sync", s.api(s.syncMembers))
-
-	// The console: pages call the routes above in process (console.go).
+	// The console: its pages call the /api routes below in process.
 	s.mux.Handle("GET /admin/static/", consoleStatic())
 	s.mux.HandleFunc("GET /admin/login", s.loginForm)
 	s.mux.HandleFunc("POST /admin/login", s.login)
@@ -45,4 +38,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
 	s.mux.HandleFunc("GET /admin/announce", s.console("announce", s.announcePage))
 	s.mux.HandleFunc("POST /admin/announce/send", s.console("announce", s.announceSend))
+	s.mux.HandleFunc("POST /api/members/sync", s.api(s.syncMembers))
+
+	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
+
+	s.mux.HandleFunc("GET /api/members", s.api(s.listMembers))
+	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
+	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
+	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
 }
