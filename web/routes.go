@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/proposals/{no}/transition", s.console("proposals", s.proposalTransition))
 	s.mux.HandleFunc("GET /admin/faq", s.console("faq", s.faqPage))
 	s.mux.HandleFunc("POST /admin/faq/import", s.console("faq", s.faqImport))
+	s.mux.HandleFunc("POST /admin/faq/entry", s.console("faq", s.faqEntry))
 	s.mux.HandleFunc("GET /admin/faq/export", s.console("faq", s.faqExport))
 	s.mux.HandleFunc("GET /admin/plan", s.console("plan", s.planPage))
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
