@@ -46,6 +46,11 @@ func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
 				p.fail(http.StatusForbidden, "登录已过期，请重新登录后再提交。")
 				return
 			}
+			if s.WeComAuth != nil && strings.Contains(strings.ToLower(r.UserAgent()), "wxwork") {
+				// WeCom's in-app browser (the app's home page): sign in silently.
+				http.Redirect(w, r, "/admin/oauth", http.StatusSeeOther)
+				return
+			}
 			http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}

@@ -445,6 +445,16 @@ func TestConsoleHTTP(t *testing.T) {
 		t.Errorf("tampered cookie: %d, want 303 to sign-in", res.StatusCode)
 	}
 
+	req, _ = http.NewRequest("GET", h.URL()+"/admin", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone) wxwork/4.1.20 MicroMessenger/7.0.1")
+	if res, _ := noRedirect.Do(req); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/oauth" {
+		t.Errorf("WeCom's browser signed out: %d to %q, want 303 to /admin/oauth", res.StatusCode, res.Header.Get("Location"))
+	}
+	req, _ = http.NewRequest("GET", h.URL()+"/admin/oauth", nil)
+	if res, _ := noRedirect.Do(req); res.StatusCode != http.StatusFound || !strings.HasPrefix(res.Header.Get("Location"), h.Fake.URL()+"/connect/oauth2/authorize?appid="+testCorpID) {
+		t.Errorf("GET /admin/oauth: %d to %q, want 302 to the (fake) authorize page", res.StatusCode, res.Header.Get("Location"))
+	}
+
 	req, _ = http.NewRequest("GET", h.URL()+"/admin/oauth/callback?code="+h.Fake.OAuthCode(testAdmin)+"&state=forged", nil)
 	if res, _ := noRedirect.Do(req); res.StatusCode != http.StatusForbidden {
 		t.Errorf("OAuth callback with a forged state: %d, want 403", res.StatusCode)
