@@ -45,8 +45,45 @@ func (s *Server) eventNewPage(p *page) error {
 
 // POST /admin/events/new: checks each field with a Chinese message, then
 // POST /api/events.
-func (s *Server) eventCreate(p *page) error {
+func (s *Server) eventCreate(p *page) error { return s.eventSave(p, "") }
+
+// POST /admin/events/{id}/edit → PATCH /api/events/{id}.
+func (s *Server) eventUpdate(p *page) error { return s.eventSave(p, p.r.PathValue("id")) }
+
+// GET /admin/events/{id}/edit: the form filled from GET /api/events/{id}.
+func (s *Server) eventEditPage(p *page) error {
+	id := p.r.PathValue("id")
+	res := s.apiDo(p.r.Context(), "GET", "/api/events/"+url.PathEscape(id), nil)
+	if !res.OK() {
+		return apiErr(res)
+	}
+	v := res.Value()
+	if e, ok := get(v, "event").(map[string]any); ok {
+		v = e
+	}
+	form := map[string]string{}
+	for _, k := range []string{"title", "kind", "description", "location", "capacity", "max_companions"} {
+		form[k] = str(get(v, k))
+	}
+	for _, k := range []string{"starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"} {
+		raw, _ := get(v, k).(string)
+		if t, err := time.Parse(time.RFC3339Nano, raw); err == nil && t.Year() > 1970 {
+			form[k] = t.In(consoleTZ).Format("2006-01-02T15:04")
+		}
+	}
+	if str(get(v, "waitlist")) == "是" {
+		form["waitlist"] = "on"
+	}
+	form["eligible_tags"] = strings.ReplaceAll(str(get(v, "eligible_tags")), "、", ", ")
+	p.Title, p.Data["ID"], p.Data["Kinds"], p.Data["Form"], p.Data["Errs"] = "修改活动", id, eventKinds, form, map[string]string{}
+	return p.render("event_new")
+}
+
+func (s *Server) eventSave(p *page, id string) error {
 	p.Title = "发布活动"
+	if id != "" {
+		p.Title, p.Data["ID"] = "修改活动", id
+	}
 	p.Data["Kinds"] = eventKinds
 	form := map[string]string{}
 	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags"} {
@@ -93,7 +130,11 @@ func (s *Server) eventCreate(p *page) error {
 		p.Error = "请按提示修改标红的字段。"
 		return p.renderStatus(http.StatusBadRequest, "event_new")
 	}
-	res := s.apiDo(p.r.Context(), "POST", "/api/events", body)
+	method, path, done := "POST", "/api/events", "活动已发布。"
+	if id != "" {
+		method, path, done = "PATCH", "/api/events/"+url.PathEscape(id), "活动已修改。"
+	}
+	res := s.apiDo(p.r.Context(), method, path, body)
 	if res.Off() {
 		return apiErr(res)
 	}
@@ -101,7 +142,10 @@ func (s *Server) eventCreate(p *page) error {
 		p.Error = res.Err
 		return p.renderStatus(res.Status, "event_new")
 	}
-	return p.back("/admin/events/"+str(get(res.Value(), "id")), "活动已发布。")
+	if id == "" {
+		id = str(get(res.Value(), "id"))
+	}
+	return p.back("/admin/events/"+url.PathEscape(id), done)
 }
 
 // GET /admin/events/{id}?q=: the roster with search, export and the chart of

@@ -99,3 +99,32 @@ func TestConsoleEscapesAndCharts(t *testing.T) {
 		t.Errorf("API got %q, want %q", transition, want)
 	}
 }
+
+func TestConsoleEventEdit(t *testing.T) {
+	s, c, csrf := MustConsole(t)
+	s.mux.HandleFunc("GET /api/events/{id}", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		writeJSON(w, 200, map[string]any{"id": 7, "title": "羽毛球赛", "kind": "比赛", "capacity": 16, "waitlist": true,
+			"starts_at": "2026-12-01T06:00:00Z"})
+		return nil
+	}))
+	var patched string
+	s.mux.HandleFunc("PATCH /api/events/{id}", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		b, _ := io.ReadAll(r.Body)
+		patched = string(b)
+		writeJSON(w, 200, map[string]any{"id": 7})
+		return nil
+	}))
+	code, body := mustGet(t, s, c, "/admin/events/7/edit")
+	if code != 200 || !strings.Contains(body, `value="2026-12-01T14:00"`) || !strings.Contains(body, `value="羽毛球赛"`) {
+		t.Fatalf("edit form = %d, want it filled in Beijing time:\n%s", code, body)
+	}
+	form := url.Values{"csrf": {csrf}, "title": {"羽毛球赛（改）"}, "kind": {"比赛"}, "starts_at": {"2026-12-02T14:00"}, "capacity": {"20"}}
+	r := httptest.NewRequest("POST", "/admin/events/7/edit", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(c)
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther || !strings.Contains(patched, `"starts_at":"2026-12-02T14:00:00+08:00"`) || !strings.Contains(patched, `"capacity":20`) {
+		t.Errorf("edit: %d, PATCH body %s", w.Code, patched)
+	}
+}

@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/events/new", s.console("events", s.eventNewPage))
 	s.mux.HandleFunc("POST /admin/events/new", s.console("events", s.eventCreate))
 	s.mux.HandleFunc("GET /admin/events/{id}", s.console("events", s.eventPage))
+	s.mux.HandleFunc("GET /admin/events/{id}/edit", s.console("events", s.eventEditPage))
+	s.mux.HandleFunc("POST /admin/events/{id}/edit", s.console("events", s.eventUpdate))
 	s.mux.HandleFunc("POST /admin/events/{id}/cancel", s.console("events", s.eventCancel))
 	s.mux.HandleFunc("GET /admin/events/{id}/export", s.console("events", s.eventExport))
 	s.mux.HandleFunc("GET /admin/proposals", s.console("proposals", s.proposalsPage))
