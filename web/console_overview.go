@@ -63,7 +63,8 @@ func (s *Server) overviewPage(p *page) error {
 	if r := s.apiDo(ctx, "GET", "/api/faq/unanswered", nil); r.OK() {
 		var week []any
 		for _, q := range items(r.Value(), "questions", "unanswered") {
-			at, err := time.Parse(time.RFC3339Nano, str(get(q, "asked_at"))+str(get(q, "created_at")))
+			raw, _ := get(q, "created_at").(string)
+			at, err := time.Parse(time.RFC3339Nano, raw)
 			if err != nil || now.Sub(at) <= 7*24*time.Hour {
 				week = append(week, q)
 			}
