@@ -165,12 +165,17 @@ func (s *Server) isAdmin(ctx context.Context, user string) bool {
 
 // call runs one admin API request in process.
 func (s *Server) call(ctx context.Context, method, path string, body io.Reader, ctype string) *httptest.ResponseRecorder {
-	req := httptest.NewRequestWithContext(ctx, method, path, body)
+	res := httptest.NewRecorder()
+	req, err := http.NewRequestWithContext(ctx, method, path, body)
+	if err != nil {
+		writeError(res, unionbot.Errorf(unionbot.EINVALID, "地址不对：%s", path))
+		return res
+	}
+	req.RemoteAddr, req.RequestURI = "127.0.0.1:0", path
 	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	res := httptest.NewRecorder()
 	s.Handler().ServeHTTP(res, req)
 	return res
 }
