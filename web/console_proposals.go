@@ -55,6 +55,19 @@ func (s *Server) proposalPage(p *page) error {
 	v := res.Value()
 	p.Title = no
 	p.Data["No"], p.Data["P"], p.Data["Statuses"] = no, v, proposalStatuses
+	if next := items(get(v, "next")); len(next) > 0 { // the moves the workflow allows now
+		var to []string
+		for _, n := range next {
+			to = append(to, str(n))
+		}
+		p.Data["Statuses"] = to
+	} else if next := items(get(v, "allowed")); len(next) > 0 {
+		var to []string
+		for _, n := range next {
+			to = append(to, str(n))
+		}
+		p.Data["Statuses"] = to
+	}
 	p.Data["Log"] = items(v, "log", "history", "timeline", "audit", "events")
 	return p.render("proposal")
 }
