@@ -55,18 +55,15 @@ func (s *Server) proposalPage(p *page) error {
 	v := res.Value()
 	p.Title = no
 	p.Data["No"], p.Data["P"], p.Data["Statuses"] = no, v, proposalStatuses
-	if next := items(get(v, "next")); len(next) > 0 { // the moves the workflow allows now
-		var to []string
-		for _, n := range next {
-			to = append(to, str(n))
+	for _, key := range []string{"next", "allowed"} { // the moves the workflow allows now, when listed
+		if next := items(get(v, key)); len(next) > 0 {
+			to := make([]string, len(next))
+			for i, n := range next {
+				to[i] = str(n)
+			}
+			p.Data["Statuses"] = to
+			break
 		}
-		p.Data["Statuses"] = to
-	} else if next := items(get(v, "allowed")); len(next) > 0 {
-		var to []string
-		for _, n := range next {
-			to = append(to, str(n))
-		}
-		p.Data["Statuses"] = to
 	}
 	p.Data["Log"] = items(v, "log", "history", "timeline", "audit", "events")
 	return p.render("proposal")
