@@ -235,6 +235,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	if featureOn(t, h, "GET", "/api/faq/unanswered") {
 		consoleFAQFlow(t, h, b)
 	}
+	b.MustOpen(t, "/admin")
+	b.Shot(t, "99-overview-after")
 }
 
 // featureOn reports whether the admin API has the route (its feature is
