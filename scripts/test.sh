@@ -9,6 +9,20 @@ cd "$(dirname "$0")/.."
 eval "$(bash scripts/services.sh)"
 export UNIONBOT_TEST_MYSQL UNIONBOT_TEST_REDIS
 
+echo "== chromium (console browser tests)"
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; then
+    as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    echo "installing Debian's chromium and a CJK font with apt"
+    { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } ||
+      echo "could not install chromium: the console browser tests will be skipped"
+  else
+    echo "no root or sudo to install chromium: the console browser tests will be skipped"
+  fi
+fi
+export UNIONBOT_SCREENSHOTS="${UNIONBOT_SCREENSHOTS:-$PWD/.screenshots}"
+echo "console screenshots go to $UNIONBOT_SCREENSHOTS"
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi

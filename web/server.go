@@ -38,6 +38,11 @@ type Server struct {
 	Now        func() time.Time
 	// Callbacks maps paths such as /wecom/callback to channel handlers.
 	Callbacks map[string]http.Handler
+	// Console sign-in: AdminUser reports UNIONBOT_ADMINS; WeComAuth (OAuth)
+	// and Directory (address-book sync) are nil when WeCom is off.
+	AdminUser func(userID string) bool
+	WeComAuth WeComAuth
+	Directory Directory
 
 	// Members lists and edits union members.
 	Members unionbot.MemberStore

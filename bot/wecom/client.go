@@ -45,6 +45,9 @@ type Client struct {
 	AgentID  int
 	RobotKey string
 	Logger   *slog.Logger
+	// AuthorizeBase replaces https://open.weixin.qq.com in OAuth URLs when
+	// set (a fake WeCom in tests and staging).
+	AuthorizeBase string
 
 	wk    *work.Work
 	token *TokenHandle

@@ -103,6 +103,9 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		m.WeCom = wecom.NewClient(cfg.WeComCorpID, cfg.WeComSecret, agent, cfg.WeComRobotKey, tokens)
 		m.WeCom.Logger = m.Logger
 		sender.WeCom, directory = m.WeCom, m.WeCom
+		if cfg.WeComAPIBase != config.DefaultWeComAPI { // a fake WeCom also plays the OAuth page
+			m.WeCom.AuthorizeBase = cfg.WeComAPIBase
+		}
 	}
 
 	m.Router = bot.NewRouter()
@@ -117,7 +120,10 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins}
 
 	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Members: m.DB, Outbox: m.DB,
-		Callbacks: map[string]http.Handler{}}
+		Callbacks: map[string]http.Handler{}, AdminUser: cfg.IsAdmin}
+	if m.WeCom != nil {
+		m.Web.WeComAuth, m.Web.Directory = m.WeCom, m.WeCom
+	}
 	m.Web.Checks = append(m.Web.Checks, web.Check{Name: "database", Ping: m.DB.Ping})
 	if m.Redis != nil {
 		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "redis", Ping: m.Redis.Ping})

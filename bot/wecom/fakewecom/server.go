@@ -58,6 +58,10 @@ type Server struct {
 	calls   map[string]int
 	changed chan struct{}
 	httpSrv *httptest.Server
+
+	oauthUser string
+	codes     map[string]string
+	nextCode  int
 }
 
 // New returns a fake for corpID/secret; Start or use as an http.Handler.
@@ -277,6 +281,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "department": map[string]any{"id": id, "name": name}})
+	case "/connect/oauth2/authorize":
+		s.authorize(w, r)
+	case "/cgi-bin/auth/getuserinfo", "/cgi-bin/department/list", "/cgi-bin/user/simplelist":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		switch path {
+		case "/cgi-bin/auth/getuserinfo":
+			s.getUserInfo(w, r)
+		case "/cgi-bin/department/list":
+			s.departmentList(w)
+		default:
+			s.userSimpleList(w, r)
+		}
 	default:
 		http.NotFound(w, r)
 	}

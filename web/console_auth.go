@@ -1,0 +1,228 @@
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"unionbot"
+)
+
+// page is one console request: the signed-in session and the page data.
+type page struct {
+	s    *Server
+	w    http.ResponseWriter
+	r    *http.Request
+	Sess *session
+
+	Title   string
+	Nav     string
+	CSRF    string
+	User    string
+	Flash   string
+	Error   string
+	Data    map[string]any
+	WeCom   bool
+	Version string
+}
+
+// pageFunc renders one console page or handles one form.
+type pageFunc func(p *page) error
+
+// console wraps h: signed in (else to the sign-in page), an admin (else a
+// Chinese 403), and, for POST, a valid CSRF token (else 403).
+func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := s.newPage(w, r, nav)
+		if s.AdminToken == "" {
+			p.fail(http.StatusServiceUnavailable, "管理后台未开启：请设置 UNIONBOT_ADMIN_TOKEN。")
+			return
+		}
+		if p.Sess == nil {
+			if r.Method != http.MethodGet {
+				p.fail(http.StatusForbidden, "登录已过期，请重新登录后再提交。")
+				return
+			}
+			if s.WeComAuth != nil && strings.Contains(strings.ToLower(r.UserAgent()), "wxwork") {
+				// WeCom's in-app browser (the app's home page): sign in silently.
+				http.Redirect(w, r, "/admin/oauth", http.StatusSeeOther)
+				return
+			}
+			http.Redirect(w, r, "/admin/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if p.Sess.User != "" && !s.isAdmin(r.Context(), p.Sess.User) {
+			p.fail(http.StatusForbidden, "您（"+p.Sess.User+"）不是工会管理员，不能使用管理后台。")
+			return
+		}
+		if r.Method == http.MethodPost && !s.checkCSRF(r, p.Sess) {
+			p.fail(http.StatusForbidden, "表单已失效（缺少或错误的安全令牌），请刷新页面后重试。")
+			return
+		}
+		if err := h(p); err != nil {
+			code := unionbot.ErrorCode(err)
+			if code == unionbot.EINTERNAL {
+				s.logger().Error("console failed", "path", r.URL.Path, "err", err)
+			}
+			p.fail(statusOf(code), unionbot.ErrorMessage(err))
+		}
+	}
+}
+
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav string) *page {
+	p := &page{s: s, w: w, r: r, Nav: nav, Data: map[string]any{}, WeCom: s.WeComAuth != nil}
+	p.Sess = s.readSession(r)
+	if p.Sess != nil {
+		p.CSRF = s.csrfToken(p.Sess, "")
+		p.User = p.Sess.User
+		if p.User == "" {
+			p.User = "管理员（令牌登录）"
+		}
+	}
+	p.Flash = r.URL.Query().Get("ok")
+	return p
+}
+
+// render writes the page template name with status 200.
+func (p *page) render(name string) error { return p.renderStatus(http.StatusOK, name) }
+
+func (p *page) renderStatus(status int, name string) error {
+	ts, err := consoleTemplates()
+	if err != nil {
+		return err
+	}
+	t := ts[name]
+	if t == nil {
+		return unionbot.Errorf(unionbot.EINTERNAL, "no template %s", name)
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+		return err
+	}
+	h := p.w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self' https://open.weixin.qq.com")
+	p.w.WriteHeader(status)
+	_, err = p.w.Write([]byte(b.String()))
+	return err
+}
+
+// fail shows a Chinese error page.
+func (p *page) fail(status int, msg string) {
+	p.Title, p.Error = "出错了", msg
+	if err := p.renderStatus(status, "error"); err != nil {
+		http.Error(p.w, msg, status)
+	}
+}
+
+// back redirects to path with a flash message.
+func (p *page) back(path, flash string) error {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	http.Redirect(p.w, p.r, path+sep+"ok="+url.QueryEscape(flash), http.StatusSeeOther)
+	return nil
+}
+
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/admin"
+	}
+	return next
+}
+
+// GET /admin/login: the token form, and the WeCom button when configured.
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "")
+	pre := randomString()
+	s.setCookie(w, r, preCookie, pre, 3600)
+	p.CSRF = s.csrfToken(nil, pre)
+	p.Title = "登录"
+	p.Data["Next"] = safeNext(r.URL.Query().Get("next"))
+	p.Error = r.URL.Query().Get("err")
+	if s.AdminToken == "" {
+		p.Error = "管理后台未开启：请设置 UNIONBOT_ADMIN_TOKEN。"
+	}
+	if err := p.render("login"); err != nil {
+		s.logger().Error("render login", "err", err)
+	}
+}
+
+// POST /admin/login with the admin token.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "")
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if s.AdminToken == "" || !s.checkCSRF(r, nil) {
+		p.fail(http.StatusForbidden, "表单已失效（缺少或错误的安全令牌），请刷新页面后重试。")
+		return
+	}
+	next := safeNext(r.PostFormValue("next"))
+	tok := strings.TrimSpace(r.PostFormValue("token"))
+	if !utf8.ValidString(tok) || !constEq(tok, s.AdminToken) {
+		http.Redirect(w, r, "/admin/login?err="+url.QueryEscape("管理令牌不对，请重新输入。")+"&next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	s.startSession(w, r, "")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// GET /admin/oauth: off to WeCom's authorize page.
+func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request) {
+	if s.WeComAuth == nil || s.AdminToken == "" {
+		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+		return
+	}
+	state := randomString()
+	s.setCookie(w, r, stateCookie, state, 600)
+	scheme := "http"
+	if secure(r) {
+		scheme = "https"
+	}
+	redirect := scheme + "://" + r.Host + "/admin/oauth/callback"
+	http.Redirect(w, r, s.WeComAuth.OAuthURL(redirect, state), http.StatusFound)
+}
+
+// GET /admin/oauth/callback?code=&state=: the WeCom user becomes the session
+// when an admin.
+func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, "")
+	c, err := r.Cookie(stateCookie)
+	q := r.URL.Query()
+	if s.WeComAuth == nil || err != nil || q.Get("state") == "" || !constEq(c.Value, q.Get("state")) {
+		p.fail(http.StatusForbidden, "企业微信登录已失效，请从应用主页重新打开。")
+		return
+	}
+	s.setCookie(w, r, stateCookie, "", -1)
+	if q.Get("code") == "" {
+		p.fail(http.StatusForbidden, "企业微信没有授权登录。")
+		return
+	}
+	user, err := s.WeComAuth.OAuthUserID(r.Context(), q.Get("code"))
+	if err != nil {
+		s.logger().Warn("console oauth", "err", err)
+		p.fail(http.StatusForbidden, "企业微信登录失败，请重新打开。")
+		return
+	}
+	if !s.isAdmin(r.Context(), user) {
+		s.logger().Info("console refused a non-admin", slog.String("user", user))
+		p.fail(http.StatusForbidden, "您（"+user+"）不是工会管理员，不能使用管理后台。")
+		return
+	}
+	s.startSession(w, r, user)
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+// POST /admin/logout
+func (s *Server) logout(p *page) error {
+	s.setCookie(p.w, p.r, sessionCookie, "", -1)
+	http.Redirect(p.w, p.r, "/admin/login?err="+url.QueryEscape("您已退出登录。"), http.StatusSeeOther)
+	return nil
+}
+
+var _ = template.HTML("")

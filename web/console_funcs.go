@@ -1,0 +1,180 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"html/template"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The console reads API answers generically (map[string]any), so a field a
+// feature adds later shows up without a console change.
+var consoleFuncs = template.FuncMap{
+	"get":   get,
+	"str":   str,
+	"items": items,
+	"fill":  fillBar,
+	"chart": barChart,
+	"eq2":   func(a any, b string) bool { return str(a) == b },
+	"inc":   func(i int) int { return i + 1 },
+	"json": func(v any) string {
+		b, _ := json.MarshalIndent(v, "", "  ")
+		return string(b)
+	},
+}
+
+// get walks dotted keys through maps: get(ev, "event.title").
+func get(v any, key string) any {
+	for _, k := range strings.Split(key, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// str shows a JSON value: times in Beijing time to the minute, lists joined.
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil && len(x) >= 20 {
+			return t.In(consoleTZ).Format("2006-01-02 15:04")
+		}
+		return x
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = str(e)
+		}
+		return strings.Join(parts, "、")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "：" + str(x[k])
+		}
+		return strings.Join(parts, "；")
+	}
+	return fmt.Sprint(v)
+}
+
+var consoleTZ = time.FixedZone("CST", 8*3600)
+
+// items finds the list in an API answer: the value itself, the first of
+// keys present, or the first list field.
+func items(v any, keys ...string) []any {
+	switch x := v.(type) {
+	case []any:
+		return x
+	case map[string]any:
+		for _, k := range keys {
+			if l, ok := x[k].([]any); ok {
+				return l
+			}
+		}
+		names := make([]string, 0, len(x))
+		for k := range x {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if l, ok := x[k].([]any); ok {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+func num(v any) float64 {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case float64:
+		return x
+	case int:
+		return float64(x)
+	}
+	return 0
+}
+
+// fillBar draws confirmed / capacity with the waitlist beyond it.
+func fillBar(confirmed, capacity, waitlist any) template.HTML {
+	c, cp, wl := num(confirmed), num(capacity), num(waitlist)
+	total := cp
+	if total <= 0 { // no limit: the bar is the sign-ups themselves
+		total = c
+	}
+	if c+wl > total {
+		total = c + wl
+	}
+	if total <= 0 {
+		total = 1
+	}
+	const w = 240.0
+	cw, ww := w*c/total, w*wl/total
+	capText := "不限"
+	if cp > 0 {
+		capText = fmt.Sprintf("%.0f", cp)
+	}
+	label := fmt.Sprintf("已报名 %.0f / 名额 %s，候补 %.0f", c, capText, wl)
+	return template.HTML(fmt.Sprintf(`<svg class="fill" viewBox="0 0 %.0f 18" width="100%%" role="img" aria-label="%s"><rect width="%.0f" height="18" rx="4" fill="#e8edf3"/><rect width="%.1f" height="18" rx="4" fill="#2f7d32"/><rect x="%.1f" width="%.1f" height="18" fill="#f0a030"/></svg><div class="muted">%s</div>`,
+		w, html.EscapeString(label), w, cw, cw, ww, html.EscapeString(label)))
+}
+
+// barChart draws a horizontal bar chart of counts, largest first.
+func barChart(title string, counts map[string]int) template.HTML {
+	type kv struct {
+		k string
+		v int
+	}
+	var rows []kv
+	max := 0
+	for k, v := range counts {
+		rows = append(rows, kv{k, v})
+		if v > max {
+			max = v
+		}
+	}
+	if len(rows) == 0 {
+		return template.HTML(`<p class="muted">暂无数据</p>`)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].v != rows[j].v {
+			return rows[i].v > rows[j].v
+		}
+		return rows[i].k < rows[j].k
+	})
+	const lw, bw, rh = 110.0, 180.0, 24.0
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`, lw+bw+40, rh*float64(len(rows))+4, html.EscapeString(title))
+	for i, r := range rows {
+		y := float64(i)*rh + 2
+		wd := bw * float64(r.v) / float64(max)
+		k := []rune(r.k)
+		if len(k) > 8 {
+			k = append(k[:7], '…')
+		}
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end" font-size="12">%s</text><rect x="%.0f" y="%.0f" width="%.1f" height="%.0f" rx="3" fill="#1565c0"/><text x="%.1f" y="%.0f" font-size="12">%d</text>`,
+			lw-6, y+15, html.EscapeString(string(k)), lw, y+3, wd, rh-8, lw+wd+4, y+15, r.v)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

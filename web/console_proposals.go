@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+)
+
+// proposalStatuses are the workflow's states (issue 4), for the filter and
+// the transition buttons; the API decides which moves are legal (409).
+var proposalStatuses = []string{"已提交", "审查中", "立案", "不予立案", "转为建议", "已交办", "已答复", "已办结"}
+
+// GET /admin/proposals?kind=&status=&category=&department=
+func (s *Server) proposalsPage(p *page) error {
+	p.Title = "建议与提案"
+	q := p.r.URL.Query()
+	v := url.Values{}
+	for _, k := range []string{"kind", "status", "category"} {
+		if q.Get(k) != "" {
+			v.Set(k, q.Get(k))
+		}
+	}
+	res := s.apiDo(p.r.Context(), "GET", "/api/proposals?"+v.Encode(), nil)
+	if res.Off() {
+		p.Data["Off"] = true
+		return p.render("proposals")
+	}
+	if !res.OK() {
+		return apiErr(res)
+	}
+	dept := q.Get("department")
+	byCat, byStatus := map[string]int{}, map[string]int{}
+	var list []any
+	for _, e := range items(res.Value(), "proposals") {
+		if dept != "" && !strings.Contains(str(get(e, "department")), dept) {
+			continue
+		}
+		list = append(list, e)
+		if c := str(get(e, "category")); c != "" {
+			byCat[c]++
+		}
+		byStatus[str(get(e, "status"))]++
+	}
+	p.Data["List"], p.Data["ByCat"], p.Data["ByStatus"] = list, byCat, byStatus
+	p.Data["Statuses"], p.Data["F"] = proposalStatuses, map[string]string{"kind": q.Get("kind"), "status": q.Get("status"), "category": q.Get("category"), "department": dept}
+	return p.render("proposals")
+}
+
+// GET /admin/proposals/{no}: detail, audit timeline, transition form.
+func (s *Server) proposalPage(p *page) error {
+	no := p.r.PathValue("no")
+	res := s.apiDo(p.r.Context(), "GET", "/api/proposals/"+url.PathEscape(no), nil)
+	if !res.OK() {
+		return apiErr(res)
+	}
+	v := res.Value()
+	p.Title = no
+	p.Data["No"], p.Data["P"], p.Data["Statuses"] = no, v, proposalStatuses
+	for _, key := range []string{"next", "allowed"} { // the moves the workflow allows now, when listed
+		if next := items(get(v, key)); len(next) > 0 {
+			to := make([]string, len(next))
+			for i, n := range next {
+				to[i] = str(n)
+			}
+			p.Data["Statuses"] = to
+			break
+		}
+	}
+	p.Data["Log"] = items(v, "log", "history", "timeline", "audit", "events")
+	return p.render("proposal")
+}
+
+// POST /admin/proposals/{no}/transition {to, note, department}
+func (s *Server) proposalTransition(p *page) error {
+	no := p.r.PathValue("no")
+	body := map[string]any{"to": p.r.PostFormValue("to"), "note": strings.TrimSpace(p.r.PostFormValue("note"))}
+	if d := strings.TrimSpace(p.r.PostFormValue("department")); d != "" {
+		body["department"] = d
+	}
+	res := s.apiDo(p.r.Context(), "POST", "/api/proposals/"+url.PathEscape(no)+"/transition", body)
+	if !res.OK() {
+		return apiErr(res)
+	}
+	return p.back("/admin/proposals/"+url.PathEscape(no), no+" 已改为“"+p.r.PostFormValue("to")+"”，已通知提交人。")
+}
+
+// GET /admin/proposals/export
+func (s *Server) proposalsExport(p *page) error {
+	return s.passFile(p, "/api/proposals/export?format=xlsx", "proposals.xlsx")
+}
