@@ -39,6 +39,7 @@ func TestFAQChat(t *testing.T) {
 	for _, driver := range storagetest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
 			h := MustRunMain(t, driver, nil)
+			handOff := menuNumber(t, h, "t001", "转人工")
 			turns := []struct{ user, say, want string }{
 				// A confident match answers; the seeded default base is there.
 				{"t001", "生孩子工会有慰问金吗", "出生证明"},
@@ -46,7 +47,7 @@ func TestFAQChat(t *testing.T) {
 				{"t001", "生孩子工會有慰問金嗎", "出生證明"},
 				// Commands and menu numbers are not taken by the FAQ.
 				{"t001", "我是谁", "您的账号：t001"},
-				{"t001", "2", "请在“转人工”后面写上您的问题"},
+				{"t001", handOff, "请在“转人工”后面写上您的问题"},
 				// In between: choices, and a number picks one.
 				{"t001", "会费", "您是不是想问：\n1. "},
 				{"t001", "2", "0.5%"},
@@ -166,4 +167,18 @@ func TestFAQCommand(t *testing.T) {
 	if _, err := say("faq", "import", filepath.Join(dir, "missing.yaml")); err == nil {
 		t.Fatal("import of a missing file succeeded")
 	}
+}
+
+// menuNumber is the number 帮助 shows for the menu item titled title, so
+// tests pick by number without depending on the menu's order.
+func menuNumber(t *testing.T, h *harness, user, title string) string {
+	t.Helper()
+	help := h.MustSay(t, user, "帮助")
+	for _, line := range strings.Split(help, "\n") {
+		if n, rest, ok := strings.Cut(line, ". "); ok && strings.HasPrefix(rest, title) {
+			return n
+		}
+	}
+	t.Fatalf("帮助 lists no %q: %q", title, help)
+	return ""
 }
