@@ -59,15 +59,19 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /api/announcements", s.api(s.listAnnouncements))
 		s.mux.HandleFunc("POST /api/broadcasts", s.api(s.broadcast))
 	}
-	s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
-	s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
-	s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
-	s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
-	s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
-	s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))
-	s.mux.HandleFunc("GET /api/events/{id}", s.api(s.getEvent))
-	s.mux.HandleFunc("PATCH /api/events/{id}", s.api(s.patchEvent))
-	s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
-	s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
-	s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
+	if s.FAQ != nil {
+		s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
+		s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
+		s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
+		s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
+	}
+	if s.Events != nil {
+		s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
+		s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))
+		s.mux.HandleFunc("GET /api/events/{id}", s.api(s.getEvent))
+		s.mux.HandleFunc("PATCH /api/events/{id}", s.api(s.patchEvent))
+		s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
+		s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
+		s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
+	}
 }
