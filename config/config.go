@@ -24,7 +24,10 @@ const (
 	DefaultWeComAPI    = "https://qyapi.weixin.qq.com"
 	DefaultReplyBudget = 3 * time.Second
 	DefaultSessionTTL  = 24 * time.Hour
-	DefaultRateLimit   = 20 // messages per teacher per minute
+	// DefaultRemindBefore is how long before an event its confirmed
+	// teachers are reminded.
+	DefaultRemindBefore = 24 * time.Hour
+	DefaultRateLimit    = 20 // messages per teacher per minute
 	// DefaultAnnounceCron is 08:00 on the 1st of each month, in TZ.
 	DefaultAnnounceCron = "0 8 1 * *"
 )
@@ -40,8 +43,10 @@ type Config struct {
 	TZ          string        `env:"UNIONBOT_TZ" yaml:"tz"`
 	ReplyBudget time.Duration `env:"UNIONBOT_REPLY_BUDGET" yaml:"reply_budget"`
 	SessionTTL  time.Duration `env:"UNIONBOT_SESSION_TTL" yaml:"session_ttl"`
-	RateLimit   int           `env:"UNIONBOT_RATE_LIMIT" yaml:"rate_limit"`
-	LogLevel    string        `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
+	// RemindBefore is the lead of the reminder sent to confirmed teachers.
+	RemindBefore time.Duration `env:"UNIONBOT_REMIND_BEFORE" yaml:"remind_before"`
+	RateLimit    int           `env:"UNIONBOT_RATE_LIMIT" yaml:"rate_limit"`
+	LogLevel     string        `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
 
 	WeComCorpID   string `env:"WECOM_CORP_ID" yaml:"wecom_corp_id"`
 	WeComAgentID  string `env:"WECOM_AGENT_ID" yaml:"wecom_agent_id"`
@@ -106,8 +111,9 @@ func (c *Config) readEnv(getenv func(string) string) error {
 		c.Admins = splitList(v)
 	}
 	for name, dst := range map[string]*time.Duration{
-		"UNIONBOT_REPLY_BUDGET": &c.ReplyBudget,
-		"UNIONBOT_SESSION_TTL":  &c.SessionTTL,
+		"UNIONBOT_REPLY_BUDGET":  &c.ReplyBudget,
+		"UNIONBOT_SESSION_TTL":   &c.SessionTTL,
+		"UNIONBOT_REMIND_BEFORE": &c.RemindBefore,
 	} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
@@ -165,6 +171,9 @@ func (c *Config) fillDefaults() {
 	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = DefaultSessionTTL
+	}
+	if c.RemindBefore == 0 {
+		c.RemindBefore = DefaultRemindBefore
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = DefaultRateLimit

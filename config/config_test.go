@@ -23,6 +23,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.ReplyBudget != 3*time.Second {
 		t.Fatalf("ReplyBudget = %v, want 3s", c.ReplyBudget)
 	}
+	if c.RemindBefore != 24*time.Hour {
+		t.Fatalf("RemindBefore = %v, want 24h", c.RemindBefore)
+	}
 	if c.WeComEnabled() {
 		t.Fatal("WeComEnabled with no settings")
 	}
@@ -40,6 +43,7 @@ func TestLoadBadValues(t *testing.T) {
 		{map[string]string{"WECHAT_ENCODING_AES_KEY": strings.Repeat("!", 43)}, "WECHAT_ENCODING_AES_KEY"},
 		{map[string]string{"UNIONBOT_REDIS": "localhost:6379"}, "UNIONBOT_REDIS"},
 		{map[string]string{"UNIONBOT_REPLY_BUDGET": "soon"}, "UNIONBOT_REPLY_BUDGET"},
+		{map[string]string{"UNIONBOT_REMIND_BEFORE": "-2h"}, "UNIONBOT_REMIND_BEFORE"},
 		{map[string]string{"WECOM_AGENT_ID": "abc"}, "WECOM_AGENT_ID"},
 	} {
 		_, err := Load("", env(tc.env))

@@ -69,7 +69,7 @@ func (m *Main) wire(ctx context.Context) error {
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	m.Web.Events = m.DB
-	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, 24*time.Hour, m.Scheduler.Location), false); err != nil {
+	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, m.Config.RemindBefore, m.Scheduler.Location), false); err != nil {
 		return err
 	}
 
