@@ -56,6 +56,7 @@ type entryRow struct {
 	Seq        int64  `gorm:"not null"`
 	SignedUpAt time.Time
 	CheckedIn  bool
+	Team       string `gorm:"size:64"` // the team's name on a captain's entry
 	UpdatedAt  time.Time
 }
 
@@ -109,7 +110,7 @@ func (r *entryRow) domain() *signup.Entry {
 	return &signup.Entry{
 		ID: r.ID, EventID: r.EventID, UserID: r.UserID, Name: r.Name, Department: r.Department,
 		Companions: r.Companions, Fields: fields, Status: r.Status, Seq: r.Seq, SignedUpAt: r.SignedUpAt,
-		CheckedIn: r.CheckedIn,
+		CheckedIn: r.CheckedIn, Team: r.Team,
 	}
 }
 
@@ -199,16 +200,28 @@ func lockEvent(tx *gorm.DB, id int64) (*eventRow, error) {
 
 // SignUp implements signup.Store.
 func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
+	return db.signUp(ctx, e, nil)
+}
+
+// signUp enters e under the event's row lock; then, in the same
+// transaction, also(tx, event, entry row) records what belongs with it.
+func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB, ev *eventRow, row *entryRow) error) error {
 	now := db.now()
 	fields, _ := json.Marshal(e.Fields)
 	var row entryRow
 	err := db.transact(ctx, func(tx *gorm.DB) error {
+		e.Position = 0
 		ev, err := lockEvent(tx, e.EventID)
 		if err != nil {
 			return err
 		}
 		if ev.Status != signup.StatusOpen {
 			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”%s，不能报名。", ev.Title, ev.Status)
+		}
+		if team, err := teamOf(tx, e.EventID, e.UserID); err != nil {
+			return err
+		} else if team != "" {
+			return unionbot.Errorf(unionbot.ECONFLICT, "您已被邀请加入“%s”的队伍“%s”，不能再单独报名。", ev.Title, team)
 		}
 		// A teacher who cancelled may sign up again, at the back.
 		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", e.EventID, e.UserID, signup.EntryCancelled).
@@ -221,7 +234,7 @@ func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
 		}
 		places := 1 + e.Companions
 		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department,
-			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now}
+			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now, Team: e.Team}
 		switch {
 		case waiting == 0 && (ev.Capacity == 0 || ev.Taken+places <= ev.Capacity):
 			row.Status = signup.EntryConfirmed
@@ -234,7 +247,13 @@ func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
 		default:
 			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”名额已满，且不设候补。", ev.Title)
 		}
-		return tx.Create(&row).Error
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, ev, &row)
+		}
+		return nil
 	})
 	if err != nil {
 		return mapErr(err, "sign up", eventNotFound, "您已经报名了这个活动。")
@@ -264,6 +283,14 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 		}
 		cancelled = row.domain()
 		cancelled.Status = signup.EntryCancelled
+		// A captain's cancellation dissolves the team; the caller tells
+		// the teammates listed in cancelled.Members.
+		if cancelled.Members, err = teamMembers(tx, row.ID); err != nil {
+			return err
+		}
+		if err := tx.Where("entry_id = ?", row.ID).Delete(&teamMemberRow{}).Error; err != nil {
+			return err
+		}
 		if was != signup.EntryConfirmed {
 			return nil
 		}
@@ -352,6 +379,7 @@ func (db *DB) ListEntries(ctx context.Context, eventID int64, userID string) ([]
 	}
 	out := make([]*signup.Entry, 0, len(rows))
 	pos := map[int64]int{}
+	var err error
 	for i := range rows {
 		e := rows[i].domain()
 		if e.Status == signup.EntryWaiting {
@@ -365,6 +393,11 @@ func (db *DB) ListEntries(ctx context.Context, eventID int64, userID string) ([]
 					return nil, fmt.Errorf("waitlist position: %w", err)
 				}
 				e.Position = int(ahead)
+			}
+		}
+		if e.Team != "" {
+			if e.Members, err = teamMembers(db.conn(ctx), e.ID); err != nil {
+				return nil, err
 			}
 		}
 		if userID != "" {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -164,14 +165,16 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 type entryJSON struct {
-	UserID     string            `json:"user_id"`
-	Name       string            `json:"name"`
-	Department string            `json:"department"`
-	Companions int               `json:"companions"`
-	Fields     map[string]string `json:"fields"`
-	SignedUpAt time.Time         `json:"signed_up_at"`
-	CheckedIn  bool              `json:"checked_in"`
-	Position   int               `json:"position,omitempty"`
+	UserID     string              `json:"user_id"`
+	Name       string              `json:"name"`
+	Department string              `json:"department"`
+	Companions int                 `json:"companions"`
+	Fields     map[string]string   `json:"fields"`
+	SignedUpAt time.Time           `json:"signed_up_at"`
+	CheckedIn  bool                `json:"checked_in"`
+	Position   int                 `json:"position,omitempty"`
+	Team       string              `json:"team,omitempty"`
+	Members    []signup.TeamMember `json:"members,omitempty"`
 }
 
 func (s *Server) roster(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +192,7 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) error {
 	}
 	confirmed, waitlist := []entryJSON{}, []entryJSON{}
 	for _, x := range entries {
-		j := entryJSON{x.UserID, x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position}
+		j := entryJSON{x.UserID, x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position, x.Team, x.Members}
 		if x.Status == signup.EntryWaiting {
 			waitlist = append(waitlist, j)
 		} else {
@@ -213,6 +216,9 @@ func rosterRows(e *signup.Event, status string, entries []entryJSON) [][]string 
 	for _, f := range e.Fields {
 		head = append(head, f.Name)
 	}
+	if e.IsTeam() {
+		head = append(head, "队名", "队员（确认情况）", "已确认人数")
+	}
 	rows := [][]string{head}
 	for i, x := range entries {
 		in := "否"
@@ -223,6 +229,17 @@ func rosterRows(e *signup.Event, status string, entries []entryJSON) [][]string 
 			x.SignedUpAt.In(time.Local).Format("2006-01-02 15:04:05"), in}
 		for _, f := range e.Fields {
 			row = append(row, x.Fields[f.Name])
+		}
+		if e.IsTeam() {
+			names := make([]string, len(x.Members))
+			n := 1
+			for i, m := range x.Members {
+				names[i] = m.Name + "（" + m.Status + "）"
+				if m.Status == signup.MemberAccepted {
+					n++
+				}
+			}
+			row = append(row, x.Team, strings.Join(names, "、"), strconv.Itoa(n))
 		}
 		rows = append(rows, row)
 	}

@@ -59,12 +59,14 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 
 	// Sign-ups for contests and trips (handlers/signup).
-	su := &signup.Chat{Store: m.DB}
+	su := &signup.Chat{Store: m.DB, Members: m.DB}
 	r.HandleExact("活动", su.List)
 	r.Handle("报名", su.SignUp)
 	r.Handle("取消报名", su.Cancel)
 	r.HandleExact("我的报名", su.Mine)
 	r.Handle("签到", su.CheckIn)
+	r.Handle("确认组队", su.Accept)
+	r.Handle("拒绝组队", su.Decline)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)

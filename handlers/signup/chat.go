@@ -13,6 +13,8 @@ import (
 // Chat holds the teacher chat commands.
 type Chat struct {
 	Store Store
+	// Members finds the teammates a captain names (by user id or name).
+	Members unionbot.MemberStore
 }
 
 // FlowSignup is the name of the sign-up form flow.
@@ -99,9 +101,34 @@ func (ch *Chat) pick(c *bot.Context, evs []*Event, q string) (*Event, error) {
 // form is the state of the sign-up flow.
 type form struct {
 	EventID    int64
-	Step       int // index into the event's fields; len(fields) = companions
+	Step       int // index into steps(event)
 	Fields     map[string]string
 	Companions int
+	Team       string
+	Members    []TeamMember
+}
+
+// The sign-up form's questions after the event's own fields.
+const (
+	stepCompanions = "companions"
+	stepTeam       = "team"
+	stepMembers    = "members"
+)
+
+// steps lists the questions the event asks: its fields by index, then
+// companions and, for team events, the team's name and its members.
+func steps(ev *Event) []string {
+	var out []string
+	for i := range ev.Fields {
+		out = append(out, strconv.Itoa(i))
+	}
+	if ev.MaxCompanions > 0 && !ev.IsTeam() {
+		out = append(out, stepCompanions)
+	}
+	if ev.IsTeam() {
+		out = append(out, stepTeam, stepMembers)
+	}
+	return out
 }
 
 // SignUp answers 报名 <number or title>.
@@ -133,8 +160,17 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 			return unionbot.Errorf(unionbot.ECONFLICT, txtAlready, ev.Title)
 		}
 	}
+	invited, err := ch.Store.Invites(c.Context(), m.UserID)
+	if err != nil {
+		return err
+	}
+	for _, e := range invited {
+		if e.EventID == ev.ID && memberStatus(e, m.UserID) != MemberDeclined {
+			return unionbot.Errorf(unionbot.ECONFLICT, txtOnTeam, e.Name, ev.Title, e.Team)
+		}
+	}
 	f := &form{EventID: ev.ID, Fields: map[string]string{}}
-	if len(ev.Fields) == 0 && ev.MaxCompanions == 0 {
+	if len(steps(ev)) == 0 {
 		return ch.submit(c, ev, m, f)
 	}
 	if err := c.StartFlow(FlowSignup, f); err != nil {
@@ -144,18 +180,26 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 }
 
 func (ch *Chat) ask(c *bot.Context, ev *Event, f *form) error {
-	if f.Step < len(ev.Fields) {
-		fl := ev.Fields[f.Step]
+	switch step := steps(ev)[f.Step]; step {
+	case stepCompanions:
+		return c.Replyf(txtAskCompanions, ev.MaxCompanions)
+	case stepTeam:
+		return c.Reply(txtAskTeam)
+	case stepMembers:
+		return c.Replyf(txtAskMembers, max(ev.TeamMin, 1), ev.TeamMax, max(ev.TeamMin-1, 0), ev.TeamMax-1)
+	default:
+		i, _ := strconv.Atoi(step)
+		fl := ev.Fields[i]
 		opts := ""
 		if len(fl.Options) > 0 {
 			opts = "（" + strings.Join(fl.Options, "/") + "）"
 		}
 		return c.Replyf(txtAskField, fl.Name, opts)
 	}
-	return c.Replyf(txtAskCompanions, ev.MaxCompanions)
 }
 
-// Form handles the teacher's answers in the sign-up flow.
+// Form handles the teacher's answers in the sign-up flow. A refused answer
+// leaves the form where it was.
 func (ch *Chat) Form(c *bot.Context) error {
 	var f form
 	if err := c.LoadFlow(&f); err != nil {
@@ -166,23 +210,45 @@ func (ch *Chat) Form(c *bot.Context) error {
 		c.EndFlow()
 		return err
 	}
+	st := steps(ev)
+	if f.Step >= len(st) { // the event changed under the form
+		f.Step = len(st) - 1
+	}
 	ans := strings.TrimSpace(c.Text())
-	if f.Step < len(ev.Fields) {
-		fl := ev.Fields[f.Step]
-		if len(fl.Options) > 0 && !contains(fl.Options, ans) {
-			return c.Replyf(txtBadOption, fl.Name, strings.Join(fl.Options, "/"))
-		}
-		f.Fields[fl.Name] = ans
-		f.Step++
-	} else {
+	switch step := st[f.Step]; step {
+	case stepCompanions:
 		n, err := strconv.Atoi(ans)
 		if err != nil || n < 0 || n > ev.MaxCompanions {
 			return c.Replyf(txtBadCompanions, ev.MaxCompanions)
 		}
 		f.Companions = n
-		f.Step++
+	case stepTeam:
+		if ans == "" || len([]rune(ans)) > 20 {
+			return c.Reply(txtBadTeam)
+		}
+		f.Team = ans
+	case stepMembers:
+		members, err := ch.teammates(c, ans)
+		if err != nil {
+			return err
+		}
+		if n := len(members) + 1; n < max(ev.TeamMin, 1) || n > ev.TeamMax {
+			return c.Replyf(txtTeamSize, n, max(ev.TeamMin, 1), ev.TeamMax)
+		}
+		f.Members = members
+	default:
+		i, _ := strconv.Atoi(step)
+		fl := ev.Fields[i]
+		if len(fl.Options) > 0 && !contains(fl.Options, ans) {
+			return c.Replyf(txtBadOption, fl.Name, strings.Join(fl.Options, "/"))
+		}
+		if ans == "" || len([]rune(ans)) > 50 {
+			return c.Replyf(txtBadField, fl.Name)
+		}
+		f.Fields[fl.Name] = ans
 	}
-	if f.Step < len(ev.Fields) || (f.Step == len(ev.Fields) && ev.MaxCompanions > 0) {
+	f.Step++
+	if f.Step < len(st) {
 		if err := c.SaveFlow(&f); err != nil {
 			return err
 		}
@@ -196,9 +262,88 @@ func (ch *Chat) Form(c *bot.Context) error {
 	return ch.submit(c, ev, m, &f)
 }
 
+// teammates resolves the captain's list: user ids or names separated by
+// spaces, commas or 、. A name must belong to exactly one member.
+func (ch *Chat) teammates(c *bot.Context, list string) ([]TeamMember, error) {
+	words := strings.FieldsFunc(list, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == '\n'
+	})
+	if len(words) == 0 {
+		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtNoMembers)
+	}
+	seen := map[string]bool{c.UserID(): true}
+	var out []TeamMember
+	for _, w := range words {
+		m, err := ch.findMember(c, w)
+		if err != nil {
+			return nil, err
+		}
+		if m.UserID == c.UserID() {
+			continue // the captain is on the team anyway
+		}
+		if seen[m.UserID] {
+			return nil, unionbot.Errorf(unionbot.EINVALID, txtTwice, w)
+		}
+		seen[m.UserID] = true
+		out = append(out, TeamMember{UserID: m.UserID, Name: m.DisplayName(), Status: MemberPending})
+	}
+	return out, nil
+}
+
+func (ch *Chat) findMember(c *bot.Context, w string) (*unionbot.Member, error) {
+	if ch.Members == nil {
+		return nil, fmt.Errorf("signup: no member store to find teammates in")
+	}
+	if m, err := ch.Members.FindMember(c.Context(), w); err == nil {
+		return m, nil
+	} else if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+		return nil, err
+	}
+	ms, err := ch.Members.ListMembers(c.Context(), unionbot.MemberFilter{Query: w, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	var hits []*unionbot.Member
+	for _, m := range ms {
+		if m.Name == w {
+			hits = append(hits, m)
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, txtNoSuchMember, w)
+	case 1:
+		return hits[0], nil
+	}
+	return nil, unionbot.Errorf(unionbot.EINVALID, txtSameName, w)
+}
+
 func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) error {
 	e := &Entry{EventID: ev.ID, UserID: m.UserID, Name: m.DisplayName(), Department: m.Department,
-		Companions: f.Companions, Fields: f.Fields}
+		Companions: f.Companions, Fields: f.Fields, Team: f.Team, Members: f.Members}
+	if ev.IsTeam() {
+		loc := c.Location()
+		err := ch.Store.SignUpTeam(c.Context(), e, func(ev *Event, e *Entry) *unionbot.Notice {
+			users := make([]string, len(e.Members))
+			for i, m := range e.Members {
+				users[i] = m.UserID
+			}
+			return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
+				Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, ev.StartsAt.In(loc).Format("1月2日 15:04"), e.Team, ev.Title, ev.Title)}
+		})
+		if err != nil {
+			return err
+		}
+		names := make([]string, len(e.Members))
+		for i, m := range e.Members {
+			names[i] = m.Name
+		}
+		st := "已报名"
+		if e.Status == EntryWaiting {
+			st = fmt.Sprintf("名额已满，队伍进入候补第 %d 位", e.Position)
+		}
+		return c.Replyf(txtTeamDone, ev.Title, e.Team, st, strings.Join(names, "、"))
+	}
 	if err := ch.Store.SignUp(c.Context(), e); err != nil {
 		return err
 	}
@@ -246,23 +391,39 @@ func (ch *Chat) Cancel(c *bot.Context) error {
 		return unionbot.Errorf(unionbot.EFORBIDDEN, txtPastDeadline, ev.Title, ev.CancelDeadline.In(c.Location()).Format("1月2日 15:04"))
 	}
 	loc := c.Location()
-	_, _, err = ch.Store.CancelEntry(c.Context(), ev.ID, c.UserID(), func(ev *Event, p *Entry) *unionbot.Notice {
+	cancelled, _, err := ch.Store.CancelEntry(c.Context(), ev.ID, c.UserID(), func(ev *Event, p *Entry) *unionbot.Notice {
 		return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
 			Text: fmt.Sprintf(txtPromoted, ev.Title, ev.StartsAt.In(loc).Format("活动时间 1月2日 15:04。"))}
 	})
 	if err != nil {
 		return err
 	}
+	var team []string
+	for _, m := range cancelled.Members {
+		if m.Status != MemberDeclined {
+			team = append(team, m.UserID)
+		}
+	}
+	if len(team) > 0 {
+		if err := c.Notify(team, fmt.Sprintf(txtTeamGone, cancelled.Name, ev.Title, cancelled.Team)); err != nil {
+			return err
+		}
+	}
 	return c.Replyf(txtCancelled, ev.Title)
 }
 
-// Mine answers 我的报名.
+// Mine answers 我的报名: the teacher's entries, then the teams they were
+// invited to.
 func (ch *Chat) Mine(c *bot.Context) error {
 	es, _, err := ch.mine(c)
 	if err != nil {
 		return err
 	}
-	if len(es) == 0 {
+	invites, err := ch.Store.Invites(c.Context(), c.UserID())
+	if err != nil {
+		return err
+	}
+	if len(es) == 0 && len(invites) == 0 {
 		return c.Reply(txtNoEntries)
 	}
 	lines := []string{txtMyHead}
@@ -274,7 +435,18 @@ func (ch *Chat) Mine(c *bot.Context) error {
 		if e.CheckedIn {
 			st += "，已签到"
 		}
+		if e.Team != "" {
+			st += "；" + teamLine(e)
+		}
 		lines = append(lines, fmt.Sprintf("%d. %s（%s，%s）", i+1, e.Event.Title, when(c, e.Event), st))
+	}
+	for _, e := range invites {
+		st := memberStatus(e, c.UserID())
+		hint := ""
+		if st == MemberPending {
+			hint = "，回复“确认组队 " + e.Event.Title + "”加入"
+		}
+		lines = append(lines, fmt.Sprintf("· %s（%s）：您在队伍“%s”中，%s%s", e.Event.Title, when(c, e.Event), e.Team, st, hint))
 	}
 	return c.Reply(strings.Join(lines, "\n"))
 }

@@ -154,6 +154,10 @@ type Entry struct {
 	SignedUpAt time.Time
 	CheckedIn  bool
 	Event      *Event // set by ListEntries for a teacher's own list
+	// Team is the team's name when the entry is a captain's on a team
+	// event; Members are the teammates the captain named (not the captain).
+	Team    string
+	Members []TeamMember
 }
 
 // Places is how many places the entry takes: the teacher and companions.
@@ -191,6 +195,19 @@ type Store interface {
 	ListEntries(ctx context.Context, eventID int64, userID string) ([]*Entry, error)
 	// CheckIn marks a confirmed entry as present; ENOTFOUND without one.
 	CheckIn(ctx context.Context, eventID int64, userID string) error
+
+	// SignUpTeam enters a captain's entry with e.Team and e.Members like
+	// SignUp (one place for the team) and, in the same transaction, records
+	// each teammate as 待确认 and queues invite(event, entry). ECONFLICT when
+	// a teammate is already signed up or on another team of the event.
+	SignUpTeam(ctx context.Context, e *Entry, invite func(*Event, *Entry) *unionbot.Notice) error
+	// AnswerInvite records a teammate's 确认组队 (accept) or 拒绝组队 and
+	// queues tell(event, captain's entry with its members) for the
+	// captain. ENOTFOUND when userID has no pending invitation there.
+	AnswerInvite(ctx context.Context, eventID int64, userID string, accept bool, tell func(*Event, *Entry) *unionbot.Notice) (*Entry, error)
+	// Invites lists the teams userID was named in (live captains' entries,
+	// with Event, Team and Members set).
+	Invites(ctx context.Context, userID string) ([]*Entry, error)
 }
 
 // OpenDuring lists the published events a teacher can still sign up for at
