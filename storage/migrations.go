@@ -21,7 +21,7 @@ var migrations = []migration{
 	{2, "sign-ups: events and entries", migrateSignup},
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
-	{6, "sign-up teams", migrateTeams},
+	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},
 }
 
 type schemaMigration struct {

@@ -16,28 +16,29 @@ import (
 // sign-up and cancellation first bumps it, which takes the row lock that
 // serialises the event's sign-ups on MariaDB (SQLite has one writer).
 type eventRow struct {
-	ID             int64  `gorm:"primaryKey"`
-	Title          string `gorm:"size:200;not null"`
-	Kind           string `gorm:"size:16"`
-	Description    string `gorm:"type:text"`
-	Location       string `gorm:"size:200"`
-	StartsAt       time.Time
-	EndsAt         time.Time
-	SignupOpensAt  time.Time
-	SignupClosesAt time.Time
-	CancelDeadline time.Time
-	Capacity       int
-	Waitlist       bool
-	MaxCompanions  int
-	TeamMin        int
-	TeamMax        int
-	EligibleTags   string `gorm:"size:512"`
-	Fields         string `gorm:"type:text"` // JSON []signup.Field
-	Status         string `gorm:"size:16;not null;index"`
-	Taken          int    `gorm:"not null;default:0"`
-	Seq            int64  `gorm:"not null;default:0"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID               int64  `gorm:"primaryKey"`
+	Title            string `gorm:"size:200;not null"`
+	Kind             string `gorm:"size:16"`
+	Description      string `gorm:"type:text"`
+	Location         string `gorm:"size:200"`
+	StartsAt         time.Time
+	EndsAt           time.Time
+	SignupOpensAt    time.Time
+	SignupClosesAt   time.Time
+	CancelDeadline   time.Time
+	Capacity         int
+	Waitlist         bool
+	MaxCompanions    int
+	TeamMin          int
+	TeamMax          int
+	EligibleTags     string `gorm:"size:512"`
+	Fields           string `gorm:"type:text"` // JSON []signup.Field
+	RemindUnanswered bool
+	Status           string `gorm:"size:16;not null;index"`
+	Taken            int    `gorm:"not null;default:0"`
+	Seq              int64  `gorm:"not null;default:0"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 func (eventRow) TableName() string { return "signup_events" }
@@ -87,7 +88,7 @@ func newEventRow(e *signup.Event) *eventRow {
 		StartsAt: toDB(e.StartsAt), EndsAt: toDB(e.EndsAt), SignupOpensAt: toDB(e.SignupOpensAt),
 		SignupClosesAt: toDB(e.SignupClosesAt), CancelDeadline: toDB(e.CancelDeadline),
 		Capacity: e.Capacity, Waitlist: e.Waitlist, MaxCompanions: e.MaxCompanions, TeamMin: e.TeamMin, TeamMax: e.TeamMax,
-		EligibleTags: joinTags(e.EligibleTags), Fields: string(fields), Status: e.Status,
+		EligibleTags: joinTags(e.EligibleTags), Fields: string(fields), Status: e.Status, RemindUnanswered: e.RemindUnanswered,
 	}
 }
 
@@ -99,7 +100,7 @@ func (r *eventRow) domain() *signup.Event {
 		StartsAt: fromDB(r.StartsAt), EndsAt: fromDB(r.EndsAt), SignupOpensAt: fromDB(r.SignupOpensAt),
 		SignupClosesAt: fromDB(r.SignupClosesAt), CancelDeadline: fromDB(r.CancelDeadline),
 		Capacity: r.Capacity, Waitlist: r.Waitlist, MaxCompanions: r.MaxCompanions, TeamMin: r.TeamMin, TeamMax: r.TeamMax,
-		EligibleTags: splitTags(r.EligibleTags), Fields: fields, Status: r.Status, Taken: r.Taken,
+		EligibleTags: splitTags(r.EligibleTags), Fields: fields, Status: r.Status, Taken: r.Taken, RemindUnanswered: r.RemindUnanswered,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -136,7 +137,7 @@ func (db *DB) UpdateEvent(ctx context.Context, e *signup.Event) error {
 	res := db.conn(ctx).Model(&eventRow{}).Where("id = ?", e.ID).
 		Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
 			"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
-			"team_max", "eligible_tags", "fields", "status", "updated_at").
+			"team_max", "eligible_tags", "fields", "status", "remind_unanswered", "updated_at").
 		Updates(row)
 	if res.Error != nil {
 		return mapErr(res.Error, "update event", "", "")
@@ -174,9 +175,22 @@ func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.E
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
+	var counts []struct {
+		EventID int64
+		N       int
+	}
+	if err := db.conn(ctx).Model(&entryRow{}).Select("event_id, COUNT(*) AS n").Where("status = ?", signup.EntryWaiting).
+		Group("event_id").Scan(&counts).Error; err != nil {
+		return nil, fmt.Errorf("count waitlists: %w", err)
+	}
+	waiting := make(map[int64]int, len(counts))
+	for _, c := range counts {
+		waiting[c.EventID] = c.N
+	}
 	out := make([]*signup.Event, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
+		out[i].Waiting = waiting[rows[i].ID]
 	}
 	return out, nil
 }
@@ -294,37 +308,70 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 		if was != signup.EntryConfirmed {
 			return nil
 		}
-		taken := ev.Taken - (1 + row.Companions)
-		for {
-			var next entryRow
-			err := tx.Where("event_id = ? AND status = ?", eventID, signup.EntryWaiting).Order("seq").First(&next).Error
-			if err == gorm.ErrRecordNotFound {
-				break
-			} else if err != nil {
-				return err
-			}
-			if ev.Capacity > 0 && taken+1+next.Companions > ev.Capacity {
-				break // strict FIFO: the first waiting party does not fit yet
-			}
-			if err := tx.Model(&entryRow{}).Where("id = ?", next.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
-				return err
-			}
-			taken += 1 + next.Companions
-			p := next.domain()
-			p.Status = signup.EntryConfirmed
-			promoted = append(promoted, p)
-			if notify != nil {
-				if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.Model(&eventRow{}).Where("id = ?", eventID).Update("taken", taken).Error
+		ev.Taken -= 1 + row.Companions
+		promoted, err = promote(tx, ev, now, notify)
+		return err
 	})
 	if err != nil {
 		return nil, nil, mapErr(err, "cancel sign-up", eventNotFound, "")
 	}
 	return cancelled, promoted, nil
+}
+
+// promote confirms waiting entries in strict arrival order while their
+// party fits the places left (ev.Taken is the places held before), queues
+// notify for each, and stores the new count of places taken. tx holds the
+// event's row lock.
+func promote(tx *gorm.DB, ev *eventRow, now time.Time, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
+	var promoted []*signup.Entry
+	taken := ev.Taken
+	for {
+		var next entryRow
+		err := tx.Where("event_id = ? AND status = ?", ev.ID, signup.EntryWaiting).Order("seq").First(&next).Error
+		if err == gorm.ErrRecordNotFound {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if ev.Capacity > 0 && taken+1+next.Companions > ev.Capacity {
+			break // strict FIFO: the first waiting party does not fit yet
+		}
+		if err := tx.Model(&entryRow{}).Where("id = ?", next.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
+			return nil, err
+		}
+		taken += 1 + next.Companions
+		p := next.domain()
+		p.Status = signup.EntryConfirmed
+		promoted = append(promoted, p)
+		if notify != nil {
+			if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ev.Taken = taken
+	return promoted, tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", taken).Error
+}
+
+// PromoteWaiting implements signup.Store.
+func (db *DB) PromoteWaiting(ctx context.Context, eventID int64, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
+	var promoted []*signup.Entry
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		ev, err := lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		if ev.Status != signup.StatusOpen && ev.Status != signup.StatusClosed {
+			promoted = nil
+			return nil
+		}
+		promoted, err = promote(tx, ev, db.now(), notify)
+		return err
+	})
+	if err != nil {
+		return nil, mapErr(err, "promote waitlist", eventNotFound, "")
+	}
+	return promoted, nil
 }
 
 // CancelEvent implements signup.Store.

@@ -63,3 +63,65 @@ func (db *DB) QueueEventReminders(ctx context.Context, before time.Duration, not
 	}
 	return sent, nil
 }
+
+// QueueDeadlineReminders implements signup.Reminders: for every open event
+// that asks for it and whose sign-up closes within `before` of now, it
+// records the reminder and queues notice to the eligible members who have
+// neither signed up nor been named on a team, in one transaction; the
+// unique key skips an event already reminded.
+func (db *DB) QueueDeadlineReminders(ctx context.Context, before time.Duration, notice func(*signup.Event) *unionbot.Notice) (int, error) {
+	now := db.now()
+	var rows []eventRow
+	if err := db.conn(ctx).Where("status = ? AND remind_unanswered = ? AND signup_closes_at > ? AND signup_closes_at <= ?",
+		signup.StatusOpen, true, now, now.Add(before)).Find(&rows).Error; err != nil {
+		return 0, fmt.Errorf("due deadline reminders: %w", err)
+	}
+	sent := 0
+	for _, r := range rows {
+		ev := r.domain()
+		err := db.transact(ctx, func(tx *gorm.DB) error {
+			if err := tx.Create(&reminderRow{EventID: r.ID, Kind: "deadline", SentAt: now}).Error; err != nil {
+				return err
+			}
+			answered := map[string]bool{}
+			var ids []string
+			if err := tx.Model(&entryRow{}).Where("event_id = ? AND status <> ?", r.ID, signup.EntryCancelled).Pluck("user_id", &ids).Error; err != nil {
+				return err
+			}
+			var named []string
+			if err := tx.Model(&teamMemberRow{}).Where("event_id = ?", r.ID).Pluck("user_id", &named).Error; err != nil {
+				return err
+			}
+			for _, id := range append(ids, named...) {
+				answered[id] = true
+			}
+			var members []memberRow
+			if err := tx.Select("user_id", "department", "tags").Order("id").Find(&members).Error; err != nil {
+				return err
+			}
+			var users []string
+			for i := range members {
+				if m := members[i].domain(); !answered[m.UserID] && ev.Eligible(m) {
+					users = append(users, m.UserID)
+				}
+			}
+			for len(users) > 0 {
+				n := min(len(users), 1000) // message/send takes at most 1000 users
+				msg := notice(ev)
+				msg.ToUsers = users[:n]
+				if err := enqueue(tx, now, msg); err != nil {
+					return err
+				}
+				users = users[n:]
+			}
+			return nil
+		})
+		if isDuplicate(err) {
+			continue
+		} else if err != nil {
+			return sent, fmt.Errorf("deadline reminder for event %d: %w", r.ID, err)
+		}
+		sent++
+	}
+	return sent, nil
+}

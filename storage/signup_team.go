@@ -26,8 +26,10 @@ type teamMemberRow struct {
 
 func (teamMemberRow) TableName() string { return "signup_team_members" }
 
+// migrateTeams adds the team tables and columns, and events' reminder to
+// members who have not signed up.
 func migrateTeams(tx *gorm.DB) error {
-	return tx.AutoMigrate(&entryRow{}, &teamMemberRow{})
+	return tx.AutoMigrate(&eventRow{}, &entryRow{}, &teamMemberRow{})
 }
 
 // teamOf is the name of the live team userID was named in for the event

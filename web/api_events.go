@@ -18,26 +18,27 @@ import (
 
 // eventJSON is an event as the admin API reads and writes it.
 type eventJSON struct {
-	ID             int64          `json:"id"`
-	Title          string         `json:"title"`
-	Kind           string         `json:"kind"`
-	Description    string         `json:"description"`
-	Location       string         `json:"location"`
-	StartsAt       *time.Time     `json:"starts_at"`
-	EndsAt         *time.Time     `json:"ends_at"`
-	SignupOpensAt  *time.Time     `json:"signup_opens_at"`
-	SignupClosesAt *time.Time     `json:"signup_closes_at"`
-	CancelDeadline *time.Time     `json:"cancel_deadline"`
-	Capacity       int            `json:"capacity"`
-	Waitlist       bool           `json:"waitlist"`
-	MaxCompanions  int            `json:"max_companions"`
-	TeamMin        int            `json:"team_min"`
-	TeamMax        int            `json:"team_max"`
-	EligibleTags   []string       `json:"eligible_tags"`
-	Fields         []signup.Field `json:"fields"`
-	Status         string         `json:"status"`
-	Taken          int            `json:"taken"`
-	Waiting        int            `json:"waiting"`
+	ID               int64          `json:"id"`
+	Title            string         `json:"title"`
+	Kind             string         `json:"kind"`
+	Description      string         `json:"description"`
+	Location         string         `json:"location"`
+	StartsAt         *time.Time     `json:"starts_at"`
+	EndsAt           *time.Time     `json:"ends_at"`
+	SignupOpensAt    *time.Time     `json:"signup_opens_at"`
+	SignupClosesAt   *time.Time     `json:"signup_closes_at"`
+	CancelDeadline   *time.Time     `json:"cancel_deadline"`
+	Capacity         int            `json:"capacity"`
+	Waitlist         bool           `json:"waitlist"`
+	MaxCompanions    int            `json:"max_companions"`
+	TeamMin          int            `json:"team_min"`
+	TeamMax          int            `json:"team_max"`
+	EligibleTags     []string       `json:"eligible_tags"`
+	Fields           []signup.Field `json:"fields"`
+	RemindUnanswered bool           `json:"remind_unanswered"`
+	Status           string         `json:"status"`
+	Taken            int            `json:"taken"`
+	Waiting          int            `json:"waiting"`
 }
 
 func tp(t time.Time) *time.Time {
@@ -59,14 +60,14 @@ func toEventJSON(e *signup.Event) *eventJSON {
 		StartsAt: tp(e.StartsAt), EndsAt: tp(e.EndsAt), SignupOpensAt: tp(e.SignupOpensAt), SignupClosesAt: tp(e.SignupClosesAt),
 		CancelDeadline: tp(e.CancelDeadline), Capacity: e.Capacity, Waitlist: e.Waitlist, MaxCompanions: e.MaxCompanions,
 		TeamMin: e.TeamMin, TeamMax: e.TeamMax, EligibleTags: e.EligibleTags, Fields: e.Fields, Status: e.Status,
-		Taken: e.Taken, Waiting: e.Waiting}
+		RemindUnanswered: e.RemindUnanswered, Taken: e.Taken, Waiting: e.Waiting}
 }
 
 func (j *eventJSON) event() *signup.Event {
 	return &signup.Event{ID: j.ID, Title: j.Title, Kind: j.Kind, Description: j.Description, Location: j.Location,
 		StartsAt: tv(j.StartsAt), EndsAt: tv(j.EndsAt), SignupOpensAt: tv(j.SignupOpensAt), SignupClosesAt: tv(j.SignupClosesAt),
 		CancelDeadline: tv(j.CancelDeadline), Capacity: j.Capacity, Waitlist: j.Waitlist, MaxCompanions: j.MaxCompanions,
-		TeamMin: j.TeamMin, TeamMax: j.TeamMax, EligibleTags: j.EligibleTags, Fields: j.Fields, Status: j.Status}
+		TeamMin: j.TeamMin, TeamMax: j.TeamMax, EligibleTags: j.EligibleTags, Fields: j.Fields, Status: j.Status, RemindUnanswered: j.RemindUnanswered}
 }
 
 func (s *Server) eventID(r *http.Request) (int64, error) {
@@ -144,6 +145,13 @@ func (s *Server) patchEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Events.UpdateEvent(r.Context(), e); err != nil {
 		return err
 	}
+	// More places (or none to wait for) take the waitlist in, in order.
+	if _, err := s.Events.PromoteWaiting(r.Context(), id, signup.PromotedNotice(s.location())); err != nil {
+		return err
+	}
+	if e, err = s.Events.FindEvent(r.Context(), id); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, toEventJSON(e))
 	return nil
 }
@@ -153,10 +161,7 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.CancelEvent(r.Context(), id, func(e *signup.Event) *unionbot.Notice {
-		return &unionbot.Notice{Kind: "signup", Ref: fmt.Sprintf("event:%d", e.ID),
-			Text: fmt.Sprintf("活动“%s”已取消，您的报名随之作废。如有疑问请联系工会。", e.Title)}
-	})
+	e, err := s.Events.CancelEvent(r.Context(), id, signup.CancelledNotice)
 	if err != nil {
 		return err
 	}
@@ -204,14 +209,14 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(e), "confirmed": confirmed, "waitlist": waitlist})
 		return nil
 	case "csv":
-		return writeRosterCSV(w, e, confirmed, waitlist)
+		return writeRosterCSV(w, s.location(), e, confirmed, waitlist)
 	case "xlsx":
-		return writeRosterXLSX(w, e, confirmed, waitlist)
+		return writeRosterXLSX(w, s.location(), e, confirmed, waitlist)
 	}
 	return unionbot.Errorf(unionbot.EINVALID, "format 只能是 json、csv 或 xlsx。")
 }
 
-func rosterRows(e *signup.Event, status string, entries []entryJSON) [][]string {
+func rosterRows(loc *time.Location, e *signup.Event, status string, entries []entryJSON) [][]string {
 	head := []string{"状态", "序号", "工号", "姓名", "部门", "家属人数", "报名时间", "已签到"}
 	for _, f := range e.Fields {
 		head = append(head, f.Name)
@@ -226,7 +231,7 @@ func rosterRows(e *signup.Event, status string, entries []entryJSON) [][]string 
 			in = "是"
 		}
 		row := []string{status, strconv.Itoa(i + 1), x.UserID, x.Name, x.Department, strconv.Itoa(x.Companions),
-			x.SignedUpAt.In(time.Local).Format("2006-01-02 15:04:05"), in}
+			x.SignedUpAt.In(loc).Format("2006-01-02 15:04:05"), in}
 		for _, f := range e.Fields {
 			row = append(row, x.Fields[f.Name])
 		}
@@ -252,18 +257,18 @@ func attach(w http.ResponseWriter, e *signup.Event, ext, ctype string) {
 		urlEscape(e.Title+"报名表."+ext)))
 }
 
-func writeRosterCSV(w http.ResponseWriter, e *signup.Event, confirmed, waitlist []entryJSON) error {
+func writeRosterCSV(w http.ResponseWriter, loc *time.Location, e *signup.Event, confirmed, waitlist []entryJSON) error {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // so that Excel reads UTF-8
 	cw := csv.NewWriter(&buf)
-	cw.WriteAll(rosterRows(e, signup.EntryConfirmed, confirmed))
-	cw.WriteAll(rosterRows(e, signup.EntryWaiting, waitlist)[1:])
+	cw.WriteAll(rosterRows(loc, e, signup.EntryConfirmed, confirmed))
+	cw.WriteAll(rosterRows(loc, e, signup.EntryWaiting, waitlist)[1:])
 	attach(w, e, "csv", "text/csv; charset=utf-8")
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-func writeRosterXLSX(w http.ResponseWriter, e *signup.Event, confirmed, waitlist []entryJSON) error {
+func writeRosterXLSX(w http.ResponseWriter, loc *time.Location, e *signup.Event, confirmed, waitlist []entryJSON) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, sheet := range []struct {
@@ -275,7 +280,7 @@ func writeRosterXLSX(w http.ResponseWriter, e *signup.Event, confirmed, waitlist
 		} else if _, err := f.NewSheet(sheet.name); err != nil {
 			return fmt.Errorf("roster sheet: %w", err)
 		}
-		for r, row := range rosterRows(e, sheet.name, sheet.entries) {
+		for r, row := range rosterRows(loc, e, sheet.name, sheet.entries) {
 			cell, _ := excelize.CoordinatesToCellName(1, r+1)
 			vals := make([]any, len(row))
 			for k := range row {

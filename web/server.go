@@ -36,6 +36,8 @@ type Server struct {
 	Checks     []Check
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// Location is the union's time zone (UNIONBOT_TZ), for times in texts.
+	Location *time.Location
 	// Callbacks maps paths such as /wecom/callback to channel handlers.
 	Callbacks map[string]http.Handler
 	// Console sign-in: AdminUser reports UNIONBOT_ADMINS; WeComAuth (OAuth)
@@ -56,6 +58,13 @@ type Server struct {
 	Events signup.Store
 
 	mux *http.ServeMux
+}
+
+func (s *Server) location() *time.Location {
+	if s.Location == nil {
+		return time.Local
+	}
+	return s.Location
 }
 
 // Handler builds the route table once and returns it.

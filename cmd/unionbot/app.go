@@ -119,7 +119,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	m.Outbox = &bot.OutboxWorker{Outbox: m.DB, Sender: sender, Worker: hostname + "-" + strconv.Itoa(os.Getpid()),
 		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins}
 
-	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Members: m.DB, Outbox: m.DB,
+	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Location: cfg.Location, Members: m.DB, Outbox: m.DB,
 		Callbacks: map[string]http.Handler{}, AdminUser: cfg.IsAdmin}
 	if m.WeCom != nil {
 		m.Web.WeComAuth, m.Web.Directory = m.WeCom, m.WeCom

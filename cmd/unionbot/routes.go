@@ -70,6 +70,10 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
+	r.HandleExact("管理活动", su.Manage, bot.AdminOnly)
+	r.Handle("修改名额", su.SetCapacity, bot.AdminOnly)
+	r.Handle("截止报名", su.Close, bot.AdminOnly)
+	r.Handle("取消活动", su.CancelEvent, bot.AdminOnly)
 	m.Web.Events = m.DB
 	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, m.Config.RemindBefore, m.Scheduler.Location), false); err != nil {
 		return err

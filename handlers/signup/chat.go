@@ -353,6 +353,15 @@ func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) e
 	return c.Replyf(txtConfirmed, ev.Title, when(c, ev))
 }
 
+// PromotedNotice tells a teacher promoted from the waitlist, with times
+// shown in loc.
+func PromotedNotice(loc *time.Location) func(*Event, *Entry) *unionbot.Notice {
+	return func(ev *Event, p *Entry) *unionbot.Notice {
+		return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
+			Text: fmt.Sprintf(txtPromoted, ev.Title, ev.StartsAt.In(loc).Format("活动时间 1月2日 15:04。"))}
+	}
+}
+
 func when(c *bot.Context, ev *Event) string {
 	s := ev.StartsAt.In(c.Location()).Format("1月2日 15:04")
 	if ev.Location != "" {
@@ -390,11 +399,7 @@ func (ch *Chat) Cancel(c *bot.Context) error {
 	if !ev.CancelDeadline.IsZero() && c.Now().After(ev.CancelDeadline) {
 		return unionbot.Errorf(unionbot.EFORBIDDEN, txtPastDeadline, ev.Title, ev.CancelDeadline.In(c.Location()).Format("1月2日 15:04"))
 	}
-	loc := c.Location()
-	cancelled, _, err := ch.Store.CancelEntry(c.Context(), ev.ID, c.UserID(), func(ev *Event, p *Entry) *unionbot.Notice {
-		return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
-			Text: fmt.Sprintf(txtPromoted, ev.Title, ev.StartsAt.In(loc).Format("活动时间 1月2日 15:04。"))}
-	})
+	cancelled, _, err := ch.Store.CancelEntry(c.Context(), ev.ID, c.UserID(), PromotedNotice(c.Location()))
 	if err != nil {
 		return err
 	}

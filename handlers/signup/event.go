@@ -57,11 +57,14 @@ type Event struct {
 	TeamMax        int
 	EligibleTags   []string // tags or departments that may join; empty = all members
 	Fields         []Field
-	Status         string
-	Taken          int // places confirmed, companions included
-	Waiting        int // entries on the waitlist
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RemindUnanswered asks for a reminder, before sign-up closes, to the
+	// eligible members who have not signed up.
+	RemindUnanswered bool
+	Status           string
+	Taken            int // places confirmed, companions included
+	Waiting          int // entries on the waitlist
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Left is the number of places left, -1 for no limit.
@@ -195,6 +198,9 @@ type Store interface {
 	ListEntries(ctx context.Context, eventID int64, userID string) ([]*Entry, error)
 	// CheckIn marks a confirmed entry as present; ENOTFOUND without one.
 	CheckIn(ctx context.Context, eventID int64, userID string) error
+	// PromoteWaiting confirms waiting entries in FIFO order while they fit
+	// (after the capacity was raised), queueing notify for each.
+	PromoteWaiting(ctx context.Context, eventID int64, notify func(*Event, *Entry) *unionbot.Notice) ([]*Entry, error)
 
 	// SignUpTeam enters a captain's entry with e.Team and e.Members like
 	// SignUp (one place for the team) and, in the same transaction, records

@@ -8,14 +8,21 @@ import (
 	"unionbot"
 )
 
-// Reminders queues the day-before reminders; storage records each one so
-// it goes out once whatever runs the job.
+// Reminders queues the reminders; storage records each one so it goes out
+// once whatever runs the job.
 type Reminders interface {
+	// QueueEventReminders reminds confirmed teachers of events starting
+	// within before.
 	QueueEventReminders(ctx context.Context, before time.Duration, notice func(*Event) *unionbot.Notice) (int, error)
+	// QueueDeadlineReminders reminds eligible members who have not signed
+	// up, for events that ask for it, when sign-up closes within before.
+	QueueDeadlineReminders(ctx context.Context, before time.Duration, notice func(*Event) *unionbot.Notice) (int, error)
 }
 
 // RemindJob returns a scheduler job that reminds confirmed teachers of
-// events starting within before (e.g. 24h), in the union's time zone loc.
+// events starting within before (e.g. 24h) and, for events that ask for
+// it, the members who have not signed up when sign-up closes within
+// before; times are shown in the union's time zone loc.
 func RemindJob(r Reminders, before time.Duration, loc *time.Location) func(ctx context.Context, now time.Time) error {
 	return func(ctx context.Context, now time.Time) error {
 		_, err := r.QueueEventReminders(ctx, before, func(e *Event) *unionbot.Notice {
@@ -25,6 +32,13 @@ func RemindJob(r Reminders, before time.Duration, loc *time.Location) func(ctx c
 			}
 			return &unionbot.Notice{Kind: "signup_reminder", Ref: fmt.Sprintf("event:%d", e.ID),
 				Text: fmt.Sprintf(txtReminder, e.Title, e.StartsAt.In(loc).Format("1月2日 15:04"), where)}
+		})
+		if err != nil {
+			return err
+		}
+		_, err = r.QueueDeadlineReminders(ctx, before, func(e *Event) *unionbot.Notice {
+			return &unionbot.Notice{Kind: "signup_reminder", Ref: fmt.Sprintf("event:%d", e.ID),
+				Text: fmt.Sprintf(txtDeadline, e.Title, e.SignupClosesAt.In(loc).Format("1月2日 15:04"), e.Title)}
 		})
 		return err
 	}

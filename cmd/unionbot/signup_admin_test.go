@@ -1,0 +1,95 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"unionbot/bot/wecom/fakewecom"
+	"unionbot/storage/storagetest"
+)
+
+// TestManageEventsByChat: an admin lists, raises the places of (the
+// waitlist moves up and is told), closes and cancels an event by chat; a
+// teacher cannot; PATCH of the capacity promotes too.
+func TestManageEventsByChat(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			h := MustRunMain(t, driver, nil)
+			ev := MustOpenEvent(t, h, 1)
+			for _, u := range []string{"w1", "w2", "w3", "w4"} {
+				h.MustSay(t, u, "报名 羽毛球")
+			}
+			for _, turn := range []struct{ user, say, want string }{
+				{"w1", "修改名额 羽毛球 10", "管理员"},
+				{"w1", "取消活动 羽毛球", "管理员"},
+				{testAdmin, "管理活动", "1. 教职工羽毛球比赛（报名中，已报名 1，候补 3，名额 1）"},
+				{testAdmin, "修改名额 羽毛球", "请写成“修改名额 活动编号或名称 人数”"},
+				{testAdmin, "修改名额 1 2", "名额已改为 2（0 为不限），候补转正 1 人"},
+				{"w2", "我的报名", "已报名"},
+				{"w3", "我的报名", "候补第 1 位"},
+				{testAdmin, "截止报名 羽毛球", "已截止报名：已报名 2 人，候补 2 人"},
+				{"w5", "报名 羽毛球", "没有找到"},
+				{testAdmin, "截止报名 羽毛球", "已经截止报名了"},
+			} {
+				if got := h.MustSay(t, turn.user, turn.say); !strings.Contains(got, turn.want) {
+					t.Fatalf("%s says %q: reply %q, want %q", turn.user, turn.say, got, turn.want)
+				}
+			}
+			if got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "w2" && strings.Contains(s.Content, "有名额了") }); len(got) != 1 {
+				t.Fatalf("w2 not told of the promotion: %+v", h.Fake.Sent())
+			}
+			// The admin API's PATCH takes the waitlist in as well.
+			MustAPI(t, h, "PATCH", "/api/events/"+jsonInt(ev.ID), `{"capacity":0}`, 200)
+			if got := h.MustSay(t, "w4", "我的报名"); !strings.Contains(got, "已报名") {
+				t.Fatalf("w4 after capacity 0: %q", got)
+			}
+			if got := h.MustSay(t, testAdmin, "取消活动 羽毛球"); !strings.Contains(got, "已取消活动“教职工羽毛球比赛”") {
+				t.Fatalf("cancel: %q", got)
+			}
+			got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "已取消，您的报名随之作废") })
+			if len(got) != 1 || got[0].ToUser != "w1|w2|w3|w4" {
+				t.Fatalf("cancellation sent = %+v, want one message to w1|w2|w3|w4", got)
+			}
+		})
+	}
+}
+
+// TestDeadlineReminder: an event that asks for it reminds, once, the
+// eligible members who have not signed up, as sign-up closes.
+func TestDeadlineReminder(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	for _, u := range []string{"d1", "d2", "d3"} {
+		h.MustSay(t, u, "我是谁")
+	}
+	MustAPI(t, h, "PATCH", "/api/members/d3", `{"tags":["退休"]}`, 200)
+	ev := MustOpenEvent(t, h, 10)
+	ev.SignupClosesAt, ev.RemindUnanswered, ev.EligibleTags = time.Now().Add(10*time.Hour).UTC(), true, []string{"退休"}
+	if err := h.DB.UpdateEvent(t.Context(), ev); err != nil {
+		t.Fatal(err)
+	}
+	ev2 := MustOpenEvent(t, h, 10)
+	ev2.Title, ev2.SignupClosesAt, ev2.RemindUnanswered = "秋季登山", time.Now().Add(10*time.Hour).UTC(), true
+	if err := h.DB.UpdateEvent(t.Context(), ev2); err != nil {
+		t.Fatal(err)
+	}
+	h.MustSay(t, "d1", "报名 登山")
+	for i := 0; i < 3; i++ {
+		if err := h.Scheduler.RunJob(t.Context(), "signup-reminders"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Fake.WaitSent(2, 5*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "您还没有报名") })
+	time.Sleep(200 * time.Millisecond)
+	var got []string
+	for _, s := range h.Fake.Sent() {
+		if strings.Contains(s.Content, "您还没有报名") {
+			got = append(got, s.ToUser+":"+s.Content[:strings.Index(s.Content, "”")+3])
+		}
+	}
+	// 羽毛球 is for 退休 only: d3. 登山 is for all: d2, d3 and the admin who
+	// talked to the bot... only members who have not signed up (d1 has).
+	if len(got) != 2 || !strings.HasPrefix(got[0], "d3:“教职工羽毛球比赛”") || !strings.Contains(got[1], "秋季登山") || strings.Contains(got[1], "d1") || !strings.Contains(got[1], "d2|d3") {
+		t.Fatalf("deadline reminders = %q", got)
+	}
+}

@@ -1,0 +1,117 @@
+package signup
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"unionbot"
+	"unionbot/bot"
+)
+
+// Admin chat commands on published events. An event is named by its
+// number in the admin's list (管理活动) or by part of its title.
+
+// live lists the events an admin can still change: open or closed.
+func (ch *Chat) live(c *bot.Context) ([]*Event, error) {
+	return ch.Store.ListEvents(c.Context(), EventFilter{Statuses: []string{StatusOpen, StatusClosed}})
+}
+
+// Manage answers 管理活动: the live events with numbers and counts, and the
+// commands that change them.
+func (ch *Chat) Manage(c *bot.Context) error {
+	evs, err := ch.live(c)
+	if err != nil {
+		return err
+	}
+	if len(evs) == 0 {
+		return c.Reply("目前没有进行中的活动。发送“发布活动”发布一个。")
+	}
+	lines := []string{"进行中的活动："}
+	for i, e := range evs {
+		limit := "不限名额"
+		if e.Capacity > 0 {
+			limit = fmt.Sprintf("名额 %d", e.Capacity)
+		}
+		lines = append(lines, fmt.Sprintf("%d. %s（%s，已报名 %d，候补 %d，%s）", i+1, e.Title, e.StatusAt(c.Now()), e.Taken, e.Waiting, limit))
+	}
+	lines = append(lines, "可回复：修改名额 编号 人数、截止报名 编号、取消活动 编号。名单请在管理后台导出。")
+	return c.Reply(strings.Join(lines, "\n"))
+}
+
+// SetCapacity answers 修改名额 <活动> <人数>; raising it takes the waitlist
+// in, in order, and tells each promoted teacher.
+func (ch *Chat) SetCapacity(c *bot.Context) error {
+	args := strings.Fields(c.Args)
+	if len(args) < 2 {
+		return unionbot.Errorf(unionbot.EINVALID, "请写成“修改名额 活动编号或名称 人数”，如“修改名额 1 30”。")
+	}
+	n, err := strconv.Atoi(args[len(args)-1])
+	if err != nil || n < 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "人数应为不小于 0 的整数（0 表示不限）。")
+	}
+	ev, err := ch.pickLive(c, strings.Join(args[:len(args)-1], ""))
+	if err != nil {
+		return err
+	}
+	if n > 0 && n < ev.Taken {
+		return unionbot.Errorf(unionbot.ECONFLICT, "“%s”已有 %d 个名额被占用，名额不能改到 %d。", ev.Title, ev.Taken, n)
+	}
+	ev.Capacity = n
+	if err := ch.Store.UpdateEvent(c.Context(), ev); err != nil {
+		return err
+	}
+	promoted, err := ch.Store.PromoteWaiting(c.Context(), ev.ID, PromotedNotice(c.Location()))
+	if err != nil {
+		return err
+	}
+	return c.Replyf("“%s”名额已改为 %d（0 为不限），候补转正 %d 人，已通知本人。", ev.Title, n, len(promoted))
+}
+
+// Close answers 截止报名 <活动>: sign-up ends now; entries stay.
+func (ch *Chat) Close(c *bot.Context) error {
+	ev, err := ch.pickLive(c, c.Args)
+	if err != nil {
+		return err
+	}
+	if ev.Status == StatusClosed {
+		return unionbot.Errorf(unionbot.ECONFLICT, "“%s”已经截止报名了。", ev.Title)
+	}
+	ev.Status = StatusClosed
+	if err := ch.Store.UpdateEvent(c.Context(), ev); err != nil {
+		return err
+	}
+	return c.Replyf("“%s”已截止报名：已报名 %d 人，候补 %d 人。", ev.Title, ev.Taken, ev.Waiting)
+}
+
+// CancelEvent answers 取消活动 <活动>: everyone signed up or waiting is
+// told in the same transaction.
+func (ch *Chat) CancelEvent(c *bot.Context) error {
+	ev, err := ch.pickLive(c, c.Args)
+	if err != nil {
+		return err
+	}
+	if _, err := ch.Store.CancelEvent(c.Context(), ev.ID, CancelledNotice); err != nil {
+		return err
+	}
+	return c.Replyf("已取消活动“%s”，已通知所有报名和候补的老师。", ev.Title)
+}
+
+// CancelledNotice tells everyone signed up that the event is off.
+func CancelledNotice(e *Event) *unionbot.Notice {
+	return &unionbot.Notice{Kind: "signup", Ref: fmt.Sprintf("event:%d", e.ID), Text: fmt.Sprintf(txtEventCancelled, e.Title)}
+}
+
+func (ch *Chat) pickLive(c *bot.Context, q string) (*Event, error) {
+	evs, err := ch.live(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "目前没有进行中的活动。")
+	}
+	if strings.TrimSpace(q) == "" {
+		return nil, unionbot.Errorf(unionbot.EINVALID, "请写上活动编号或名称；发送“管理活动”查看编号。")
+	}
+	return ch.pick(c, evs, q)
+}
