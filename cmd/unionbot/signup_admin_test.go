@@ -47,7 +47,9 @@ func TestManageEventsByChat(t *testing.T) {
 			if got := h.MustSay(t, testAdmin, "取消活动 羽毛球"); !strings.Contains(got, "已取消活动“教职工羽毛球比赛”") {
 				t.Fatalf("cancel: %q", got)
 			}
-			got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "已取消，您的报名随之作废") })
+			got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool {
+				return strings.Contains(s.Content, "已取消，您的报名随之作废")
+			})
 			if len(got) != 1 || got[0].ToUser != "w1|w2|w3|w4" {
 				t.Fatalf("cancellation sent = %+v, want one message to w1|w2|w3|w4", got)
 			}
