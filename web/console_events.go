@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,9 +63,25 @@ func (s *Server) eventEditPage(p *page) error {
 		v = e
 	}
 	form := map[string]string{}
-	for _, k := range []string{"title", "kind", "description", "location", "capacity", "max_companions"} {
+	for _, k := range []string{"title", "kind", "description", "location", "capacity", "max_companions", "team_min", "team_max"} {
 		form[k] = str(get(v, k))
 	}
+	if str(get(v, "remind_unanswered")) == "是" {
+		form["remind_unanswered"] = "on"
+	}
+	var lines []string
+	for _, f := range items(get(v, "fields")) {
+		line := str(get(f, "name"))
+		if opts := items(get(f, "options")); len(opts) > 0 {
+			parts := make([]string, len(opts))
+			for i, o := range opts {
+				parts[i] = str(o)
+			}
+			line += "：" + strings.Join(parts, "/")
+		}
+		lines = append(lines, line)
+	}
+	form["fields"] = strings.Join(lines, "\n")
 	for _, k := range []string{"starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"} {
 		raw, _ := get(v, k).(string)
 		if t, err := time.Parse(time.RFC3339Nano, raw); err == nil && t.Year() > 1970 {
@@ -86,12 +103,12 @@ func (s *Server) eventSave(p *page, id string) error {
 	}
 	p.Data["Kinds"] = eventKinds
 	form := map[string]string{}
-	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags"} {
+	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags", "team_min", "team_max", "remind_unanswered", "fields"} {
 		form[k] = strings.TrimSpace(p.r.PostFormValue(k))
 	}
 	errs := map[string]string{}
 	body := map[string]any{"title": form["title"], "kind": form["kind"], "description": form["description"],
-		"location": form["location"], "waitlist": form["waitlist"] != ""}
+		"location": form["location"], "waitlist": form["waitlist"] != "", "remind_unanswered": form["remind_unanswered"] != ""}
 	if form["title"] == "" {
 		errs["title"] = "请填写活动名称。"
 	} else if len([]rune(form["title"])) > 100 {
@@ -112,7 +129,7 @@ func (s *Server) eventSave(p *page, id string) error {
 		}
 		body[k] = t.Format(time.RFC3339)
 	}
-	for k, name := range map[string]string{"capacity": "名额", "max_companions": "可带家属人数"} {
+	for k, name := range map[string]string{"capacity": "名额", "max_companions": "可带家属人数", "team_min": "每队最少人数", "team_max": "每队最多人数"} {
 		n, err := strconv.Atoi(form[k])
 		if form[k] == "" {
 			n, err = 0, nil
@@ -121,6 +138,11 @@ func (s *Server) eventSave(p *page, id string) error {
 			errs[k] = name + "应为不小于 0 的整数。"
 		}
 		body[k] = n
+	}
+	if f, err := parseFields(form["fields"]); err != nil {
+		errs["fields"] = err.Error()
+	} else {
+		body["fields"] = f
 	}
 	if form["eligible_tags"] != "" {
 		body["eligible_tags"] = strings.FieldsFunc(form["eligible_tags"], func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
@@ -226,4 +248,38 @@ func (s *Server) passFile(p *page, path, name string) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	_, err := p.w.Write(rec.Body.Bytes())
 	return err
+}
+
+// fieldSpec is an extra question of the sign-up form, as the API takes it.
+type fieldSpec struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options,omitempty"`
+}
+
+// parseFields reads the console's 报名时填写 box: one question a line,
+// "衣服尺码：S/M/L/XL" with options or "工作证号" without.
+func parseFields(text string) ([]fieldSpec, error) {
+	out := []fieldSpec{}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, opts, _ := strings.Cut(strings.Replace(line, ":", "：", 1), "：")
+		name = strings.TrimSpace(name)
+		if name == "" || len([]rune(name)) > 20 {
+			return nil, fmt.Errorf("填写项“%s”的名称应为 1 到 20 个字。", line)
+		}
+		f := fieldSpec{Name: name}
+		for _, o := range strings.FieldsFunc(opts, func(r rune) bool { return r == '/' || r == '、' || r == '，' || r == ',' }) {
+			if o = strings.TrimSpace(o); o != "" {
+				f.Options = append(f.Options, o)
+			}
+		}
+		out = append(out, f)
+	}
+	if len(out) > 10 {
+		return nil, fmt.Errorf("填写项最多 10 个。")
+	}
+	return out, nil
 }

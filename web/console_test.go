@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -126,5 +127,19 @@ func TestConsoleEventEdit(t *testing.T) {
 	s.Handler().ServeHTTP(w, r)
 	if w.Code != http.StatusSeeOther || !strings.Contains(patched, `"starts_at":"2026-12-02T14:00:00+08:00"`) || !strings.Contains(patched, `"capacity":20`) {
 		t.Errorf("edit: %d, PATCH body %s", w.Code, patched)
+	}
+}
+
+func TestParseFields(t *testing.T) {
+	got, err := parseFields("衣服尺码：S/M/L\n\n 项目: 男单、女单 \n工作证号")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []fieldSpec{{"衣服尺码", []string{"S", "M", "L"}}, {"项目", []string{"男单", "女单"}}, {"工作证号", nil}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("parseFields = %v, want %v", got, want)
+	}
+	if _, err := parseFields("：S/M"); err == nil {
+		t.Fatal("a field without a name was taken")
 	}
 }
