@@ -461,8 +461,15 @@ func (db *DB) ListEntries(ctx context.Context, eventID int64, userID string) ([]
 
 // CheckIn implements signup.Store.
 func (db *DB) CheckIn(ctx context.Context, eventID int64, userID string) error {
+	return db.SetCheckedIn(ctx, eventID, userID, true)
+}
+
+// SetCheckedIn implements signup.Store.
+func (db *DB) SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error {
+	// updated_at changes too, so that MariaDB (which counts changed rows)
+	// reports the row even when it was checked in already.
 	res := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
-		Updates(map[string]any{"checked_in": true, "updated_at": db.now()})
+		Updates(map[string]any{"checked_in": in, "updated_at": db.now()})
 	if res.Error != nil {
 		return fmt.Errorf("check in: %w", res.Error)
 	}
@@ -470,4 +477,40 @@ func (db *DB) CheckIn(ctx context.Context, eventID int64, userID string) error {
 		return unionbot.Errorf(unionbot.ENOTFOUND, "您没有这个活动的正式名额，无法签到。")
 	}
 	return nil
+}
+
+// PromoteEntry implements signup.Store.
+func (db *DB) PromoteEntry(ctx context.Context, eventID int64, userID string, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) (*signup.Entry, error) {
+	now := db.now()
+	var promoted *signup.Entry
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		ev, err := lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		var row entryRow
+		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryWaiting).First(&row).Error; err != nil {
+			return unionbot.Errorf(unionbot.ENOTFOUND, "%s 不在“%s”的候补名单上。", userID, ev.Title)
+		}
+		places := 1 + row.Companions
+		if ev.Capacity > 0 && ev.Taken+places > ev.Capacity {
+			return unionbot.Errorf(unionbot.ECONFLICT, "“%s”名额已满（%d/%d），请先增加名额再转正。", ev.Title, ev.Taken, ev.Capacity)
+		}
+		if err := tx.Model(&entryRow{}).Where("id = ?", row.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", places)).Error; err != nil {
+			return err
+		}
+		promoted = row.domain()
+		promoted.Status = signup.EntryConfirmed
+		if notify == nil {
+			return nil
+		}
+		return enqueue(tx, now, notify(ev.domain(), promoted))
+	})
+	if err != nil {
+		return nil, mapErr(err, "promote entry", eventNotFound, "")
+	}
+	return promoted, nil
 }

@@ -342,3 +342,42 @@ func (s *Server) eventStats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func urlEscape(s string) string { return url.PathEscape(s) }
+
+// POST /api/events/{id}/entries/{user}/checkin {"checked_in": true|false}
+func (s *Server) setCheckIn(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.eventID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		CheckedIn *bool `json:"checked_in"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	if body.CheckedIn == nil {
+		return unionbot.Errorf(unionbot.EINVALID, "请给出 checked_in（true 或 false）。")
+	}
+	user := r.PathValue("user")
+	if err := s.Events.SetCheckedIn(r.Context(), id, user, *body.CheckedIn); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": user, "checked_in": *body.CheckedIn})
+	return nil
+}
+
+// POST /api/events/{id}/entries/{user}/promote: an admin moves one teacher
+// from the waitlist to a place (409 when the places are all taken); the
+// teacher is told.
+func (s *Server) promoteEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.eventID(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.Events.PromoteEntry(r.Context(), id, r.PathValue("user"), signup.PromotedNotice(s.location()))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": e.UserID, "status": e.Status})
+	return nil
+}

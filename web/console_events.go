@@ -283,3 +283,29 @@ func parseFields(text string) ([]fieldSpec, error) {
 	}
 	return out, nil
 }
+
+// POST /admin/events/{id}/checkin {user, in}: the roster's check-in toggle.
+func (s *Server) eventCheckIn(p *page) error {
+	id := url.PathEscape(p.r.PathValue("id"))
+	user := p.r.PostFormValue("user")
+	in := p.r.PostFormValue("in") == "1"
+	res := s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/entries/"+url.PathEscape(user)+"/checkin", map[string]any{"checked_in": in})
+	if !res.OK() {
+		return apiErr(res)
+	}
+	done := "已取消签到。"
+	if in {
+		done = "已签到。"
+	}
+	return p.back("/admin/events/"+id, done)
+}
+
+// POST /admin/events/{id}/promote {user}: move one teacher off the waitlist.
+func (s *Server) eventPromote(p *page) error {
+	id := url.PathEscape(p.r.PathValue("id"))
+	res := s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/entries/"+url.PathEscape(p.r.PostFormValue("user"))+"/promote", map[string]any{})
+	if !res.OK() {
+		return apiErr(res)
+	}
+	return p.back("/admin/events/"+id, "已转为正式报名，并通知了本人。")
+}

@@ -29,6 +29,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/events/{id}/edit", s.console("events", s.eventUpdate))
 	s.mux.HandleFunc("POST /admin/events/{id}/cancel", s.console("events", s.eventCancel))
 	s.mux.HandleFunc("GET /admin/events/{id}/export", s.console("events", s.eventExport))
+	s.mux.HandleFunc("POST /admin/events/{id}/checkin", s.console("events", s.eventCheckIn))
+	s.mux.HandleFunc("POST /admin/events/{id}/promote", s.console("events", s.eventPromote))
 	s.mux.HandleFunc("GET /admin/proposals", s.console("proposals", s.proposalsPage))
 	s.mux.HandleFunc("GET /admin/proposals/export", s.console("proposals", s.proposalsExport))
 	s.mux.HandleFunc("GET /admin/proposals/{no}", s.console("proposals", s.proposalPage))
@@ -73,5 +75,7 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
 		s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
 		s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
+		s.mux.HandleFunc("POST /api/events/{id}/entries/{user}/checkin", s.api(s.setCheckIn))
+		s.mux.HandleFunc("POST /api/events/{id}/entries/{user}/promote", s.api(s.promoteEntry))
 	}
 }

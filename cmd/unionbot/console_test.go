@@ -314,6 +314,8 @@ func consoleEventFlow(t *testing.T, h *harness, b *browser) {
 	text := b.MustOpen(t, path)
 	mustContain(t, "roster", text, "李老师", xssName, "王主席", "候补（1）")
 	b.Shot(t, "14-roster")
+	b.MustDo(t, "check in the first teacher", chromedp.Click(chromedp.CSS("#roster button.checkin")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	mustContain(t, "checked in", b.Text(t), "已签到。")
 	select {
 	case msg := <-b.dialogs:
 		t.Fatalf("a dialog opened (%q): the event title ran as script", msg)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +95,51 @@ func TestDeadlineReminder(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[0], "d3:“教职工羽毛球比赛”") || !strings.Contains(got[1], "秋季登山") || strings.Contains(got[1], "d1") || !strings.Contains(got[1], "d2|d3") {
 		t.Fatalf("deadline reminders = %q", got)
 	}
+}
+
+// TestRosterActions: the console's roster buttons through the admin API:
+// check-in toggles, and moving one teacher off the waitlist out of turn
+// when strict FIFO keeps a larger party waiting.
+func TestRosterActions(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	start := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
+	var ev struct{ ID int64 }
+	json.Unmarshal(MustAPI(t, h, "POST", "/api/events", `{"title":"秋游","kind":"出行","starts_at":"`+start+`","capacity":2,"waitlist":true,"max_companions":1}`, 201), &ev)
+	id := "/api/events/" + jsonInt(ev.ID)
+	for _, turn := range []struct{ user, say, want string }{
+		{"f1", "报名 秋游", "家属"}, {"f1", "1", "报名成功"},
+		{"f2", "报名 秋游", "家属"}, {"f2", "1", "候补第 1 位"},
+		{"f3", "报名 秋游", "家属"}, {"f3", "0", "候补第 2 位"},
+	} {
+		if got := h.MustSay(t, turn.user, turn.say); !strings.Contains(got, turn.want) {
+			t.Fatalf("%s says %q: reply %q, want %q", turn.user, turn.say, got, turn.want)
+		}
+	}
+	// One more place: f2's party of two does not fit, so nobody moves.
+	MustAPI(t, h, "PATCH", id, `{"capacity":3}`, 200)
+	if got := h.MustSay(t, "f3", "我的报名"); !strings.Contains(got, "候补第 2 位") {
+		t.Fatalf("f3 after capacity 3: %q", got)
+	}
+	MustAPI(t, h, "POST", id+"/entries/f3/promote", `{}`, 200)
+	if got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "f3" && strings.Contains(s.Content, "有名额了") }); len(got) != 1 {
+		t.Fatalf("f3 not told: %+v", h.Fake.Sent())
+	}
+	if b := MustAPI(t, h, "POST", id+"/entries/f2/promote", `{}`, 409); !strings.Contains(string(b), "名额已满（3/3）") {
+		t.Fatalf("promote into a full event: %s", b)
+	}
+	MustAPI(t, h, "POST", id+"/entries/f9/promote", `{}`, 404)
+	MustAPI(t, h, "POST", id+"/entries/f1/checkin", `{"checked_in":true}`, 200)
+	MustAPI(t, h, "POST", id+"/entries/f2/checkin", `{"checked_in":true}`, 404)
+	MustAPI(t, h, "POST", id+"/entries/f1/checkin", `{}`, 400)
+	var roster struct {
+		Confirmed []struct {
+			UserID    string `json:"user_id"`
+			CheckedIn bool   `json:"checked_in"`
+		}
+	}
+	json.Unmarshal(MustAPI(t, h, "GET", id+"/roster", "", 200), &roster)
+	if len(roster.Confirmed) != 2 || roster.Confirmed[0].UserID != "f1" || !roster.Confirmed[0].CheckedIn || roster.Confirmed[1].UserID != "f3" {
+		t.Fatalf("roster = %+v", roster)
+	}
+	MustAPI(t, h, "POST", id+"/entries/f1/checkin", `{"checked_in":false}`, 200)
 }

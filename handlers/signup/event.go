@@ -198,6 +198,12 @@ type Store interface {
 	ListEntries(ctx context.Context, eventID int64, userID string) ([]*Entry, error)
 	// CheckIn marks a confirmed entry as present; ENOTFOUND without one.
 	CheckIn(ctx context.Context, eventID int64, userID string) error
+	// SetCheckedIn marks a confirmed entry present or not (the console's
+	// toggle); ENOTFOUND without one.
+	SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error
+	// PromoteEntry confirms one waiting teacher out of turn (an admin's
+	// decision) when the places allow; ECONFLICT when full.
+	PromoteEntry(ctx context.Context, eventID int64, userID string, notify func(*Event, *Entry) *unionbot.Notice) (*Entry, error)
 	// PromoteWaiting confirms waiting entries in FIFO order while they fit
 	// (after the capacity was raised), queueing notify for each.
 	PromoteWaiting(ctx context.Context, eventID int64, notify func(*Event, *Entry) *unionbot.Notice) ([]*Entry, error)
