@@ -112,7 +112,12 @@ func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (c
 			isNew := err == gorm.ErrRecordNotFound
 			row.Question, row.Answer, row.Category = e.Question, e.Answer, e.Category
 			row.Alternates, row.Keywords = joinList(e.Alternates), joinList(e.Keywords)
-			row.Enabled, row.UpdatedBy, row.UpdatedAt = e.Enabled, by, now
+			row.UpdatedBy, row.UpdatedAt = by, now
+			if isNew {
+				row.Enabled = e.Enabled
+			} else {
+				e.Enabled = row.Enabled // switched off stays off until switched on
+			}
 			if isNew {
 				row.CreatedAt = now
 				if err := tx.Create(&row).Error; err != nil {
@@ -130,6 +135,20 @@ func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (c
 		return nil
 	})
 	return created, updated, mapErr(err, "upsert faq", "", "两条问答的标准问题相同，请合并后再导入。")
+}
+
+// SetFAQEnabled implements faq.Store.
+func (db *DB) SetFAQEnabled(ctx context.Context, id int64, enabled bool, by string) (*faq.Entry, error) {
+	res := db.conn(ctx).Model(&faqRow{}).Where("id = ?", id).
+		Updates(map[string]any{"enabled": enabled, "updated_by": by, "updated_at": db.now()})
+	if res.Error != nil {
+		return nil, mapErr(res.Error, "enable faq", "", "")
+	}
+	var row faqRow
+	if err := db.conn(ctx).First(&row, id).Error; err != nil {
+		return nil, mapErr(err, "enable faq", "没有这条问答。", "")
+	}
+	return row.domain(), nil
 }
 
 // LogQuestion implements faq.Store.

@@ -105,3 +105,37 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"questions": out})
 	return nil
 }
+
+// GET /api/faq: every entry, with its id and whether it is answered from.
+func (s *Server) listFAQ(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.FAQ.Store.ListFAQ(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": list})
+	return nil
+}
+
+// PATCH /api/faq/{id} {"enabled": false}: a disabled entry is kept (and
+// exported) but never answered.
+func (s *Server) patchFAQ(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "问答编号应为正整数。")
+	}
+	var body struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	if body.Enabled == nil {
+		return unionbot.Errorf(unionbot.EINVALID, "请给出 enabled（true 或 false）。")
+	}
+	e, err := s.FAQ.SetEnabled(r.Context(), id, *body.Enabled, "admin-api")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}

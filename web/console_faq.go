@@ -22,8 +22,21 @@ func (s *Server) faqPage(p *page) error {
 		return apiErr(un)
 	}
 	p.Data["Unanswered"] = items(un.Value(), "questions", "unanswered")
-	if exp := s.apiDo(p.r.Context(), "GET", "/api/faq/export?format=csv", nil); exp.OK() {
-		p.Data["Entries"] = parseFAQCSV(exp.Body)
+	if list := s.apiDo(p.r.Context(), "GET", "/api/faq", nil); list.OK() {
+		var entries []map[string]string
+		for _, e := range items(list.Value(), "entries") {
+			join := func(k string) string {
+				var parts []string
+				for _, x := range items(get(e, k)) {
+					parts = append(parts, str(x))
+				}
+				return strings.Join(parts, "|")
+			}
+			entries = append(entries, map[string]string{"id": str(get(e, "id")), "question": str(get(e, "question")),
+				"answer": str(get(e, "answer")), "category": str(get(e, "category")), "alternates": join("alternates"),
+				"keywords": join("keywords"), "enabled": str(get(e, "enabled"))})
+		}
+		p.Data["Entries"] = entries
 	}
 	if q := strings.TrimSpace(p.r.URL.Query().Get("q")); q != "" {
 		p.Data["Q"] = q
@@ -64,28 +77,6 @@ func (s *Server) faqExport(p *page) error {
 	return s.passFile(p, "/api/faq/export?format="+format, "faq."+format)
 }
 
-// parseFAQCSV reads the export (question,answer,alternates,keywords,category
-// with a BOM) into rows keyed by header, for the list and its edit forms.
-func parseFAQCSV(b []byte) []map[string]string {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil || len(recs) < 1 {
-		return nil
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			if i < len(rec) {
-				m[h] = rec[i]
-			}
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // POST /admin/faq/entry {question, answer, alternates, keywords, category}:
 // creates or updates one entry through the import (same question = update).
 func (s *Server) faqEntry(p *page) error {
@@ -106,4 +97,18 @@ func (s *Server) faqEntry(p *page) error {
 		return apiErr(res)
 	}
 	return p.back("/admin/faq", "已保存问答：“"+row[0]+"”。")
+}
+
+// POST /admin/faq/{id}/enabled {on}: switch an entry on or off.
+func (s *Server) faqEnabled(p *page) error {
+	on := p.r.PostFormValue("on") == "1"
+	res := s.apiDo(p.r.Context(), "PATCH", "/api/faq/"+url.PathEscape(p.r.PathValue("id")), map[string]any{"enabled": on})
+	if !res.OK() {
+		return apiErr(res)
+	}
+	done := "已停用：“" + str(get(res.Value(), "question")) + "”，机器人不再用它回答。"
+	if on {
+		done = "已启用：“" + str(get(res.Value(), "question")) + "”。"
+	}
+	return p.back("/admin/faq", done)
 }

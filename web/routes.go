@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/faq", s.console("faq", s.faqPage))
 	s.mux.HandleFunc("POST /admin/faq/import", s.console("faq", s.faqImport))
 	s.mux.HandleFunc("POST /admin/faq/entry", s.console("faq", s.faqEntry))
+	s.mux.HandleFunc("POST /admin/faq/{id}/enabled", s.console("faq", s.faqEnabled))
 	s.mux.HandleFunc("GET /admin/faq/export", s.console("faq", s.faqExport))
 	s.mux.HandleFunc("GET /admin/plan", s.console("plan", s.planPage))
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
@@ -62,6 +63,8 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("POST /api/broadcasts", s.api(s.broadcast))
 	}
 	if s.FAQ != nil {
+		s.mux.HandleFunc("GET /api/faq", s.api(s.listFAQ))
+		s.mux.HandleFunc("PATCH /api/faq/{id}", s.api(s.patchFAQ))
 		s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
 		s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
 		s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))

@@ -182,3 +182,45 @@ func menuNumber(t *testing.T, h *harness, user, title string) string {
 	t.Fatalf("帮助 lists no %q: %q", title, help)
 	return ""
 }
+
+// TestFAQEnable: a switched-off entry is kept but no longer answered, a
+// re-import of the same question leaves it off, and switching it on brings
+// the answer back.
+func TestFAQEnable(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	const q = "生孩子工会有慰问金吗"
+	var ask struct {
+		FAQID    int64  `json:"faq_id"`
+		Question string `json:"question"`
+	}
+	json.Unmarshal(MustAPI(t, h, "GET", "/api/faq/ask?q="+q, "", 200), &ask)
+	if ask.FAQID == 0 {
+		t.Fatalf("no entry answers %q", q)
+	}
+	id := "/api/faq/" + jsonInt(ask.FAQID)
+	MustAPI(t, h, "PATCH", id, `{"enabled":false}`, 200)
+	if got := h.MustSay(t, "e1", q); strings.Contains(got, "出生证明") {
+		t.Fatalf("a disabled entry answered: %q", got)
+	}
+	csv := "question,answer\n" + ask.Question + ",改过的答案：请带出生证明到工会办公室。\n"
+	MustAPI(t, h, "POST", "/api/faq/import?format=csv", csv, 200)
+	var list struct {
+		Entries []struct {
+			ID      int64
+			Enabled bool
+			Answer  string
+		}
+	}
+	json.Unmarshal(MustAPI(t, h, "GET", "/api/faq", "", 200), &list)
+	for _, e := range list.Entries {
+		if e.ID == ask.FAQID && (e.Enabled || !strings.HasPrefix(e.Answer, "改过的答案")) {
+			t.Fatalf("after re-import: %+v, want the new answer and still off", e)
+		}
+	}
+	MustAPI(t, h, "PATCH", id, `{"enabled":true}`, 200)
+	if got := h.MustSay(t, "e1", q); !strings.Contains(got, "改过的答案") {
+		t.Fatalf("switched on again: %q", got)
+	}
+	MustAPI(t, h, "PATCH", "/api/faq/999999", `{"enabled":true}`, 404)
+	MustAPI(t, h, "PATCH", id, `{}`, 400)
+}

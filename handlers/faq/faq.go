@@ -51,6 +51,8 @@ type Store interface {
 	// UpsertFAQ creates or updates entries by their standard question, in one
 	// transaction. EINVALID when an entry lacks a question or an answer.
 	UpsertFAQ(ctx context.Context, entries []*Entry, by string) (created, updated int, err error)
+	// SetFAQEnabled turns one entry on or off; ENOTFOUND for an unknown id.
+	SetFAQEnabled(ctx context.Context, id int64, enabled bool, by string) (*Entry, error)
 	// LogQuestion records a question the bot could not answer; q.ID is set.
 	LogQuestion(ctx context.Context, q *Question) error
 	// HandOff marks the teacher's question as handed to a person (creating it

@@ -89,6 +89,16 @@ func (s *Service) maybeReload(ctx context.Context) {
 	}
 }
 
+// SetEnabled turns an entry on or off (a disabled entry is kept but never
+// answered) and reloads the index.
+func (s *Service) SetEnabled(ctx context.Context, id int64, enabled bool, by string) (*Entry, error) {
+	e, err := s.Store.SetFAQEnabled(ctx, id, enabled, by)
+	if err != nil {
+		return nil, err
+	}
+	return e, s.Reload(ctx)
+}
+
 // Ask matches a question against the current knowledge base.
 func (s *Service) Ask(ctx context.Context, question string) Match {
 	s.maybeReload(ctx)
