@@ -143,3 +143,26 @@ func TestRosterActions(t *testing.T) {
 	}
 	MustAPI(t, h, "POST", id+"/entries/f1/checkin", `{"checked_in":false}`, 200)
 }
+
+// TestAnnouncementListsOpenEvents: the monthly announcement carries the
+// events open for sign-up that month, with the words to sign up; a
+// cancelled one is left out.
+func TestAnnouncementListsOpenEvents(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	ev := MustOpenEvent(t, h, 16)
+	gone := MustOpenEvent(t, h, 16)
+	gone.Title = "已取消的登山"
+	if err := h.DB.UpdateEvent(t.Context(), gone); err != nil {
+		t.Fatal(err)
+	}
+	MustAPI(t, h, "POST", "/api/events/"+jsonInt(gone.ID)+"/cancel", "", 200)
+	month := time.Now().In(h.Config.Location).Format("2006-01")
+	var a struct{ Text string }
+	json.Unmarshal(MustAPI(t, h, "POST", "/api/announcements/preview?month="+month, "", 200), &a)
+	if !strings.Contains(a.Text, ev.Title) || !strings.Contains(a.Text, `回复"报名 `+ev.Title+`"`) || strings.Contains(a.Text, "已取消的登山") {
+		t.Fatalf("announcement text:\n%s", a.Text)
+	}
+	if got := h.MustSay(t, "a1", "报名 "+ev.Title); !strings.Contains(got, "报名成功") {
+		t.Fatalf("the hint's words do not sign up: %q", got)
+	}
+}
