@@ -136,7 +136,7 @@ func (b *Bot) dispatch(c *Context) error {
 			return nil // other events need no answer
 		}
 	}
-	switch normalize(msg.Text) {
+	switch b.Router.fold(normalize(msg.Text)) {
 	case "":
 		return c.Reply("请发送文字消息，回复“帮助”查看我能做什么。")
 	case "帮助", "菜单", "help", "Help", "?", "？":
@@ -171,7 +171,7 @@ func (b *Bot) renderError(c *Context, err error) {
 // page joins the replies and cuts them into WeCom-sized pages at line
 // breaks; pages after the first wait in the session for 下一页.
 func (b *Bot) page(c *Context) string {
-	if normalize(c.Msg.Text) == "下一页" || normalize(c.Msg.Text) == "更多" {
+	if t := b.Router.fold(normalize(c.Msg.Text)); t == "下一页" || t == "更多" {
 		if len(c.session.More) > 0 && len(c.replies) == 0 {
 			next := c.session.More[0]
 			c.session.More = c.session.More[1:]
@@ -180,6 +180,9 @@ func (b *Bot) page(c *Context) string {
 		}
 	}
 	text := strings.Join(append(c.notices, c.replies...), "\n\n")
+	if sc := b.Router.Script; sc != nil && sc.IsTraditional(c.Msg.Text) {
+		text = sc.ToTraditional(text) // answer in the script the teacher wrote in
+	}
 	if len(text) <= MaxReplyBytes {
 		return text
 	}

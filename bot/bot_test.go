@@ -184,3 +184,43 @@ func TestServeOnceUnderRetries(t *testing.T) {
 		t.Fatalf("later retry got %q", r)
 	}
 }
+
+// tinyScript folds the few characters the test uses.
+type tinyScript struct{}
+
+var tinyT2S = map[rune]rune{'報': '报', '幫': '帮', '動': '动', '議': '议', '學': '学', '習': '习', '羣': '群'}
+
+func (tinyScript) ToSimplified(s string) string {
+	return strings.Map(func(r rune) rune {
+		if x, ok := tinyT2S[r]; ok {
+			return x
+		}
+		return r
+	}, s)
+}
+
+func (tinyScript) ToTraditional(s string) string {
+	return strings.NewReplacer("报", "報", "帮", "幫", "动", "動", "议", "議").Replace(s)
+}
+
+func (s tinyScript) IsTraditional(text string) bool { return s.ToSimplified(text) != text }
+
+// TestTraditionalRouting: commands match the simplified form, arguments
+// keep the characters as typed (rune-aligned, after polite openings), and a
+// traditional message is answered in traditional.
+func TestTraditionalRouting(t *testing.T) {
+	b, _ := newTestBot(t)
+	b.Router.Script = tinyScript{}
+	for _, tc := range []struct{ input, want string }{
+		{"報名學習羣", "報名:學習羣"},
+		{"我要報名 學習羣", "報名:學習羣"},
+		{"取消報名：學習羣", "取消報名:學習羣"},
+		{"活動", "活動列表"},
+		{"幫助", "1. 活動報名"},
+		{"报名学习群", "报名:学习群"}, // simplified in, simplified out
+	} {
+		if got := say(b, "t1", tc.input); !strings.Contains(got, tc.want) {
+			t.Errorf("says %q: got %q, want it to contain %q", tc.input, got, tc.want)
+		}
+	}
+}

@@ -25,6 +25,11 @@ type Context struct {
 	notices []string // said before the reply, e.g. that an old form lapsed
 }
 
+// Fold maps s to the script commands and stored titles are written in
+// (simplified, through Router.Script), for matching what a teacher typed
+// against them.
+func (c *Context) Fold(s string) string { return c.bot.Router.fold(s) }
+
 // Context returns the request context for I/O.
 func (c *Context) Context() context.Context { return c.ctx }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // HandlerFunc answers one message.
@@ -42,6 +43,11 @@ type flow struct {
 // 取消报名 beats 取消), and again with polite openings such as 我要 / 我想 /
 // 请 removed, so 我要报名羽毛球 reaches 报名.
 type Router struct {
+	// Script, when set, lets teachers write in traditional characters:
+	// commands match the simplified form (報名 羽毛球 reaches 报名), and a
+	// message written in traditional is answered in traditional.
+	Script Script
+
 	routes   []route
 	flows    map[string]flow
 	menu     []MenuItem
@@ -102,12 +108,33 @@ func (r *Router) wrap(h HandlerFunc) HandlerFunc {
 // matched it as typed.
 var politeOpenings = []string{"我要", "我想", "我想要", "请帮我", "帮我", "麻烦", "请"}
 
+// Script converts between simplified and traditional Chinese.
+// ToSimplified must map rune for rune.
+type Script interface {
+	ToSimplified(string) string
+	ToTraditional(string) string
+	IsTraditional(string) bool
+}
+
+// fold maps s to simplified, keeping the text when that would change its
+// length in runes (the arguments are cut from the original by rune offset).
+func (r *Router) fold(s string) string {
+	if r == nil || r.Script == nil {
+		return s
+	}
+	f := r.Script.ToSimplified(s)
+	if utf8.RuneCountInString(f) != utf8.RuneCountInString(s) {
+		return s
+	}
+	return f
+}
+
 // dispatch routes c to a flow, a route, a menu number or the fallback.
 func (r *Router) dispatch(c *Context) error {
 	text := normalize(c.Msg.Text)
 	if c.session.Flow != "" {
 		if f, ok := r.flows[c.session.Flow]; ok {
-			if text == "取消" || text == "退出" {
+			if t := r.fold(text); t == "取消" || t == "退出" {
 				c.EndFlow()
 				return c.Replyf("已退出「%s」，填写的内容已丢弃。回复“帮助”查看其他功能。", f.title)
 			}
@@ -126,12 +153,15 @@ func (r *Router) dispatch(c *Context) error {
 var helpWords = map[string]bool{"帮助": true, "菜单": true, "help": true, "Help": true, "?": true, "？": true}
 
 func (r *Router) route(c *Context, text string, depth int) error {
-	if helpWords[text] {
+	folded := r.fold(text)
+	if helpWords[folded] {
 		return r.Help(c)
 	}
-	candidates := []string{text}
+	// Commands match the folded text; the arguments keep the teacher's own
+	// characters (a question or a suggestion is stored as written).
+	candidates := []string{folded}
 	for _, p := range politeOpenings {
-		if rest := strings.TrimSpace(strings.TrimPrefix(text, p)); rest != text && rest != "" {
+		if rest := strings.TrimSpace(strings.TrimPrefix(folded, p)); rest != folded && rest != "" {
 			candidates = append(candidates, rest)
 		}
 	}
@@ -141,7 +171,7 @@ func (r *Router) route(c *Context, text string, depth int) error {
 				continue
 			}
 			c.Command = rt.cmd
-			c.Args = trimArgs(t[len(rt.cmd):])
+			c.Args = trimArgs(tailRunes(text, utf8.RuneCountInString(t[len(rt.cmd):])))
 			err := r.wrap(rt.h)(c)
 			if !errors.Is(err, ErrPass) {
 				return err
@@ -210,6 +240,15 @@ func normalize(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// tailRunes is the last n runes of s.
+func tailRunes(s string, n int) string {
+	rs := []rune(s)
+	if n > len(rs) {
+		return s
+	}
+	return string(rs[len(rs)-n:])
 }
 
 func trimArgs(s string) string {

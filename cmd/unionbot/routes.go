@@ -91,6 +91,9 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("答复", faqs.Reply, bot.AdminOnly)
 	r.Flow(faq.FlowName, faq.FlowTitle, faqs.Pick)
 	r.Fallback(faqs.Fallback)
+	// Commands typed in traditional characters (報名 羽毛球, 幫助) route
+	// as the simplified ones do, and are answered in traditional.
+	r.Script = faqs.Engine.Script
 	m.Web.FAQ = faqs
 	return nil
 }

@@ -147,7 +147,7 @@ func (s *Service) handOff(c *bot.Context, question string, logID int64) error {
 	if err != nil {
 		return err
 	}
-	return c.Replyf(textHandedOff, q.ID)
+	return c.Reply(s.say(fmt.Sprintf(textHandedOff, q.ID), s.Engine.Script.IsTraditional(question)))
 }
 
 // Reply is the admins' 答复 <编号> <内容>: the reply reaches the teacher who
@@ -167,8 +167,11 @@ func (s *Service) Reply(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	n := &unionbot.Notice{ToUsers: []string{q.UserID}, Kind: "faq", Ref: "faq-a-" + num,
-		Text: fmt.Sprintf(textTeacherReply, id, q.Text, rest)}
+	// The teacher reads the answer in the script they asked in; their own
+	// question is quoted as they wrote it.
+	trad := s.Engine.Script.IsTraditional(q.Text)
+	text := fmt.Sprintf(s.say(textTeacherReply, trad), id, q.Text, s.say(rest, trad))
+	n := &unionbot.Notice{ToUsers: []string{q.UserID}, Kind: "faq", Ref: "faq-a-" + num, Text: text}
 	if err := s.Store.AnswerQuestion(c.Context(), id, c.UserID(), rest, n); err != nil {
 		return err
 	}

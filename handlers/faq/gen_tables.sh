@@ -5,8 +5,9 @@
 #   t2s.txt          every CJK character whose OpenCC t2s form differs
 #   s2t.txt          the same for s2tw (Taiwan standard characters)
 #   s2t_phrases.txt  common words (gse frequency ≥ 50, 2–4 characters, holding
-#                    a simplified character with several traditional forms)
-#                    whose s2tw form differs from the character-by-character one
+#                    a character whose form can change either way: 游 in 游泳,
+#                    周 in 周末) whose s2tw form differs from the
+#                    character-by-character one
 #   dict.txt         gse's simplified words of frequency ≥ 200 (the small
 #                    segmentation dictionary; gse's full one is never loaded)
 set -euo pipefail
@@ -25,7 +26,7 @@ def pairs(f):
 t2s, s2t = pairs(tmp + '/t2s'), pairs(tmp + '/s2t')
 open('t2s.txt', 'w').write(''.join(x + y + '\n' for x, y in t2s))
 open('s2t.txt', 'w').write(''.join(x + y + '\n' for x, y in s2t))
-amb = {k for k, v in collections.Counter(y for _, y in t2s).items() if v > 1}
+amb = {x for x, _ in s2t} | {y for _, y in t2s}  # any character whose form can change
 words = set()
 for line in open(dic):
     p = line.split()

@@ -33,6 +33,11 @@ type Script struct {
 	maxPhrase int               // in runes
 }
 
+// ownPhrases are words the bot's own replies use that the generated table
+// lacks (too rare in gse's frequencies): without them 回复数字 would become
+// 回複數 by way of 复数 (plural).
+var ownPhrases = map[string]string{"回复": "回覆", "答复": "答覆"}
+
 // NewScript loads the embedded tables.
 func NewScript() *Script {
 	sc := &Script{t2s: map[rune]rune{}, s2t: map[rune]rune{}, phrases: map[string]string{}}
@@ -47,6 +52,9 @@ func NewScript() *Script {
 		if n := utf8.RuneCountInString(s); n > sc.maxPhrase {
 			sc.maxPhrase = n
 		}
+	}
+	for s, t := range ownPhrases {
+		sc.phrases[s] = t
 	}
 	return sc
 }

@@ -64,7 +64,7 @@ func (ch *Chat) List(c *bot.Context) error {
 
 // pick finds the event a teacher means by number or by part of its title.
 func (ch *Chat) pick(c *bot.Context, evs []*Event, q string) (*Event, error) {
-	q = strings.Join(strings.Fields(q), "")
+	q = c.Fold(strings.Join(strings.Fields(q), ""))
 	if q == "" {
 		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtWhich)
 	}
@@ -76,7 +76,7 @@ func (ch *Chat) pick(c *bot.Context, evs []*Event, q string) (*Event, error) {
 	}
 	var hits []*Event
 	for _, e := range evs {
-		t := strings.Join(strings.Fields(e.Title), "")
+		t := c.Fold(strings.Join(strings.Fields(e.Title), ""))
 		if strings.Contains(t, q) || strings.Contains(q, t) {
 			hits = append(hits, e)
 		}
