@@ -28,6 +28,11 @@ const (
 	// teachers are reminded.
 	DefaultRemindBefore = 24 * time.Hour
 	DefaultRateLimit    = 20 // messages per teacher per minute
+	// DefaultMotionSeconders is how many colleagues must second a staff
+	// congress motion (附议人) before it counts as submitted.
+	DefaultMotionSeconders = 2
+	// DefaultProposalDailyLimit caps a teacher's suggestions and motions a day.
+	DefaultProposalDailyLimit = 10
 	// DefaultAnnounceCron is 08:00 on the 1st of each month, in TZ.
 	DefaultAnnounceCron = "0 8 1 * *"
 )
@@ -46,7 +51,11 @@ type Config struct {
 	// RemindBefore is the lead of the reminder sent to confirmed teachers.
 	RemindBefore time.Duration `env:"UNIONBOT_REMIND_BEFORE" yaml:"remind_before"`
 	RateLimit    int           `env:"UNIONBOT_RATE_LIMIT" yaml:"rate_limit"`
-	LogLevel     string        `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
+	// MotionSeconders is the number of 附议人 a motion needs.
+	MotionSeconders int `env:"UNIONBOT_MOTION_SECONDERS" yaml:"motion_seconders"`
+	// ProposalDailyLimit caps each teacher's submissions a day.
+	ProposalDailyLimit int    `env:"UNIONBOT_PROPOSAL_DAILY_LIMIT" yaml:"proposal_daily_limit"`
+	LogLevel           string `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
 
 	WeComCorpID   string `env:"WECOM_CORP_ID" yaml:"wecom_corp_id"`
 	WeComAgentID  string `env:"WECOM_AGENT_ID" yaml:"wecom_agent_id"`
@@ -75,7 +84,8 @@ type Config struct {
 // Load reads the optional YAML file at path (none when empty), then the
 // environment through getenv, fills defaults and validates the result.
 func Load(path string, getenv func(string) string) (*Config, error) {
-	c := &Config{}
+	// Set before the file and the environment, where 0 turns the limit off.
+	c := &Config{RateLimit: DefaultRateLimit}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -130,6 +140,18 @@ func (c *Config) readEnv(getenv func(string) string) error {
 		}
 		c.RateLimit = n
 	}
+	for name, dst := range map[string]*int{
+		"UNIONBOT_MOTION_SECONDERS":     &c.MotionSeconders,
+		"UNIONBOT_PROPOSAL_DAILY_LIMIT": &c.ProposalDailyLimit,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 50 {
+				return fmt.Errorf("%s: %q is not a whole number from 1 to 50", name, v)
+			}
+			*dst = n
+		}
+	}
 	str("WECOM_CORP_ID", &c.WeComCorpID)
 	str("WECOM_AGENT_ID", &c.WeComAgentID)
 	str("WECOM_SECRET", &c.WeComSecret)
@@ -175,8 +197,11 @@ func (c *Config) fillDefaults() {
 	if c.RemindBefore == 0 {
 		c.RemindBefore = DefaultRemindBefore
 	}
-	if c.RateLimit == 0 {
-		c.RateLimit = DefaultRateLimit
+	if c.MotionSeconders == 0 {
+		c.MotionSeconders = DefaultMotionSeconders
+	}
+	if c.ProposalDailyLimit == 0 {
+		c.ProposalDailyLimit = DefaultProposalDailyLimit
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"

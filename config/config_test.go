@@ -29,6 +29,24 @@ func TestLoadDefaults(t *testing.T) {
 	if c.WeComEnabled() {
 		t.Fatal("WeComEnabled with no settings")
 	}
+	if c.RateLimit != 20 || c.MotionSeconders != 2 || c.ProposalDailyLimit != 10 {
+		t.Fatalf("RateLimit, MotionSeconders, ProposalDailyLimit = %d, %d, %d; want 20, 2, 10", c.RateLimit, c.MotionSeconders, c.ProposalDailyLimit)
+	}
+}
+
+// TestRateLimitOff: UNIONBOT_RATE_LIMIT=0 turns the limit off, as its
+// error message promises, rather than falling back to the default.
+func TestRateLimitOff(t *testing.T) {
+	c, err := Load("", env(map[string]string{"UNIONBOT_RATE_LIMIT": "0", "UNIONBOT_MOTION_SECONDERS": "3"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RateLimit != 0 || c.MotionSeconders != 3 {
+		t.Fatalf("RateLimit = %d, MotionSeconders = %d; want 0, 3", c.RateLimit, c.MotionSeconders)
+	}
+	if _, err := Load("", env(map[string]string{"UNIONBOT_MOTION_SECONDERS": "0"})); err == nil || !strings.Contains(err.Error(), "UNIONBOT_MOTION_SECONDERS") {
+		t.Fatalf("UNIONBOT_MOTION_SECONDERS=0: %v", err)
+	}
 }
 
 func TestLoadBadValues(t *testing.T) {
