@@ -19,6 +19,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "members, sessions, notices", migrateCore},
 	{2, "sign-ups: events and entries", migrateSignup},
+	{3, "proposals: counters, proposals, seconders, audit log, congress sessions", migrateProposals},
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},

@@ -72,7 +72,7 @@ func (s *Server) proposalPage(p *page) error {
 // POST /admin/proposals/{no}/transition {to, note, department}
 func (s *Server) proposalTransition(p *page) error {
 	no := p.r.PathValue("no")
-	body := map[string]any{"to": p.r.PostFormValue("to"), "note": strings.TrimSpace(p.r.PostFormValue("note"))}
+	body := map[string]any{"to": p.r.PostFormValue("to"), "note": strings.TrimSpace(p.r.PostFormValue("note")), "by": p.User}
 	if d := strings.TrimSpace(p.r.PostFormValue("department")); d != "" {
 		body["department"] = d
 	}

@@ -96,7 +96,7 @@ func TestConsoleEscapesAndCharts(t *testing.T) {
 	if got := post(url.Values{"to": {"已答复"}, "note": {"已更换"}, "csrf": {csrf}}); got != http.StatusSeeOther {
 		t.Errorf("transition: %d, want 303", got)
 	}
-	if want := `JY-2026-0001 {"note":"已更换","to":"已答复"}`; transition != want {
+	if want := `JY-2026-0001 {"by":"管理员（令牌登录）","note":"已更换","to":"已答复"}`; transition != want { // by: who, for the audit log
 		t.Errorf("API got %q, want %q", transition, want)
 	}
 }

@@ -70,6 +70,15 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
 		s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
 	}
+	if s.Proposals != nil {
+		s.mux.HandleFunc("GET /api/proposals", s.api(s.listProposals))
+		s.mux.HandleFunc("GET /api/proposals/stats", s.api(s.proposalStats))
+		s.mux.HandleFunc("GET /api/proposals/export", s.api(s.exportProposals))
+		s.mux.HandleFunc("GET /api/proposals/sessions", s.api(s.listSessions))
+		s.mux.HandleFunc("POST /api/proposals/sessions", s.api(s.createSession))
+		s.mux.HandleFunc("GET /api/proposals/{no}", s.api(s.getProposal))
+		s.mux.HandleFunc("POST /api/proposals/{no}/transition", s.api(s.transitionProposal))
+	}
 	if s.Events != nil {
 		s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
 		s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))

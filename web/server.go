@@ -18,6 +18,7 @@ import (
 
 	"unionbot"
 	"unionbot/handlers/faq"
+	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
 )
 
@@ -56,6 +57,8 @@ type Server struct {
 	FAQ *faq.Service
 	// Events publishes events and exports rosters (issue 3, sign-ups).
 	Events signup.Store
+	// Proposals is the suggestion and motion workflow (issue 4).
+	Proposals *proposal.Service
 
 	mux *http.ServeMux
 }

@@ -8,6 +8,7 @@ import (
 	"unionbot/bot"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/faq"
+	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
 )
 
@@ -21,6 +22,8 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "全年安排", Command: "全年安排", Hint: "年度工作计划"},
 		bot.MenuItem{Title: "活动报名", Command: "活动", Hint: "比赛、出行等活动的报名"},
 		bot.MenuItem{Title: "我的报名", Command: "我的报名", Hint: "查看或取消报名"},
+		bot.MenuItem{Title: "提合理化建议", Command: "提建议", Hint: "可匿名，有编号可查进度"},
+		bot.MenuItem{Title: "我的建议", Command: "我的建议", Hint: "查看建议、提案的办理进度"},
 		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
@@ -78,6 +81,32 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, m.Config.RemindBefore, m.Scheduler.Location), false); err != nil {
 		return err
 	}
+
+	// Suggestions and staff congress motions (handlers/proposal).
+	ps := &proposal.Service{Store: m.DB, Members: m.DB, Seconders: m.Config.MotionSeconders,
+		DailyLimit: m.Config.ProposalDailyLimit, Admins: m.Config.Admins, Now: m.Now, Loc: m.Config.Location}
+	pc := &proposal.Chat{Service: ps}
+	r.Handle("提建议", pc.StartSuggestion)
+	r.Handle("合理化建议", pc.StartSuggestion)
+	r.Handle("提案", pc.StartMotion)
+	r.Handle("教代会提案", pc.StartMotion)
+	r.Flow(proposal.FlowName, "建议/提案", pc.Form)
+	r.HandleExact("我的建议", pc.Mine)
+	r.HandleExact("我的提案", pc.Mine)
+	r.Handle("查询", pc.Query)
+	r.Handle("附议", pc.Second)
+	r.Handle("不附议", pc.Decline)
+	for _, w := range []string{"满意", "基本满意", "不满意", "评价"} {
+		r.Handle(w, pc.Evaluate)
+	}
+	r.HandleExact("待办建议", pc.Pending, bot.AdminOnly)
+	r.Handle("回复", pc.Answer, bot.AdminOnly)
+	r.Handle("办理", pc.Handle, bot.AdminOnly)
+	r.Handle("提案征集", pc.OpenCollection, bot.AdminOnly)
+	if err := m.Scheduler.Every("proposal-seconding", "*/10 * * * *", ps.LapseJob, false); err != nil {
+		return err
+	}
+	m.Web.Proposals = ps
 
 	// FAQ: the fallback, so every command above and menu numbers come first.
 	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)
