@@ -203,6 +203,13 @@ func TestSuggestionPasteAndLimits(t *testing.T) {
 		{"t004", "确认提交", "已提交，编号 JY-"},
 		{"t004", "提建议", "每人每天最多提交 2 条"},
 	})
+	// In traditional characters: the labels are read, the words kept as
+	// written, and the bot answers in traditional.
+	mustTurns(t, h, []turn{
+		{"t005", "提建議 標題：圖書館週末開放 類別：教育教學 內容：週末進不了圖書館。 措施：週六開放半天。", "是否匿名"},
+		{"t005", "否", "【标题】圖書館週末開放"}, // 否 is both scripts: answered in simplified
+		{"t005", "確認提交", "已提交，編號 JY-"},
+	})
 	if got := h.MustSay(t, "t004", "提案什么时候截止？"); strings.Contains(got, "案由") || strings.Contains(got, "征集期") {
 		t.Errorf("a question about motions started the form: %q", got)
 	}

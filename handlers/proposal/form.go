@@ -129,22 +129,29 @@ var labelRe = func() *regexp.Regexp {
 
 // parsePasted splits "标题：… 内容：…" into the form's keys. Labels the
 // kind does not know are ignored; rest is the text before the first label.
-func parsePasted(kind, text string) (vals map[string]string, rest string) {
-	locs := labelRe.FindAllStringSubmatchIndex(text, -1)
+// Labels are found in folded (the text in simplified characters, rune for
+// rune), so 標題： works too; the values are cut from text as typed.
+func parsePasted(kind, text, folded string) (vals map[string]string, rest string) {
+	orig := []rune(text)
+	if utf8.RuneCountInString(folded) != len(orig) {
+		folded = text
+	}
+	at := func(byteOff int) int { return utf8.RuneCountInString(folded[:byteOff]) } // rune offset
+	locs := labelRe.FindAllStringSubmatchIndex(folded, -1)
 	if len(locs) == 0 {
 		return nil, strings.TrimSpace(text)
 	}
 	vals = map[string]string{}
-	rest = strings.TrimSpace(text[:locs[0][0]])
+	rest = strings.TrimSpace(string(orig[:at(locs[0][0])]))
 	for i, loc := range locs {
-		end := len(text)
+		end := len(orig)
 		if i+1 < len(locs) {
-			end = locs[i+1][0]
+			end = at(locs[i+1][0])
 		}
-		name := text[loc[2]:loc[3]]
+		name := folded[loc[2]:loc[3]]
 		for _, f := range formFields(kind) {
 			if f.Label == name || contains(f.Aliases, name) {
-				vals[f.Key] = strings.TrimSpace(text[loc[1]:end])
+				vals[f.Key] = strings.TrimSpace(string(orig[at(loc[1]):end]))
 			}
 		}
 	}
@@ -319,7 +326,7 @@ func (ch *Chat) StartSuggestion(c *bot.Context) error { return ch.start(c, KindS
 func (ch *Chat) StartMotion(c *bot.Context) error { return ch.start(c, KindMotion) }
 
 func (ch *Chat) start(c *bot.Context, kind string) error {
-	vals, rest := parsePasted(kind, c.Args)
+	vals, rest := parsePasted(kind, c.Args, c.Fold(c.Args))
 	if vals == nil && rest != "" && questionLike(rest) {
 		return bot.ErrPass // 提案什么时候截止？ is a question
 	}
@@ -407,7 +414,7 @@ func (ch *Chat) Form(c *bot.Context) error {
 		}
 		return c.Replyf(txtNoSuchField, name, labels(f.fields()))
 	}
-	if vals, _ := parsePasted(f.Kind, text); len(vals) > 0 {
+	if vals, _ := parsePasted(f.Kind, text, folded); len(vals) > 0 {
 		problems := ch.fill(c, &f, vals)
 		f.advance()
 		if err := c.SaveFlow(&f); err != nil {

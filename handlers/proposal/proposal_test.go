@@ -27,10 +27,22 @@ func TestParsePasted(t *testing.T) {
 		// A colon inside a sentence is not a label.
 		{KindSuggestion, "食堂的问题：窗口太少", nil, "食堂的问题：窗口太少"},
 	} {
-		got, rest := parsePasted(tc.kind, tc.text)
+		got, rest := parsePasted(tc.kind, tc.text, tc.text)
 		if diff := cmp.Diff(tc.want, got); diff != "" || rest != tc.rest {
 			t.Errorf("parsePasted(%q): rest %q (want %q), values -want +got:\n%s", tc.text, rest, tc.rest, diff)
 		}
+	}
+}
+
+// TestParsePastedTraditional: labels are found in the simplified fold, the
+// values kept as the teacher wrote them.
+func TestParsePastedTraditional(t *testing.T) {
+	text := "標題：圖書館開放 內容：週末關門 措施：延長"
+	folded := "标题：图书馆开放 内容：周末关门 措施：延长"
+	got, _ := parsePasted(KindSuggestion, text, folded)
+	want := map[string]string{keyTitle: "圖書館開放", keyContent: "週末關門", keyMeasures: "延長"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("-want +got:\n%s", diff)
 	}
 }
 
