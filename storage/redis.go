@@ -32,7 +32,11 @@ func OpenRedis(ctx context.Context, url, prefix string) (*Redis, error) {
 	if err != nil {
 		return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
 	}
-	opt.DialTimeout = 2 * time.Second
+	// Fail fast when Redis is down: the bot falls back (sessions are told
+	// to retry, dedup fails open onto the database's own uniqueness), and
+	// a reply must still fit WeCom's 5-second window.
+	opt.DialTimeout = time.Second
+	opt.DialerRetries = 1
 	opt.ReadTimeout = 2 * time.Second
 	opt.WriteTimeout = 2 * time.Second
 	opt.MaxRetries = 1

@@ -274,9 +274,9 @@ func (t *TokenHandle) GetAccessTokenContext(ctx context.Context) (string, error)
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	if err := t.Cache.Set(t.cacheKey(), res.AccessToken, ttl); err != nil {
-		return "", err
-	}
+	// A cache that is down (Redis) must not stop messages: the fresh token
+	// works, and the next send fetches another until the cache is back.
+	_ = t.Cache.Set(t.cacheKey(), res.AccessToken, ttl)
 	return res.AccessToken, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -53,9 +54,10 @@ func (s *syncBuffer) String() string {
 // MustRunMain starts unionbot on a fresh database of driver ("sqlite" or
 // "mysql"), port 0 and a fake WeCom, with extra environment on top. With
 // "redis" in extra["UNIONBOT_REDIS"] = "test" it uses the test Redis.
-// Two test-only keys: extra["test.clock"] (RFC 3339) starts the program's
-// clock at that instant, and extra["test.redis_prefix"] lets several
-// harnesses share Redis keys, as replicas do.
+// Test-only keys: extra["test.clock"] (RFC 3339) starts the program's
+// clock at that instant, extra["test.redis_prefix"] lets several
+// harnesses share Redis keys, as replicas do, and
+// extra["test.outbox_attempts"] caps the outbox's attempts at a notice.
 func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness {
 	tb.Helper()
 	fake := fakewecom.New(testCorpID, testSecret)
@@ -96,6 +98,9 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 		}
 	}
 	m.Outbox.Poll = 50 * time.Millisecond
+	if v := extra["test.outbox_attempts"]; v != "" {
+		fmt.Sscanf(v, "%d", &m.Outbox.MaxAttempts)
+	}
 	if err := m.Start(ctx); err != nil {
 		tb.Fatalf("start: %v", err)
 	}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+
+	"unionbot/bot"
+	"unionbot/bot/wecom"
+)
+
+// echo is the floor's whole "bot": it answers at once without looking
+// anything up.
+type echo struct{}
+
+func (echo) Serve(_ context.Context, m *bot.Message) string { return "收到：" + m.Text }
+
+// startFloor serves the least any WeCom bot must do per message, with the
+// bot's own callback code: check the signature and timestamp, decrypt,
+// parse, encrypt a reply. The ratio of unionbot's throughput to this shows
+// what the bot's own work costs.
+func startFloor(t target) (target, func(), error) {
+	var h http.Handler
+	if t.Channel == "wechat" {
+		h = wechatFloor(t.Token)
+	} else {
+		cb, err := wecom.NewCallback(t.Token, t.AESKey, t.CorpID, echo{})
+		if err != nil {
+			return t, nil, err
+		}
+		h = cb
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return t, nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	ft := t
+	ft.URL = "http://" + ln.Addr().String() + "/callback"
+	return ft, func() { srv.Close() }, nil
+}
+
+// wechatFloor checks the plain-mode signature, parses and answers.
+func wechatFloor(token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if util.Signature(token, q.Get("timestamp"), q.Get("nonce")) != q.Get("signature") {
+			http.Error(w, "bad signature", http.StatusForbidden)
+			return
+		}
+		var in struct {
+			From    string `xml:"FromUserName"`
+			To      string `xml:"ToUserName"`
+			Content string `xml:"Content"`
+		}
+		if err := xml.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		fmt.Fprintf(w, "<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime>"+
+			"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[收到：%s]]></Content></xml>", in.From, in.To, time.Now().Unix(), in.Content)
+	})
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The README's speed and memory figures: builds the bot, the fake WeCom and
+# the load generator, runs the bot on SQLite and then on MariaDB + Redis
+# (from scripts/services.sh), and drives it with cmd/loadgen on the same
+# machine. Prints every figure with the command that produced it.
+#   bash scripts/bench.sh            # everything (about 3 minutes)
+#   N=5000 bash scripts/bench.sh     # fewer messages a run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${N:-20000}"
+work=$(mktemp -d /tmp/unionbot-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+echo "== building into $work"
+go build -o "$work/unionbot" ./cmd/unionbot
+go build -o "$work/fakewecom" ./cmd/fakewecom
+go build -o "$work/loadgen" ./cmd/loadgen
+
+"$work/fakewecom" -addr 127.0.0.1:18081 -quiet 2>/dev/null &
+export WECOM_CORP_ID=wx5823bf96d3bd56c7 WECOM_AGENT_ID=1000002 WECOM_SECRET=test-secret WECOM_TOKEN=QDG6eK
+export WECOM_ENCODING_AES_KEY=jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C WECOM_API_BASE=http://127.0.0.1:18081
+export WECHAT_APP_ID=wxbench WECHAT_APP_SECRET=bench-secret WECHAT_TOKEN=wechat-bench WECHAT_ENCODING_AES_KEY=$WECOM_ENCODING_AES_KEY
+export UNIONBOT_ADDR=127.0.0.1:18080 UNIONBOT_ADMIN_TOKEN=bench UNIONBOT_RATE_LIMIT=0 UNIONBOT_LOG_LEVEL=error
+URL=http://127.0.0.1:18080
+
+rss() { awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
+peak() { awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$1/status"; }
+
+start_bot() { # start_bot DB [REDIS]
+  UNIONBOT_DB="$1" UNIONBOT_REDIS="${2:-}" "$work/unionbot" serve >"$work/bot.log" 2>&1 &
+  bot=$!
+  for _ in $(seq 1 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -fs "$URL/healthz" >/dev/null || { cat "$work/bot.log"; exit 1; }
+  sleep 2
+  echo "bot idle: RSS $(rss $bot)"
+}
+stop_bot() { kill "$bot"; wait "$bot" 2>/dev/null || true; }
+
+lg() { echo "\$ loadgen $*"; "$work/loadgen" "$@"; }
+
+runs() { # the same runs on each store
+  lg -url "$URL/wecom/callback" -mix help -n "$N" -c 32 -floor
+  lg -url "$URL/wecom/callback" -mix faq -n "$N" -c 32 -floor
+  lg -url "$URL/wecom/callback" -mix help:2,faq:2,signup:1,mine:1,form:1 -n "$N" -c 32
+  echo "bot under load: RSS $(rss $bot), peak $(peak $bot)"
+  lg storm -url "$URL/wecom/callback" -admin-token bench -teachers 2000 -places 100 -c 64
+}
+
+echo; echo "== SQLite, in-process cache"
+start_bot "sqlite://$work/bench.db"
+runs
+lg -channel wechat -url "$URL/wechat/callback" -token wechat-bench -mix help -n "$N" -c 32 -floor
+stop_bot
+
+echo; echo "== MariaDB + Redis"
+eval "$(bash scripts/services.sh)"
+mysql --protocol=socket -uroot -e 'DROP DATABASE IF EXISTS unionbot_bench; CREATE DATABASE unionbot_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
+redis-cli -n 14 flushdb >/dev/null
+start_bot "mysql://unionbot:unionbot@tcp(127.0.0.1:3306)/unionbot_bench?charset=utf8mb4&parseTime=true&loc=Local" "redis://127.0.0.1:6379/14"
+runs
+stop_bot
+
+echo; echo "== a large union: 50,000 members and 5,000 events (SQLite)"
+lg seed -db "sqlite://$work/large.db" -members 50000 -events 5000
+start_bot "sqlite://$work/large.db"
+lg -url "$URL/wecom/callback" -mix help:2,faq:2,signup:1,mine:1 -n "$N" -c 32
+echo "bot with 50,000 members and 5,000 events under load: RSS $(rss $bot), peak $(peak $bot)"
+stop_bot
