@@ -255,8 +255,12 @@ func TestDatabaseRestartMidStorm(t *testing.T) {
 	}
 	var roster struct {
 		Event     struct{ Taken int }
-		Confirmed []struct{ UserID string `json:"user_id"` }
-		Waitlist  []struct{ UserID string `json:"user_id"` }
+		Confirmed []struct {
+			UserID string `json:"user_id"`
+		}
+		Waitlist []struct {
+			UserID string `json:"user_id"`
+		}
 	}
 	json.Unmarshal(MustAPI(t, h, "GET", fmt.Sprintf("/api/events/%d/roster", ev.ID), "", 200), &roster)
 	onRoster := map[string]string{}
@@ -338,7 +342,11 @@ func TestRedisDown(t *testing.T) {
 			t.Fatalf("delivery %d: %+v %v", i, r, err)
 		}
 	}
-	var roster struct{ Confirmed []struct{ UserID string `json:"user_id"` } }
+	var roster struct {
+		Confirmed []struct {
+			UserID string `json:"user_id"`
+		}
+	}
 	json.Unmarshal(MustAPI(t, h1, "GET", fmt.Sprintf("/api/events/%d/roster", ev.ID), "", 200), &roster)
 	if len(roster.Confirmed) != 1 {
 		t.Fatalf("a sign-up delivered three times with Redis down: %d entries, want 1", len(roster.Confirmed))
