@@ -73,6 +73,7 @@ func (b *Bot) logger() *slog.Logger {
 // It never fails: errors become a Chinese reply and a log line.
 func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	start := b.now()
+	msg.Text = cleanText(msg.Text)
 	if b.Limiter != nil && b.RateLimit > 0 && msg.Type == TypeText {
 		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
 		if err != nil {
@@ -331,3 +332,16 @@ func formatTTL(d time.Duration) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// cleanText drops what no teacher types and no reply may carry: bytes that
+// are not UTF-8 and control characters other than line breaks and tabs.
+// (Found by FuzzRouter: the bot echoed them back.)
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -21,7 +21,7 @@ type formState struct {
 }
 
 // newTestBot is a bot with a router of small handlers, on SQLite sessions.
-func newTestBot(t *testing.T) (*bot.Bot, *time.Time) {
+func newTestBot(t testing.TB) (*bot.Bot, *time.Time) {
 	t.Helper()
 	db := storagetest.MustOpenDB(t, "sqlite")
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)

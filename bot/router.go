@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type MenuItem struct {
 type route struct {
 	cmd   string
 	exact bool
+	admin bool // wrapped in AdminOnly
 	h     HandlerFunc
 }
 
@@ -61,6 +63,22 @@ func NewRouter() *Router {
 	return &Router{flows: map[string]flow{}}
 }
 
+// Command describes a route, for tests that walk every command.
+type Command struct {
+	Cmd   string
+	Exact bool // the message must be exactly Cmd
+	Admin bool // behind AdminOnly
+}
+
+// Commands lists every route.
+func (r *Router) Commands() []Command {
+	out := make([]Command, len(r.routes))
+	for i, rt := range r.routes {
+		out[i] = Command{Cmd: rt.cmd, Exact: rt.exact, Admin: rt.admin}
+	}
+	return out
+}
+
 // Use adds middleware that wraps every handler.
 func (r *Router) Use(mw ...MiddlewareFunc) { r.mws = append(r.mws, mw...) }
 
@@ -75,10 +93,12 @@ func (r *Router) HandleExact(cmd string, h HandlerFunc, mw ...MiddlewareFunc) {
 }
 
 func (r *Router) add(cmd string, exact bool, h HandlerFunc, mw []MiddlewareFunc) {
+	admin := false
 	for i := len(mw) - 1; i >= 0; i-- {
 		h = mw[i](h)
+		admin = admin || reflect.ValueOf(mw[i]).Pointer() == reflect.ValueOf(AdminOnly).Pointer()
 	}
-	r.routes = append(r.routes, route{cmd: cmd, exact: exact, h: h})
+	r.routes = append(r.routes, route{cmd: cmd, exact: exact, admin: admin, h: h})
 	sort.SliceStable(r.routes, func(i, j int) bool { return len(r.routes[i].cmd) > len(r.routes[j].cmd) })
 }
 

@@ -44,50 +44,64 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
 	s.mux.HandleFunc("GET /admin/announce", s.console("announce", s.announcePage))
 	s.mux.HandleFunc("POST /admin/announce/send", s.console("announce", s.announceSend))
-	s.mux.HandleFunc("POST /api/members/sync", s.api(s.syncMembers))
+	s.handleAPI("POST /api/members/sync", s.syncMembers)
 
 	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
-	s.mux.HandleFunc("GET /api/members", s.api(s.listMembers))
-	s.mux.HandleFunc("GET /api/members/{id}", s.api(s.getMember))
-	s.mux.HandleFunc("PATCH /api/members/{id}", s.api(s.patchMember))
-	s.mux.HandleFunc("GET /api/notices", s.api(s.listNotices))
+	s.handleAPI("GET /api/members", s.listMembers)
+	s.handleAPI("GET /api/members/{id}", s.getMember)
+	s.handleAPI("PATCH /api/members/{id}", s.patchMember)
+	s.handleAPI("GET /api/notices", s.listNotices)
 
 	if s.Announce != nil {
-		s.mux.HandleFunc("POST /api/plans/import", s.api(s.importPlan))
-		s.mux.HandleFunc("GET /api/plans", s.api(s.listPlanItems))
-		s.mux.HandleFunc("POST /api/plans/items", s.api(s.addPlanItem))
-		s.mux.HandleFunc("POST /api/announcements/preview", s.api(s.previewAnnouncement))
-		s.mux.HandleFunc("POST /api/announcements/send", s.api(s.sendAnnouncement))
-		s.mux.HandleFunc("GET /api/announcements", s.api(s.listAnnouncements))
-		s.mux.HandleFunc("POST /api/broadcasts", s.api(s.broadcast))
+		s.handleAPI("POST /api/plans/import", s.importPlan)
+		s.handleAPI("GET /api/plans", s.listPlanItems)
+		s.handleAPI("POST /api/plans/items", s.addPlanItem)
+		s.handleAPI("POST /api/announcements/preview", s.previewAnnouncement)
+		s.handleAPI("POST /api/announcements/send", s.sendAnnouncement)
+		s.handleAPI("GET /api/announcements", s.listAnnouncements)
+		s.handleAPI("POST /api/broadcasts", s.broadcast)
 	}
 	if s.FAQ != nil {
-		s.mux.HandleFunc("GET /api/faq", s.api(s.listFAQ))
-		s.mux.HandleFunc("PATCH /api/faq/{id}", s.api(s.patchFAQ))
-		s.mux.HandleFunc("GET /api/faq/ask", s.api(s.askFAQ))
-		s.mux.HandleFunc("POST /api/faq/import", s.api(s.importFAQ))
-		s.mux.HandleFunc("GET /api/faq/export", s.api(s.exportFAQ))
-		s.mux.HandleFunc("GET /api/faq/unanswered", s.api(s.listUnanswered))
+		s.handleAPI("GET /api/faq", s.listFAQ)
+		s.handleAPI("PATCH /api/faq/{id}", s.patchFAQ)
+		s.handleAPI("GET /api/faq/ask", s.askFAQ)
+		s.handleAPI("POST /api/faq/import", s.importFAQ)
+		s.handleAPI("GET /api/faq/export", s.exportFAQ)
+		s.handleAPI("GET /api/faq/unanswered", s.listUnanswered)
 	}
 	if s.Proposals != nil {
-		s.mux.HandleFunc("GET /api/proposals", s.api(s.listProposals))
-		s.mux.HandleFunc("GET /api/proposals/stats", s.api(s.proposalStats))
-		s.mux.HandleFunc("GET /api/proposals/export", s.api(s.exportProposals))
-		s.mux.HandleFunc("GET /api/proposals/sessions", s.api(s.listSessions))
-		s.mux.HandleFunc("POST /api/proposals/sessions", s.api(s.createSession))
-		s.mux.HandleFunc("GET /api/proposals/{no}", s.api(s.getProposal))
-		s.mux.HandleFunc("POST /api/proposals/{no}/transition", s.api(s.transitionProposal))
+		s.handleAPI("GET /api/proposals", s.listProposals)
+		s.handleAPI("GET /api/proposals/stats", s.proposalStats)
+		s.handleAPI("GET /api/proposals/export", s.exportProposals)
+		s.handleAPI("GET /api/proposals/sessions", s.listSessions)
+		s.handleAPI("POST /api/proposals/sessions", s.createSession)
+		s.handleAPI("GET /api/proposals/{no}", s.getProposal)
+		s.handleAPI("POST /api/proposals/{no}/transition", s.transitionProposal)
 	}
 	if s.Events != nil {
-		s.mux.HandleFunc("POST /api/events", s.api(s.createEvent))
-		s.mux.HandleFunc("GET /api/events", s.api(s.listEvents))
-		s.mux.HandleFunc("GET /api/events/{id}", s.api(s.getEvent))
-		s.mux.HandleFunc("PATCH /api/events/{id}", s.api(s.patchEvent))
-		s.mux.HandleFunc("POST /api/events/{id}/cancel", s.api(s.cancelEvent))
-		s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(s.roster))
-		s.mux.HandleFunc("GET /api/events/{id}/stats", s.api(s.eventStats))
-		s.mux.HandleFunc("POST /api/events/{id}/entries/{user}/checkin", s.api(s.setCheckIn))
-		s.mux.HandleFunc("POST /api/events/{id}/entries/{user}/promote", s.api(s.promoteEntry))
+		s.handleAPI("POST /api/events", s.createEvent)
+		s.handleAPI("GET /api/events", s.listEvents)
+		s.handleAPI("GET /api/events/{id}", s.getEvent)
+		s.handleAPI("PATCH /api/events/{id}", s.patchEvent)
+		s.handleAPI("POST /api/events/{id}/cancel", s.cancelEvent)
+		s.handleAPI("GET /api/events/{id}/roster", s.roster)
+		s.handleAPI("GET /api/events/{id}/stats", s.eventStats)
+		s.handleAPI("POST /api/events/{id}/entries/{user}/checkin", s.setCheckIn)
+		s.handleAPI("POST /api/events/{id}/entries/{user}/promote", s.promoteEntry)
 	}
+}
+
+// handleAPI registers an admin API route behind the token check and
+// remembers its pattern, so a test can walk every one (APIRoutes).
+func (s *Server) handleAPI(pattern string, h apiFunc) {
+	s.apiRoutes = append(s.apiRoutes, pattern)
+	s.mux.HandleFunc(pattern, s.api(h))
+}
+
+// APIRoutes lists the patterns of every admin API route, e.g.
+// "GET /api/events/{id}".
+func (s *Server) APIRoutes() []string {
+	s.Handler()
+	return append([]string(nil), s.apiRoutes...)
 }

@@ -60,7 +60,8 @@ type Server struct {
 	// Proposals is the suggestion and motion workflow (issue 4).
 	Proposals *proposal.Service
 
-	mux *http.ServeMux
+	mux       *http.ServeMux
+	apiRoutes []string
 }
 
 func (s *Server) location() *time.Location {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAdminAccess walks every admin API route and every admin chat command
+// (from the route tables themselves, so a new one cannot be missed) and
+// checks each is refused without the admin token or to a teacher who is
+// not an admin.
+func TestAdminAccess(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	routes := h.Web.APIRoutes()
+	if len(routes) < 30 {
+		t.Fatalf("only %d admin API routes listed: %v", len(routes), routes)
+	}
+	fill := strings.NewReplacer("{id}", "1", "{no}", "JY-2026-0001", "{user}", "t001")
+	for _, pattern := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		for _, auth := range []string{"", "Bearer wrong-token", "Bearer " + testAPIKey + "x", "Basic " + testAPIKey, testAPIKey} {
+			req, _ := http.NewRequest(method, h.URL()+fill.Replace(path), strings.NewReader(`{}`))
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s with Authorization %q: %d, want 401", pattern, auth, res.StatusCode)
+			}
+		}
+	}
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, page := range []string{"/admin", "/admin/members", "/admin/events", "/admin/events/1", "/admin/proposals",
+		"/admin/proposals/JY-2026-0001", "/admin/faq", "/admin/plan", "/admin/announce", "/admin/proposals/export"} {
+		res, err := noRedirect.Get(h.URL() + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("console %s signed out: %d, want 303 to the sign-in page", page, res.StatusCode)
+		}
+	}
+
+	var admin []string
+	for _, c := range h.Router.Commands() {
+		if c.Admin {
+			admin = append(admin, c.Cmd)
+			text := c.Cmd
+			if !c.Exact {
+				text += " 1"
+			}
+			if got := h.MustSay(t, "t900", text); !strings.Contains(got, "只有工会管理员可以使用") {
+				t.Errorf("a teacher says %q: %q, want a refusal", text, got)
+			}
+		}
+	}
+	for _, want := range []string{"发布活动", "取消活动", "修改名额", "答复", "发送本月公告", "待办建议", "回复", "办理", "提案征集"} {
+		if !strings.Contains(" "+strings.Join(admin, " ")+" ", " "+want+" ") {
+			t.Errorf("admin command %s is not behind AdminOnly (admin commands: %v)", want, admin)
+		}
+	}
+}
+
+// TestSecretsNotLogged: at debug level, through start-up, chat, the API
+// (with a wrong token too), a token refresh and active messages, the log
+// never prints the AES keys, the app secrets, the callback tokens or the
+// admin token.
+func TestSecretsNotLogged(t *testing.T) {
+	secrets := map[string]string{
+		"WECHAT_APP_ID": "wxsecretstest", "WECHAT_APP_SECRET": "wechat-app-secret-4711", "WECHAT_TOKEN": "wechat-token-4711",
+		"WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+	}
+	extra := map[string]string{"UNIONBOT_LOG_LEVEL": "debug", "UNIONBOT_RATE_LIMIT": "0"}
+	for k, v := range secrets {
+		extra[k] = v
+	}
+	h := MustRunMain(t, "sqlite", extra)
+	h.MustSay(t, "t001", "帮助")
+	h.MustSay(t, "t001", "体检什么时候")
+	h.MustSay(t, "t001", "提建议")
+	req, _ := http.NewRequest("GET", h.URL()+"/api/members", nil)
+	req.Header.Set("Authorization", "Bearer "+testAPIKey+"-wrong")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+	}
+	h.Fake.ExpireTokens()
+	MustAPI(t, h, "POST", "/api/broadcasts", `{"text":"测试消息","audience":"users:t001"}`, 202)
+	h.Fake.WaitSent(1, 5*time.Second, nil)
+	log := h.Stderr.String()
+	if !strings.Contains(log, "level=DEBUG") {
+		t.Fatalf("the log is not at debug level:\n%s", log)
+	}
+	for name, v := range map[string]string{"WECOM_ENCODING_AES_KEY": testAESKey, "WECOM_SECRET": testSecret,
+		"WECOM_TOKEN": testToken, "UNIONBOT_ADMIN_TOKEN": testAPIKey, "WECHAT_APP_SECRET": secrets["WECHAT_APP_SECRET"],
+		"WECHAT_TOKEN": secrets["WECHAT_TOKEN"], "WECHAT_ENCODING_AES_KEY": secrets["WECHAT_ENCODING_AES_KEY"]} {
+		if i := strings.Index(log, v); i >= 0 {
+			t.Errorf("the log shows %s: …%s…", name, log[max(0, i-100):min(len(log), i+100)])
+		}
+	}
+}
