@@ -38,6 +38,7 @@ type Bot struct {
 	mu       sync.Mutex
 	inflight map[string]*flight
 	known    sync.Map // user ids whose member record exists
+	roles    sync.Map // user id → roleSeen, for IsAdmin
 	wg       sync.WaitGroup
 }
 
@@ -274,6 +275,7 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 	}
 	if _, ok := b.known.Load(msg.UserID); ok {
 		if m, err := b.Members.FindMember(ctx, msg.UserID); err == nil {
+			b.roles.Store(msg.UserID, roleSeen{m.Role, b.now()})
 			return m, nil
 		}
 	}
@@ -281,6 +283,7 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 	if err != nil {
 		return nil, err
 	}
+	b.roles.Store(msg.UserID, roleSeen{m.Role, b.now()})
 	if created && b.Directory != nil && msg.Channel == ChannelWeCom {
 		b.wg.Add(1)
 		go func() {
@@ -289,6 +292,26 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 		}()
 	}
 	return m, nil
+}
+
+// RoleCacheTTL is how long IsAdmin trusts a member's role it has read.
+const RoleCacheTTL = 10 * time.Second
+
+type roleSeen struct {
+	role string
+	at   time.Time
+}
+
+func (b *Bot) cachedRole(userID string) (string, bool) {
+	v, ok := b.roles.Load(userID)
+	if !ok {
+		return "", false
+	}
+	r := v.(roleSeen)
+	if b.now().Sub(r.at) > RoleCacheTTL || b.now().Before(r.at) {
+		return "", false
+	}
+	return r.role, true
 }
 
 func (b *Bot) fillFromDirectory(userID string) {

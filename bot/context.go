@@ -77,9 +77,18 @@ func (c *Context) Member() (*unionbot.Member, error) {
 
 // IsAdmin reports whether the sender is union staff: listed in
 // UNIONBOT_ADMINS or holding the admin role.
+//
+// The role from the database is remembered for RoleCacheTTL, so that the
+// menu (帮助) does not read the member record on every message: a role
+// granted or taken away through the API applies within that time.
 func (c *Context) IsAdmin() bool {
 	if c.bot.IsAdmin != nil && c.bot.IsAdmin(c.Msg.UserID) {
 		return true
+	}
+	if c.member == nil {
+		if role, ok := c.bot.cachedRole(c.Msg.UserID); ok {
+			return role == unionbot.RoleAdmin
+		}
 	}
 	m, err := c.Member()
 	return err == nil && m.Role == unionbot.RoleAdmin

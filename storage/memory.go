@@ -15,6 +15,8 @@ type Memory struct {
 	mu    sync.Mutex
 	items map[string]memItem
 	Now   func() time.Time
+
+	added int // items added since the last sweep
 }
 
 type memItem struct {
@@ -47,11 +49,21 @@ func (m *Memory) set(key, val string, ttl time.Duration) {
 	if ttl > 0 {
 		exp = m.now().Add(ttl)
 	}
+	if _, ok := m.items[key]; !ok {
+		m.added++
+	}
 	m.items[key] = memItem{val: val, expires: exp}
-	if len(m.items)%1024 == 0 {
-		for k := range m.items {
-			m.get(k) // sweep expired items now and then
+	// Sweep expired items once the map has grown by half since the last
+	// sweep: amortised O(1) a write. (It used to sweep whenever the size was
+	// a multiple of 1024, which under load meant on every overwrite.)
+	if m.added >= 1024 && m.added >= len(m.items)/2 {
+		now := m.now()
+		for k, it := range m.items {
+			if !it.expires.IsZero() && !now.Before(it.expires) {
+				delete(m.items, k)
+			}
 		}
+		m.added = 0
 	}
 }
 

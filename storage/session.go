@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -28,13 +31,17 @@ const sessionKeep = 7 * 24 * time.Hour
 
 // LoadSession implements bot.SessionStore.
 func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
-	var row sessionRow
-	err := db.conn(ctx).Where("user_id = ? AND expires_at > ?", userID, db.now()).Take(&row).Error
-	if err != nil {
-		return nil, mapErr(err, "load session", "没有会话。", "")
+	// Every message reads its sender's session: plain SQL, without gorm's
+	// statement building, which was a sixth of a 帮助's cost.
+	var data string
+	err := db.sql.QueryRowContext(ctx, "SELECT data FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "没有会话。")
+	} else if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
 	}
 	var s bot.Session
-	if err := json.Unmarshal([]byte(row.Data), &s); err != nil {
+	if err := json.Unmarshal([]byte(data), &s); err != nil {
 		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "会话已损坏。")
 	}
 	return &s, nil

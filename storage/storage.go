@@ -44,6 +44,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	gcfg := &gorm.Config{
 		Logger:                 logger.Default.LogMode(logger.Silent), // queries hold teachers' words
 		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 	var dialector gorm.Dialector

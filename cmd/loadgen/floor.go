@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/xml"
+	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
@@ -20,30 +26,62 @@ type echo struct{}
 
 func (echo) Serve(_ context.Context, m *bot.Message) string { return "收到：" + m.Text }
 
-// startFloor serves the least any WeCom bot must do per message, with the
-// bot's own callback code: check the signature and timestamp, decrypt,
-// parse, encrypt a reply. The ratio of unionbot's throughput to this shows
-// what the bot's own work costs.
+// startFloor runs the floor server in a child process of its own (this
+// binary, "loadgen floor-serve"), so it is measured as the bot is: in its
+// own process, across loopback. It serves the least any WeCom bot must do
+// per message, with the bot's own callback code: check the signature and
+// timestamp, decrypt, parse, encrypt a reply. The ratio of unionbot's
+// throughput to this shows what the bot's own work costs.
 func startFloor(t target) (target, func(), error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return t, nil, err
+	}
+	cmd := exec.Command(exe, "floor-serve", "-channel", t.Channel, "-token", t.Token, "-aes-key", t.AESKey, "-corp", t.CorpID)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return t, nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return t, nil, err
+	}
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		return t, nil, fmt.Errorf("floor server: %w", err)
+	}
+	ft := t
+	ft.URL = "http://" + strings.TrimSpace(addr) + "/callback"
+	return ft, func() { cmd.Process.Kill(); cmd.Wait() }, nil
+}
+
+// serveFloor is "loadgen floor-serve": it listens on a free loopback port,
+// prints the address and serves until killed.
+func serveFloor(args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("loadgen floor-serve", flag.ContinueOnError)
+	var t target
+	t.flags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	var h http.Handler
 	if t.Channel == "wechat" {
 		h = wechatFloor(t.Token)
 	} else {
 		cb, err := wecom.NewCallback(t.Token, t.AESKey, t.CorpID, echo{})
 		if err != nil {
-			return t, nil, err
+			return err
 		}
 		h = cb
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return t, nil, err
+		return err
 	}
+	fmt.Fprintln(out, ln.Addr().String())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	ft := t
-	ft.URL = "http://" + ln.Addr().String() + "/callback"
-	return ft, func() { srv.Close() }, nil
+	return srv.Serve(ln)
 }
 
 // wechatFloor checks the plain-mode signature, parses and answers.

@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 			return runStorm(ctx, args[1:], getenv, out)
 		case "seed":
 			return runSeed(ctx, args[1:], out)
+		case "floor-serve":
+			return serveFloor(args[1:], getenv, out)
 		}
 	}
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
