@@ -18,7 +18,7 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("loadgen seed", flag.ContinueOnError)
 	dbURL := fs.String("db", "sqlite://unionbot.db", "the database (a UNIONBOT_DB value)")
 	members := fs.Int("members", 50000, "members to add (sm00001...)")
-	events := fs.Int("events", 5000, "events to add, half of them open for sign-up")
+	events := fs.Int("events", 5000, "events to add; the newest 20 open for sign-up, the rest over")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,8 +42,10 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	now := time.Now().UTC()
+	// Years of history: all but the newest 20 events are over, as in a
+	// union that has used the bot for a long time.
 	for i := 1; i <= *events; i++ {
-		starts := now.AddDate(0, 0, i%400-200)
+		starts := now.Add(-time.Duration(*events-20-i) * 8 * time.Hour)
 		e := &signup.Event{Title: fmt.Sprintf("活动%04d", i), Kind: signup.Kinds[i%len(signup.Kinds)], StartsAt: starts,
 			SignupClosesAt: starts.Add(-24 * time.Hour), Capacity: 20 + i%80, Waitlist: true, Status: signup.StatusOpen}
 		if !starts.After(now) {

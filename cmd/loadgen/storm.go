@@ -79,6 +79,7 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 
 	res := &result{Elapsed: elapsed}
 	told := map[string]string{}
+	other := map[string]int{} // replies that are neither outcome
 	for o := range outs {
 		status := 200
 		if o.err != nil {
@@ -90,6 +91,8 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 			told[o.user] = "confirmed"
 		case strings.Contains(o.reply, "候补"):
 			told[o.user] = "waiting"
+		default:
+			other[o.reply]++
 		}
 	}
 	sort.Slice(res.lat, func(i, j int) bool { return res.lat[i] < res.lat[j] })
@@ -125,9 +128,18 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 			}
 		}
 	}
-	fmt.Fprintf(out, "roster: %d confirmed (places %d), %d waiting, %d entered twice, %d told otherwise than the roster says\n",
-		len(roster.Confirmed), *places, len(roster.Waitlist), dup, mismatch)
-	if len(roster.Confirmed) > *places || dup > 0 || mismatch > 0 {
+	missing := 0 // told an outcome, yet not on the roster
+	for user := range told {
+		if !seen[user] {
+			missing++
+		}
+	}
+	for reply, n := range other {
+		fmt.Fprintf(out, "%d teachers were told neither outcome: %q\n", n, reply)
+	}
+	fmt.Fprintf(out, "roster: %d confirmed (places %d), %d waiting, %d entered twice, %d told otherwise than the roster says, %d told an outcome but missing\n",
+		len(roster.Confirmed), *places, len(roster.Waitlist), dup, mismatch, missing)
+	if len(roster.Confirmed) > *places || dup > 0 || mismatch > 0 || missing > 0 {
 		return fmt.Errorf("the roster is wrong")
 	}
 	return nil

@@ -106,3 +106,24 @@ func TestSecretsNotLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimit: past UNIONBOT_RATE_LIMIT messages a minute a teacher is
+// told to slow down, and the message is not processed (no form starts);
+// others are not affected.
+func TestRateLimit(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "3"})
+	for i := 0; i < 3; i++ {
+		if got := h.MustSay(t, "t300", "帮助"); !strings.Contains(got, "工会助手") {
+			t.Fatalf("message %d within the limit: %q", i+1, got)
+		}
+	}
+	if got := h.MustSay(t, "t300", "提建议"); !strings.Contains(got, "发送得太快") {
+		t.Fatalf("over the limit: %q, want to be told to slow down", got)
+	}
+	if got := h.MustSay(t, "t301", "帮助"); !strings.Contains(got, "工会助手") {
+		t.Fatalf("another teacher: %q", got)
+	}
+	if _, err := h.DB.LoadSession(t.Context(), "t300"); err == nil {
+		t.Fatal("the refused 提建议 started a form")
+	}
+}
