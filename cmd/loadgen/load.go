@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -85,7 +87,9 @@ func (s *wechatSender) Send(user, text string) (string, int, error) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	nonce := strconv.FormatInt(s.seq.Add(1), 10)
 	q := url.Values{"signature": {util.Signature(s.t.Token, ts, nonce)}, "timestamp": {ts}, "nonce": {nonce}, "openid": {user}}
-	msgID := strconv.FormatInt(time.Now().UnixNano()/1000+s.seq.Add(1), 10)
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	msgID := strconv.FormatUint(binary.BigEndian.Uint64(rnd[:])>>1, 10) // unique across runs, as WeChat's are
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[gh_loadgen]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
 		"<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content><MsgId>%s</MsgId></xml>",
 		user, ts, text, msgID)

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
@@ -27,8 +27,6 @@ type Client struct {
 	CorpID string
 	HTTP   *http.Client
 	Now    func() time.Time
-
-	seq atomic.Int64
 }
 
 // Reply is what the bot answered to one callback.
@@ -69,9 +67,14 @@ type inMsg struct {
 	AgentID      string   `xml:"AgentID"`
 }
 
-// NewMsgID returns a fresh message id.
+// NewMsgID returns a fresh message id: random 63 bits, as unique as
+// WeCom's own. (It used to be microseconds plus a counter, which repeats
+// across clients started close together: a load generator run right after
+// another got the previous run's answers from the bot's dedup.)
 func (c *Client) NewMsgID() string {
-	return strconv.FormatInt(time.Now().UnixNano()/1000+c.seq.Add(1), 10)
+	var b [8]byte
+	rand.Read(b[:])
+	return strconv.FormatUint(binary.BigEndian.Uint64(b[:])>>1, 10)
 }
 
 // TextXML is the plain XML of a text message.
