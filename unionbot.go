@@ -74,3 +74,32 @@ type MemberStore interface {
 type MemberDirectory interface {
 	LookupMember(ctx context.Context, userID string) (*Member, error)
 }
+
+// FindMember finds the member a teacher means by user id or by full name
+// (a captain naming teammates, a proposer naming seconders). It returns
+// ENOTFOUND when nobody matches and EINVALID when several share the name,
+// each with a sentence that asks for the user id instead.
+func FindMember(ctx context.Context, s MemberStore, word string) (*Member, error) {
+	if m, err := s.FindMember(ctx, word); err == nil {
+		return m, nil
+	} else if ErrorCode(err) != ENOTFOUND {
+		return nil, err
+	}
+	ms, err := s.ListMembers(ctx, MemberFilter{Query: word, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	var hits []*Member
+	for _, m := range ms {
+		if m.Name == word {
+			hits = append(hits, m)
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return nil, Errorf(ENOTFOUND, "没有找到会员“%s”，请检查姓名，或改写工号后重新回复名单。", word)
+	case 1:
+		return hits[0], nil
+	}
+	return nil, Errorf(EINVALID, "有不止一位会员叫“%s”，请改写工号后重新回复名单。", word)
+}

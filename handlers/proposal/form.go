@@ -250,28 +250,7 @@ func (ch *Chat) resolveSeconders(c *bot.Context, list string) ([]Seconder, error
 }
 
 func (ch *Chat) findMember(c *bot.Context, w string) (*unionbot.Member, error) {
-	if m, err := ch.Members.FindMember(c.Context(), w); err == nil {
-		return m, nil
-	} else if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
-		return nil, err
-	}
-	ms, err := ch.Members.ListMembers(c.Context(), unionbot.MemberFilter{Query: w, Limit: 50})
-	if err != nil {
-		return nil, err
-	}
-	var hits []*unionbot.Member
-	for _, m := range ms {
-		if m.Name == w {
-			hits = append(hits, m)
-		}
-	}
-	switch len(hits) {
-	case 0:
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, txtNoSuchMember, w)
-	case 1:
-		return hits[0], nil
-	}
-	return nil, unionbot.Errorf(unionbot.EINVALID, txtSameName, w)
+	return unionbot.FindMember(c.Context(), ch.Members, w)
 }
 
 // ask says the question of f's step, or the preview.

@@ -11,8 +11,6 @@ const (
 	txtManySeconders  = "附议人最多写 10 位，请重新回复。"
 	txtSelfSecond     = "附议人不能是您自己，请重新回复名单。"
 	txtTwice          = "“%s”写了两次，请重新回复名单。"
-	txtNoSuchMember   = "没有找到会员“%s”，请检查姓名，或改写工号后重新回复名单。"
-	txtSameName       = "有不止一位会员叫“%s”，请改写工号后重新回复名单。"
 	txtCurrent        = "“%s”现在是：%s\n回复新内容修改，或回复“不变”保留。\n"
 	txtFirstStep      = "已经是第一项了。"
 	txtNoSuchField    = "没有“%s”这一项，可以修改的是：%s。"

@@ -294,28 +294,7 @@ func (ch *Chat) findMember(c *bot.Context, w string) (*unionbot.Member, error) {
 	if ch.Members == nil {
 		return nil, fmt.Errorf("signup: no member store to find teammates in")
 	}
-	if m, err := ch.Members.FindMember(c.Context(), w); err == nil {
-		return m, nil
-	} else if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
-		return nil, err
-	}
-	ms, err := ch.Members.ListMembers(c.Context(), unionbot.MemberFilter{Query: w, Limit: 50})
-	if err != nil {
-		return nil, err
-	}
-	var hits []*unionbot.Member
-	for _, m := range ms {
-		if m.Name == w {
-			hits = append(hits, m)
-		}
-	}
-	switch len(hits) {
-	case 0:
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, txtNoSuchMember, w)
-	case 1:
-		return hits[0], nil
-	}
-	return nil, unionbot.Errorf(unionbot.EINVALID, txtSameName, w)
+	return unionbot.FindMember(c.Context(), ch.Members, w)
 }
 
 func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) error {
