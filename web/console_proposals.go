@@ -3,6 +3,9 @@ package web
 import (
 	"net/url"
 	"strings"
+	"time"
+
+	"unionbot"
 )
 
 // proposalStatuses are the workflow's states (issue 4), for the filter and
@@ -41,6 +44,9 @@ func (s *Server) proposalsPage(p *page) error {
 		byStatus[str(get(e, "status"))]++
 	}
 	p.Data["List"], p.Data["ByCat"], p.Data["ByStatus"] = list, byCat, byStatus
+	if r := s.apiDo(p.r.Context(), "GET", "/api/proposals/sessions", nil); r.OK() {
+		p.Data["Sessions"] = items(r.Value(), "sessions")
+	}
 	p.Data["Statuses"], p.Data["F"] = proposalStatuses, map[string]string{"kind": q.Get("kind"), "status": q.Get("status"), "category": q.Get("category"), "department": dept}
 	return p.render("proposals")
 }
@@ -86,4 +92,19 @@ func (s *Server) proposalTransition(p *page) error {
 // GET /admin/proposals/export
 func (s *Server) proposalsExport(p *page) error {
 	return s.passFile(p, "/api/proposals/export?format=xlsx", "proposals.xlsx")
+}
+
+// POST /admin/proposals/sessions {name, closes}: opens a staff congress
+// session's window for motions from now until the end of the day closes.
+func (s *Server) proposalSession(p *page) error {
+	day, err := time.ParseInLocation("2006-01-02", p.r.PostFormValue("closes"), s.location())
+	if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "请选择征集截止日期。")
+	}
+	name := strings.TrimSpace(p.r.PostFormValue("name"))
+	res := s.apiDo(p.r.Context(), "POST", "/api/proposals/sessions", map[string]any{"name": name, "closes_at": day.Add(24*time.Hour - time.Second)})
+	if !res.OK() {
+		return apiErr(res)
+	}
+	return p.back("/admin/proposals", "已开启“"+name+"”提案征集，截止到 "+day.Format("2006年1月2日")+"。")
 }

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/events/{id}/promote", s.console("events", s.eventPromote))
 	s.mux.HandleFunc("GET /admin/proposals", s.console("proposals", s.proposalsPage))
 	s.mux.HandleFunc("GET /admin/proposals/export", s.console("proposals", s.proposalsExport))
+	s.mux.HandleFunc("POST /admin/proposals/sessions", s.console("proposals", s.proposalSession))
 	s.mux.HandleFunc("GET /admin/proposals/{no}", s.console("proposals", s.proposalPage))
 	s.mux.HandleFunc("POST /admin/proposals/{no}/transition", s.console("proposals", s.proposalTransition))
 	s.mux.HandleFunc("GET /admin/faq", s.console("faq", s.faqPage))

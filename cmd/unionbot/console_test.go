@@ -351,6 +351,11 @@ func consoleProposalFlow(t *testing.T, h *harness, b *browser) {
 	}
 	no := reply[i : i+len("JY-2026-0001")]
 	b.MustOpen(t, "/admin/proposals")
+	closes := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+	b.MustDo(t, "open a congress session", chromedp.SetValue(chromedp.CSS(`#sessions input[name=name]`), "六届二次教代会"),
+		chromedp.SetValue(chromedp.CSS(`#sessions input[name=closes]`), closes),
+		chromedp.Submit(chromedp.CSS(`#sessions form`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	mustContain(t, "congress session", b.Text(t), "已开启“六届二次教代会”提案征集", "征集中")
 	b.Shot(t, "16-proposals")
 	for _, step := range []struct{ to, dept, note string }{
 		{"审查中", "", "开始审查"}, {"立案", "", "同意立案"}, {"已交办", "总务处", "请总务处办理"}, {"已答复", "", "已增开两个晚餐窗口。"},
