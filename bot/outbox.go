@@ -94,7 +94,10 @@ func (w *OutboxWorker) deliver(ctx context.Context, n *unionbot.Notice) {
 		max = 6
 	}
 	n.Attempts++
-	err := w.Sender.Send(ctx, n)
+	// A send in flight finishes even when shutdown cancels ctx (the HTTP
+	// client's timeout bounds it): cut off halfway, WeCom may have taken
+	// the message while we record a failure, and it would go out twice.
+	err := w.Sender.Send(context.WithoutCancel(ctx), n)
 	var se *unionbot.SendError
 	errors.As(err, &se)
 	n.LastCode, n.LastErr = 0, ""

@@ -13,13 +13,7 @@ import (
 	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
-	"github.com/silenceper/wechat/v2/credential"
 	"github.com/silenceper/wechat/v2/util"
-	"github.com/silenceper/wechat/v2/work"
-	"github.com/silenceper/wechat/v2/work/addresslist"
-	workconfig "github.com/silenceper/wechat/v2/work/config"
-	"github.com/silenceper/wechat/v2/work/message"
-	"github.com/silenceper/wechat/v2/work/robot"
 
 	"unionbot"
 	"unionbot/bot"
@@ -38,10 +32,15 @@ const (
 // MaxTextBytes is the most one WeCom text message holds.
 const MaxTextBytes = 2048
 
-// Client calls the WeCom API through silenceper/wechat: app messages
-// (message/send), the group robot (webhook/send) and the address book
-// (user/get). It implements unionbot.Sender and unionbot.MemberDirectory.
+// Client calls the WeCom API over silenceper/wechat's HTTP client (util):
+// app messages (message/send), the group robot (webhook/send), the address
+// book (user/get, department/list, user/simplelist) and OAuth
+// (auth/getuserinfo). It implements unionbot.Sender and
+// unionbot.MemberDirectory. The calls are a handful of JSON requests, made
+// here rather than through the SDK's WeCom packages: their errors carry the
+// URL with the access token, and their tokens never refresh early.
 type Client struct {
+	CorpID   string
 	AgentID  int
 	RobotKey string
 	Logger   *slog.Logger
@@ -49,16 +48,13 @@ type Client struct {
 	// set (a fake WeCom in tests and staging).
 	AuthorizeBase string
 
-	wk    *work.Work
 	token *TokenHandle
 }
 
 // NewClient builds a client; tokens are cached in c (Redis or memory).
 func NewClient(corpID, secret string, agentID int, robotKey string, c cache.Cache) *Client {
 	tok := &TokenHandle{CorpID: corpID, Secret: secret, Cache: c}
-	wk := work.NewWork(&workconfig.Config{CorpID: corpID, CorpSecret: secret, AgentID: strconv.Itoa(agentID), Cache: c})
-	wk.GetContext().AccessTokenHandle = tok
-	return &Client{AgentID: agentID, RobotKey: robotKey, wk: wk, token: tok}
+	return &Client{CorpID: corpID, AgentID: agentID, RobotKey: robotKey, token: tok}
 }
 
 func (c *Client) logger() *slog.Logger {
@@ -68,18 +64,23 @@ func (c *Client) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// markdownRequest and textcardRequest are the message/send bodies the SDK
-// has no structs for; SendRequestCommon is embedded as the pointer it is.
-type markdownRequest struct {
-	*message.SendRequestCommon
-	Markdown struct {
-		Content string `json:"content"`
-	} `json:"markdown"`
+// sendRequest is a message/send body: text or markdown, the content under
+// the key named by msgtype.
+type sendRequest struct {
+	ToUser   string            `json:"touser,omitempty"`
+	ToParty  string            `json:"toparty,omitempty"`
+	ToTag    string            `json:"totag,omitempty"`
+	MsgType  string            `json:"msgtype"`
+	AgentID  int               `json:"agentid,omitempty"`
+	Text     map[string]string `json:"text,omitempty"`
+	Markdown map[string]string `json:"markdown,omitempty"`
 }
 
-type textRequest struct {
-	*message.SendRequestCommon
-	Text message.TextField `json:"text"`
+func newSendRequest(format, text string) sendRequest {
+	if format == unionbot.FormatMarkdown {
+		return sendRequest{MsgType: "markdown", Markdown: map[string]string{"content": text}}
+	}
+	return sendRequest{MsgType: "text", Text: map[string]string{"content": text}}
 }
 
 // Send implements unionbot.Sender. Text longer than one message is sent as
@@ -87,83 +88,38 @@ type textRequest struct {
 // repeated; errors come back as *unionbot.SendError.
 func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if n.Channel == "robot" {
-		return c.sendRobot(n)
+		return c.sendRobot(ctx, n)
 	}
 	limit := MaxTextBytes - 48
 	if n.Format == unionbot.FormatMarkdown {
 		limit = 4096 - 48
 	}
 	for _, part := range SplitText(n.Text, limit) {
-		if err := c.sendOne(n, part); err != nil {
+		req := newSendRequest(n.Format, part)
+		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
+		if err := c.callWithToken(ctx, "message/send", nil, req, &apiStatus{}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *Client) sendOne(n *unionbot.Notice, text string) error {
-	common := &message.SendRequestCommon{
-		ToUser: strings.Join(n.ToUsers, "|"), ToParty: n.ToParty, ToTag: n.ToTag,
-		AgentID: strconv.Itoa(c.AgentID), EnableDuplicateCheck: 0,
-	}
-	var req any
-	if n.Format == unionbot.FormatMarkdown {
-		common.MsgType = "markdown"
-		r := markdownRequest{SendRequestCommon: common}
-		r.Markdown.Content = text
-		req = r
-	} else {
-		common.MsgType = "text"
-		req = textRequest{SendRequestCommon: common, Text: message.TextField{Content: text}}
-	}
-	call := func() error {
-		_, err := c.wk.GetMessage().Send("MessageSend", req)
-		return err
-	}
-	return c.withToken(call)
-}
-
-func (c *Client) sendRobot(n *unionbot.Notice) error {
+func (c *Client) sendRobot(ctx context.Context, n *unionbot.Notice) error {
 	if c.RobotKey == "" {
 		return &unionbot.SendError{Msg: "no group robot configured (WECOM_ROBOT_KEY)"}
 	}
-	var opt any
-	if n.Format == unionbot.FormatMarkdown {
-		o := robot.WebhookSendMarkdownOption{MsgType: "markdown"}
-		o.Markdown.Content = n.Text
-		opt = o
-	} else {
-		o := robot.WebhookSendTextOption{MsgType: "text"}
-		o.Text.Content = n.Text
-		opt = o
-	}
-	info, err := c.wk.GetRobot().RobotBroadcast(c.RobotKey, opt)
-	if err == nil && info.ErrCode != 0 {
-		err = &util.CommonError{ErrCode: info.ErrCode, ErrMsg: info.ErrMsg}
-	}
-	return classify(err)
-}
-
-// withToken runs call, and once more with a fresh token when WeCom says the
-// token is invalid or expired (the SDK's own handle never refreshes early).
-func (c *Client) withToken(call func() error) error {
-	err := call()
-	if code := errCode(err); code == CodeInvalidToken || code == CodeTokenExpired || code == CodeInvalidCredential {
-		c.logger().Info("wecom token rejected; refreshing", "errcode", code)
-		c.token.Invalidate()
-		err = call()
-	}
-	return classify(err)
+	return classify(call(ctx, "webhook/send", url.Values{"key": {c.RobotKey}}, newSendRequest(n.Format, n.Text), &apiStatus{}))
 }
 
 // LookupMember implements unionbot.MemberDirectory with user/get.
 func (c *Client) LookupMember(ctx context.Context, userID string) (*unionbot.Member, error) {
-	var resp *addresslist.UserGetResponse
-	err := c.withToken(func() error {
-		var err error
-		resp, err = c.wk.GetAddressList().UserGet(userID)
-		return err
-	})
+	var resp struct {
+		apiStatus
+		UserID     string `json:"userid"`
+		Name       string `json:"name"`
+		Department []int  `json:"department"`
+	}
+	err := c.callWithToken(ctx, "user/get", url.Values{"userid": {userID}}, nil, &resp)
 	if errCode(err) == CodeUserNotFound {
 		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "通讯录中没有“%s”。", userID)
 	} else if err != nil {
@@ -171,23 +127,29 @@ func (c *Client) LookupMember(ctx context.Context, userID string) (*unionbot.Mem
 	}
 	m := &unionbot.Member{UserID: resp.UserID, Name: resp.Name}
 	if len(resp.Department) > 0 {
-		m.Department = c.departmentName(resp.Department[0])
+		m.Department = c.departmentName(ctx, resp.Department[0])
 	}
 	return m, nil
 }
 
 var deptNames sync.Map // department id -> name; names rarely change
 
-func (c *Client) departmentName(id int) string {
+func (c *Client) departmentName(ctx context.Context, id int) string {
 	if v, ok := deptNames.Load(id); ok {
 		return v.(string)
 	}
-	d, err := c.wk.GetAddressList().DepartmentGet(id)
-	if err != nil || d == nil || d.Name == "" {
+	var resp struct {
+		apiStatus
+		Department struct {
+			Name string `json:"name"`
+		} `json:"department"`
+	}
+	err := c.callWithToken(ctx, "department/get", url.Values{"id": {strconv.Itoa(id)}}, nil, &resp)
+	if err != nil || resp.Department.Name == "" {
 		return "部门" + strconv.Itoa(id)
 	}
-	deptNames.Store(id, d.Name)
-	return d.Name
+	deptNames.Store(id, resp.Department.Name)
+	return resp.Department.Name
 }
 
 func errCode(err error) int {
@@ -239,35 +201,31 @@ func SplitText(text string, max int) []string {
 	return parts
 }
 
-// TokenHandle is our access-token handle: cached in Redis or memory like the
-// SDK's, but Invalidate drops it when WeCom answers 40014/42001, which the
-// SDK's handle never does.
+// TokenHandle is our access-token handle: cached in Redis or memory, and
+// Invalidate drops it when WeCom answers 40014/42001, which the SDK's
+// handle never does.
 type TokenHandle struct {
 	CorpID, Secret string
 	Cache          cache.Cache
 	mu             sync.Mutex
 }
 
-var _ credential.AccessTokenContextHandle = (*TokenHandle)(nil)
-
-const tokenURL = "https://qyapi.weixin.qq.com/cgi-bin/gettoken?corpid=%s&corpsecret=%s"
-
 func (t *TokenHandle) cacheKey() string { return "wecom_token_" + t.CorpID }
 
-// GetAccessToken implements credential.AccessTokenHandle.
-func (t *TokenHandle) GetAccessToken() (string, error) {
-	return t.GetAccessTokenContext(context.Background())
-}
-
-// GetAccessTokenContext returns the cached token or fetches a new one.
+// GetAccessTokenContext returns the cached token or fetches a new one with
+// gettoken.
 func (t *TokenHandle) GetAccessTokenContext(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if v, ok := t.Cache.Get(t.cacheKey()).(string); ok && v != "" {
 		return v, nil
 	}
-	res, err := credential.GetTokenFromServerContext(ctx, fmt.Sprintf(tokenURL, url.QueryEscape(t.CorpID), url.QueryEscape(t.Secret)))
-	if err != nil {
+	var res struct {
+		apiStatus
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int64  `json:"expires_in"`
+	}
+	if err := call(ctx, "gettoken", url.Values{"corpid": {t.CorpID}, "corpsecret": {t.Secret}}, nil, &res); err != nil {
 		return "", err
 	}
 	ttl := time.Duration(res.ExpiresIn)*time.Second - 5*time.Minute
