@@ -22,7 +22,6 @@ type noticeRow struct {
 	Text        string    `gorm:"type:text"`
 	Kind        string    `gorm:"size:32;index"`
 	Ref         string    `gorm:"size:128;index"`
-	Private     bool      `gorm:"not null;default:false"`
 	Status      string    `gorm:"size:16;not null;index:idx_notices_due,priority:1"`
 	NextAt      time.Time `gorm:"index:idx_notices_due,priority:2"`
 	LeasedBy    string    `gorm:"size:64"`
@@ -43,7 +42,7 @@ var epoch = time.Unix(0, 0).UTC()
 func newNoticeRow(n *unionbot.Notice, now time.Time) *noticeRow {
 	return &noticeRow{
 		ToUsers: strings.Join(n.ToUsers, "|"), ToParty: n.ToParty, ToTag: n.ToTag, Channel: n.Channel,
-		Format: n.Format, Title: n.Title, Text: n.Text, Kind: n.Kind, Ref: n.Ref, Private: n.Private,
+		Format: n.Format, Title: n.Title, Text: n.Text, Kind: n.Kind, Ref: n.Ref,
 		Status: unionbot.NoticePending, NextAt: now, LeasedUntil: epoch, CreatedAt: now,
 	}
 }
@@ -55,7 +54,7 @@ func (r *noticeRow) domain() *unionbot.Notice {
 	}
 	return &unionbot.Notice{
 		ID: r.ID, ToUsers: to, ToParty: r.ToParty, ToTag: r.ToTag, Channel: r.Channel, Format: r.Format,
-		Title: r.Title, Text: r.Text, Kind: r.Kind, Ref: r.Ref, Private: r.Private, Status: r.Status,
+		Title: r.Title, Text: r.Text, Kind: r.Kind, Ref: r.Ref, Status: r.Status,
 		Attempts: r.Attempts, LastCode: r.LastCode, LastErr: r.LastErr, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 	}
 }

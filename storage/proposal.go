@@ -90,7 +90,7 @@ type congressSessionRow struct {
 func (congressSessionRow) TableName() string { return "congress_sessions" }
 
 func migrateProposals(tx *gorm.DB) error {
-	return tx.AutoMigrate(&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &noticeRow{})
+	return tx.AutoMigrate(&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{})
 }
 
 var _ proposal.Store = (*DB)(nil)
@@ -207,8 +207,7 @@ func (db *DB) UpdateProposal(ctx context.Context, no string, fn func(*proposal.P
 		if err != nil {
 			return err
 		}
-		before := p.Seconders
-		before = append([]proposal.Seconder(nil), before...)
+		before := append([]proposal.Seconder(nil), p.Seconders...)
 		ch, err := fn(p)
 		if err != nil {
 			return err

@@ -168,7 +168,7 @@ func toDeliveryJSON(d *announce.Delivery) deliveryJSON {
 			ch = "wecom"
 		}
 		out.Notices = append(out.Notices, noticeJSON{ID: n.ID, Kind: n.Kind, Ref: n.Ref, Channel: ch, Status: n.Status,
-			Attempts: n.Attempts, ErrCode: n.LastCode, Error: noticeErr(n), Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt,
+			Attempts: n.Attempts, ErrCode: n.LastCode, Error: n.LastErr, Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt,
 			SentAt: n.SentAt})
 	}
 	return out

@@ -128,18 +128,8 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
 	out := make([]noticeJSON, len(ns))
 	for i, n := range ns {
 		out[i] = noticeJSON{ID: n.ID, Kind: n.Kind, Ref: n.Ref, Channel: n.Channel, Status: n.Status, Attempts: n.Attempts,
-			ErrCode: n.LastCode, Error: noticeErr(n), Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt, SentAt: n.SentAt}
+			ErrCode: n.LastCode, Error: n.LastErr, Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt, SentAt: n.SentAt}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notices": out})
 	return nil
-}
-
-// noticeErr is a notice's last error for the delivery log. A private
-// notice (to an anonymous author) shows only its code: WeCom's error text
-// can name the recipient.
-func noticeErr(n *unionbot.Notice) string {
-	if n.Private && n.LastErr != "" {
-		return "（已隐藏）"
-	}
-	return n.LastErr
 }

@@ -101,11 +101,15 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.proposalDetail(r, p))
-	return nil
+	return s.writeProposal(w, r, p)
 }
 
-func (s *Server) proposalDetail(r *http.Request, p *proposal.Proposal) *proposalDetailJSON {
+// writeProposal answers with p in full, its log included.
+func (s *Server) writeProposal(w http.ResponseWriter, r *http.Request, p *proposal.Proposal) error {
+	log, err := s.Proposals.Store.ProposalLog(r.Context(), p.No)
+	if err != nil {
+		return err
+	}
 	d := &proposalDetailJSON{proposalJSON: toProposalJSON(p), Measures: p.Measures, Reply: p.Reply,
 		Seconders: []seconderJSON{}, Next: proposal.Next(p), Log: []logJSON{}}
 	if p.Kind == proposal.KindMotion {
@@ -119,14 +123,11 @@ func (s *Server) proposalDetail(r *http.Request, p *proposal.Proposal) *proposal
 	for _, sc := range p.Seconders {
 		d.Seconders = append(d.Seconders, seconderJSON{Name: sc.Name, Status: sc.Status})
 	}
-	log, err := s.Proposals.Store.ProposalLog(r.Context(), p.No)
-	if err != nil {
-		s.logger().Error("proposal log", "no", p.No, "err", err)
-	}
 	for _, e := range log {
 		d.Log = append(d.Log, logJSON{At: e.At, From: e.From, To: e.To, ByName: e.ByName, Department: e.Department, Note: e.Note})
 	}
-	return d
+	writeJSON(w, http.StatusOK, d)
+	return nil
 }
 
 // POST /api/proposals/{no}/transition {"to", "note", "department", "by"}
@@ -147,8 +148,7 @@ func (s *Server) transitionProposal(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.proposalDetail(r, p))
-	return nil
+	return s.writeProposal(w, r, p)
 }
 
 // GET /api/proposals/stats?kind=

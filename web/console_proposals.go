@@ -6,11 +6,8 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/proposal"
 )
-
-// proposalStatuses are the workflow's states (issue 4), for the filter and
-// the transition buttons; the API decides which moves are legal (409).
-var proposalStatuses = []string{"已提交", "审查中", "立案", "不予立案", "转为建议", "已交办", "已答复", "已办结"}
 
 // GET /admin/proposals?kind=&status=&category=&department=
 func (s *Server) proposalsPage(p *page) error {
@@ -47,7 +44,7 @@ func (s *Server) proposalsPage(p *page) error {
 	if r := s.apiDo(p.r.Context(), "GET", "/api/proposals/sessions", nil); r.OK() {
 		p.Data["Sessions"] = items(r.Value(), "sessions")
 	}
-	p.Data["Statuses"], p.Data["F"] = proposalStatuses, map[string]string{"kind": q.Get("kind"), "status": q.Get("status"), "category": q.Get("category"), "department": dept}
+	p.Data["Statuses"], p.Data["F"] = proposal.Statuses, map[string]string{"kind": q.Get("kind"), "status": q.Get("status"), "category": q.Get("category"), "department": dept}
 	return p.render("proposals")
 }
 
@@ -60,18 +57,11 @@ func (s *Server) proposalPage(p *page) error {
 	}
 	v := res.Value()
 	p.Title = no
-	p.Data["No"], p.Data["P"], p.Data["Statuses"] = no, v, proposalStatuses
-	for _, key := range []string{"next", "allowed"} { // the moves the workflow allows now, when listed
-		if next := items(get(v, key)); len(next) > 0 {
-			to := make([]string, len(next))
-			for i, n := range next {
-				to[i] = str(n)
-			}
-			p.Data["Statuses"] = to
-			break
-		}
+	var next []string // the moves the workflow allows now
+	for _, n := range items(get(v, "next")) {
+		next = append(next, str(n))
 	}
-	p.Data["Log"] = items(v, "log", "history", "timeline", "audit", "events")
+	p.Data["No"], p.Data["P"], p.Data["Next"], p.Data["Log"] = no, v, next, items(v, "log")
 	return p.render("proposal")
 }
 

@@ -71,12 +71,12 @@ func (ch *Chat) Query(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Reply(ch.detail(c, p, log, !admin || p.AuthorID == c.UserID()))
+	return c.Reply(ch.detail(c, p, log))
 }
 
-// detail renders a proposal for chat. own shows the author to themself;
-// an admin sees 匿名 for an anonymous author.
-func (ch *Chat) detail(c *bot.Context, p *Proposal, log []*LogEntry, own bool) string {
+// detail renders a proposal for chat. An anonymous author sees that it is
+// theirs; everyone else (admins too) sees 匿名.
+func (ch *Chat) detail(c *bot.Context, p *Proposal, log []*LogEntry) string {
 	loc := c.Location()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n", p.No, KindName(p.Kind))
@@ -94,7 +94,7 @@ func (ch *Chat) detail(c *bot.Context, p *Proposal, log []*LogEntry, own bool) s
 	}
 	fmt.Fprintf(&b, "状态：%s\n", status)
 	author := p.Author()
-	if own && p.AuthorID == c.UserID() && p.Anonymous {
+	if p.Anonymous && p.AuthorID == c.UserID() {
 		author = "您（匿名，工会看不到您的姓名）"
 	}
 	fmt.Fprintf(&b, "提交人：%s，%s\n", author, p.CreatedAt.In(loc).Format("2006-01-02 15:04"))
@@ -151,7 +151,7 @@ func (ch *Chat) second(c *bot.Context, agree bool) error {
 			return c.Replyf(txtWhichSecond, strings.Join(pending, "、"), c.Command, pending[0])
 		}
 	}
-	p, err := ch.Service.Second(c.Context(), no, c.UserID(), agree)
+	p, err := ch.AnswerSecond(c.Context(), no, c.UserID(), agree)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (ch *Chat) Evaluate(c *bot.Context) error {
 	if !contains(Satisfactions, answer) {
 		return c.Reply(txtBadSatisfaction)
 	}
-	p, err := ch.Service.Evaluate(c.Context(), no, c.UserID(), answer)
+	p, err := ch.Rate(c.Context(), no, c.UserID(), answer)
 	if err != nil {
 		return err
 	}

@@ -259,7 +259,7 @@ func (ch *Chat) ask(c *bot.Context, f *form) error {
 		return c.Reply(ch.previewText(f))
 	}
 	fd := f.fields()[f.Step]
-	q := fd.Ask
+	q := fmt.Sprintf("（第 %d/%d 项）", f.Step+1, len(f.fields())) + fd.Ask
 	if fd.Key == keySeconders {
 		q = fmt.Sprintf(q, ch.seconders())
 	}

@@ -2,6 +2,7 @@ package proposal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -154,8 +155,9 @@ func (s *Service) Submit(ctx context.Context, p *Proposal) error {
 }
 
 func (s *Service) notice(p *Proposal, to []string, text string) *unionbot.Notice {
-	// An anonymous author's id must not show in the delivery log either.
-	return &unionbot.Notice{ToUsers: to, Text: text, Kind: "proposal", Ref: p.No, Private: p.Anonymous}
+	// The delivery log shows no recipients, so an anonymous author's id
+	// does not show there either.
+	return &unionbot.Notice{ToUsers: to, Text: text, Kind: "proposal", Ref: p.No}
 }
 
 // Transition moves a proposal along the workflow and tells its author and
@@ -170,10 +172,10 @@ func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal,
 	})
 }
 
-// Second records a seconder's answer. Enough agreements submit the motion;
+// AnswerSecond records a seconder's answer. Enough agreements submit the motion;
 // when the rest can no longer make up the number it lapses. The proposer
 // is told either way.
-func (s *Service) Second(ctx context.Context, no, userID string, agree bool) (*Proposal, error) {
+func (s *Service) AnswerSecond(ctx context.Context, no, userID string, agree bool) (*Proposal, error) {
 	return s.Store.UpdateProposal(ctx, NormalizeNo(no), func(p *Proposal) (*Change, error) {
 		i := -1
 		for j, sc := range p.Seconders {
@@ -238,18 +240,19 @@ func (s *Service) LapseJob(ctx context.Context, now time.Time) error {
 			text := fmt.Sprintf(txtLapsed, p.No, p.Title, SecondDays, p.Agreed(), s.seconders())
 			return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, []string{p.AuthorID}, text)}}, nil
 		})
-		if err != nil && err != errSkip {
+		if err != nil && !errors.Is(err, errSkip) {
 			return fmt.Errorf("lapse %s: %w", no, err)
 		}
 	}
 	return nil
 }
 
-var errSkip = unionbot.Errorf(unionbot.ECONFLICT, "skip")
+// errSkip leaves a motion that changed since DueSeconding listed it.
+var errSkip = errors.New("proposal: nothing to lapse")
 
-// Evaluate stores the author's 满意 / 基本满意 / 不满意 on an answered
+// Rate stores the author's 满意 / 基本满意 / 不满意 on an answered
 // proposal; 不满意 is told to the union.
-func (s *Service) Evaluate(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposal, error) {
 	if !contains(Satisfactions, answer) {
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtBadSatisfaction)
 	}
