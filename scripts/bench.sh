@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N="${N:-20000}"
-work=$(mktemp -d /tmp/unionbot-bench.XXXXXX)
+work=$(mktemp -d -t unionbot-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 echo "== building into $work"
 go build -o "$work/unionbot" ./cmd/unionbot
