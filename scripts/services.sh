@@ -24,12 +24,13 @@ if ! mysqladmin --protocol=socket ping >/dev/null 2>&1; then
   if [ ! -d /var/lib/mysql/mysql ]; then
     as_root mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
   fi
-  as_root bash -c 'nohup mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 >"${TMPDIR:-/tmp}"/unionbot-mariadb.log 2>&1 &'
+  mlog="${TMPDIR:-/tmp}/unionbot-mariadb.log"
+  as_root bash -c "nohup mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 >'$mlog' 2>&1 &"
   for _ in $(seq 1 60); do
     mysqladmin --protocol=socket ping >/dev/null 2>&1 && break
     sleep 0.5
   done
-  mysqladmin --protocol=socket ping >/dev/null 2>&1 || { log "MariaDB did not start:"; tail -20 "${TMPDIR:-/tmp}"/unionbot-mariadb.log >&2; exit 1; }
+  mysqladmin --protocol=socket ping >/dev/null 2>&1 || { log "MariaDB did not start:"; tail -20 "$mlog" >&2; exit 1; }
 fi
 as_root mysql --protocol=socket -uroot <<'SQL'
 CREATE DATABASE IF NOT EXISTS unionbot_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
