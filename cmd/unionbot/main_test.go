@@ -110,7 +110,7 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 			os.Stderr.WriteString(stderr.String())
 		}
 	})
-	client := &fakewecom.Client{URL: m.URL() + "/wecom/callback", Token: testToken, AESKey: testAESKey, CorpID: testCorpID}
+	client := &fakewecom.Client{URL: m.URL() + "/wecom/callback", Token: testToken, AESKey: testAESKey, CorpID: testCorpID, Now: m.Now}
 	return &harness{Main: m, Fake: fake, WeCom: client, Env: envm, Stderr: stderr}
 }
 

@@ -67,7 +67,7 @@ func TestSuggestionWorkflow(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			h := MustRunMain(t, driver, map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 			mustMember(t, h, "t002", "张老师", "语文组")
-			year := strconv.Itoa(time.Now().In(h.Config.Location).Year())
+			year := strconv.Itoa(h.Now().In(h.Config.Location).Year())
 			long := strings.Repeat("长", 2001)
 			last := mustTurns(t, h, []turn{
 				{"t002", "提建议", "请用一句话写出建议的标题"},
@@ -252,7 +252,7 @@ func TestMotionSeconding(t *testing.T) {
 			for id, name := range map[string]string{"p1": "周老师", "s1": "吴老师", "s2": "郑老师", "s3": "王老师", testAdmin: "工会主席"} {
 				mustMember(t, h, id, name, "数学组")
 			}
-			closes := time.Now().In(h.Config.Location).AddDate(0, 1, 0).Format("2006-01-02")
+			closes := h.Now().In(h.Config.Location).AddDate(0, 1, 0).Format("2006-01-02")
 			mustTurns(t, h, []turn{
 				{"p1", "提案", "现在不在教代会提案征集期内"},
 				{"p1", "提案征集 六届二次教代会 2099-01-01", "只有工会管理员可以使用"},

@@ -148,7 +148,7 @@ func TestRosterActions(t *testing.T) {
 // events open for sign-up that month, with the words to sign up; a
 // cancelled one is left out.
 func TestAnnouncementListsOpenEvents(t *testing.T) {
-	h := MustRunMain(t, "sqlite", nil)
+	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-12-10T10:00:00+08:00"})
 	ev := MustOpenEvent(t, h, 16)
 	gone := MustOpenEvent(t, h, 16)
 	gone.Title = "已取消的登山"
@@ -156,7 +156,7 @@ func TestAnnouncementListsOpenEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	MustAPI(t, h, "POST", "/api/events/"+jsonInt(gone.ID)+"/cancel", "", 200)
-	month := time.Now().In(h.Config.Location).Format("2006-01")
+	month := h.Now().In(h.Config.Location).Format("2006-01")
 	var a struct{ Text string }
 	json.Unmarshal(MustAPI(t, h, "POST", "/api/announcements/preview?month="+month, "", 200), &a)
 	if !strings.Contains(a.Text, ev.Title) || !strings.Contains(a.Text, `回复"报名 `+ev.Title+`"`) || strings.Contains(a.Text, "已取消的登山") {

@@ -15,7 +15,7 @@ import (
 
 func MustOpenEvent(tb testing.TB, h *harness, capacity int) *signup.Event {
 	tb.Helper()
-	now := time.Now().UTC()
+	now := h.Now().UTC()
 	ev := &signup.Event{Title: "教职工羽毛球比赛", Kind: "比赛", Location: "体育馆", StartsAt: now.Add(72 * time.Hour),
 		EndsAt: now.Add(75 * time.Hour), SignupClosesAt: now.Add(48 * time.Hour), Capacity: capacity, Waitlist: true}
 	if err := ev.Validate(); err != nil {
