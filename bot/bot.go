@@ -27,7 +27,12 @@ type Bot struct {
 	Limiter   RateLimiter              // optional per-teacher limit
 	RateLimit int                      // messages per teacher per minute; 0 is no limit
 	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
-	Logger    *slog.Logger
+	// Links finds the WeCom member an Official Account follower is linked
+	// to (ENOTFOUND for none); nil when the 公众号 is not used.
+	Links interface {
+		LinkedUser(ctx context.Context, followerID string) (string, error)
+	}
+	Logger *slog.Logger
 
 	Now         func() time.Time
 	Location    *time.Location
@@ -75,6 +80,7 @@ func (b *Bot) logger() *slog.Logger {
 func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	start := b.now()
 	msg.Text = cleanText(msg.Text)
+	b.resolveLink(ctx, msg)
 	if b.Limiter != nil && b.RateLimit > 0 && msg.Type == TypeText {
 		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
 		if err != nil {
@@ -292,6 +298,21 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 		}()
 	}
 	return m, nil
+}
+
+// resolveLink makes a linked follower's message the WeCom member's, with
+// the follower kept in Via (for late replies, and to withhold admin rights).
+func (b *Bot) resolveLink(ctx context.Context, msg *Message) {
+	if b.Links == nil || msg.Via != "" || !unionbot.IsWeChatUser(msg.UserID) {
+		return
+	}
+	uid, err := b.Links.LinkedUser(ctx, msg.UserID)
+	switch {
+	case err == nil && uid != "":
+		msg.Via, msg.UserID = msg.UserID, uid
+	case err != nil && unionbot.ErrorCode(err) != unionbot.ENOTFOUND:
+		b.logger().Warn("find linked member; answering as the follower", "user", msg.UserID, "err", err)
+	}
 }
 
 // RoleCacheTTL is how long IsAdmin trusts a member's role it has read.

@@ -81,8 +81,16 @@ func (c *Context) Member() (*unionbot.Member, error) {
 // The role from the database is remembered for RoleCacheTTL, so that the
 // menu (帮助) does not read the member record on every message: a role
 // granted or taken away through the API applies within that time.
+//
+// Admin rights never come through the Official Account: a linked follower
+// acts as the member for teachers' features only, and UNIONBOT_ADMINS
+// names WeCom users; a follower is an admin only by a role an admin gave
+// that follower's own record.
 func (c *Context) IsAdmin() bool {
-	if c.bot.IsAdmin != nil && c.bot.IsAdmin(c.Msg.UserID) {
+	if c.Msg.Via != "" {
+		return false
+	}
+	if c.bot.IsAdmin != nil && !unionbot.IsWeChatUser(c.Msg.UserID) && c.bot.IsAdmin(c.Msg.UserID) {
 		return true
 	}
 	if c.member == nil {

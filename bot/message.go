@@ -12,13 +12,15 @@ package bot
 import (
 	"strconv"
 	"time"
+
+	"unionbot"
 )
 
 // Channels a message can come from.
 const (
-	ChannelWeCom  = "wecom"
-	ChannelWeChat = "wechat"
-	ChannelCLI    = "cli"
+	ChannelWeCom  = unionbot.ChannelWeCom
+	ChannelWeChat = unionbot.ChannelWeChat
+	ChannelCLI    = unionbot.ChannelCLI
 )
 
 // Message types.
@@ -32,12 +34,17 @@ const (
 	EventSubscribe  = "subscribe"
 	EventEnterAgent = "enter_agent"
 	EventClick      = "click"
+	EventView       = "view"
+	EventScan       = "scan"
 )
 
 // Message is one thing a teacher sent, whatever the channel.
 type Message struct {
-	Channel    string
-	UserID     string
+	Channel string
+	UserID  string
+	// Via is the follower's own id ("oa:…") when an Official Account
+	// follower linked to a WeCom member writes: UserID is then the member.
+	Via        string
 	MsgID      string // the channel's message id; empty for events
 	Type       string // TypeText or TypeEvent (other types arrive as text with a hint)
 	Text       string

@@ -158,7 +158,11 @@ func (b *Bot) sendLate(ctx context.Context, msg *Message, reply string) {
 		b.logger().Error("late reply dropped: no outbox", "user", msg.UserID)
 		return
 	}
-	n := &unionbot.Notice{ToUsers: []string{msg.UserID}, Channel: msg.Channel, Text: reply, Kind: "reply", Ref: msg.DedupKey()}
+	to := msg.UserID
+	if msg.Via != "" { // a linked follower: answer where they wrote
+		to = msg.Via
+	}
+	n := &unionbot.Notice{ToUsers: []string{to}, Channel: msg.Channel, Text: reply, Kind: "reply", Ref: msg.DedupKey()}
 	if err := b.Outbox.Enqueue(ctx, n); err != nil {
 		b.logger().Error("queue late reply", "user", msg.UserID, "err", err)
 	}

@@ -49,7 +49,7 @@ runs() { # the same runs on each store
 echo; echo "== SQLite, in-process cache"
 start_bot "sqlite://$work/bench.db"
 runs
-lg -channel wechat -url "$URL/wechat/callback" -token wechat-bench -mix help -n "$N" -c 32 -floor
+lg -channel wechat -url "$URL/wechat/callback" -token wechat-bench -corp wxbench -mix help -n "$N" -c 32 -floor
 stop_bot
 
 echo; echo "== MariaDB + Redis"

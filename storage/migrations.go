@@ -23,6 +23,7 @@ var migrations = []migration{
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},
+	{7, "channel identities: followers as oa:<openid>, links to WeCom members, callback replay guard", migrateChannels},
 }
 
 type schemaMigration struct {
@@ -36,6 +37,12 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // Migrate brings the schema up to date. On MySQL it holds a named lock so
 // that replicas starting together migrate once.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.MigrateTo(ctx, migrations[len(migrations)-1].version)
+}
+
+// MigrateTo applies the steps up to and including version (tests of a
+// step start from the schema before it).
+func (db *DB) MigrateTo(ctx context.Context, version int) error {
 	conn := db.conn(ctx)
 	if db.driver == "mysql" {
 		sqlConn, err := db.sql.Conn(ctx)
@@ -61,7 +68,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		done[v] = true
 	}
 	for _, m := range migrations {
-		if done[m.version] {
+		if done[m.version] || m.version > version {
 			continue
 		}
 		if err := m.up(conn); err != nil {

@@ -60,14 +60,18 @@ func (r *noticeRow) domain() *unionbot.Notice {
 }
 
 // enqueue adds notices inside tx: features call it in the transaction that
-// makes the change the notice reports, so both happen or neither does.
+// makes the change the notice reports, so both happen or neither does. A
+// notice to WeCom members and followers alike is stored once per channel,
+// so each is delivered and retried on its own.
 func enqueue(tx *gorm.DB, now time.Time, ns ...*unionbot.Notice) error {
-	for _, n := range ns {
-		row := newNoticeRow(n, now)
-		if err := tx.Create(row).Error; err != nil {
-			return err
+	for _, whole := range ns {
+		for _, n := range unionbot.SplitByChannel(whole) {
+			row := newNoticeRow(n, now)
+			if err := tx.Create(row).Error; err != nil {
+				return err
+			}
+			n.ID, n.Status, n.CreatedAt = row.ID, row.Status, row.CreatedAt
 		}
-		n.ID, n.Status, n.CreatedAt = row.ID, row.Status, row.CreatedAt
 	}
 	return nil
 }

@@ -31,6 +31,8 @@ type DB struct {
 	driver string // "sqlite" or "mysql"
 	// Now is the store's clock, for tests that stand on a given day.
 	Now func() time.Time
+
+	replays uint64 // callbacks recorded, for sweeping old ones now and then
 }
 
 // Open connects to the database named by a UNIONBOT_DB value

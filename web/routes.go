@@ -53,6 +53,11 @@ func (s *Server) routes() {
 	s.handleAPI("GET /api/members/{id}", s.getMember)
 	s.handleAPI("PATCH /api/members/{id}", s.patchMember)
 	s.handleAPI("GET /api/notices", s.listNotices)
+	if s.Accounts != nil {
+		s.handleAPI("GET /api/links", s.listLinks)
+		s.handleAPI("PUT /api/links/{follower}", s.putLink)
+		s.handleAPI("DELETE /api/links/{id}", s.deleteLink)
+	}
 
 	if s.Announce != nil {
 		s.handleAPI("POST /api/plans/import", s.importPlan)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/account"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
@@ -59,6 +60,8 @@ type Server struct {
 	Events signup.Store
 	// Proposals is the suggestion and motion workflow (issue 4).
 	Proposals *proposal.Service
+	// Accounts links Official Account followers to WeCom members.
+	Accounts *account.Service
 
 	mux       *http.ServeMux
 	apiRoutes []string

@@ -17,21 +17,27 @@ import (
 // fake WeCom in tests and staging.
 const APIBase = "https://qyapi.weixin.qq.com/cgi-bin/"
 
-// apiStatus is the errcode and errmsg every WeCom answer carries.
-type apiStatus struct {
+// APIStatus is the errcode and errmsg every WeCom answer carries.
+type APIStatus struct {
 	ErrCode int64  `json:"errcode"`
 	ErrMsg  string `json:"errmsg"`
 }
 
-func (s *apiStatus) status() *apiStatus { return s }
+func (s *APIStatus) Status() *APIStatus { return s }
 
-type apiAnswer interface{ status() *apiStatus }
+// APIAnswer is a decoded answer of WeCom's or the Official Account's API.
+type APIAnswer interface{ Status() *APIStatus }
 
-// call sends one request to path under APIBase with query q (and the body
+func call(ctx context.Context, path string, q url.Values, body any, out APIAnswer) error {
+	return CallAPI(ctx, APIBase, path, q, body, out)
+}
+
+// CallAPI sends one request to path under base with query q (and the body
 // as JSON when not nil), decodes the answer into out and turns a non-zero
 // errcode into *util.CommonError. Errors never include the URL: it carries
-// the access token or the robot key.
-func call(ctx context.Context, path string, q url.Values, body any, out apiAnswer) error {
+// the access token or the robot key. The Official Account's API (same
+// conventions, another host) is called through it too.
+func CallAPI(ctx context.Context, base, path string, q url.Values, body any, out APIAnswer) error {
 	method, rd := http.MethodGet, io.Reader(nil)
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -40,7 +46,7 @@ func call(ctx context.Context, path string, q url.Values, body any, out apiAnswe
 		}
 		method, rd = http.MethodPost, bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, APIBase+path+"?"+q.Encode(), rd)
+	req, err := http.NewRequestWithContext(ctx, method, base+path+"?"+q.Encode(), rd)
 	if err != nil {
 		return err
 	}
@@ -58,7 +64,7 @@ func call(ctx context.Context, path string, q url.Values, body any, out apiAnswe
 	if err := json.NewDecoder(io.LimitReader(res.Body, 8<<20)).Decode(out); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if st := out.status(); st.ErrCode != 0 {
+	if st := out.Status(); st.ErrCode != 0 {
 		return util.NewCommonError(path, st.ErrCode, st.ErrMsg)
 	}
 	return nil
@@ -74,7 +80,7 @@ func unwrapURL(err error) error {
 
 // callWithToken is call with the access token, refreshed once when WeCom
 // says it is invalid or expired (the SDK's own handle never refreshes early).
-func (c *Client) callWithToken(ctx context.Context, path string, q url.Values, body any, out apiAnswer) error {
+func (c *Client) callWithToken(ctx context.Context, path string, q url.Values, body any, out APIAnswer) error {
 	do := func() error {
 		tok, err := c.token.GetAccessTokenContext(ctx)
 		if err != nil {

@@ -6,8 +6,6 @@ package wecom
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -18,16 +16,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
-
 	"unionbot/bot"
+	"unionbot/bot/wxcrypt"
 )
 
 // MaxBody is the largest callback body accepted; WeCom's are a few KiB.
 const MaxBody = 64 << 10
 
 // MaxClockSkew is how far a callback's timestamp may be from now.
-const MaxClockSkew = 5 * time.Minute
+const MaxClockSkew = bot.MaxClockSkew
 
 // Server answers one message; *bot.Bot is one.
 type Server interface {
@@ -40,19 +37,20 @@ type Callback struct {
 	AESKey string // EncodingAESKey, 43 characters
 	CorpID string // the receive id every message must carry
 	Bot    Server
+	Guard  bot.ReplayGuard // nonces+signatures seen, kept across restarts
 	Now    func() time.Time
 	Logger *slog.Logger
 
-	key []byte
+	box *wxcrypt.Box
 }
 
 // NewCallback checks the key and returns the handler.
 func NewCallback(token, aesKey, corpID string, b Server) (*Callback, error) {
-	key, err := base64.StdEncoding.DecodeString(aesKey + "=")
-	if err != nil || len(key) != 32 {
-		return nil, errors.New("WECOM_ENCODING_AES_KEY: is not the base64 of a 32-byte key")
+	box, err := wxcrypt.New(token, aesKey, corpID)
+	if err != nil {
+		return nil, fmt.Errorf("WECOM_ENCODING_AES_KEY: %w", err)
 	}
-	return &Callback{Token: token, AESKey: aesKey, CorpID: corpID, Bot: b, key: key}, nil
+	return &Callback{Token: token, AESKey: aesKey, CorpID: corpID, Bot: b, box: box}, nil
 }
 
 func (cb *Callback) now() time.Time {
@@ -92,14 +90,6 @@ type inbound struct {
 
 type cdata struct {
 	Value string `xml:",cdata"`
-}
-
-type replyEnvelope struct {
-	XMLName      xml.Name `xml:"xml"`
-	Encrypt      cdata    `xml:"Encrypt"`
-	MsgSignature cdata    `xml:"MsgSignature"`
-	TimeStamp    string   `xml:"TimeStamp"`
-	Nonce        cdata    `xml:"Nonce"`
 }
 
 type replyText struct {
@@ -148,8 +138,8 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, http.StatusBadRequest, "receive", errors.New("bad timestamp"))
 		return
 	}
-	if d := cb.now().Sub(time.Unix(sec, 0)); d > MaxClockSkew || d < -MaxClockSkew {
-		cb.refuse(w, http.StatusBadRequest, "receive", fmt.Errorf("timestamp %s is %v from now", ts, d.Round(time.Second)))
+	if err := bot.CheckTimestamp(sec, cb.now()); err != nil {
+		cb.refuse(w, http.StatusBadRequest, "receive", err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
@@ -171,6 +161,12 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, http.StatusBadRequest, "receive", err)
 		return
 	}
+	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wecom", nonce, q.Get("msg_signature"), cb.now()); err != nil {
+		cb.logger().Warn("replay guard unavailable; relying on the timestamp and dedup", "err", err)
+	} else if replay {
+		cb.refuse(w, http.StatusConflict, "receive", bot.ErrReplay)
+		return
+	}
 	msg, err := parseInbound(plain)
 	if err != nil {
 		cb.refuse(w, http.StatusBadRequest, "receive", err)
@@ -181,7 +177,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK) // an empty answer: WeCom expects nothing more
 		return
 	}
-	out, err := cb.encryptReply(msg.UserID, reply, nonce)
+	out, err := cb.encryptReply(msg.UserID, reply, wxcrypt.NewNonce())
 	if err != nil {
 		cb.logger().Error("encrypt reply", "err", err)
 		w.WriteHeader(http.StatusOK)
@@ -219,40 +215,11 @@ func parseInbound(plain []byte) (*bot.Message, error) {
 }
 
 func (cb *Callback) checkSignature(sig, ts, nonce, data string) error {
-	if sig == "" || ts == "" || nonce == "" || data == "" {
-		return errors.New("missing msg_signature, timestamp, nonce or data")
-	}
-	if util.Signature(cb.Token, ts, nonce, data) != sig {
-		return errors.New("signature mismatch")
-	}
-	return nil
+	return cb.box.Verify(sig, ts, nonce, data)
 }
 
 // decrypt opens an Encrypt field and checks its receive id is our corp.
-func (cb *Callback) decrypt(encrypted string) ([]byte, error) {
-	raw, err := base64.StdEncoding.DecodeString(encrypted)
-	if err != nil || len(raw) == 0 || len(raw)%32 != 0 {
-		return nil, errors.New("Encrypt is not valid base64 ciphertext")
-	}
-	_, plain, receiveID, err := safeAESDecrypt(raw, cb.key)
-	if err != nil {
-		return nil, fmt.Errorf("decrypt: %w", err)
-	}
-	if string(receiveID) != cb.CorpID {
-		return nil, fmt.Errorf("message for another corp %q", receiveID)
-	}
-	return plain, nil
-}
-
-// safeAESDecrypt guards util.AESDecryptMsg, which can panic on crafted input.
-func safeAESDecrypt(raw, key []byte) (random, plain, appID []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed ciphertext: %v", r)
-		}
-	}()
-	return util.AESDecryptMsg(raw, key)
-}
+func (cb *Callback) decrypt(encrypted string) ([]byte, error) { return cb.box.Decrypt(encrypted) }
 
 func (cb *Callback) encryptReply(toUser, text, nonce string) ([]byte, error) {
 	plain, err := xml.Marshal(replyText{
@@ -262,45 +229,27 @@ func (cb *Callback) encryptReply(toUser, text, nonce string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Seal(cb.Token, cb.AESKey, cb.CorpID, plain, cb.now(), nonce)
+	return cb.box.Seal(plain, cb.now(), nonce)
 }
 
 // Seal encrypts plain XML and wraps it in the signed envelope WeCom expects
-// (used for replies, and by the fake WeCom client to send callbacks).
+// (the fake WeCom client sends callbacks with it).
 func Seal(token, aesKey, receiveID string, plain []byte, now time.Time, nonce string) ([]byte, error) {
-	random := make([]byte, 16)
-	rand.Read(random)
-	enc, err := util.EncryptMsg(random, plain, receiveID, aesKey)
+	box, err := wxcrypt.New(token, aesKey, receiveID)
 	if err != nil {
 		return nil, err
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	return xml.Marshal(replyEnvelope{
-		Encrypt: cdata{string(enc)}, MsgSignature: cdata{util.Signature(token, ts, nonce, string(enc))},
-		TimeStamp: ts, Nonce: cdata{nonce},
-	})
+	return box.Seal(plain, now, nonce)
 }
 
 // Open verifies and decrypts an envelope made by Seal, returning the plain
 // XML and the receive id (the fake WeCom client reads replies with it).
-func Open(token, aesKey string, envelopeXML []byte) (plain []byte, receiveID string, err error) {
-	var env replyEnvelope
-	if err := xml.Unmarshal(envelopeXML, &env); err != nil {
-		return nil, "", err
-	}
-	if util.Signature(token, env.TimeStamp, env.Nonce.Value, env.Encrypt.Value) != env.MsgSignature.Value {
-		return nil, "", errors.New("reply signature mismatch")
-	}
-	key, err := base64.StdEncoding.DecodeString(aesKey + "=")
+func Open(token, aesKey, receiveID string, envelopeXML []byte) ([]byte, error) {
+	box, err := wxcrypt.New(token, aesKey, receiveID)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	raw, err := base64.StdEncoding.DecodeString(env.Encrypt.Value)
-	if err != nil {
-		return nil, "", err
-	}
-	_, plain, id, err := safeAESDecrypt(raw, key)
-	return plain, string(id), err
+	return box.Open(envelopeXML)
 }
 
 func (cb *Callback) refuse(w http.ResponseWriter, status int, op string, err error) {

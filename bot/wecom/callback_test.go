@@ -15,6 +15,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"unionbot/bot"
+	"unionbot/bot/wxcrypt"
 )
 
 // The sample of WeCom's developer documentation (加解密方案说明).
@@ -96,9 +97,9 @@ func TestSampleVectorMessage(t *testing.T) {
 	if len(b.msgs) != 1 || b.msgs[0].UserID != "mycreate" || b.msgs[0].Text != "hello" || b.msgs[0].MsgID != "4561255354251345929" {
 		t.Fatalf("bot got %+v", b.msgs)
 	}
-	reply, receiveID, err := Open(sampleToken, sampleAESKey, rec.Body.Bytes())
-	if err != nil || receiveID != sampleCorpID || !strings.Contains(string(reply), "<Content><![CDATA[收到：hello]]></Content>") {
-		t.Fatalf("reply = %s, %s, %v", reply, receiveID, err)
+	reply, err := Open(sampleToken, sampleAESKey, sampleCorpID, rec.Body.Bytes())
+	if err != nil || !strings.Contains(string(reply), "<Content><![CDATA[收到：hello]]></Content>") {
+		t.Fatalf("reply = %s, %v", reply, err)
 	}
 }
 
@@ -128,7 +129,7 @@ func TestRefusals(t *testing.T) {
 	}
 	// A correctly signed message for another corp is refused.
 	cb, b := mustCallback(t, time.Now())
-	cb.CorpID = "wwanothercorp"
+	cb.CorpID, cb.box.ReceiveID = "wwanothercorp", "wwanothercorp"
 	env, _ := Seal(sampleToken, sampleAESKey, sampleCorpID, []byte("<xml><FromUserName>u</FromUserName><MsgType>text</MsgType><MsgId>1</MsgId></xml>"), time.Now(), "n1")
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest("POST", "/wecom/callback?"+signedQuery(t, env).Encode(), strings.NewReader(string(env)))
@@ -140,7 +141,7 @@ func TestRefusals(t *testing.T) {
 
 func signedQuery(t *testing.T, env []byte) url.Values {
 	t.Helper()
-	var e replyEnvelope
+	var e wxcrypt.Envelope
 	if err := xmlUnmarshal(env, &e); err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"unionbot"
-	"unionbot/bot"
 )
 
 // WeCom error codes the client acts on.
@@ -97,7 +96,7 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	for _, part := range SplitText(n.Text, limit) {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
-		if err := c.callWithToken(ctx, "message/send", nil, req, &apiStatus{}); err != nil {
+		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
 			return err
 		}
 	}
@@ -108,13 +107,13 @@ func (c *Client) sendRobot(ctx context.Context, n *unionbot.Notice) error {
 	if c.RobotKey == "" {
 		return &unionbot.SendError{Msg: "no group robot configured (WECOM_ROBOT_KEY)"}
 	}
-	return classify(call(ctx, "webhook/send", url.Values{"key": {c.RobotKey}}, newSendRequest(n.Format, n.Text), &apiStatus{}))
+	return classify(call(ctx, "webhook/send", url.Values{"key": {c.RobotKey}}, newSendRequest(n.Format, n.Text), &APIStatus{}))
 }
 
 // LookupMember implements unionbot.MemberDirectory with user/get.
 func (c *Client) LookupMember(ctx context.Context, userID string) (*unionbot.Member, error) {
 	var resp struct {
-		apiStatus
+		APIStatus
 		UserID     string `json:"userid"`
 		Name       string `json:"name"`
 		Department []int  `json:"department"`
@@ -139,7 +138,7 @@ func (c *Client) departmentName(ctx context.Context, id int) string {
 		return v.(string)
 	}
 	var resp struct {
-		apiStatus
+		APIStatus
 		Department struct {
 			Name string `json:"name"`
 		} `json:"department"`
@@ -221,7 +220,7 @@ func (t *TokenHandle) GetAccessTokenContext(ctx context.Context) (string, error)
 		return v, nil
 	}
 	var res struct {
-		apiStatus
+		APIStatus
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int64  `json:"expires_in"`
 	}
@@ -245,15 +244,16 @@ func (t *TokenHandle) Invalidate() {
 	t.Cache.Delete(t.cacheKey())
 }
 
-// rewriteTransport sends requests for WeCom's API host to base instead, so
-// tests and staging reach a fake WeCom (the SDK's URLs are fixed).
+// rewriteTransport sends requests for WeCom's and the Official Account's
+// API hosts to base instead, so tests and staging reach a fake platform
+// that serves both.
 type rewriteTransport struct {
 	base *url.URL
 	next http.RoundTripper
 }
 
 func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Host == "qyapi.weixin.qq.com" {
+	if req.URL.Host == "qyapi.weixin.qq.com" || req.URL.Host == "api.weixin.qq.com" {
 		req = req.Clone(req.Context())
 		req.URL.Scheme, req.URL.Host = t.base.Scheme, t.base.Host
 		req.URL.Path = strings.TrimSuffix(t.base.Path, "/") + req.URL.Path
@@ -293,8 +293,11 @@ var installed struct {
 	timeout time.Duration
 }
 
-// Sender routes a notice to its channel's sender: wecom (the default) and
-// robot here, wechat and cli when set.
+// Sender routes a notice to its channel's sender: WeCom (the default) and
+// its robot here, the Official Account and the terminal when set. The
+// outbox stores a notice per channel (unionbot.SplitByChannel); one that
+// still names both kinds of recipient (queued before the split) is split
+// here.
 type Sender struct {
 	WeCom  unionbot.Sender
 	WeChat unionbot.Sender
@@ -303,17 +306,23 @@ type Sender struct {
 
 // Send implements unionbot.Sender.
 func (s *Sender) Send(ctx context.Context, n *unionbot.Notice) error {
-	var to unionbot.Sender
-	switch n.Channel {
-	case bot.ChannelWeChat:
-		to = s.WeChat
-	case bot.ChannelCLI:
-		to = s.CLI
-	default:
-		to = s.WeCom
+	parts := unionbot.SplitByChannel(new(*n))
+	for _, p := range parts {
+		var to unionbot.Sender
+		switch p.Channel {
+		case unionbot.ChannelWeChat:
+			to = s.WeChat
+		case unionbot.ChannelCLI:
+			to = s.CLI
+		default:
+			to = s.WeCom
+		}
+		if to == nil {
+			return &unionbot.SendError{Msg: "channel " + p.Channel + " is not configured"}
+		}
+		if err := to.Send(ctx, p); err != nil {
+			return err
+		}
 	}
-	if to == nil {
-		return &unionbot.SendError{Msg: "channel " + n.Channel + " is not configured"}
-	}
-	return to.Send(ctx, n)
+	return nil
 }

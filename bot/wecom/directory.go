@@ -32,7 +32,7 @@ func (c *Client) OAuthURL(redirect, state string) string {
 // code, is EFORBIDDEN.
 func (c *Client) OAuthUserID(ctx context.Context, code string) (string, error) {
 	var resp struct {
-		apiStatus
+		APIStatus
 		UserID string `json:"userid"` // older answers spell it UserId; decoding ignores case
 	}
 	if err := c.callWithToken(ctx, "auth/getuserinfo", url.Values{"code": {code}}, nil, &resp); err != nil {
@@ -49,7 +49,7 @@ func (c *Client) OAuthUserID(ctx context.Context, code string) (string, error) {
 // with the name of the first department.
 func (c *Client) ListDirectory(ctx context.Context) ([]*unionbot.Member, error) {
 	var depts struct {
-		apiStatus
+		APIStatus
 		Department []struct {
 			ID   int    `json:"id"`
 			Name string `json:"name"`
@@ -66,7 +66,7 @@ func (c *Client) ListDirectory(ctx context.Context) ([]*unionbot.Member, error) 
 	var out []*unionbot.Member
 	for _, d := range depts.Department {
 		var users struct {
-			apiStatus
+			APIStatus
 			UserList []struct {
 				UserID     string `json:"userid"`
 				Name       string `json:"name"`

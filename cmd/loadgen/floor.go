@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -14,9 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
-
 	"unionbot/bot"
+	"unionbot/bot/wechat"
 	"unionbot/bot/wecom"
 )
 
@@ -67,7 +65,11 @@ func serveFloor(args []string, getenv func(string) string, out io.Writer) error 
 	}
 	var h http.Handler
 	if t.Channel == "wechat" {
-		h = wechatFloor(t.Token)
+		cb, err := wechat.NewCallback(t.Token, t.CorpID, t.AESKey, echo{})
+		if err != nil {
+			return err
+		}
+		h = cb
 	} else {
 		cb, err := wecom.NewCallback(t.Token, t.AESKey, t.CorpID, echo{})
 		if err != nil {
@@ -82,26 +84,4 @@ func serveFloor(args []string, getenv func(string) string, out io.Writer) error 
 	fmt.Fprintln(out, ln.Addr().String())
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	return srv.Serve(ln)
-}
-
-// wechatFloor checks the plain-mode signature, parses and answers.
-func wechatFloor(token string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if util.Signature(token, q.Get("timestamp"), q.Get("nonce")) != q.Get("signature") {
-			http.Error(w, "bad signature", http.StatusForbidden)
-			return
-		}
-		var in struct {
-			From    string `xml:"FromUserName"`
-			To      string `xml:"ToUserName"`
-			Content string `xml:"Content"`
-		}
-		if err := xml.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil {
-			http.Error(w, "bad body", http.StatusBadRequest)
-			return
-		}
-		fmt.Fprintf(w, "<xml><ToUserName><![CDATA[%s]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName><CreateTime>%d</CreateTime>"+
-			"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[收到：%s]]></Content></xml>", in.From, in.To, time.Now().Unix(), in.Content)
-	})
 }

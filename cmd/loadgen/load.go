@@ -1,24 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/silenceper/wechat/v2/util"
 
 	"unionbot/bot/wecom/fakewecom"
 )
@@ -60,7 +52,8 @@ func newSender(t target) sender {
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}}
 	if t.Channel == "wechat" {
-		return &wechatSender{t: t, hc: hc}
+		return &wechatSender{c: &fakewecom.OAClient{URL: t.URL, Token: t.Token, AESKey: t.AESKey, AppID: t.CorpID,
+			Original: "gh_loadgen", Mode: fakewecom.ModeSafe, HTTP: hc}}
 	}
 	return &wecomSender{c: &fakewecom.Client{URL: t.URL, Token: t.Token, AESKey: t.AESKey, CorpID: t.CorpID, HTTP: hc}}
 }
@@ -75,37 +68,16 @@ func (s *wecomSender) Send(user, text string) (string, int, error) {
 	return r.Content, r.Status, nil
 }
 
-// wechatSender speaks the Official Account's plain mode: a signature over
-// token, timestamp and nonce, and plain XML both ways.
-type wechatSender struct {
-	t   target
-	hc  *http.Client
-	seq atomic.Int64
-}
+// wechatSender plays the Official Account platform in safe mode (the
+// mode the bot accepts once an EncodingAESKey is set).
+type wechatSender struct{ c *fakewecom.OAClient }
 
 func (s *wechatSender) Send(user, text string) (string, int, error) {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	nonce := strconv.FormatInt(s.seq.Add(1), 10)
-	q := url.Values{"signature": {util.Signature(s.t.Token, ts, nonce)}, "timestamp": {ts}, "nonce": {nonce}, "openid": {user}}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	msgID := strconv.FormatUint(binary.BigEndian.Uint64(rnd[:])>>1, 10) // unique across runs, as WeChat's are
-	body := fmt.Sprintf("<xml><ToUserName><![CDATA[gh_loadgen]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"+
-		"<CreateTime>%s</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[%s]]></Content><MsgId>%s</MsgId></xml>",
-		user, ts, text, msgID)
-	resp, err := s.hc.Post(s.t.URL+"?"+q.Encode(), "text/xml", strings.NewReader(body))
+	r, err := s.c.SendText(user, text)
 	if err != nil {
 		return "", 0, err
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out struct {
-		Content string `xml:"Content"`
-	}
-	if len(bytes.TrimSpace(raw)) > 0 && !bytes.Equal(bytes.TrimSpace(raw), []byte("success")) {
-		xml.Unmarshal(raw, &out)
-	}
-	return out.Content, resp.StatusCode, nil
+	return r.Content, r.Status, nil
 }
 
 // result is what one load run measured.

@@ -52,10 +52,10 @@ func (t *target) flags(fs *flag.FlagSet, getenv func(string) string) {
 		return d
 	}
 	fs.StringVar(&t.URL, "url", "http://127.0.0.1:8080/wecom/callback", "the bot's callback URL (/wechat/callback with -channel wechat)")
-	fs.StringVar(&t.Channel, "channel", "wecom", "wecom, or wechat for the Official Account path (plain mode)")
+	fs.StringVar(&t.Channel, "channel", "wecom", "wecom, or wechat for the Official Account path (safe mode; -corp is then the app id)")
 	fs.StringVar(&t.Token, "token", def("WECOM_TOKEN", "QDG6eK"), "callback token (WECOM_TOKEN, or WECHAT_TOKEN for -channel wechat)")
 	fs.StringVar(&t.AESKey, "aes-key", def("WECOM_ENCODING_AES_KEY", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"), "EncodingAESKey (WECOM_ENCODING_AES_KEY)")
-	fs.StringVar(&t.CorpID, "corp", def("WECOM_CORP_ID", "wx5823bf96d3bd56c7"), "corp id (WECOM_CORP_ID)")
+	fs.StringVar(&t.CorpID, "corp", def("WECOM_CORP_ID", "wx5823bf96d3bd56c7"), "corp id (WECOM_CORP_ID), or the Official Account's app id with -channel wechat")
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {

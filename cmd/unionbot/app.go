@@ -82,12 +82,13 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		locker   bot.Locker
 		limiter  bot.RateLimiter
 		tokens   tokenCache
+		guard    bot.ReplayGuard = m.DB
 	)
 	if cfg.Redis != "" {
 		if m.Redis, err = storage.OpenRedis(ctx, cfg.Redis, "unionbot:"); err != nil {
 			return err
 		}
-		sessions, dedup, locker, limiter, tokens = m.Redis, m.Redis, m.Redis, m.Redis, m.Redis
+		sessions, dedup, locker, limiter, tokens, guard = m.Redis, m.Redis, m.Redis, m.Redis, m.Redis, m.Redis
 	} else {
 		m.Memory = storage.NewMemory()
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
@@ -133,16 +134,27 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		if err != nil {
 			return err
 		}
-		cb.Logger, cb.Now = m.Logger, m.Now
+		cb.Logger, cb.Now, cb.Guard = m.Logger, m.Now, guard
 		m.Web.Callbacks["/wecom/callback"] = cb
 	} else {
 		m.Logger.Info("WeCom channel is off: set WECOM_CORP_ID, WECOM_TOKEN and WECOM_ENCODING_AES_KEY to turn it on; `unionbot chat` works without it")
 	}
 	if cfg.WeChatEnabled() {
-		oa := wechat.New(cfg.WeChatAppID, cfg.WeChatAppSecret, cfg.WeChatToken, cfg.WeChatAESKey, tokens, m.Bot)
-		oa.Logger = m.Logger
-		sender.WeChat = oa
+		oa, err := wechat.NewCallback(cfg.WeChatToken, cfg.WeChatAppID, cfg.WeChatAESKey, m.Bot)
+		if err != nil {
+			return err
+		}
+		oa.Logger, oa.Now, oa.Guard = m.Logger, m.Now, guard
+		if !oa.Encrypted() {
+			m.Logger.Warn("Official Account callback in PLAIN mode: WECHAT_ENCODING_AES_KEY is not set, so messages are not encrypted " +
+				"and their signature does not cover the body; choose 安全模式 in the account's 服务器配置 and set the key")
+		}
 		m.Web.Callbacks["/wechat/callback"] = oa
+		if cfg.WeChatAppSecret != "" {
+			sender.WeChat = &wechat.Client{AppID: cfg.WeChatAppID, Secret: cfg.WeChatAppSecret, Cache: tokens, Logger: m.Logger}
+		} else {
+			m.Logger.Warn("WECHAT_APP_SECRET is not set: notices to Official Account followers cannot be sent")
+		}
 	}
 	return m.wire(ctx)
 }

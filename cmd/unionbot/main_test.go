@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,15 +23,34 @@ const (
 	testSecret = "test-secret"
 	testAdmin  = "admin01"
 	testAPIKey = "test-admin-token"
+
+	// The Official Account: the sample values of its developer docs.
+	testAppID     = "wxb11529c136998cb6"
+	testAppSecret = "test-oa-secret"
+	testOAToken   = "pamtest"
+	testOAAESKey  = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	testOAOrig    = "gh_7f083739789a"
 )
 
 // harness is the whole program under test with a fake WeCom around it.
 type harness struct {
 	*Main
 	Fake   *fakewecom.Server
-	WeCom  *fakewecom.Client // plays WeCom's side of the callback
+	WeCom  *fakewecom.Client   // plays WeCom's side of the callback
+	OA     *fakewecom.OAClient // plays the Official Account platform, in safe mode
 	Env    map[string]string
 	Stderr *syncBuffer
+	skew   *atomic.Int64 // nanoseconds Advance added to the test clock
+}
+
+// Advance moves the program's clock (and the platforms' timestamps) on by
+// d; it needs extra["test.clock"].
+func (h *harness) Advance(tb testing.TB, d time.Duration) {
+	tb.Helper()
+	if h.skew == nil {
+		tb.Fatal("Advance needs test.clock")
+	}
+	h.skew.Add(int64(d))
 }
 
 // syncBuffer collects the program's log output.
@@ -69,7 +89,10 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 		"WECOM_CORP_ID": testCorpID, "WECOM_AGENT_ID": "1000002", "WECOM_SECRET": testSecret,
 		"WECOM_TOKEN": testToken, "WECOM_ENCODING_AES_KEY": testAESKey, "WECOM_API_BASE": fake.Start(),
 		"WECOM_ROBOT_KEY": "robot-key",
+		"WECHAT_APP_ID":   testAppID, "WECHAT_APP_SECRET": testAppSecret, "WECHAT_TOKEN": testOAToken,
+		"WECHAT_ENCODING_AES_KEY": testOAAESKey,
 	}
+	fake.OfficialAccount(testAppID, testAppSecret)
 	for k, v := range extra {
 		envm[k] = v
 	}
@@ -79,13 +102,15 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 	stderr := &syncBuffer{}
 	e := &env{getenv: func(k string) string { return envm[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr}
 	m := NewMain(e)
+	var skew *atomic.Int64
 	if v := extra["test.clock"]; v != "" {
 		at, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			tb.Fatalf("test.clock: %v", err)
 		}
 		start := time.Now()
-		m.Now = func() time.Time { return at.Add(time.Since(start)) }
+		skew = new(atomic.Int64)
+		m.Now = func() time.Time { return at.Add(time.Since(start) + time.Duration(skew.Load())) }
 	}
 	ctx := context.Background()
 	if err := m.Open(ctx, ""); err != nil {
@@ -111,7 +136,12 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 		}
 	})
 	client := &fakewecom.Client{URL: m.URL() + "/wecom/callback", Token: testToken, AESKey: testAESKey, CorpID: testCorpID, Now: m.Now}
-	return &harness{Main: m, Fake: fake, WeCom: client, Env: envm, Stderr: stderr}
+	oa := &fakewecom.OAClient{URL: m.URL() + "/wechat/callback", Token: testOAToken, AESKey: envm["WECHAT_ENCODING_AES_KEY"],
+		AppID: testAppID, Original: testOAOrig, Mode: fakewecom.ModeSafe, Now: m.Now}
+	if oa.AESKey == "" {
+		oa.Mode = fakewecom.ModePlain
+	}
+	return &harness{Main: m, Fake: fake, WeCom: client, OA: oa, Env: envm, Stderr: stderr, skew: skew}
 }
 
 // MustSay sends text as user through the encrypted callback and returns the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"unionbot/bot"
+	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
@@ -28,6 +29,14 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
 	r.HandleExact("我是谁", whoAmI)
+
+	// A 公众号 follower linked to their WeCom member (handlers/account).
+	acc := account.NewService(m.DB, m.DB, m.Now)
+	ac := &account.Chat{Service: acc}
+	r.HandleExact("绑定公众号", ac.Start)
+	r.Handle("绑定", ac.Confirm)
+	r.HandleExact("解除绑定", ac.Unlink)
+	m.Bot.Links, m.Web.Accounts = acc, acc
 
 	// Calendar and monthly announcement (handlers/announce).
 	ann, err := announce.NewService(m.DB, m.Config.AnnounceCron)

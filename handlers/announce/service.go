@@ -193,7 +193,7 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 				return nil, fmt.Errorf("list followers: %w", err)
 			}
 			for _, m := range ms {
-				if m.Channel == "wechat" {
+				if unionbot.IsWeChatUser(m.UserID) {
 					followers = append(followers, m.UserID)
 				}
 			}
@@ -202,7 +202,7 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 			}
 		}
 		if len(followers) > 0 {
-			out = append(out, &unionbot.Notice{Channel: "wechat", ToUsers: followers, Title: a.Title, Text: a.Text,
+			out = append(out, &unionbot.Notice{Channel: unionbot.ChannelWeChat, ToUsers: followers, Title: a.Title, Text: a.Text,
 				Kind: "announce", Ref: ym.Ref()})
 		}
 	}

@@ -98,10 +98,20 @@ func (c *Client) SendText(user, text string) (*Reply, error) {
 
 // Post encrypts plain, signs it and posts it to the callback URL.
 func (c *Client) Post(plain []byte) (*Reply, error) {
-	nonce := randomNonce()
-	env, err := wecom.Seal(c.Token, c.AESKey, c.CorpID, plain, c.now(), nonce)
+	body, sig, ts, nonce, err := c.Signed(plain)
 	if err != nil {
 		return nil, err
+	}
+	return c.PostRaw(body, sig, ts, nonce)
+}
+
+// Signed is the body and query WeCom would post for plain, to post (again)
+// with PostRaw.
+func (c *Client) Signed(plain []byte) (body []byte, sig, ts, nonce string, err error) {
+	nonce = randomNonce()
+	env, err := wecom.Seal(c.Token, c.AESKey, c.CorpID, plain, c.now(), nonce)
+	if err != nil {
+		return nil, "", "", "", err
 	}
 	var e struct {
 		Encrypt      string `xml:"Encrypt"`
@@ -109,8 +119,8 @@ func (c *Client) Post(plain []byte) (*Reply, error) {
 		TimeStamp    string `xml:"TimeStamp"`
 	}
 	xml.Unmarshal(env, &e)
-	body := []byte("<xml><ToUserName><![CDATA[" + c.CorpID + "]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[" + e.Encrypt + "]]></Encrypt></xml>")
-	return c.PostRaw(body, e.MsgSignature, e.TimeStamp, nonce)
+	body = []byte("<xml><ToUserName><![CDATA[" + c.CorpID + "]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[" + e.Encrypt + "]]></Encrypt></xml>")
+	return body, e.MsgSignature, e.TimeStamp, nonce, nil
 }
 
 // PostRaw posts body with the given query values, for tests of refusals.
@@ -126,12 +136,9 @@ func (c *Client) PostRaw(body []byte, sig, ts, nonce string) (*Reply, error) {
 	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 {
 		return r, nil
 	}
-	plain, receiveID, err := wecom.Open(c.Token, c.AESKey, raw)
+	plain, err := wecom.Open(c.Token, c.AESKey, c.CorpID, raw) // checks the receive id too
 	if err != nil {
 		return r, fmt.Errorf("open reply: %w", err)
-	}
-	if receiveID != c.CorpID {
-		return r, fmt.Errorf("reply for corp %q, want %q", receiveID, c.CorpID)
 	}
 	var out struct {
 		Content string `xml:"Content"`

@@ -62,6 +62,26 @@ type Server struct {
 	oauthUser string
 	codes     map[string]string
 	nextCode  int
+
+	// The Official Account's side (cgi-bin/token, message/custom/send).
+	appID, appSecret string
+	closed           map[string]bool // openids whose 48-hour window has closed
+}
+
+// OfficialAccount makes the fake also play an Official Account's API for
+// appID/secret.
+func (s *Server) OfficialAccount(appID, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.appID, s.appSecret, s.closed = appID, secret, map[string]bool{}
+}
+
+// CloseWindow makes customer-service messages to openid answer 45015, as
+// for a follower silent for 48 hours.
+func (s *Server) CloseWindow(openid string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed[openid] = true
 }
 
 // New returns a fake for corpID/secret; Start or use as an http.Handler.
@@ -194,7 +214,8 @@ type apiError struct {
 }
 
 var errMsgs = map[int]string{
-	0: "ok", 40001: "invalid credential", 40013: "invalid corpid", 40014: "invalid access_token",
+	0: "ok", 40001: "invalid credential", 40002: "invalid grant_type", 40125: "invalid appsecret", 40003: "invalid openid",
+	45015: "response out of time limit or subscription is canceled", 44002: "empty post data", 40013: "invalid corpid", 40014: "invalid access_token",
 	42001: "access_token expired", 45009: "api freq out of limit", -1: "system busy",
 	60111: "userid not found", 40008: "invalid message type", 40035: "invalid args",
 	93000: "invalid webhook url", 41001: "access_token missing", 47001: "data format error",
@@ -239,6 +260,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch path {
 	case "/cgi-bin/gettoken":
 		s.getToken(w, r)
+	case "/cgi-bin/token":
+		s.getOAToken(w, r)
+	case "/cgi-bin/message/custom/send":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		s.record(w, r, path)
 	case "/cgi-bin/message/send", "/cgi-bin/appchat/send":
 		if code := s.checkToken(r); code != 0 {
 			writeErr(w, code)
@@ -319,6 +348,31 @@ func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": 7200})
 }
 
+// getOAToken is the Official Account's cgi-bin/token.
+func (s *Server) getOAToken(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	appID, secret := s.appID, s.appSecret
+	s.mu.Unlock()
+	switch {
+	case q.Get("grant_type") != "client_credential":
+		writeErr(w, 40002)
+		return
+	case appID == "" || q.Get("appid") != appID:
+		writeErr(w, 40013)
+		return
+	case q.Get("secret") != secret:
+		writeErr(w, 40125)
+		return
+	}
+	s.mu.Lock()
+	s.nextTok++
+	tok := fmt.Sprintf("fake-oa-token-%d", s.nextTok)
+	s.tokens[tok] = true
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"access_token": tok, "expires_in": 7200}) // no errcode on success, as the platform answers
+}
+
 func (s *Server) checkToken(r *http.Request) int {
 	tok := r.URL.Query().Get("access_token")
 	if tok == "" {
@@ -366,6 +420,19 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 	if path == "/cgi-bin/message/send" && req.ToUser == "" && req.ToParty == "" {
 		writeErr(w, 40035)
 		return
+	}
+	if path == "/cgi-bin/message/custom/send" {
+		s.mu.Lock()
+		closed := s.closed[req.ToUser]
+		s.mu.Unlock()
+		switch {
+		case req.ToUser == "" || strings.ContainsAny(req.ToUser, ":|"):
+			writeErr(w, 40003)
+			return
+		case closed:
+			writeErr(w, 45015)
+			return
+		}
 	}
 	if req.MsgType == "text" && len(m.Content) > 2048 {
 		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
