@@ -14,10 +14,11 @@ import (
 const (
 	MaxClockSkew = 5 * time.Minute
 	ReplayWindow = 10 * time.Minute
-	// RetryWindow is how long the platforms retry a callback they got no
-	// answer to (three tries, five seconds apart). The same request within
-	// it is their retry, and dedup answers it with the recorded reply
-	// without processing it again; after it, it is a replay.
+	// RetryWindow is how long after its signed timestamp the platforms
+	// retry a callback they got no answer to (three tries, five seconds
+	// apart). The same request within it is their retry, and dedup answers
+	// it with the recorded reply without processing it again; an older
+	// request seen before is a replay.
 	RetryWindow = 30 * time.Second
 )
 
@@ -28,24 +29,25 @@ var ErrReplay = errors.New("callback replayed")
 // ReplayGuard remembers signed callbacks. Storage implements it with Redis
 // (SET NX) or a database table.
 type ReplayGuard interface {
-	// RememberCallback records key until ttl passes and returns when key
-	// was first recorded: now, if this call recorded it.
-	RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (time.Time, error)
+	// RememberCallback records key until ttl passes; fresh is false when
+	// key was already recorded and has not expired.
+	RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (fresh bool, err error)
 }
 
-// CheckReplay returns ErrReplay for a callback of channel whose nonce and
-// signature were seen more than RetryWindow ago. A guard that cannot be
-// reached lets the callback through (the timestamp check still holds, and
-// dedup keeps a message from running twice); the error says so for the log.
-func CheckReplay(ctx context.Context, g ReplayGuard, channel, nonce, signature string, now time.Time) (replay bool, err error) {
+// CheckReplay reports a replay: a callback of channel whose nonce and
+// signature were seen before, signed more than RetryWindow before now. A
+// guard that cannot be reached lets the callback through (the timestamp
+// check still holds, and dedup keeps a message from running twice); the
+// error says so for the log.
+func CheckReplay(ctx context.Context, g ReplayGuard, channel, nonce, signature string, signed, now time.Time) (replay bool, err error) {
 	if g == nil {
 		return false, nil
 	}
-	first, err := g.RememberCallback(ctx, channel+":"+nonce+":"+signature, now, ReplayWindow)
-	if err != nil {
+	fresh, err := g.RememberCallback(ctx, channel+":"+nonce+":"+signature, now, ReplayWindow)
+	if err != nil || fresh {
 		return false, err
 	}
-	return now.Sub(first) > RetryWindow, nil
+	return now.Sub(signed) > RetryWindow, nil
 }
 
 // CheckTimestamp refuses a callback timestamp more than MaxClockSkew away.

@@ -23,6 +23,13 @@ fi
 export UNIONBOT_SCREENSHOTS="${UNIONBOT_SCREENSHOTS:-$PWD/.screenshots}"
 echo "console screenshots go to $UNIONBOT_SCREENSHOTS"
 
+echo "== npm packages of the interop suite (interop/package-lock.json)"
+if command -v npm >/dev/null; then
+  (cd interop && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "npm is missing: TestInterop will fail (it runs Tencent's @wecom/crypto and node-webot's wechat-crypto under Node)"
+fi
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted"; exit 1; fi

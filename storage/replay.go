@@ -2,12 +2,9 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // replayRow remembers one signed callback (bot.ReplayGuard) when there is
@@ -25,54 +22,33 @@ func (replayRow) TableName() string { return "callback_replays" }
 const replayPurgeEvery = 512
 
 // RememberCallback implements bot.ReplayGuard: an insert that a duplicate
-// key turns into a read of the first sighting.
-func (db *DB) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (time.Time, error) {
-	now = now.UTC().Truncate(time.Microsecond)
-	row := replayRow{Key: key, FirstSeen: now, ExpiresAt: now.Add(ttl)}
-	err := db.conn(ctx).Create(&row).Error
+// key turns into "seen", unless the old row has expired.
+func (db *DB) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
+	now = now.UTC()
+	err := db.conn(ctx).Create(&replayRow{Key: key, FirstSeen: now, ExpiresAt: now.Add(ttl)}).Error
 	if err == nil {
 		if atomic.AddUint64(&db.replays, 1)%replayPurgeEvery == 0 {
 			db.conn(ctx).Where("expires_at < ?", now).Delete(&replayRow{})
 		}
-		return now, nil
+		return true, nil
 	}
 	if !isDuplicate(err) {
-		return time.Time{}, fmt.Errorf("remember callback: %w", err)
+		return false, fmt.Errorf("remember callback: %w", err)
 	}
-	var old replayRow
-	if err := db.conn(ctx).Where("`key` = ?", key).Take(&old).Error; err != nil {
-		return time.Time{}, fmt.Errorf("remember callback: %w", err)
+	// An old sighting not swept yet counts as new.
+	res := db.conn(ctx).Model(&replayRow{}).Where("`key` = ? AND expires_at < ?", key, now).
+		Updates(map[string]any{"first_seen": now, "expires_at": now.Add(ttl)})
+	if res.Error != nil {
+		return false, fmt.Errorf("remember callback: %w", res.Error)
 	}
-	if old.ExpiresAt.Before(now) { // an old sighting not swept yet
-		res := db.conn(ctx).Model(&replayRow{}).Where("`key` = ? AND expires_at < ?", key, now).
-			Updates(map[string]any{"first_seen": now, "expires_at": now.Add(ttl)})
-		if res.Error != nil {
-			return time.Time{}, fmt.Errorf("remember callback: %w", res.Error)
-		}
-		if res.RowsAffected == 1 {
-			return now, nil
-		}
-	}
-	return old.FirstSeen, nil
+	return res.RowsAffected == 1, nil
 }
 
-// RememberCallback implements bot.ReplayGuard with SET NX; the value is
-// the first sighting in Unix microseconds.
-func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (time.Time, error) {
-	k := r.key("replay:", key)
-	ok, err := r.client.SetNX(ctx, k, now.UnixMicro(), ttl).Result()
+// RememberCallback implements bot.ReplayGuard with SET NX.
+func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
+	ok, err := r.client.SetNX(ctx, r.key("replay:", key), now.UnixMicro(), ttl).Result()
 	if err != nil {
-		return time.Time{}, fmt.Errorf("remember callback: %w", err)
+		return false, fmt.Errorf("remember callback: %w", err)
 	}
-	if ok {
-		return now, nil
-	}
-	us, err := r.client.Get(ctx, k).Int64()
-	if errors.Is(err, redis.Nil) { // expired between the two calls
-		return now, nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("remember callback: %w", err)
-	}
-	return time.UnixMicro(us), nil
+	return ok, nil
 }

@@ -129,7 +129,7 @@ func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (cb *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce, echo := q.Get("timestamp"), q.Get("nonce"), q.Get("echostr")
-	if err := cb.checkTime(ts); err != nil {
+	if _, err := cb.checkTime(ts); err != nil {
 		cb.refuse(w, http.StatusBadRequest, "verify url", err)
 		return
 	}
@@ -149,18 +149,20 @@ func (cb *Callback) verifyPlain(sig, ts, nonce string) error {
 	return (&wxcrypt.Box{Token: cb.Token}).Verify(sig, ts, nonce)
 }
 
-func (cb *Callback) checkTime(ts string) error {
+// checkTime parses a callback timestamp and refuses one too far from now.
+func (cb *Callback) checkTime(ts string) (time.Time, error) {
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return errors.New("bad timestamp")
+		return time.Time{}, errors.New("bad timestamp")
 	}
-	return bot.CheckTimestamp(sec, cb.now())
+	return time.Unix(sec, 0), bot.CheckTimestamp(sec, cb.now())
 }
 
 func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
-	if err := cb.checkTime(ts); err != nil {
+	signed, err := cb.checkTime(ts)
+	if err != nil {
 		cb.refuse(w, http.StatusBadRequest, "receive", err)
 		return
 	}
@@ -195,7 +197,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, http.StatusForbidden, "receive", err)
 		return
 	}
-	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wechat", nonce, sig, cb.now()); err != nil {
+	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wechat", nonce, sig, signed, cb.now()); err != nil {
 		cb.logger().Warn("replay guard unavailable; relying on the timestamp and dedup", "err", err)
 	} else if replay {
 		cb.refuse(w, http.StatusConflict, "receive", bot.ErrReplay)

@@ -161,7 +161,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, http.StatusBadRequest, "receive", err)
 		return
 	}
-	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wecom", nonce, q.Get("msg_signature"), cb.now()); err != nil {
+	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wecom", nonce, q.Get("msg_signature"), time.Unix(sec, 0), cb.now()); err != nil {
 		cb.logger().Warn("replay guard unavailable; relying on the timestamp and dedup", "err", err)
 	} else if replay {
 		cb.refuse(w, http.StatusConflict, "receive", bot.ErrReplay)
