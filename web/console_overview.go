@@ -1,8 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/url"
+	"strings"
 	"time"
+
+	"unionbot"
 )
 
 // GET /admin: one screen of what needs attention. Each section comes from
@@ -78,5 +82,63 @@ func (s *Server) overviewPage(p *page) error {
 		}
 		p.Data["PushOn"] = true
 	}
+	if list, err := s.undelivered(ctx, now.Location()); err == nil {
+		p.Data["Undelivered"] = list
+	} else {
+		s.logger().Warn("console: undelivered notices", "err", err)
+	}
 	return p.render("overview")
+}
+
+// undeliveredNotice is a notice the outbox gave up on, for the overview.
+type undeliveredNotice struct {
+	At, Channel, Kind, Ref, To, Reason string
+}
+
+// noticeKind names the feature that sent a notice.
+func noticeKind(kind string) string {
+	switch kind {
+	case "signup":
+		return "报名"
+	case "reply", "chat":
+		return "聊天回复"
+	case "proposal":
+		return "建议与提案"
+	case "announce":
+		return "月度推送"
+	case "alert":
+		return "提醒"
+	case "broadcast":
+		return "通知"
+	case "faq":
+		return "问答答复"
+	}
+	return kind
+}
+
+// undelivered lists the newest notices that could not be delivered (a
+// follower's closed 48-hour window, a WeCom error), so staff reach those
+// teachers another way.
+func (s *Server) undelivered(ctx context.Context, loc *time.Location) ([]undeliveredNotice, error) {
+	ns, err := s.Outbox.ListNotices(ctx, "", 300)
+	if err != nil {
+		return nil, err
+	}
+	channels := map[string]string{unionbot.ChannelWeChat: "公众号", unionbot.ChannelRobot: "群机器人", unionbot.ChannelCLI: "终端"}
+	var out []undeliveredNotice
+	for _, n := range ns {
+		if n.Status != unionbot.NoticeFailed {
+			continue
+		}
+		ch := channels[n.Channel]
+		if ch == "" {
+			ch = "企业微信"
+		}
+		out = append(out, undeliveredNotice{At: n.CreatedAt.In(loc).Format("1月2日 15:04"), Channel: ch, Kind: noticeKind(n.Kind), Ref: n.Ref,
+			To: strings.Join(n.ToUsers, "、"), Reason: strings.TrimPrefix(n.LastErr, "send failed: ")})
+		if len(out) == 10 {
+			break
+		}
+	}
+	return out, nil
 }
