@@ -20,10 +20,18 @@ type Entry struct {
 	Keywords   []string  `json:"keywords,omitempty" yaml:"keywords,omitempty"`
 	Answer     string    `json:"answer" yaml:"answer"`
 	Category   string    `json:"category,omitempty" yaml:"category,omitempty"`
+	Source     string    `json:"source" yaml:"-"` // SourceStarter or SourceUnion
 	Enabled    bool      `json:"enabled" yaml:"-"`
 	UpdatedBy  string    `json:"updated_by,omitempty" yaml:"-"`
 	UpdatedAt  time.Time `json:"updated_at" yaml:"-"`
 }
+
+// Entry sources: the starter set the bot ships with, or the union's own.
+// When both match a question, the union's entry answers.
+const (
+	SourceStarter = "starter"
+	SourceUnion   = "union"
+)
 
 // Question statuses.
 const (

@@ -26,8 +26,13 @@ const (
 	bm25K1        = 1.2
 	bm25B         = 0.75
 	bigramWeight  = 0.35
-	unigramWeight = 0.1
+	unigramWeight = 0.2
 	answerWeight  = 0.2
+	// answerCoverage is how much a question term found only in the answer
+	// counts toward coverage: teachers ask in the answer's words ("工资里扣
+	// 会费吗" of an answer that says 由学校财务从工资代扣) but the answer
+	// also holds words nobody asks by.
+	answerCoverage = 0.5
 )
 
 // Segmenter turns text into matching terms: words from gse, folded to
@@ -62,6 +67,12 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 	for _, w := range s.seg.Cut(text, true) {
 		w = strings.TrimSpace(w)
 		if w == "" || stopWords[w] || !hasLetter(w) {
+			continue
+		}
+		if r := []rune(w); len(r) == 1 && unicode.Is(unicode.Han, r[0]) {
+			// A one-character word (扣, 交) is its character: it then meets
+			// the words that hold it (代扣, 缴交) however they were cut.
+			out["@"+w]++
 			continue
 		}
 		out[w]++
@@ -115,8 +126,8 @@ type Index struct {
 }
 
 // posting is one entry holding a term, with the term's weighted frequency;
-// asked is false when the term is only in the answer, which ranks but does
-// not count toward coverage.
+// asked is false when the term is only in the answer, which ranks fully
+// but counts only answerCoverage toward coverage.
 type posting struct {
 	doc   int32
 	freq  float32
@@ -201,7 +212,8 @@ type Hit struct {
 	Exact    bool // the question says what a standard question or alternate says
 }
 
-// Search ranks the entries for a question and returns the best n.
+// Search ranks the entries for a question and returns the best n (all
+// when n is 0).
 func (ix *Index) Search(question string, n int) []Hit {
 	q := ix.seg.Terms(question)
 	if len(q) == 0 || len(ix.entries) == 0 {
@@ -220,15 +232,16 @@ func (ix *Index) Search(question string, n int) []Hit {
 	words := map[int32]int{}
 	for t, w := range q {
 		idf := ix.idf[t]
-		isWord := !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
+		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
 		for _, p := range ix.postings[t] {
 			f := float64(p.freq)
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
 			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			share := 1.0
 			if !p.asked {
-				continue
+				share = answerCoverage
 			}
-			got[p.doc] += idf * w
+			got[p.doc] += idf * w * share
 			if isWord {
 				words[p.doc]++
 			}
@@ -250,7 +263,7 @@ func (ix *Index) Search(question string, n int) []Hit {
 		}
 		return hits[a].Entry.ID < hits[b].Entry.ID
 	})
-	if len(hits) > n {
+	if n > 0 && len(hits) > n {
 		hits = hits[:n]
 	}
 	return hits
