@@ -23,6 +23,7 @@ var migrations = []migration{
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},
+	{7, "faq: entry source (starter or the union's own), the entry a logged question is about", migrateFAQSource},
 }
 
 type schemaMigration struct {

@@ -120,21 +120,21 @@ func (e *Engine) Load(entries []*Entry) {
 }
 
 // coveringUnion is the union entry that covers a starter entry: it would
-// answer one of the starter's phrasings outright, or the same union entry ranks first (in
-// the 您是不是想问 band or better) for most of the starter's phrasings.
+// answer the starter's standard question outright, or the same union entry ranks first (in
+// the 您是不是想问 band, two words shared) for most of the starter's phrasings.
 // Nil when none does.
 func coveringUnion(ix *Index, en *Entry) *Entry {
 	phrasings := append([]string{en.Question}, en.Alternates...)
 	votes := map[*Entry]int{}
-	for _, p := range phrasings {
+	for i, p := range phrasings {
 		hits := unionHits(ix.Search(p, 0))
 		if len(hits) == 0 {
 			continue
 		}
-		if confidence(hits, false) == High {
+		if i == 0 && confidence(hits, false) == High {
 			return hits[0].Entry
 		}
-		if hits[0].Coverage >= middleCoverage {
+		if hits[0].Coverage >= middleCoverage && hits[0].Words >= 2 {
 			votes[hits[0].Entry]++
 		}
 	}
