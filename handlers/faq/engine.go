@@ -127,7 +127,7 @@ func coveringUnion(ix *Index, en *Entry) *Entry {
 	phrasings := append([]string{en.Question}, en.Alternates...)
 	votes := map[*Entry]int{}
 	for i, p := range phrasings {
-		hits := unionHits(ix.Search(p, 0))
+		_, hits := ix.SearchOwn(p, maxChoices)
 		if len(hits) == 0 {
 			continue
 		}
@@ -170,30 +170,16 @@ func (e *Engine) Ask(question string) Match {
 	ix := e.ix
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
-	all := ix.Search(question, 0)
-	own := unionHits(all)
+	all, own := ix.SearchOwn(question, maxChoices)
 	isOwn := len(own) > 0 && own[0].Coverage >= unionCoverage && own[0].Coverage >= unionShare*all[0].Coverage
 	if isOwn {
 		all = own
-	}
-	if len(all) > maxChoices {
-		all = all[:maxChoices]
 	}
 	m.Hits = all
 	if len(m.Hits) > 0 {
 		m.Confidence = confidence(m.Hits, isOwn)
 	}
 	return m
-}
-
-func unionHits(hits []Hit) []Hit {
-	var out []Hit
-	for _, h := range hits {
-		if h.Entry.Source != SourceStarter {
-			out = append(out, h)
-		}
-	}
-	return out
 }
 
 // confidence decides the band of ranked hits (at least one). own says the

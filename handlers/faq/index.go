@@ -3,6 +3,7 @@ package faq
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -119,6 +120,7 @@ type Index struct {
 	entries  []*Entry
 	postings map[string][]posting
 	lens     []float64
+	norms    []float64 // BM25's length normalisation per entry
 	avgLen   float64
 	idf      map[string]float64
 	maxIDF   float64
@@ -196,6 +198,10 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		ix.idf[t] = math.Log(1 + (n-d+0.5)/(d+0.5))
 	}
 	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	ix.norms = make([]float64, len(ix.lens))
+	for i, l := range ix.lens {
+		ix.norms[i] = bm25K1 * (1 - bm25B + bm25B*l/ix.avgLen)
+	}
 	return ix
 }
 
@@ -212,12 +218,18 @@ type Hit struct {
 	Exact    bool // the question says what a standard question or alternate says
 }
 
-// Search ranks the entries for a question and returns the best n (all
-// when n is 0).
+// Search ranks the entries for a question and returns the best n.
 func (ix *Index) Search(question string, n int) []Hit {
+	all, _ := ix.SearchOwn(question, n)
+	return all
+}
+
+// SearchOwn returns the best n entries and, apart, the best n of the
+// union's own entries (those not from the starter set), in one pass.
+func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	q := ix.seg.Terms(question)
 	if len(q) == 0 || len(ix.entries) == 0 {
-		return nil
+		return nil, nil
 	}
 	qInfo := 0.0
 	for t, w := range q {
@@ -227,16 +239,17 @@ func (ix *Index) Search(question string, n int) []Hit {
 		}
 		qInfo += idf * w
 	}
-	scores := map[int32]float64{}
-	got := map[int32]float64{}
-	words := map[int32]int{}
+	// Dense accumulators: a question touches a good share of the entries
+	// through its characters, and slices beat maps there.
+	scores := make([]float64, len(ix.entries))
+	got := make([]float64, len(ix.entries))
+	words := make([]int32, len(ix.entries))
 	for t, w := range q {
 		idf := ix.idf[t]
 		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
 		for _, p := range ix.postings[t] {
 			f := float64(p.freq)
-			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
-			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + ix.norms[p.doc])
 			share := 1.0
 			if !p.asked {
 				share = answerCoverage
@@ -247,24 +260,40 @@ func (ix *Index) Search(question string, n int) []Hit {
 			}
 		}
 	}
-	exact := map[int32]bool{}
-	for _, d := range ix.exact[wordKey(q)] {
-		exact[d] = true
-	}
-	hits := make([]Hit, 0, len(scores))
+	exact := ix.exact[wordKey(q)]
+	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for d, score := range scores {
-		if score > 0 {
-			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d], Exact: exact[d]})
+		if score <= 0 {
+			continue
+		}
+		e := ix.entries[d]
+		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo, Words: int(words[d]), Exact: slices.Contains(exact, int32(d))}
+		all = insertTop(all, h, n)
+		if e.Source != SourceStarter {
+			own = insertTop(own, h, n)
 		}
 	}
-	sort.Slice(hits, func(a, b int) bool {
-		if hits[a].Score != hits[b].Score {
-			return hits[a].Score > hits[b].Score
-		}
-		return hits[a].Entry.ID < hits[b].Entry.ID
-	})
-	if n > 0 && len(hits) > n {
-		hits = hits[:n]
+	return all, own
+}
+
+// better orders hits: higher score first, then lower id.
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
 	}
-	return hits
+	return a.Entry.ID < b.Entry.ID
+}
+
+// insertTop keeps the best n hits in order.
+func insertTop(top []Hit, h Hit, n int) []Hit {
+	if len(top) == n && !better(h, top[n-1]) {
+		return top
+	}
+	i := sort.Search(len(top), func(i int) bool { return better(h, top[i]) })
+	if len(top) < n {
+		top = append(top, Hit{})
+	}
+	copy(top[i+1:], top[i:])
+	top[i] = h
+	return top
 }
