@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +24,7 @@ type faqRow struct {
 	Keywords   string `gorm:"type:text"` // "|"-separated
 	Answer     string `gorm:"type:text;not null"`
 	Category   string `gorm:"size:64;index"`
+	Source     string `gorm:"size:16;not null;default:union;index"` // faq.SourceStarter or faq.SourceUnion
 	Enabled    bool   `gorm:"not null;default:true"`
 	UpdatedBy  string `gorm:"size:64"`
 	CreatedAt  time.Time
@@ -32,7 +35,7 @@ func (faqRow) TableName() string { return "faq_entries" }
 
 func (r *faqRow) domain() *faq.Entry {
 	return &faq.Entry{ID: r.ID, Question: r.Question, Alternates: faq.SplitList(r.Alternates),
-		Keywords: faq.SplitList(r.Keywords), Answer: r.Answer, Category: r.Category, Enabled: r.Enabled,
+		Keywords: faq.SplitList(r.Keywords), Answer: r.Answer, Category: r.Category, Source: r.Source, Enabled: r.Enabled,
 		UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt}
 }
 
@@ -42,6 +45,7 @@ type faqQuestionRow struct {
 	UserID     string    `gorm:"size:64;not null;index"`
 	Text       string    `gorm:"type:text;not null"`
 	Status     string    `gorm:"size:16;not null;index"`
+	EntryID    int64     `gorm:"not null;default:0;index"` // the entry that answered (unhelpful) or took it (attached)
 	Reply      string    `gorm:"type:text"`
 	RepliedBy  string    `gorm:"size:64"`
 	CreatedAt  time.Time `gorm:"not null"`
@@ -51,7 +55,7 @@ type faqQuestionRow struct {
 func (faqQuestionRow) TableName() string { return "faq_questions" }
 
 func (r *faqQuestionRow) domain() *faq.Question {
-	q := &faq.Question{ID: r.ID, UserID: r.UserID, Text: r.Text, Status: r.Status, Reply: r.Reply,
+	q := &faq.Question{ID: r.ID, UserID: r.UserID, Text: r.Text, Status: r.Status, EntryID: r.EntryID, Reply: r.Reply,
 		RepliedBy: r.RepliedBy, CreatedAt: r.CreatedAt}
 	if !r.AnsweredAt.Equal(epoch) {
 		q.AnsweredAt = r.AnsweredAt
@@ -61,6 +65,25 @@ func (r *faqQuestionRow) domain() *faq.Question {
 
 func migrateFAQ(tx *gorm.DB) error {
 	return tx.AutoMigrate(&faqRow{}, &faqQuestionRow{})
+}
+
+// migrateFAQSource adds an entry's source and a question's entry. Entries
+// still as the bot seeded them (updated by "default") are the starter set;
+// anything a union imported or edited is its own.
+func migrateFAQSource(tx *gorm.DB) error {
+	if err := tx.AutoMigrate(&faqRow{}, &faqQuestionRow{}); err != nil {
+		return err
+	}
+	defaults, err := faq.DefaultEntries()
+	if err != nil {
+		return err
+	}
+	var qs []string
+	for _, e := range defaults {
+		qs = append(qs, e.Question)
+	}
+	return tx.Model(&faqRow{}).Where("updated_by = ? AND question IN ?", "default", qs).
+		Update("source", faq.SourceStarter).Error
 }
 
 // ListFAQ implements faq.Store.
@@ -89,20 +112,41 @@ func joinList(items []string) string {
 
 // UpsertFAQ implements faq.Store.
 func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (created, updated int, err error) {
+	created, updated, _, err = db.importFAQ(ctx, entries, by, false)
+	return created, updated, err
+}
+
+// ReplaceFAQ implements faq.Store.
+func (db *DB) ReplaceFAQ(ctx context.Context, entries []*faq.Entry, by string) (created, updated, removed int, err error) {
+	return db.importFAQ(ctx, entries, by, true)
+}
+
+func checkEntries(entries []*faq.Entry) error {
 	for i, e := range entries {
 		e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
 		switch {
 		case e.Question == "":
-			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条缺少标准问题（question）。", i+1)
+			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条缺少标准问题（question）。", i+1)
 		case e.Answer == "":
-			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条“%s”缺少答案（answer）。", i+1, e.Question)
+			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条“%s”缺少答案（answer）。", i+1, e.Question)
 		case utf8.RuneCountInString(e.Question) > 100:
-			return 0, 0, unionbot.Errorf(unionbot.EINVALID, "第 %d 条的标准问题超过 100 字，请改短一些。", i+1)
+			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条的标准问题超过 100 字，请改短一些。", i+1)
 		}
+	}
+	return nil
+}
+
+// importFAQ upserts entries by standard question in one transaction; with
+// replace it also deletes the union's entries the file no longer has (the
+// starter set is never deleted, only switched off).
+func (db *DB) importFAQ(ctx context.Context, entries []*faq.Entry, by string, replace bool) (created, updated, removed int, err error) {
+	if err := checkEntries(entries); err != nil {
+		return 0, 0, 0, err
 	}
 	now := db.now()
 	err = db.transact(ctx, func(tx *gorm.DB) error {
-		created, updated = 0, 0
+		created, updated, removed = 0, 0, 0
+		keep := map[int64]bool{}
 		for _, e := range entries {
 			var row faqRow
 			err := tx.Where("question = ?", e.Question).Take(&row).Error
@@ -113,6 +157,10 @@ func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (c
 			row.Question, row.Answer, row.Category = e.Question, e.Answer, e.Category
 			row.Alternates, row.Keywords = joinList(e.Alternates), joinList(e.Keywords)
 			row.UpdatedBy, row.UpdatedAt = by, now
+			row.Source = e.Source
+			if row.Source != faq.SourceStarter {
+				row.Source = faq.SourceUnion // the union's file makes the entry its own
+			}
 			if isNew {
 				row.Enabled = e.Enabled
 			} else {
@@ -130,11 +178,83 @@ func (db *DB) UpsertFAQ(ctx context.Context, entries []*faq.Entry, by string) (c
 				}
 				updated++
 			}
-			e.ID, e.UpdatedBy, e.UpdatedAt = row.ID, by, now
+			keep[row.ID] = true
+			e.ID, e.Source, e.UpdatedBy, e.UpdatedAt = row.ID, row.Source, by, now
+		}
+		if !replace {
+			return nil
+		}
+		var own []faqRow
+		if err := tx.Where("source = ?", faq.SourceUnion).Find(&own).Error; err != nil {
+			return err
+		}
+		for _, r := range own {
+			if keep[r.ID] {
+				continue
+			}
+			if err := tx.Delete(&faqRow{}, r.ID).Error; err != nil {
+				return err
+			}
+			removed++
 		}
 		return nil
 	})
-	return created, updated, mapErr(err, "upsert faq", "", "两条问答的标准问题相同，请合并后再导入。")
+	return created, updated, removed, mapErr(err, "import faq", "", "两条问答的标准问题相同，请合并后再导入。")
+}
+
+// SetFAQSourceEnabled implements faq.Store.
+func (db *DB) SetFAQSourceEnabled(ctx context.Context, source string, enabled bool, by string) (int, error) {
+	res := db.conn(ctx).Model(&faqRow{}).Where("source = ? AND enabled = ?", source, !enabled).
+		Updates(map[string]any{"enabled": enabled, "updated_by": by, "updated_at": db.now()})
+	if res.Error != nil {
+		return 0, mapErr(res.Error, "enable faq source", "", "")
+	}
+	return int(res.RowsAffected), nil
+}
+
+// AttachQuestion implements faq.Store.
+func (db *DB) AttachQuestion(ctx context.Context, questionID, entryID int64, by string) (*faq.Entry, error) {
+	var out faqRow
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var q faqQuestionRow
+		if err := tx.Where("id = ?", questionID).Take(&q).Error; err != nil {
+			return fmt.Errorf("question: %w", err)
+		}
+		if err := tx.Where("id = ?", entryID).Take(&out).Error; err != nil {
+			return fmt.Errorf("entry: %w", err)
+		}
+		alts := faq.SplitList(out.Alternates)
+		text := strings.TrimSpace(q.Text)
+		if text != out.Question && !slices.Contains(alts, text) {
+			alts = append(alts, text)
+		}
+		out.Alternates, out.UpdatedBy, out.UpdatedAt = joinList(alts), by, db.now()
+		if err := tx.Save(&out).Error; err != nil {
+			return err
+		}
+		return tx.Model(&q).Updates(map[string]any{"status": faq.StatusAttached, "entry_id": entryID}).Error
+	})
+	switch {
+	case err != nil && strings.HasPrefix(err.Error(), "question:"):
+		return nil, mapErr(err, "attach question", "没有编号为 "+strconv.FormatInt(questionID, 10)+" 的问题。", "")
+	case err != nil:
+		return nil, mapErr(err, "attach question", "没有编号为 "+strconv.FormatInt(entryID, 10)+" 的问答。", "")
+	}
+	return out.domain(), nil
+}
+
+// FAQVersion implements faq.Store: the number of entries and the latest
+// change, which every replica compares to know its index is stale.
+func (db *DB) FAQVersion(ctx context.Context) (string, error) {
+	var v struct {
+		N    int64
+		Last string
+	}
+	err := db.conn(ctx).Model(&faqRow{}).Select("COUNT(*) AS n, COALESCE(CAST(MAX(updated_at) AS CHAR), '') AS last").Scan(&v).Error
+	if err != nil {
+		return "", mapErr(err, "faq version", "", "")
+	}
+	return strconv.FormatInt(v.N, 10) + "/" + v.Last, nil
 }
 
 // SetFAQEnabled implements faq.Store.
@@ -153,7 +273,7 @@ func (db *DB) SetFAQEnabled(ctx context.Context, id int64, enabled bool, by stri
 
 // LogQuestion implements faq.Store.
 func (db *DB) LogQuestion(ctx context.Context, q *faq.Question) error {
-	row := faqQuestionRow{UserID: q.UserID, Text: q.Text, Status: q.Status, CreatedAt: db.now(), AnsweredAt: epoch}
+	row := faqQuestionRow{UserID: q.UserID, Text: q.Text, Status: q.Status, EntryID: q.EntryID, CreatedAt: db.now(), AnsweredAt: epoch}
 	if row.Status == "" {
 		row.Status = faq.StatusUnanswered
 	}

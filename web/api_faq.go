@@ -22,8 +22,11 @@ func (s *Server) askFAQ(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// POST /api/faq/import?format=yaml|csv with the file as the body (format
-// also from Content-Type text/csv, else guessed) → {"created","updated"}.
+// POST /api/faq/import?format=yaml|csv&mode=merge|replace with the file as
+// the body (format also from Content-Type text/csv, else guessed). merge
+// (the default) adds and updates by standard question; replace also deletes
+// the union's entries the file lacks. The starter set is never deleted.
+// → {"mode","created","updated","removed","entries"}.
 func (s *Server) importFAQ(w http.ResponseWriter, r *http.Request) error {
 	body, err := readBody(w, r, MaxFAQFile)
 	if err != nil {
@@ -37,11 +40,55 @@ func (s *Server) importFAQ(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	created, updated, err := s.FAQ.Import(r.Context(), entries, "api")
+	res, err := s.FAQ.Import(r.Context(), entries, "api", r.URL.Query().Get("mode"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"created": created, "updated": updated, "entries": s.FAQ.Engine.Len()})
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// POST /api/faq/starter {"enabled": false}: switch the whole starter set
+// off (只用本校问答) or on again → {"changed": N, "entries": N}.
+func (s *Server) starterFAQ(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	if body.Enabled == nil {
+		return unionbot.Errorf(unionbot.EINVALID, "请给出 enabled（true 或 false）。")
+	}
+	n, err := s.FAQ.UseOwnOnly(r.Context(), !*body.Enabled, "admin-api")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"changed": n, "entries": s.FAQ.Engine.Len()})
+	return nil
+}
+
+// POST /api/faq/questions/{id}/attach {"entry_id": N}: the logged question
+// becomes an alternate of entry N, which answers it at once → the entry.
+func (s *Server) attachFAQ(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "问题编号应为正整数。")
+	}
+	var body struct {
+		EntryID int64 `json:"entry_id"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	if body.EntryID <= 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "请给出 entry_id（问答编号）。")
+	}
+	e, err := s.FAQ.Attach(r.Context(), id, body.EntryID, "admin-api")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
 	return nil
 }
 
@@ -65,8 +112,8 @@ func (s *Server) exportFAQ(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-// GET /api/faq/unanswered?status=unanswered|handed|answered|all&limit=
-// (default: the ones not answered yet, newest first).
+// GET /api/faq/unanswered?status=unanswered|handed|unhelpful|answered|attached|all&limit=
+// (default: handed, unanswered and unhelpful, newest first).
 func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit := 200
@@ -80,14 +127,12 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 	var out []*faq.Question
 	switch st := q.Get("status"); st {
 	case "":
-		for _, status := range []string{faq.StatusHanded, faq.StatusUnanswered} {
-			list, err := s.FAQ.Store.ListQuestions(r.Context(), status, limit)
-			if err != nil {
-				return err
-			}
-			out = append(out, list...)
+		list, err := s.FAQ.Feedback(r.Context(), limit)
+		if err != nil {
+			return err
 		}
-	case "all", faq.StatusUnanswered, faq.StatusHanded, faq.StatusAnswered:
+		out = list
+	case "all", faq.StatusUnanswered, faq.StatusHanded, faq.StatusAnswered, faq.StatusUnhelpful, faq.StatusAttached:
 		if st == "all" {
 			st = ""
 		}
@@ -97,7 +142,7 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = list
 	default:
-		return unionbot.Errorf(unionbot.EINVALID, "status 应为 unanswered、handed、answered 或 all。")
+		return unionbot.Errorf(unionbot.EINVALID, "status 应为 unanswered、handed、unhelpful、answered、attached 或 all。")
 	}
 	if out == nil {
 		out = []*faq.Question{}

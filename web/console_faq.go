@@ -1,57 +1,110 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"io"
-	"net/url"
+	"strconv"
 	"strings"
 
 	"unionbot"
+	"unionbot/handlers/faq"
 )
 
-// GET /admin/faq?q=: the unanswered list, a test box, import and export.
+// faqView is the 问答 page: typed all the way to the template, filled from
+// the FAQ service (never through the admin API).
+type faqView struct {
+	Q        string         // the test box's question
+	Ask      *faq.AskResult // what the bot would answer it
+	Feedback []faqFeedback  // unanswered, handed over and unhelpful questions
+	Entries  []faqEntryView
+	Own      int // the union's own entries
+	Starter  int // starter entries
+	// StarterOn counts the starter entries still switched on: 只用本校问答
+	// switches them all off in one click.
+	StarterOn int
+	Choices   []faqEntryView // entries a question can be attached to (enabled)
+}
+
+// faqFeedback is one question staff should look at.
+type faqFeedback struct {
+	Question *faq.Question
+	Asked    string     // when, in the union's time zone
+	Kind     string     // 未答 / 转人工 / 没用
+	Answered *faq.Entry // the entry that answered (没用), or nil
+}
+
+// faqEntryView is one entry with what the page shows beside it.
+type faqEntryView struct {
+	Entry      *faq.Entry
+	Starter    bool
+	CoveredBy  string // the union's entry that answers instead of this starter entry
+	Alternates string // "|"-joined, as the form edits them
+	Keywords   string
+}
+
+var feedbackKind = map[string]string{faq.StatusUnanswered: "未答", faq.StatusHanded: "转人工", faq.StatusUnhelpful: "没用"}
+
+// GET /admin/faq?q=: questions to look at, a test box, the entries with
+// their source, import and export.
 func (s *Server) faqPage(p *page) error {
 	p.Title = "问答"
-	un := s.apiDo(p.r.Context(), "GET", "/api/faq/unanswered", nil)
-	if un.Off() {
+	if s.FAQ == nil {
 		p.Data["Off"] = true
 		return p.render("faq")
 	}
-	if !un.OK() {
-		return apiErr(un)
+	ctx := p.r.Context()
+	list, err := s.FAQ.Store.ListFAQ(ctx)
+	if err != nil {
+		return err
 	}
-	p.Data["Unanswered"] = items(un.Value(), "questions", "unanswered")
-	if list := s.apiDo(p.r.Context(), "GET", "/api/faq", nil); list.OK() {
-		var entries []map[string]string
-		for _, e := range items(list.Value(), "entries") {
-			join := func(k string) string {
-				var parts []string
-				for _, x := range items(get(e, k)) {
-					parts = append(parts, str(x))
-				}
-				return strings.Join(parts, "|")
+	v := faqView{}
+	byID := map[int64]*faq.Entry{}
+	for _, e := range list {
+		byID[e.ID] = e
+	}
+	for _, e := range list {
+		ev := faqEntryView{Entry: e, Starter: e.Source == faq.SourceStarter,
+			Alternates: strings.Join(e.Alternates, "|"), Keywords: strings.Join(e.Keywords, "|")}
+		if ev.Starter {
+			v.Starter++
+			if e.Enabled {
+				v.StarterOn++
 			}
-			entries = append(entries, map[string]string{"id": str(get(e, "id")), "question": str(get(e, "question")),
-				"answer": str(get(e, "answer")), "category": str(get(e, "category")), "alternates": join("alternates"),
-				"keywords": join("keywords"), "enabled": str(get(e, "enabled"))})
+			if u := byID[s.FAQ.Engine.Shadowed(e.ID)]; u != nil {
+				ev.CoveredBy = u.Question
+			}
+		} else {
+			v.Own++
 		}
-		p.Data["Entries"] = entries
+		v.Entries = append(v.Entries, ev)
+		if e.Enabled && ev.CoveredBy == "" {
+			v.Choices = append(v.Choices, ev)
+		}
+	}
+	qs, err := s.FAQ.Feedback(ctx, 200)
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		v.Feedback = append(v.Feedback, faqFeedback{Question: q, Asked: q.CreatedAt.In(s.location()).Format("2006-01-02 15:04"),
+			Kind: feedbackKind[q.Status], Answered: byID[q.EntryID]})
 	}
 	if q := strings.TrimSpace(p.r.URL.Query().Get("q")); q != "" {
-		p.Data["Q"] = q
-		if a := s.apiDo(p.r.Context(), "GET", "/api/faq/ask?q="+url.QueryEscape(q), nil); a.OK() {
-			p.Data["Answer"] = a.Value()
-		}
+		res := s.FAQ.Result(s.FAQ.Ask(ctx, q))
+		v.Q, v.Ask = q, &res
 	}
+	p.Data["FAQ"] = v
 	return p.render("faq")
 }
 
-// POST /admin/faq/import: an uploaded YAML/CSV file or pasted text.
+// POST /admin/faq/import {mode, format, file or text}: merge (add and
+// update) or replace (the file becomes the union's own entries).
 func (s *Server) faqImport(p *page) error {
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
+	}
 	text := p.r.PostFormValue("text")
 	if f, _, err := p.r.FormFile("file"); err == nil {
-		b, _ := io.ReadAll(io.LimitReader(f, MaxJSONBody))
+		b, _ := io.ReadAll(io.LimitReader(f, MaxFAQFile))
 		f.Close()
 		if len(b) > 0 {
 			text = string(b)
@@ -61,54 +114,115 @@ func (s *Server) faqImport(p *page) error {
 	if format != "csv" {
 		format = "yaml"
 	}
-	res := s.apiDo(p.r.Context(), "POST", "/api/faq/import?format="+format, text)
-	if !res.OK() {
-		return apiErr(res)
+	entries, err := faq.ParseFile([]byte(text), format)
+	if err != nil {
+		return err
 	}
-	return p.back("/admin/faq", "导入完成："+str(res.Value())+"。")
+	res, err := s.FAQ.Import(p.r.Context(), entries, p.User, p.r.PostFormValue("mode"))
+	if err != nil {
+		return err
+	}
+	how := "合并"
+	if res.Mode == faq.ModeReplace {
+		how = "替换本校问答"
+	}
+	return p.back("/admin/faq", "导入完成（"+how+"）：新增 "+strconv.Itoa(res.Created)+" 条，更新 "+strconv.Itoa(res.Updated)+
+		" 条，删除 "+strconv.Itoa(res.Removed)+" 条，现有 "+strconv.Itoa(res.Entries)+" 条在用。")
 }
 
 // GET /admin/faq/export?format=yaml|csv
 func (s *Server) faqExport(p *page) error {
-	format := p.r.URL.Query().Get("format")
-	if format != "csv" {
-		format = "yaml"
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
 	}
-	return s.passFile(p, "/api/faq/export?format="+format, "faq."+format)
+	list, err := s.FAQ.Store.ListFAQ(p.r.Context())
+	if err != nil {
+		return err
+	}
+	h := p.w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	if p.r.URL.Query().Get("format") == "csv" {
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="faq.csv"`)
+		return faq.WriteCSV(p.w, list)
+	}
+	h.Set("Content-Type", "application/yaml; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="faq.yaml"`)
+	return faq.WriteYAML(p.w, list)
 }
 
 // POST /admin/faq/entry {question, answer, alternates, keywords, category}:
-// creates or updates one entry through the import (same question = update).
+// creates or updates one of the union's entries (same question = update).
 func (s *Server) faqEntry(p *page) error {
-	row := []string{}
-	for _, k := range []string{"question", "answer", "alternates", "keywords", "category"} {
-		row = append(row, strings.TrimSpace(p.r.PostFormValue(k)))
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
 	}
-	if row[0] == "" || row[1] == "" {
+	f := func(k string) string { return strings.TrimSpace(p.r.PostFormValue(k)) }
+	e := &faq.Entry{Question: f("question"), Answer: f("answer"), Alternates: faq.SplitList(f("alternates")),
+		Keywords: faq.SplitList(f("keywords")), Category: f("category"), Enabled: true}
+	if e.Question == "" || e.Answer == "" {
 		return unionbot.Errorf(unionbot.EINVALID, "问题和答案都要填写。")
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write([]string{"question", "answer", "alternates", "keywords", "category"})
-	w.Write(row)
-	w.Flush()
-	res := s.apiDo(p.r.Context(), "POST", "/api/faq/import?format=csv", b.String())
-	if !res.OK() {
-		return apiErr(res)
+	if _, err := s.FAQ.Import(p.r.Context(), []*faq.Entry{e}, p.User, faq.ModeMerge); err != nil {
+		return err
 	}
-	return p.back("/admin/faq", "已保存问答：“"+row[0]+"”。")
+	return p.back("/admin/faq", "已保存问答：“"+e.Question+"”。")
 }
 
 // POST /admin/faq/{id}/enabled {on}: switch an entry on or off.
 func (s *Server) faqEnabled(p *page) error {
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
+	}
+	id, err := strconv.ParseInt(p.r.PathValue("id"), 10, 64)
+	if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "问答编号应为正整数。")
+	}
 	on := p.r.PostFormValue("on") == "1"
-	res := s.apiDo(p.r.Context(), "PATCH", "/api/faq/"+url.PathEscape(p.r.PathValue("id")), map[string]any{"enabled": on})
-	if !res.OK() {
-		return apiErr(res)
+	e, err := s.FAQ.SetEnabled(p.r.Context(), id, on, p.User)
+	if err != nil {
+		return err
 	}
-	done := "已停用：“" + str(get(res.Value(), "question")) + "”，机器人不再用它回答。"
 	if on {
-		done = "已启用：“" + str(get(res.Value(), "question")) + "”。"
+		return p.back("/admin/faq", "已启用：“"+e.Question+"”。")
 	}
-	return p.back("/admin/faq", done)
+	return p.back("/admin/faq", "已停用：“"+e.Question+"”，机器人不再用它回答。")
+}
+
+// POST /admin/faq/starter {own}: 只用本校问答 (own=1) switches every starter
+// entry off; own=0 switches them on again.
+func (s *Server) faqStarter(p *page) error {
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
+	}
+	own := p.r.PostFormValue("own") == "1"
+	n, err := s.FAQ.UseOwnOnly(p.r.Context(), own, p.User)
+	if err != nil {
+		return err
+	}
+	if own {
+		return p.back("/admin/faq", "已停用 "+strconv.Itoa(n)+" 条内置问答，现在只用本校问答回答。")
+	}
+	return p.back("/admin/faq", "已重新启用 "+strconv.Itoa(n)+" 条内置问答。")
+}
+
+// POST /admin/faq/questions/{id}/attach {entry_id}: the question becomes
+// another way of asking that entry, which answers it at once.
+func (s *Server) faqAttach(p *page) error {
+	if s.FAQ == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
+	}
+	qid, err := strconv.ParseInt(p.r.PathValue("id"), 10, 64)
+	if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "问题编号应为正整数。")
+	}
+	eid, err := strconv.ParseInt(p.r.PostFormValue("entry_id"), 10, 64)
+	if err != nil || eid <= 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "请选择要归入的问答条目。")
+	}
+	e, err := s.FAQ.Attach(p.r.Context(), qid, eid, p.User)
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/faq", "已把这个问题归入“"+e.Question+"”的其他问法，机器人现在就能回答。")
 }

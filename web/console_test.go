@@ -46,8 +46,8 @@ func TestConsolePagesWithoutFeatures(t *testing.T) {
 		}
 	}
 	code, body := mustGet(t, s, c, "/admin")
-	if code != 200 || strings.Count(body, "暂无") != 5 {
-		t.Errorf("GET /admin = %d with %d×暂无, want 200 and 5 empty sections", code, strings.Count(body, "暂无"))
+	if code != 200 || strings.Count(body, "暂无") != 6 {
+		t.Errorf("GET /admin = %d with %d×暂无, want 200 and 6 empty sections (5 features and no undelivered notices)", code, strings.Count(body, "暂无"))
 	}
 }
 

@@ -41,6 +41,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/faq/entry", s.console("faq", s.faqEntry))
 	s.mux.HandleFunc("POST /admin/faq/{id}/enabled", s.console("faq", s.faqEnabled))
 	s.mux.HandleFunc("GET /admin/faq/export", s.console("faq", s.faqExport))
+	s.mux.HandleFunc("POST /admin/faq/starter", s.console("faq", s.faqStarter))
+	s.mux.HandleFunc("POST /admin/faq/questions/{id}/attach", s.console("faq", s.faqAttach))
 	s.mux.HandleFunc("GET /admin/plan", s.console("plan", s.planPage))
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
 	s.mux.HandleFunc("GET /admin/announce", s.console("announce", s.announcePage))
@@ -75,6 +77,8 @@ func (s *Server) routes() {
 		s.handleAPI("POST /api/faq/import", s.importFAQ)
 		s.handleAPI("GET /api/faq/export", s.exportFAQ)
 		s.handleAPI("GET /api/faq/unanswered", s.listUnanswered)
+		s.handleAPI("POST /api/faq/starter", s.starterFAQ)
+		s.handleAPI("POST /api/faq/questions/{id}/attach", s.attachFAQ)
 	}
 	if s.Proposals != nil {
 		s.handleAPI("GET /api/proposals", s.listProposals)

@@ -10,11 +10,15 @@ import (
 	"unionbot/handlers/faq"
 )
 
+// modeName says an import mode in Chinese.
+var modeName = map[string]string{faq.ModeMerge: "合并", faq.ModeReplace: "替换本校问答"}
+
 // runFAQ is `unionbot faq import FILE` and `unionbot faq export`.
 func runFAQ(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("faq", e)
 	format := fs.String("format", "", "yaml or csv (import: guessed from the file name; export: yaml)")
 	by := fs.String("by", "cli", "who made the change, kept on each entry")
+	mode := fs.String("mode", faq.ModeMerge, "import: merge (add and update) or replace (the file becomes the union's own entries; the starter set is kept)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: unionbot faq import [flags] FILE\n       unionbot faq export [flags] > FILE\n\n%s\n\nFlags:\n", summaries["faq"])
 		fs.PrintDefaults()
@@ -61,11 +65,12 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("faq import %s: %w", path, err)
 		}
-		created, updated, err := svc.Import(ctx, entries, *by)
+		res, err := svc.Import(ctx, entries, *by, *mode)
 		if err != nil {
 			return fmt.Errorf("faq import %s: %w", path, err)
 		}
-		fmt.Fprintf(e.stdout, "导入完成：新增 %d 条，更新 %d 条，现有 %d 条启用的问答。\n", created, updated, svc.Engine.Len())
+		fmt.Fprintf(e.stdout, "导入完成（%s）：新增 %d 条，更新 %d 条，删除 %d 条，现有 %d 条启用的问答。\n",
+			modeName[res.Mode], res.Created, res.Updated, res.Removed, res.Entries)
 		return nil
 	case "export":
 		list, err := svc.Store.ListFAQ(ctx)

@@ -115,7 +115,7 @@ func TestFAQAPI(t *testing.T) {
 		t.Fatalf("ask = %d %s (%v)", status, body, err)
 	}
 	csv := "question,answer,alternates,keywords,category\n食堂几点开饭？,中午十一点半。,午饭几点|食堂开饭时间,食堂,后勤\n"
-	for i, want := range []string{`"created":1,"entries":50,"updated":0`, `"created":0,"entries":50,"updated":1`} {
+	for i, want := range []string{`"mode":"merge","created":1,"updated":0,"removed":0,"entries":50`, `"mode":"merge","created":0,"updated":1,"removed":0,"entries":50`} {
 		status, body = apiDo(t, h, "POST", "/api/faq/import", "text/csv", csv)
 		if status != 200 || body != "{"+want+"}\n" {
 			t.Fatalf("import #%d = %d %s, want %s", i+1, status, body, want)
@@ -154,7 +154,7 @@ func TestFAQCommand(t *testing.T) {
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []string{"新增 1 条，更新 1 条，现有 50 条", "新增 0 条，更新 2 条，现有 50 条"} {
+	for i, want := range []string{"新增 1 条，更新 1 条，删除 0 条，现有 50 条", "新增 0 条，更新 2 条，删除 0 条，现有 50 条"} {
 		out, err := say("faq", "import", file)
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("import #%d = %q, %v; want %q", i+1, out, err, want)

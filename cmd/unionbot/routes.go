@@ -122,12 +122,19 @@ func (m *Main) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	faqs.Now, faqs.Loc = m.Now, m.Config.Location
+	// "羽毛球赛什么时候" is answered from the open sign-ups and the annual
+	// plan before the Q&A, through two small interfaces the Q&A declares.
+	faqs.Events = faqEvents{m.DB}
+	faqs.Calendar = faqCalendar{ann}
 	if err := faqs.Start(ctx); err != nil {
 		return err
 	}
 	r.Handle("转人工", faqs.HandOff)
 	r.Handle("答复", faqs.Reply, bot.AdminOnly)
+	r.HandleExact("没用", faqs.Unhelpful)
 	r.Flow(faq.FlowName, faq.FlowTitle, faqs.Pick)
+	r.Flow(faq.FlowSave, "存为问答", faqs.SaveFlow)
 	r.Fallback(faqs.Fallback)
 	// Commands typed in traditional characters (報名 羽毛球, 幫助) route
 	// as the simplified ones do, and are answered in traditional.
@@ -151,4 +158,37 @@ func whoAmI(c *bot.Context) error {
 		dept = "（未登记）"
 	}
 	return c.Replyf("您的账号：%s\n姓名：%s\n部门/工会小组：%s\n身份：%s", mem.UserID, mem.DisplayName(), dept, role)
+}
+
+// faqEvents lists the open sign-up events for the Q&A's "when / where is …".
+type faqEvents struct{ store signup.Store }
+
+func (f faqEvents) OpenEvents(ctx context.Context, now time.Time) ([]faq.Event, error) {
+	evs, err := signup.OpenDuring(ctx, f.store, now, now.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]faq.Event, 0, len(evs))
+	for _, e := range evs {
+		if e.StatusAt(now) != signup.StatusOpen {
+			continue
+		}
+		out = append(out, faq.Event{Title: e.Title, Location: e.Location, Start: e.StartsAt, Closes: e.SignupClosesAt, Left: e.Left()})
+	}
+	return out, nil
+}
+
+// faqCalendar looks up the imported annual plan for the Q&A.
+type faqCalendar struct{ ann *announce.Service }
+
+func (f faqCalendar) PlanItems(ctx context.Context, year, month int) ([]faq.PlanItem, error) {
+	items, err := f.ann.Items(ctx, year, month)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]faq.PlanItem, len(items))
+	for i, it := range items {
+		out[i] = faq.PlanItem{Year: it.Year, Month: it.Month, Day: it.Day, Title: it.Title}
+	}
+	return out, nil
 }

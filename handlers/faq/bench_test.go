@@ -11,7 +11,7 @@ import (
 	"unionbot/handlers/faq"
 )
 
-// syntheticEntries returns n entries: the default base, then entries whose
+// syntheticEntries returns n entries: the default base as the starter set, then union entries whose
 // questions are clauses of a real union work plan (testdata/seed-plans.txt),
 // two clauses each, so the vocabulary is the union's own.
 func syntheticEntries(tb testing.TB, n int) []*faq.Entry {
@@ -19,6 +19,9 @@ func syntheticEntries(tb testing.TB, n int) []*faq.Entry {
 	entries, err := faq.DefaultEntries()
 	if err != nil {
 		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		e.Source = faq.SourceStarter // the rest are the union's own: both rankings run
 	}
 	data, err := os.ReadFile("testdata/seed-plans.txt")
 	if err != nil {
@@ -69,6 +72,9 @@ func TestIndexMemory(t *testing.T) {
 		return ms.HeapAlloc
 	}
 	entries := syntheticEntries(t, 1000)
+	for _, e := range entries {
+		e.Source = faq.SourceUnion // none covered by another: all 1,000 indexed
+	}
 	before := heap()
 	e, err := faq.NewEngine()
 	if err != nil {

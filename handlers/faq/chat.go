@@ -21,8 +21,12 @@ type flowState struct {
 	Question string  `json:"q"`
 	IDs      []int64 `json:"ids,omitempty"` // offered entries; none when the bot did not know
 	Trad     bool    `json:"trad,omitempty"`
-	LogID    int64   `json:"log,omitempty"` // the logged unanswered question
+	LogID    int64   `json:"log,omitempty"`      // the logged unanswered question
+	Answered int64   `json:"answered,omitempty"` // the entry just answered from, for 没用
 }
+
+// unhelpfulWords are what a teacher replies when an answer did not help.
+var unhelpfulWords = setOf("没用", "沒用", "没有用", "沒有用", "没帮助", "沒幫助", "不对", "不對", "答非所问", "答非所問")
 
 // Fallback answers any text no feature took: the router tries 报名, 提建议,
 // 取消 and menu numbers first.
@@ -35,10 +39,16 @@ func (s *Service) Fallback(c *bot.Context) error {
 	if reply, ok := smallTalk[key]; ok {
 		return c.Reply(s.say(reply, s.Engine.Script.IsTraditional(text)))
 	}
+	// "When / where is …" is answered from the union's own calendar first.
+	if ans, err := s.calendarAnswer(c.Context(), text); err != nil {
+		s.Logger.Warn("faq: calendar answer", "err", err)
+	} else if ans != "" {
+		return c.Reply(s.say(ans, s.Engine.Script.IsTraditional(text)))
+	}
 	m := s.Ask(c.Context(), text)
 	switch m.Confidence {
 	case High:
-		return c.Reply(s.Engine.AnswerText(m.Hits[0].Entry, m.Traditional) + s.say(textAnswerTail, m.Traditional))
+		return s.answer(c, text, m.Hits[0].Entry, m.Traditional)
 	case Middle:
 		m.Hits = relatedHits(m.Hits) // the best always passes: its coverage is ≥ middleCoverage
 		st := flowState{Question: text, Trad: m.Traditional}
@@ -98,10 +108,13 @@ func (s *Service) Pick(c *bot.Context) error {
 	if err := c.LoadFlow(&st); err != nil {
 		return err
 	}
-	text := strings.TrimSpace(c.Text())
+	text := strings.TrimRight(strings.TrimSpace(c.Text()), "!！。.~～")
 	if text == "转人工" || text == "轉人工" {
 		c.EndFlow()
 		return s.handOff(c, st.Question, st.LogID)
+	}
+	if unhelpfulWords[text] && st.Answered != 0 {
+		return s.unhelpful(c, st)
 	}
 	n, err := strconv.Atoi(text)
 	if err != nil || len(st.IDs) == 0 {
@@ -116,7 +129,34 @@ func (s *Service) Pick(c *bot.Context) error {
 	if e == nil {
 		return unionbot.Errorf(unionbot.ENOTFOUND, "这条问答刚被工会停用了，请换个说法再问，或回复“转人工”。")
 	}
-	return c.Reply(s.Engine.AnswerText(e, st.Trad) + s.say(textAnswerTail, st.Trad))
+	return s.answer(c, st.Question, e, st.Trad)
+}
+
+// answer replies with an entry's answer and keeps, for the next message,
+// which entry answered, so that 没用 can say so.
+func (s *Service) answer(c *bot.Context, question string, e *Entry, trad bool) error {
+	if err := c.StartFlow(FlowName, flowState{Question: question, Trad: trad, Answered: e.ID}); err != nil {
+		return err
+	}
+	return c.Reply(s.Engine.AnswerText(e, trad) + s.say(textAnswerTail, trad))
+}
+
+// unhelpful logs the question just answered as unhelpful, with the entry
+// that answered, for the console's 问答 page; 转人工 stays open.
+func (s *Service) unhelpful(c *bot.Context, st flowState) error {
+	q := &Question{UserID: c.UserID(), Text: st.Question, Status: StatusUnhelpful, EntryID: st.Answered}
+	if err := s.Store.LogQuestion(c.Context(), q); err != nil {
+		return err
+	}
+	if err := c.SaveFlow(flowState{Question: st.Question, Trad: st.Trad, LogID: q.ID}); err != nil {
+		return err
+	}
+	return c.Reply(s.say(textUnhelpful, st.Trad))
+}
+
+// Unhelpful is the 没用 command outside the flow: nothing was just answered.
+func (s *Service) Unhelpful(c *bot.Context) error {
+	return c.Reply(s.say(textUnhelpfulNone, s.Engine.Script.IsTraditional(c.Text())))
 }
 
 // HandOff is the 转人工 command: the question after it (or, inside the
@@ -175,5 +215,38 @@ func (s *Service) Reply(c *bot.Context) error {
 	if err := s.Store.AnswerQuestion(c.Context(), id, c.UserID(), rest, n); err != nil {
 		return err
 	}
-	return c.Replyf(textReplyDone, id)
+	if err := c.StartFlow(FlowSave, saveState{Question: q.Text, Answer: rest}); err != nil {
+		return err
+	}
+	return c.Reply(fmt.Sprintf(textReplyDone, id) + "\n" + fmt.Sprintf(textSaveAsk, q.Text, rest))
+}
+
+// FlowSave waits for the admin's 存为问答 after 答复.
+const FlowSave = "faq-save"
+
+type saveState struct {
+	Question string `json:"q"`
+	Answer   string `json:"a"`
+}
+
+// SaveFlow is the flow handler after 答复: 存为问答 (or 是 / 保存) saves the
+// teacher's question and the reply as one of the union's entries; anything
+// else leaves it unsaved and is routed anew.
+func (s *Service) SaveFlow(c *bot.Context) error {
+	var st saveState
+	if err := c.LoadFlow(&st); err != nil {
+		return err
+	}
+	c.EndFlow()
+	switch strings.TrimRight(strings.TrimSpace(c.Text()), "!！。.") {
+	case "存为问答", "存為問答", "是", "保存", "好", "好的":
+	default:
+		return bot.ErrPass
+	}
+	question := s.Engine.Script.ToSimplified(st.Question)
+	e := &Entry{Question: question, Answer: st.Answer, Enabled: true, Source: SourceUnion}
+	if _, err := s.Import(c.Context(), []*Entry{e}, c.UserID(), ModeMerge); err != nil {
+		return err
+	}
+	return c.Replyf(textSaved, question)
 }

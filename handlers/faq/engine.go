@@ -3,6 +3,7 @@ package faq
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -41,6 +42,14 @@ const (
 	// as related under the 不会回答 reply.
 	relatedCoverage = 0.1
 	maxChoices      = 3
+	// A union entry matches, and the starter entries step aside, when its
+	// coverage is at least unionCoverage and unionShare of the best hit's.
+	unionCoverage = 0.15
+	unionShare    = 0.33
+	// unionHighCoverage and unionHighLead: a union entry that won answers
+	// with this coverage when it scores this many times the next one.
+	unionHighCoverage = 0.35
+	unionHighLead     = 3
 )
 
 // Match is the outcome of a question.
@@ -64,8 +73,9 @@ type Engine struct {
 	Script *Script
 	seg    *Segmenter
 
-	mu sync.RWMutex
-	ix *Index
+	mu       sync.RWMutex
+	ix       *Index
+	shadowed map[int64]int64 // starter entry -> the union entry that covers it
 }
 
 // NewEngine loads the dictionaries; Load gives it entries.
@@ -80,12 +90,68 @@ func NewEngine() (*Engine, error) {
 	return e, nil
 }
 
-// Load replaces the index with one over entries (disabled ones are skipped).
+// Load replaces the index with one over entries (disabled ones are
+// skipped). A starter entry whose own question a union entry answers
+// confidently is covered by it and left out: the union said it its way.
 func (e *Engine) Load(entries []*Entry) {
-	ix := NewIndex(e.seg, entries)
+	full := NewIndex(e.seg, entries)
+	shadowed := map[int64]int64{}
+	for _, en := range entries {
+		if !en.Enabled || en.Source != SourceStarter {
+			continue
+		}
+		if u := coveringUnion(full, en); u != nil {
+			shadowed[en.ID] = u.ID
+		}
+	}
+	ix := full
+	if len(shadowed) > 0 {
+		var kept []*Entry
+		for _, en := range entries {
+			if _, ok := shadowed[en.ID]; !ok {
+				kept = append(kept, en)
+			}
+		}
+		ix = NewIndex(e.seg, kept)
+	}
 	e.mu.Lock()
-	e.ix = ix
+	e.ix, e.shadowed = ix, shadowed
 	e.mu.Unlock()
+}
+
+// coveringUnion is the union entry that covers a starter entry: it would
+// answer the starter's standard question outright, or the same union entry ranks first (in
+// the 您是不是想问 band, two words shared) for most of the starter's phrasings.
+// Nil when none does.
+func coveringUnion(ix *Index, en *Entry) *Entry {
+	phrasings := append([]string{en.Question}, en.Alternates...)
+	votes := map[*Entry]int{}
+	for i, p := range phrasings {
+		_, hits := ix.SearchOwn(p, maxChoices)
+		if len(hits) == 0 {
+			continue
+		}
+		if i == 0 && confidence(hits, false) == High {
+			return hits[0].Entry
+		}
+		if hits[0].Coverage >= middleCoverage && hits[0].Words >= 2 {
+			votes[hits[0].Entry]++
+		}
+	}
+	for u, n := range votes {
+		if 2*n > len(phrasings) {
+			return u
+		}
+	}
+	return nil
+}
+
+// Shadowed reports the union entry that covers a starter entry (0 when
+// none): the console shows it so staff see why a starter entry is silent.
+func (e *Engine) Shadowed(id int64) int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.shadowed[id]
 }
 
 // Len is the number of entries the bot can answer from.
@@ -95,31 +161,49 @@ func (e *Engine) Len() int {
 	return e.ix.Len()
 }
 
-// Ask matches a question against the knowledge base.
+// Ask matches a question against the knowledge base. When one of the
+// union's own entries matches at all (the 您是不是想问 band or better), the
+// starter entries step aside: the union's answer names its own figures and
+// dates, the starter's only says "以本校通知为准".
 func (e *Engine) Ask(question string) Match {
 	e.mu.RLock()
 	ix := e.ix
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
-	m.Hits = ix.Search(question, maxChoices)
-	if len(m.Hits) == 0 {
-		return m
+	all, own := ix.SearchOwn(question, maxChoices)
+	isOwn := len(own) > 0 && own[0].Coverage >= unionCoverage && own[0].Coverage >= unionShare*all[0].Coverage
+	if isOwn {
+		all = own
 	}
-	best := m.Hits[0]
-	lead := true
-	if len(m.Hits) > 1 {
-		lead = best.Score >= highLead*m.Hits[1].Score
-	}
-	exactlyOne := best.Exact && (len(m.Hits) == 1 || !m.Hits[1].Exact)
-	switch {
-	case exactlyOne:
-		m.Confidence = High
-	case best.Coverage >= highCoverage && lead && best.Words >= 2:
-		m.Confidence = High
-	case best.Coverage >= middleCoverage:
-		m.Confidence = Middle
+	m.Hits = all
+	if len(m.Hits) > 0 {
+		m.Confidence = confidence(m.Hits, isOwn)
 	}
 	return m
+}
+
+// confidence decides the band of ranked hits (at least one). own says the
+// hits are the union's entries alone, which won over the starter set: a
+// clear lead among them is evidence too, so a union entry also answers with
+// less coverage when it leads far, and is offered from unionCoverage on.
+func confidence(hits []Hit, own bool) Confidence {
+	best := hits[0]
+	ratio := math.Inf(1)
+	if len(hits) > 1 {
+		ratio = best.Score / hits[1].Score
+	}
+	exactlyOne := best.Exact && (len(hits) == 1 || !hits[1].Exact)
+	switch {
+	case exactlyOne:
+		return High
+	case best.Coverage >= highCoverage && ratio >= highLead && best.Words >= 2:
+		return High
+	case own && best.Coverage >= unionHighCoverage && ratio >= unionHighLead && best.Words >= 2:
+		return High
+	case best.Coverage >= middleCoverage, own && best.Coverage >= unionCoverage:
+		return Middle
+	}
+	return Low
 }
 
 // AnswerText is an entry's answer in the script the teacher wrote in: the

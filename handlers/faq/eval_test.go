@@ -21,7 +21,7 @@ func MustEngine(tb testing.TB) *faq.Engine {
 		tb.Fatal(err)
 	}
 	for i, en := range entries {
-		en.ID = int64(i + 1)
+		en.ID, en.Source = int64(i+1), faq.SourceStarter
 	}
 	e.Load(entries)
 	return e

@@ -20,24 +20,36 @@ type Entry struct {
 	Keywords   []string  `json:"keywords,omitempty" yaml:"keywords,omitempty"`
 	Answer     string    `json:"answer" yaml:"answer"`
 	Category   string    `json:"category,omitempty" yaml:"category,omitempty"`
+	Source     string    `json:"source" yaml:"-"` // SourceStarter or SourceUnion
 	Enabled    bool      `json:"enabled" yaml:"-"`
 	UpdatedBy  string    `json:"updated_by,omitempty" yaml:"-"`
 	UpdatedAt  time.Time `json:"updated_at" yaml:"-"`
 }
+
+// Entry sources: the starter set the bot ships with, or the union's own.
+// When both match a question, the union's entry answers.
+const (
+	SourceStarter = "starter"
+	SourceUnion   = "union"
+)
 
 // Question statuses.
 const (
 	StatusUnanswered = "unanswered" // the bot did not know; nobody asked for a person yet
 	StatusHanded     = "handed"     // the teacher asked for a person (转人工)
 	StatusAnswered   = "answered"   // an admin replied with 答复
+	StatusUnhelpful  = "unhelpful"  // the teacher said 没用 after an answer (EntryID answered)
+	StatusAttached   = "attached"   // staff made it an alternate of an entry (EntryID)
 )
 
-// Question is a question the bot could not answer, kept so the base grows.
+// Question is a question the bot could not answer, or answered unhelpfully,
+// kept so the base grows.
 type Question struct {
 	ID         int64     `json:"id"`
 	UserID     string    `json:"user_id"`
 	Text       string    `json:"text"`
 	Status     string    `json:"status"`
+	EntryID    int64     `json:"entry_id,omitempty"`
 	Reply      string    `json:"reply,omitempty"`
 	RepliedBy  string    `json:"replied_by,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -51,6 +63,18 @@ type Store interface {
 	// UpsertFAQ creates or updates entries by their standard question, in one
 	// transaction. EINVALID when an entry lacks a question or an answer.
 	UpsertFAQ(ctx context.Context, entries []*Entry, by string) (created, updated int, err error)
+	// ReplaceFAQ is UpsertFAQ that also deletes the union's own entries the
+	// list does not hold; starter entries are kept. EINVALID as UpsertFAQ.
+	ReplaceFAQ(ctx context.Context, entries []*Entry, by string) (created, updated, removed int, err error)
+	// SetFAQSourceEnabled turns every entry of a source on or off and says
+	// how many changed.
+	SetFAQSourceEnabled(ctx context.Context, source string, enabled bool, by string) (int, error)
+	// AttachQuestion adds a logged question's text to an entry's alternates
+	// and marks the question attached, in one transaction; ENOTFOUND for an
+	// unknown question or entry.
+	AttachQuestion(ctx context.Context, questionID, entryID int64, by string) (*Entry, error)
+	// FAQVersion changes whenever an entry is added, changed or removed.
+	FAQVersion(ctx context.Context) (string, error)
 	// SetFAQEnabled turns one entry on or off; ENOTFOUND for an unknown id.
 	SetFAQEnabled(ctx context.Context, id int64, enabled bool, by string) (*Entry, error)
 	// LogQuestion records a question the bot could not answer; q.ID is set.

@@ -3,6 +3,7 @@ package faq
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -26,8 +27,13 @@ const (
 	bm25K1        = 1.2
 	bm25B         = 0.75
 	bigramWeight  = 0.35
-	unigramWeight = 0.1
+	unigramWeight = 0.2
 	answerWeight  = 0.2
+	// answerCoverage is how much a question term found only in the answer
+	// counts toward coverage: teachers ask in the answer's words ("工资里扣
+	// 会费吗" of an answer that says 由学校财务从工资代扣) but the answer
+	// also holds words nobody asks by.
+	answerCoverage = 0.5
 )
 
 // Segmenter turns text into matching terms: words from gse, folded to
@@ -62,6 +68,12 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 	for _, w := range s.seg.Cut(text, true) {
 		w = strings.TrimSpace(w)
 		if w == "" || stopWords[w] || !hasLetter(w) {
+			continue
+		}
+		if r := []rune(w); len(r) == 1 && unicode.Is(unicode.Han, r[0]) {
+			// A one-character word (扣, 交) is its character: it then meets
+			// the words that hold it (代扣, 缴交) however they were cut.
+			out["@"+w]++
 			continue
 		}
 		out[w]++
@@ -108,6 +120,7 @@ type Index struct {
 	entries  []*Entry
 	postings map[string][]posting
 	lens     []float64
+	norms    []float64 // BM25's length normalisation per entry
 	avgLen   float64
 	idf      map[string]float64
 	maxIDF   float64
@@ -115,8 +128,8 @@ type Index struct {
 }
 
 // posting is one entry holding a term, with the term's weighted frequency;
-// asked is false when the term is only in the answer, which ranks but does
-// not count toward coverage.
+// asked is false when the term is only in the answer, which ranks fully
+// but counts only answerCoverage toward coverage.
 type posting struct {
 	doc   int32
 	freq  float32
@@ -185,6 +198,10 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		ix.idf[t] = math.Log(1 + (n-d+0.5)/(d+0.5))
 	}
 	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
+	ix.norms = make([]float64, len(ix.lens))
+	for i, l := range ix.lens {
+		ix.norms[i] = bm25K1 * (1 - bm25B + bm25B*l/ix.avgLen)
+	}
 	return ix
 }
 
@@ -203,9 +220,16 @@ type Hit struct {
 
 // Search ranks the entries for a question and returns the best n.
 func (ix *Index) Search(question string, n int) []Hit {
+	all, _ := ix.SearchOwn(question, n)
+	return all
+}
+
+// SearchOwn returns the best n entries and, apart, the best n of the
+// union's own entries (those not from the starter set), in one pass.
+func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	q := ix.seg.Terms(question)
 	if len(q) == 0 || len(ix.entries) == 0 {
-		return nil
+		return nil, nil
 	}
 	qInfo := 0.0
 	for t, w := range q {
@@ -215,43 +239,61 @@ func (ix *Index) Search(question string, n int) []Hit {
 		}
 		qInfo += idf * w
 	}
-	scores := map[int32]float64{}
-	got := map[int32]float64{}
-	words := map[int32]int{}
+	// Dense accumulators: a question touches a good share of the entries
+	// through its characters, and slices beat maps there.
+	scores := make([]float64, len(ix.entries))
+	got := make([]float64, len(ix.entries))
+	words := make([]int32, len(ix.entries))
 	for t, w := range q {
 		idf := ix.idf[t]
-		isWord := !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
+		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
 		for _, p := range ix.postings[t] {
 			f := float64(p.freq)
-			norm := bm25K1 * (1 - bm25B + bm25B*ix.lens[p.doc]/ix.avgLen)
-			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + norm)
+			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + ix.norms[p.doc])
+			share := 1.0
 			if !p.asked {
-				continue
+				share = answerCoverage
 			}
-			got[p.doc] += idf * w
+			got[p.doc] += idf * w * share
 			if isWord {
 				words[p.doc]++
 			}
 		}
 	}
-	exact := map[int32]bool{}
-	for _, d := range ix.exact[wordKey(q)] {
-		exact[d] = true
-	}
-	hits := make([]Hit, 0, len(scores))
+	exact := ix.exact[wordKey(q)]
+	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for d, score := range scores {
-		if score > 0 {
-			hits = append(hits, Hit{Entry: ix.entries[d], Score: score, Coverage: got[d] / qInfo, Words: words[d], Exact: exact[d]})
+		if score <= 0 {
+			continue
+		}
+		e := ix.entries[d]
+		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo, Words: int(words[d]), Exact: slices.Contains(exact, int32(d))}
+		all = insertTop(all, h, n)
+		if e.Source != SourceStarter {
+			own = insertTop(own, h, n)
 		}
 	}
-	sort.Slice(hits, func(a, b int) bool {
-		if hits[a].Score != hits[b].Score {
-			return hits[a].Score > hits[b].Score
-		}
-		return hits[a].Entry.ID < hits[b].Entry.ID
-	})
-	if len(hits) > n {
-		hits = hits[:n]
+	return all, own
+}
+
+// better orders hits: higher score first, then lower id.
+func better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
 	}
-	return hits
+	return a.Entry.ID < b.Entry.ID
+}
+
+// insertTop keeps the best n hits in order.
+func insertTop(top []Hit, h Hit, n int) []Hit {
+	if len(top) == n && !better(h, top[n-1]) {
+		return top
+	}
+	i := sort.Search(len(top), func(i int) bool { return better(h, top[i]) })
+	if len(top) < n {
+		top = append(top, Hit{})
+	}
+	copy(top[i+1:], top[i:])
+	top[i] = h
+	return top
 }

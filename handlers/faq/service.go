@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -11,9 +12,14 @@ import (
 	"unionbot"
 )
 
-// reloadEvery is how often the index is rebuilt from the store, so that an
-// import on another replica reaches this one.
-const reloadEvery = time.Minute
+// checkEvery is how often a replica asks the store whether the knowledge
+// base changed (a cheap count and latest change), so an import, an
+// attached question or a switch on another replica reaches this one within
+// that time; reloadEvery rebuilds regardless, as a backstop.
+const (
+	checkEvery  = 2 * time.Second
+	reloadEvery = 10 * time.Minute
+)
 
 // Service is the FAQ feature: it keeps the engine's index in step with the
 // store and answers questions for the chat and the admin API.
@@ -23,9 +29,16 @@ type Service struct {
 	Admins []string // who gets 转人工 questions
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Events and Calendar answer "when / where is …" from the open sign-ups
+	// and the annual plan before the Q&A; either may be nil.
+	Events   Events
+	Calendar Calendar
+	Loc      *time.Location
 
-	mu       sync.Mutex
-	loadedAt time.Time
+	mu        sync.Mutex
+	loadedAt  time.Time
+	checkedAt time.Time
+	version   string
 }
 
 // NewService builds the engine (dictionaries) for store.
@@ -52,6 +65,9 @@ func (s *Service) Start(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("faq: default entries: %w", err)
 		}
+		for _, d := range defaults {
+			d.Source = SourceStarter
+		}
 		_, _, err = s.Store.UpsertFAQ(ctx, defaults, "default")
 		switch {
 		case unionbot.ErrorCode(err) == unionbot.ECONFLICT:
@@ -67,21 +83,44 @@ func (s *Service) Start(ctx context.Context) error {
 
 // Reload rebuilds the index from the store.
 func (s *Service) Reload(ctx context.Context) error {
+	version, err := s.Store.FAQVersion(ctx)
+	if err != nil {
+		return err
+	}
 	list, err := s.Store.ListFAQ(ctx)
 	if err != nil {
 		return err
 	}
 	s.Engine.Load(list)
 	s.mu.Lock()
-	s.loadedAt = s.Now()
+	s.loadedAt, s.checkedAt, s.version = s.Now(), s.Now(), version
 	s.mu.Unlock()
 	return nil
 }
 
+// maybeReload rebuilds the index when another replica (or this one)
+// changed the knowledge base since it was loaded.
 func (s *Service) maybeReload(ctx context.Context) {
+	now := s.Now()
 	s.mu.Lock()
-	stale := s.Now().Sub(s.loadedAt) > reloadEvery
+	due := now.Sub(s.checkedAt) >= checkEvery
+	stale := now.Sub(s.loadedAt) > reloadEvery
+	if due {
+		s.checkedAt = now
+	}
+	known := s.version
 	s.mu.Unlock()
+	if !due {
+		return
+	}
+	if !stale {
+		v, err := s.Store.FAQVersion(ctx)
+		if err != nil {
+			s.Logger.Warn("faq: version", "err", err)
+			return
+		}
+		stale = v != known
+	}
 	if stale {
 		if err := s.Reload(ctx); err != nil {
 			s.Logger.Warn("faq: reload", "err", err)
@@ -99,22 +138,98 @@ func (s *Service) SetEnabled(ctx context.Context, id int64, enabled bool, by str
 	return e, s.Reload(ctx)
 }
 
+// UseOwnOnly is the console's 只用本校问答: every starter entry is switched
+// off (on again with own=false) and the index reloaded. It returns how many
+// entries changed.
+func (s *Service) UseOwnOnly(ctx context.Context, own bool, by string) (int, error) {
+	n, err := s.Store.SetFAQSourceEnabled(ctx, SourceStarter, !own, by)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.Reload(ctx)
+}
+
 // Ask matches a question against the current knowledge base.
 func (s *Service) Ask(ctx context.Context, question string) Match {
 	s.maybeReload(ctx)
 	return s.Engine.Ask(question)
 }
 
-// Import creates or updates entries by standard question and reloads.
-func (s *Service) Import(ctx context.Context, entries []*Entry, by string) (created, updated int, err error) {
+// Import modes of POST /api/faq/import.
+const (
+	ModeMerge   = "merge"   // add and update by standard question; keep the rest
+	ModeReplace = "replace" // the file becomes the union's own entries: the others are deleted
+)
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Mode    string `json:"mode"`
+	Created int    `json:"created"`
+	Updated int    `json:"updated"`
+	Removed int    `json:"removed"`
+	Entries int    `json:"entries"` // entries the bot answers from now
+}
+
+// Import creates or updates the union's entries by standard question and
+// reloads. mode is ModeMerge ("" too) or ModeReplace, which also deletes
+// the union's entries the file lacks; the starter set is never deleted.
+// EINVALID for an empty list, an unknown mode or a bad entry.
+func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string) (ImportResult, error) {
+	if mode == "" {
+		mode = ModeMerge
+	}
+	r := ImportResult{Mode: mode}
+	if mode != ModeMerge && mode != ModeReplace {
+		return r, unionbot.Errorf(unionbot.EINVALID, "mode 应为 merge（合并，默认）或 replace（替换本校问答）。")
+	}
 	if len(entries) == 0 {
-		return 0, 0, unionbot.Errorf(unionbot.EINVALID, "文件里没有问答条目。")
+		return r, unionbot.Errorf(unionbot.EINVALID, "文件里没有问答条目。")
 	}
-	created, updated, err = s.Store.UpsertFAQ(ctx, entries, by)
+	for _, e := range entries {
+		if e.Source == "" {
+			e.Source = SourceUnion
+		}
+	}
+	var err error
+	if mode == ModeReplace {
+		r.Created, r.Updated, r.Removed, err = s.Store.ReplaceFAQ(ctx, entries, by)
+	} else {
+		r.Created, r.Updated, err = s.Store.UpsertFAQ(ctx, entries, by)
+	}
 	if err != nil {
-		return 0, 0, err
+		return r, err
 	}
-	return created, updated, s.Reload(ctx)
+	err = s.Reload(ctx)
+	r.Entries = s.Engine.Len()
+	return r, err
+}
+
+// Attach makes a logged question (unanswered, unhelpful or handed over) an
+// alternate of the entry that should have answered it, and reloads: the
+// entry answers it from the next message on, on every replica within
+// checkEvery. ENOTFOUND for an unknown question or entry.
+func (s *Service) Attach(ctx context.Context, questionID, entryID int64, by string) (*Entry, error) {
+	e, err := s.Store.AttachQuestion(ctx, questionID, entryID, by)
+	if err != nil {
+		return nil, err
+	}
+	return e, s.Reload(ctx)
+}
+
+// Feedback lists what staff should look at, newest first: questions handed
+// to a person, questions the bot could not answer and answers teachers
+// said were no use (limit each).
+func (s *Service) Feedback(ctx context.Context, limit int) ([]*Question, error) {
+	var out []*Question
+	for _, status := range []string{StatusHanded, StatusUnanswered, StatusUnhelpful} {
+		list, err := s.Store.ListQuestions(ctx, status, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	return out, nil
 }
 
 // AskResult is the admin API's view of a match.

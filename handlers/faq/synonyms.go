@@ -15,6 +15,7 @@ var synonyms = map[string][]string{
 	"疗养":   {"休养", "疗休养", "疗休"},
 	"入会":   {"加入工会", "入工会", "参加工会", "进工会"},
 	"退会":   {"退出工会", "不想交会费"},
+	"困难":   {"受灾", "遭灾", "因灾", "家庭困难", "生活困难", "经济困难", "家里困难"},
 	"困难补助": {"困难救助", "困难帮扶", "困难补贴", "帮扶金", "救助金", "困难金"},
 	"生病":   {"住医院", "病了", "住院", "患病", "看病", "得病", "生大病", "大病"},
 	"生孩子":  {"生娃", "生小孩", "生宝宝", "生育", "分娩", "坐月子"},
@@ -64,19 +65,54 @@ func buildSynonymReplacer() *strings.Replacer {
 	return strings.NewReplacer(args...)
 }
 
-func normalizeSynonyms(s string) string { return synonymReplacer.Replace(s) }
+// colloquial maps the spoken forms teachers type to the standard written
+// ones, applied (longest first) to questions and entries alike before the
+// synonym table, so 有啥表示 meets 有什么慰问 and 多钱 meets 多少钱.
+var colloquial = map[string]string{
+	"啥": "什么", "咋": "怎么", "咋整": "怎么办", "咋办": "怎么办", "咋弄": "怎么办", "啥时候": "什么时候",
+	"多钱": "多少钱", "几块钱": "多少钱", "几个钱": "多少钱", "多会儿": "什么时候", "哪儿": "哪里", "在哪儿": "在哪里",
+	"有什么表示": "有什么慰问", "有啥表示": "有什么慰问", "啥表示": "慰问", "表示表示": "慰问",
+	"娃": "孩子", "生娃": "生孩子", "小孩": "孩子", "宝宝": "孩子",
+	"老人走了": "老人去世", "走了": "去世", "没了": "去世", "老人": "亲属", "父母": "亲属", "父亲": "亲属", "母亲": "亲属",
+	"爸爸": "亲属", "妈妈": "亲属", "老爸": "亲属", "老妈": "亲属", "公婆": "亲属", "岳父": "亲属", "岳母": "亲属",
+	"过节": "节日", "逢年过节": "节日", "遭灾": "受灾", "遭了灾": "受灾", "家里出事": "家庭困难",
+	"不咯": "", "行不": "", "算不算": "算", "管不管": "管",
+	"入工会": "入会", "进工会": "入会",
+}
+
+var colloquialReplacer = func() *strings.Replacer {
+	var froms []string
+	for f := range colloquial {
+		froms = append(froms, f)
+	}
+	sort.Slice(froms, func(i, j int) bool {
+		if len(froms[i]) != len(froms[j]) {
+			return len(froms[i]) > len(froms[j])
+		}
+		return froms[i] < froms[j]
+	})
+	var args []string
+	for _, f := range froms {
+		args = append(args, f, colloquial[f])
+	}
+	return strings.NewReplacer(args...)
+}()
+
+func normalizeSynonyms(s string) string {
+	return synonymReplacer.Replace(colloquialReplacer.Replace(s))
+}
 
 // stopWords are the words of asking, not of the matter asked about.
 var stopWords = setOf("的", "了", "吗", "呢", "啊", "呀", "吧", "么", "嘛", "哦", "哈", "是", "我", "我们", "你", "你们", "咱们",
 	"请问", "请", "问", "问一下", "想问", "想", "要", "能", "能不能", "可以", "可不可以", "会", "有", "有没有", "没有", "什么",
 	"怎么", "怎样", "怎么样", "如何", "哪里", "哪儿", "在哪", "谁", "吗？", "一下", "一个", "这个", "那个", "就", "都", "也",
 	"还", "和", "跟", "与", "或", "在", "给", "对", "把", "被", "老师", "学校", "咱", "该", "应该", "需要", "得", "着", "过",
-	"下", "上", "去", "来", "那", "这", "些", "多", "么样", "不", "没", "咋", "啥", "为什么", "现在", "今年", "个", "到")
+	"下", "上", "去", "来", "那", "这", "些", "多", "么样", "不", "没", "咋", "啥", "为什么", "现在", "今年", "个", "到", "里", "由", "随", "从", "向", "于", "以", "及", "等", "为", "其", "多少", "几", "哪些", "吗？", "不不", "嘛")
 
 // stopChars are characters whose bigrams carry nothing (两个都在此集合时跳过).
 var stopChars = func() map[rune]bool {
 	m := map[rune]bool{}
-	for _, r := range "的了吗呢啊呀吧么嘛哦哈是我你们请问想要能可以会有没什怎样如何哪里谁一下个这那就都也还和在给对把被该得着过去来不咋啥" {
+	for _, r := range "的了吗呢啊呀吧么嘛哦哈是我你们请问想要能可以会有没什怎样如何哪里谁一下个这那就都也还和在给对把被该得着过去来不咋啥里由随从向于以及等为其" {
 		m[r] = true
 	}
 	return m

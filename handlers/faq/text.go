@@ -6,7 +6,7 @@ const (
 	textSuggestTail  = "回复数字查看答案；都不是的话回复“转人工”，工会老师会答复您。"
 	textUnknown      = "抱歉，这个问题我还不会回答。回复“转人工”，我把问题转给工会老师，他们会尽快答复您；回复“帮助”查看我能做什么。"
 	textRelatedHead  = "这些相关问题也许有帮助（回复数字查看）："
-	textAnswerTail   = "\n\n（没解决？回复“转人工 您的问题”，工会老师会答复您）"
+	textAnswerTail   = "\n\n（没解决？回复“没用”告诉我们，或回复“转人工 您的问题”，工会老师会答复您）"
 	textPickRange    = "请回复 1 到 %d 之间的数字，或回复“转人工”。"
 	textHandedOff    = "已把您的问题转给工会老师（编号 %d），答复会发到这里，请留意消息。"
 	textHandOffEmpty = "请在“转人工”后面写上您的问题，例如：转人工 食堂几点开饭。"
@@ -27,3 +27,26 @@ var smallTalk = map[string]string{
 	"您好": "您好！我是工会助手，可以直接用一句话提问，如“体检什么时候”；回复“帮助”查看我能做什么。",
 	"在吗": "在的！请直接用一句话提问，如“会费怎么交”。",
 }
+
+// Calendar answers: "when / where is …" from the open events and the plan.
+const (
+	textEventWhen    = "%s：%s"
+	textEventWhere   = "，地点：%s"
+	textEventLeft    = "，还剩 %d 个名额"
+	textEventNoLimit = "，不限名额"
+	textEventFull    = "，名额已满（可排候补）"
+	textEventCloses  = "，报名截止 %s"
+	textEventSignup  = "。回复“报名 %s”即可报名。"
+	textPlanHead     = "按工会年度工作计划："
+	textPlanItem     = "· %s：安排在%s"
+	textPlanTail     = "具体日期和报名方式以工会通知为准，报名开始后会在“活动”里看到。"
+	textMonthHead    = "%d月工会活动："
+)
+
+// The learning loop: 没用 after an answer, and saving an admin's 答复.
+const (
+	textUnhelpful     = "谢谢反馈，已记下这个回答没帮上忙，工会老师会改进问答。需要人工解答请回复“转人工”。"
+	textUnhelpfulNone = "请在我回答问题之后回复“没用”，我会记下那个回答没帮上忙。"
+	textSaveAsk       = "要把这条答复存为问答吗？以后有人这样问，我就直接回答。\n问：%s\n答：%s\n回复“存为问答”保存，回复其他内容则不保存。"
+	textSaved         = "已存为问答：“%s”，现在起就能回答了。"
+)

@@ -290,7 +290,10 @@ func clip(s string, n int) string {
 // questionLike reports text that reads as a question about proposals
 // rather than one: 提案什么时候截止？ goes to the Q&A.
 func questionLike(s string) bool {
-	for _, w := range []string{"？", "?", "什么", "怎么", "如何", "吗", "哪里", "几时", "多久"} {
+	// Colloquial and traditional question words too (提案咋交, 提案要幾個人):
+	// the Q&A answers those.
+	for _, w := range []string{"？", "?", "什么", "怎么", "如何", "吗", "哪里", "几时", "多久", "啥", "咋", "几", "哪", "多少", "谁",
+		"麼", "嗎", "幾", "誰"} {
 		if strings.Contains(s, w) {
 			return true
 		}
