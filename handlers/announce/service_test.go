@@ -150,7 +150,7 @@ func TestBroadcastAudience(t *testing.T) {
 func TestPushChannels(t *testing.T) {
 	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		for _, u := range []struct{ id, channel string }{{"oOA1", "wechat"}, {"t001", "wecom"}, {"oOA2", "wechat"}} {
+		for _, u := range []struct{ id, channel string }{{"oa:oOA1", "wechat"}, {"t001", "wecom"}, {"oa:oOA2", "wechat"}} {
 			if _, _, err := db.EnsureMember(ctx, u.id, u.channel); err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestPushChannels(t *testing.T) {
 		for _, n := range d.Notices {
 			got = append(got, n.Channel+">"+strings.Join(n.ToUsers, "|")+n.ToParty+":"+n.Format)
 		}
-		want := []string{">2|3:markdown", "robot>:markdown", "wechat>oOA1|oOA2:"}
+		want := []string{">2|3:markdown", "robot>:markdown", "wechat>oa:oOA1|oa:oOA2:"}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("notices = %q, want %q", got, want)
 		}
