@@ -115,7 +115,8 @@ func (r *entryRow) domain() *signup.Entry {
 	}
 }
 
-const eventNotFound = "没有找到这个活动。"
+// eventNotFound is the sentence for an unknown event id.
+func eventNotFound() string { return unionbot.ErrorMessage(signup.ErrEventNotFound()) }
 
 // CreateEvent implements signup.Store.
 func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
@@ -154,7 +155,7 @@ func (db *DB) UpdateEvent(ctx context.Context, e *signup.Event) error {
 func (db *DB) FindEvent(ctx context.Context, id int64) (*signup.Event, error) {
 	var row eventRow
 	if err := db.conn(ctx).First(&row, id).Error; err != nil {
-		return nil, mapErr(err, "find event", eventNotFound, "")
+		return nil, mapErr(err, "find event", eventNotFound(), "")
 	}
 	e := row.domain()
 	var waiting int64
@@ -229,13 +230,10 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 		if err != nil {
 			return err
 		}
-		if ev.Status != signup.StatusOpen {
-			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”%s，不能报名。", ev.Title, ev.Status)
-		}
 		if team, err := teamOf(tx, e.EventID, e.UserID); err != nil {
 			return err
 		} else if team != "" {
-			return unionbot.Errorf(unionbot.ECONFLICT, "您已被邀请加入“%s”的队伍“%s”，不能再单独报名。", ev.Title, team)
+			return signup.ErrInvitedToTeam(ev.Title, team)
 		}
 		// A teacher who cancelled may sign up again, at the back.
 		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", e.EventID, e.UserID, signup.EntryCancelled).
@@ -246,22 +244,22 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Count(&waiting).Error; err != nil {
 			return err
 		}
-		places := 1 + e.Companions
-		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department,
+		status, err := signup.Admit(ev.domain(), ev.Taken, int(waiting), e.Places())
+		if err != nil {
+			return err
+		}
+		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department, Status: status,
 			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now, Team: e.Team}
-		switch {
-		case waiting == 0 && (ev.Capacity == 0 || ev.Taken+places <= ev.Capacity):
-			row.Status = signup.EntryConfirmed
-			if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", places)).Error; err != nil {
+		if status == signup.EntryConfirmed {
+			if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", e.Places())).Error; err != nil {
 				return err
 			}
-		case ev.Waitlist:
-			row.Status = signup.EntryWaiting
+		} else {
 			e.Position = int(waiting) + 1
-		default:
-			return unionbot.Errorf(unionbot.EFORBIDDEN, "“%s”名额已满，且不设候补。", ev.Title)
 		}
-		if err := tx.Create(&row).Error; err != nil {
+		if err := tx.Create(&row).Error; isDuplicate(err) {
+			return signup.ErrAlreadySignedUp(ev.Title)
+		} else if err != nil {
 			return err
 		}
 		if also != nil {
@@ -270,7 +268,7 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 		return nil
 	})
 	if err != nil {
-		return mapErr(err, "sign up", eventNotFound, "您已经报名了这个活动。")
+		return mapErr(err, "sign up", eventNotFound(), unionbot.ErrorMessage(signup.ErrAlreadySignedUp("")))
 	}
 	e.ID, e.Status, e.Seq, e.SignedUpAt = row.ID, row.Status, row.Seq, row.SignedUpAt
 	return nil
@@ -289,7 +287,7 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 		}
 		var row entryRow
 		if err := tx.Where("event_id = ? AND user_id = ? AND status <> ?", eventID, userID, signup.EntryCancelled).First(&row).Error; err != nil {
-			return unionbot.Errorf(unionbot.ENOTFOUND, "您没有报名“%s”。", ev.Title)
+			return signup.ErrNotSignedUp(ev.Title)
 		}
 		was := row.Status
 		if err := tx.Model(&entryRow{}).Where("id = ?", row.ID).Updates(map[string]any{"status": signup.EntryCancelled, "updated_at": now}).Error; err != nil {
@@ -313,44 +311,37 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 		return err
 	})
 	if err != nil {
-		return nil, nil, mapErr(err, "cancel sign-up", eventNotFound, "")
+		return nil, nil, mapErr(err, "cancel sign-up", eventNotFound(), "")
 	}
 	return cancelled, promoted, nil
 }
 
-// promote confirms waiting entries in strict arrival order while their
-// party fits the places left (ev.Taken is the places held before), queues
-// notify for each, and stores the new count of places taken. tx holds the
-// event's row lock.
+// promote confirms the waiting entries signup.Promotable picks (ev.Taken
+// is the places held before), queues notify for each, and stores the new
+// count of places taken. tx holds the event's row lock.
 func promote(tx *gorm.DB, ev *eventRow, now time.Time, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
-	var promoted []*signup.Entry
-	taken := ev.Taken
-	for {
-		var next entryRow
-		err := tx.Where("event_id = ? AND status = ?", ev.ID, signup.EntryWaiting).Order("seq").First(&next).Error
-		if err == gorm.ErrRecordNotFound {
-			break
-		} else if err != nil {
+	var rows []entryRow
+	if err := tx.Where("event_id = ? AND status = ?", ev.ID, signup.EntryWaiting).Order("seq").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	waiting := make([]*signup.Entry, len(rows))
+	for i := range rows {
+		waiting[i] = rows[i].domain()
+	}
+	promoted := signup.Promotable(ev.domain(), ev.Taken, waiting)
+	for _, p := range promoted {
+		if err := tx.Model(&entryRow{}).Where("id = ?", p.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
 			return nil, err
 		}
-		if ev.Capacity > 0 && taken+1+next.Companions > ev.Capacity {
-			break // strict FIFO: the first waiting party does not fit yet
-		}
-		if err := tx.Model(&entryRow{}).Where("id = ?", next.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
-			return nil, err
-		}
-		taken += 1 + next.Companions
-		p := next.domain()
+		ev.Taken += p.Places()
 		p.Status = signup.EntryConfirmed
-		promoted = append(promoted, p)
 		if notify != nil {
 			if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
 				return nil, err
 			}
 		}
 	}
-	ev.Taken = taken
-	return promoted, tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", taken).Error
+	return promoted, tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", ev.Taken).Error
 }
 
 // PromoteWaiting implements signup.Store.
@@ -369,7 +360,7 @@ func (db *DB) PromoteWaiting(ctx context.Context, eventID int64, notify func(*si
 		return err
 	})
 	if err != nil {
-		return nil, mapErr(err, "promote waitlist", eventNotFound, "")
+		return nil, mapErr(err, "promote waitlist", eventNotFound(), "")
 	}
 	return promoted, nil
 }
@@ -384,7 +375,7 @@ func (db *DB) CancelEvent(ctx context.Context, id int64, notice func(*signup.Eve
 			return err
 		}
 		if ev.Status == signup.StatusCancelled {
-			return unionbot.Errorf(unionbot.ECONFLICT, "活动“%s”已经取消了。", ev.Title)
+			return signup.ErrEventCancelled(ev.Title)
 		}
 		if err := tx.Model(&eventRow{}).Where("id = ?", id).Updates(map[string]any{"status": signup.StatusCancelled, "updated_at": now}).Error; err != nil {
 			return err
@@ -406,7 +397,7 @@ func (db *DB) CancelEvent(ctx context.Context, id int64, notice func(*signup.Eve
 		return nil
 	})
 	if err != nil {
-		return nil, mapErr(err, "cancel event", eventNotFound, "")
+		return nil, mapErr(err, "cancel event", eventNotFound(), "")
 	}
 	return ev.domain(), nil
 }
@@ -474,7 +465,7 @@ func (db *DB) SetCheckedIn(ctx context.Context, eventID int64, userID string, in
 		return fmt.Errorf("check in: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return unionbot.Errorf(unionbot.ENOTFOUND, "您没有这个活动的正式名额，无法签到。")
+		return signup.ErrNoPlace()
 	}
 	return nil
 }
@@ -490,11 +481,11 @@ func (db *DB) PromoteEntry(ctx context.Context, eventID int64, userID string, no
 		}
 		var row entryRow
 		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryWaiting).First(&row).Error; err != nil {
-			return unionbot.Errorf(unionbot.ENOTFOUND, "%s 不在“%s”的候补名单上。", userID, ev.Title)
+			return signup.ErrNotWaiting(userID, ev.Title)
 		}
 		places := 1 + row.Companions
-		if ev.Capacity > 0 && ev.Taken+places > ev.Capacity {
-			return unionbot.Errorf(unionbot.ECONFLICT, "“%s”名额已满（%d/%d），请先增加名额再转正。", ev.Title, ev.Taken, ev.Capacity)
+		if err := signup.CanPromote(ev.domain(), ev.Taken, row.domain()); err != nil {
+			return err
 		}
 		if err := tx.Model(&entryRow{}).Where("id = ?", row.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
 			return err
@@ -510,7 +501,7 @@ func (db *DB) PromoteEntry(ctx context.Context, eventID int64, userID string, no
 		return enqueue(tx, now, notify(ev.domain(), promoted))
 	})
 	if err != nil {
-		return nil, mapErr(err, "promote entry", eventNotFound, "")
+		return nil, mapErr(err, "promote entry", eventNotFound(), "")
 	}
 	return promoted, nil
 }

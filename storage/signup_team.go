@@ -63,7 +63,7 @@ func (db *DB) SignUpTeam(ctx context.Context, e *signup.Entry, invite func(*sign
 	return db.signUp(ctx, e, func(tx *gorm.DB, ev *eventRow, row *entryRow) error {
 		for i, m := range e.Members {
 			if m.UserID == e.UserID {
-				return unionbot.Errorf(unionbot.EINVALID, "队员名单里不用写您自己。")
+				return signup.ErrCaptainListed()
 			}
 			var n int64
 			if err := tx.Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status <> ?", ev.ID, m.UserID, signup.EntryCancelled).
@@ -71,12 +71,12 @@ func (db *DB) SignUpTeam(ctx context.Context, e *signup.Entry, invite func(*sign
 				return err
 			}
 			if n > 0 {
-				return unionbot.Errorf(unionbot.ECONFLICT, "%s 已经报名了“%s”，不能再加入队伍。", m.Name, ev.Title)
+				return signup.ErrTeammateSignedUp(m.Name, ev.Title)
 			}
 			if team, err := teamOf(tx, ev.ID, m.UserID); err != nil {
 				return err
 			} else if team != "" {
-				return unionbot.Errorf(unionbot.ECONFLICT, "%s 已在队伍“%s”中。", m.Name, team)
+				return signup.ErrTeammateOnTeam(m.Name, team)
 			}
 			e.Members[i].Status = signup.MemberPending
 			if err := tx.Create(&teamMemberRow{EventID: ev.ID, EntryID: row.ID, UserID: m.UserID, Name: m.Name,
@@ -107,7 +107,7 @@ func (db *DB) AnswerInvite(ctx context.Context, eventID int64, userID string, ac
 			Where("m.event_id = ? AND m.user_id = ? AND m.status = ? AND s.status <> ?", eventID, userID, signup.MemberPending, signup.EntryCancelled).
 			Take(&m).Error
 		if err == gorm.ErrRecordNotFound {
-			return unionbot.Errorf(unionbot.ENOTFOUND, "您没有“%s”待确认的组队邀请。", ev.Title)
+			return signup.ErrNoInvite(ev.Title)
 		} else if err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (db *DB) AnswerInvite(ctx context.Context, eventID int64, userID string, ac
 		return enqueue(tx, now, tell(ev.domain(), entry))
 	})
 	if err != nil {
-		return nil, mapErr(err, "answer team invitation", eventNotFound, "")
+		return nil, mapErr(err, "answer team invitation", eventNotFound(), "")
 	}
 	return entry, nil
 }

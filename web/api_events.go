@@ -1,16 +1,11 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"unionbot"
 	"unionbot/handlers/signup"
@@ -87,10 +82,7 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 		return unionbot.Errorf(unionbot.EINVALID, "缺少活动开始时间 starts_at（RFC 3339）。")
 	}
 	e := j.event()
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	if err := s.Events.CreateEvent(r.Context(), e); err != nil {
+	if err := s.Signups.Publish(r.Context(), e); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, toEventJSON(e))
@@ -98,7 +90,7 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
-	evs, err := s.Events.ListEvents(r.Context(), signup.EventFilter{})
+	evs, err := s.Signups.Events(r.Context(), signup.EventFilter{})
 	if err != nil {
 		return err
 	}
@@ -115,7 +107,7 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.FindEvent(r.Context(), id)
+	e, err := s.Signups.Event(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -129,7 +121,7 @@ func (s *Server) patchEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.FindEvent(r.Context(), id)
+	e, err := s.Signups.Event(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -138,18 +130,7 @@ func (s *Server) patchEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	j.ID = id
-	e = j.event()
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	if err := s.Events.UpdateEvent(r.Context(), e); err != nil {
-		return err
-	}
-	// More places (or none to wait for) take the waitlist in, in order.
-	if _, err := s.Events.PromoteWaiting(r.Context(), id, signup.PromotedNotice(s.location())); err != nil {
-		return err
-	}
-	if e, err = s.Events.FindEvent(r.Context(), id); err != nil {
+	if e, _, err = s.Signups.Update(r.Context(), j.event()); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toEventJSON(e))
@@ -161,7 +142,7 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.CancelEvent(r.Context(), id, signup.CancelledNotice)
+	e, err := s.Signups.CancelEvent(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -182,117 +163,50 @@ type entryJSON struct {
 	Members    []signup.TeamMember `json:"members,omitempty"`
 }
 
+func toEntryJSON(x *signup.Entry) entryJSON {
+	return entryJSON{x.UserID, x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position, x.Team, x.Members}
+}
+
+// GET /api/events/{id}/roster?format=json|csv|xlsx
 func (s *Server) roster(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.eventID(r)
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.FindEvent(r.Context(), id)
+	ro, err := s.Signups.Roster(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	entries, err := s.Events.ListEntries(r.Context(), id, "")
-	if err != nil {
-		return err
-	}
-	confirmed, waitlist := []entryJSON{}, []entryJSON{}
-	for _, x := range entries {
-		j := entryJSON{x.UserID, x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position, x.Team, x.Members}
-		if x.Status == signup.EntryWaiting {
-			waitlist = append(waitlist, j)
-		} else {
-			confirmed = append(confirmed, j)
-		}
-	}
-	switch r.URL.Query().Get("format") {
+	return s.writeRoster(w, ro, r.URL.Query().Get("format"))
+}
+
+// writeRoster answers a roster as JSON, or downloads it as CSV or XLSX.
+func (s *Server) writeRoster(w http.ResponseWriter, ro *signup.Roster, format string) error {
+	switch format {
 	case "", "json":
-		writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(e), "confirmed": confirmed, "waitlist": waitlist})
+		confirmed, waitlist := []entryJSON{}, []entryJSON{}
+		for _, x := range ro.Confirmed {
+			confirmed = append(confirmed, toEntryJSON(x))
+		}
+		for _, x := range ro.Waitlist {
+			waitlist = append(waitlist, toEntryJSON(x))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(ro.Event), "confirmed": confirmed, "waitlist": waitlist})
 		return nil
 	case "csv":
-		return writeRosterCSV(w, s.location(), e, confirmed, waitlist)
+		attach(w, ro, "csv", "text/csv; charset=utf-8")
+		return ro.WriteCSV(w, s.location())
 	case "xlsx":
-		return writeRosterXLSX(w, s.location(), e, confirmed, waitlist)
+		attach(w, ro, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		return ro.WriteXLSX(w, s.location())
 	}
 	return unionbot.Errorf(unionbot.EINVALID, "format 只能是 json、csv 或 xlsx。")
 }
 
-func rosterRows(loc *time.Location, e *signup.Event, status string, entries []entryJSON) [][]string {
-	head := []string{"状态", "序号", "工号", "姓名", "部门", "家属人数", "报名时间", "已签到"}
-	for _, f := range e.Fields {
-		head = append(head, f.Name)
-	}
-	if e.IsTeam() {
-		head = append(head, "队名", "队员（确认情况）", "已确认人数")
-	}
-	rows := [][]string{head}
-	for i, x := range entries {
-		in := "否"
-		if x.CheckedIn {
-			in = "是"
-		}
-		row := []string{status, strconv.Itoa(i + 1), x.UserID, x.Name, x.Department, strconv.Itoa(x.Companions),
-			x.SignedUpAt.In(loc).Format("2006-01-02 15:04:05"), in}
-		for _, f := range e.Fields {
-			row = append(row, x.Fields[f.Name])
-		}
-		if e.IsTeam() {
-			names := make([]string, len(x.Members))
-			n := 1
-			for i, m := range x.Members {
-				names[i] = m.Name + "（" + m.Status + "）"
-				if m.Status == signup.MemberAccepted {
-					n++
-				}
-			}
-			row = append(row, x.Team, strings.Join(names, "、"), strconv.Itoa(n))
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func attach(w http.ResponseWriter, e *signup.Event, ext, ctype string) {
+func attach(w http.ResponseWriter, ro *signup.Roster, ext, ctype string) {
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"event-%d.%s\"; filename*=UTF-8''%s", e.ID, ext,
-		urlEscape(e.Title+"报名表."+ext)))
-}
-
-func writeRosterCSV(w http.ResponseWriter, loc *time.Location, e *signup.Event, confirmed, waitlist []entryJSON) error {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // so that Excel reads UTF-8
-	cw := csv.NewWriter(&buf)
-	cw.WriteAll(rosterRows(loc, e, signup.EntryConfirmed, confirmed))
-	cw.WriteAll(rosterRows(loc, e, signup.EntryWaiting, waitlist)[1:])
-	attach(w, e, "csv", "text/csv; charset=utf-8")
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-func writeRosterXLSX(w http.ResponseWriter, loc *time.Location, e *signup.Event, confirmed, waitlist []entryJSON) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, sheet := range []struct {
-		name    string
-		entries []entryJSON
-	}{{"已报名", confirmed}, {"候补", waitlist}} {
-		if i == 0 {
-			f.SetSheetName("Sheet1", sheet.name)
-		} else if _, err := f.NewSheet(sheet.name); err != nil {
-			return fmt.Errorf("roster sheet: %w", err)
-		}
-		for r, row := range rosterRows(loc, e, sheet.name, sheet.entries) {
-			cell, _ := excelize.CoordinatesToCellName(1, r+1)
-			vals := make([]any, len(row))
-			for k := range row {
-				vals[k] = row[k]
-			}
-			if err := f.SetSheetRow(sheet.name, cell, &vals); err != nil {
-				return fmt.Errorf("roster row: %w", err)
-			}
-		}
-	}
-	attach(w, e, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	return f.Write(w)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"event-%d.%s\"; filename*=UTF-8''%s", ro.Event.ID, ext,
+		url.PathEscape(ro.FileName(ext))))
 }
 
 // eventStats counts sign-ups by department (工会小组), for rating groups.
@@ -301,47 +215,14 @@ func (s *Server) eventStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.FindEvent(r.Context(), id)
+	ro, err := s.Signups.Roster(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	entries, err := s.Events.ListEntries(r.Context(), id, "")
-	if err != nil {
-		return err
-	}
-	type count struct {
-		Confirmed  int `json:"confirmed"`
-		Waitlist   int `json:"waitlist"`
-		Companions int `json:"companions"`
-		CheckedIn  int `json:"checked_in"`
-	}
-	by := map[string]*count{}
-	var total count
-	for _, x := range entries {
-		d := x.Department
-		if d == "" {
-			d = "未登记"
-		}
-		if by[d] == nil {
-			by[d] = &count{}
-		}
-		for _, c := range []*count{by[d], &total} {
-			if x.Status == signup.EntryWaiting {
-				c.Waitlist++
-				continue
-			}
-			c.Confirmed++
-			c.Companions += x.Companions
-			if x.CheckedIn {
-				c.CheckedIn++
-			}
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(e), "total": total, "by_department": by})
+	total, by := ro.Stats()
+	writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(ro.Event), "total": total, "by_department": by})
 	return nil
 }
-
-func urlEscape(s string) string { return url.PathEscape(s) }
 
 // POST /api/events/{id}/entries/{user}/checkin {"checked_in": true|false}
 func (s *Server) setCheckIn(w http.ResponseWriter, r *http.Request) error {
@@ -359,7 +240,7 @@ func (s *Server) setCheckIn(w http.ResponseWriter, r *http.Request) error {
 		return unionbot.Errorf(unionbot.EINVALID, "请给出 checked_in（true 或 false）。")
 	}
 	user := r.PathValue("user")
-	if err := s.Events.SetCheckedIn(r.Context(), id, user, *body.CheckedIn); err != nil {
+	if err := s.Signups.SetCheckedIn(r.Context(), id, user, *body.CheckedIn); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"user_id": user, "checked_in": *body.CheckedIn})
@@ -374,7 +255,7 @@ func (s *Server) promoteEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.Events.PromoteEntry(r.Context(), id, r.PathValue("user"), signup.PromotedNotice(s.location()))
+	e, err := s.Signups.Promote(r.Context(), id, r.PathValue("user"))
 	if err != nil {
 		return err
 	}

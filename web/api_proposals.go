@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -208,7 +209,7 @@ func (s *Server) exportProposals(w http.ResponseWriter, r *http.Request) error {
 	f.SetColWidth(sheet, "C", "C", 30)
 	f.SetColWidth(sheet, "I", "J", 50)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"proposals.xlsx\"; filename*=UTF-8''"+urlEscape(sheet+".xlsx"))
+	w.Header().Set("Content-Disposition", "attachment; filename=\"proposals.xlsx\"; filename*=UTF-8''"+url.PathEscape(sheet+".xlsx"))
 	return f.Write(w)
 }
 

@@ -89,7 +89,7 @@ func (s *Server) routes() {
 		s.handleAPI("GET /api/proposals/{no}", s.getProposal)
 		s.handleAPI("POST /api/proposals/{no}/transition", s.transitionProposal)
 	}
-	if s.Events != nil {
+	if s.Signups != nil {
 		s.handleAPI("POST /api/events", s.createEvent)
 		s.handleAPI("GET /api/events", s.listEvents)
 		s.handleAPI("GET /api/events/{id}", s.getEvent)

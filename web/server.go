@@ -56,8 +56,8 @@ type Server struct {
 	Announce AnnounceService
 	// FAQ is the union Q&A (ask, import/export, unanswered questions).
 	FAQ *faq.Service
-	// Events publishes events and exports rosters (issue 3, sign-ups).
-	Events signup.Store
+	// Signups publishes events, keeps rosters and exports them.
+	Signups *signup.Service
 	// Proposals is the suggestion and motion workflow (issue 4).
 	Proposals *proposal.Service
 	// Accounts links Official Account followers to WeCom members.

@@ -38,6 +38,8 @@ func (m *Main) wire(ctx context.Context) error {
 	r.HandleExact("解除绑定", ac.Unlink)
 	m.Bot.Links, m.Web.Accounts = acc, acc
 
+	signups := signup.NewService(m.DB, m.DB, m.Now, m.Config.Location)
+
 	// Calendar and monthly announcement (handlers/announce).
 	ann, err := announce.NewService(m.DB, m.Config.AnnounceCron)
 	if err != nil {
@@ -49,7 +51,7 @@ func (m *Main) wire(ctx context.Context) error {
 	// 回复"报名 …".
 	ann.Events = announce.EventListerFunc(func(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
 		from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, m.Config.Location)
-		evs, err := signup.OpenDuring(ctx, m.DB, from, from.AddDate(0, 1, 0))
+		evs, err := signups.OpenDuring(ctx, from, from.AddDate(0, 1, 0))
 		if err != nil {
 			return nil, err
 		}
@@ -71,7 +73,7 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 
 	// Sign-ups for contests and trips (handlers/signup).
-	su := &signup.Chat{Store: m.DB, Members: m.DB}
+	su := &signup.Chat{Service: signups}
 	r.HandleExact("活动", su.List)
 	r.Handle("报名", su.SignUp)
 	r.Handle("取消报名", su.Cancel)
@@ -86,8 +88,8 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("修改名额", su.SetCapacity, bot.AdminOnly)
 	r.Handle("截止报名", su.Close, bot.AdminOnly)
 	r.Handle("取消活动", su.CancelEvent, bot.AdminOnly)
-	m.Web.Events = m.DB
-	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signup.RemindJob(m.DB, m.Config.RemindBefore, m.Scheduler.Location), false); err != nil {
+	m.Web.Signups = signups
+	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signups.RemindJob(m.Config.RemindBefore), false); err != nil {
 		return err
 	}
 
@@ -125,7 +127,7 @@ func (m *Main) wire(ctx context.Context) error {
 	faqs.Now, faqs.Loc = m.Now, m.Config.Location
 	// "羽毛球赛什么时候" is answered from the open sign-ups and the annual
 	// plan before the Q&A, through two small interfaces the Q&A declares.
-	faqs.Events = faqEvents{m.DB}
+	faqs.Events = faqEvents{signups}
 	faqs.Calendar = faqCalendar{ann}
 	if err := faqs.Start(ctx); err != nil {
 		return err
@@ -161,10 +163,10 @@ func whoAmI(c *bot.Context) error {
 }
 
 // faqEvents lists the open sign-up events for the Q&A's "when / where is …".
-type faqEvents struct{ store signup.Store }
+type faqEvents struct{ signups *signup.Service }
 
 func (f faqEvents) OpenEvents(ctx context.Context, now time.Time) ([]faq.Event, error) {
-	evs, err := signup.OpenDuring(ctx, f.store, now, now.AddDate(1, 0, 0))
+	evs, err := f.signups.OpenDuring(ctx, now, now.AddDate(1, 0, 0))
 	if err != nil {
 		return nil, err
 	}

@@ -4,34 +4,20 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"unionbot"
 	"unionbot/bot"
 )
 
-// Chat holds the teacher chat commands.
-type Chat struct {
-	Store Store
-	// Members finds the teammates a captain names (by user id or name).
-	Members unionbot.MemberStore
-}
+// Chat is the chat face of the sign-ups: it reads what teachers and admins
+// type, asks the questions and calls the Service for every decision.
+type Chat struct{ Service *Service }
 
 // FlowSignup is the name of the sign-up form flow.
 const FlowSignup = "signup"
 
 func (ch *Chat) openEvents(c *bot.Context) ([]*Event, error) {
-	all, err := ch.Store.ListEvents(c.Context(), EventFilter{Statuses: []string{StatusOpen}})
-	if err != nil {
-		return nil, err
-	}
-	var out []*Event
-	for _, e := range all {
-		if e.StatusAt(c.Now()) == StatusOpen {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return ch.Service.OpenEvents(c.Context())
 }
 
 func (ch *Chat) line(c *bot.Context, i int, e *Event) string {
@@ -145,29 +131,8 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if !ev.SignupOpensAt.IsZero() && c.Now().Before(ev.SignupOpensAt) {
-		return unionbot.Errorf(unionbot.EFORBIDDEN, txtNotOpenYet, ev.Title, ev.SignupOpensAt.In(c.Location()).Format("1月2日 15:04"))
-	}
-	if !ev.Eligible(m) {
-		return unionbot.Errorf(unionbot.EFORBIDDEN, txtNotEligible, ev.Title, strings.Join(ev.EligibleTags, "、"))
-	}
-	mine, err := ch.Store.ListEntries(c.Context(), 0, m.UserID)
-	if err != nil {
+	if err := ch.Service.CheckSignUp(c.Context(), ev, m); err != nil {
 		return err
-	}
-	for _, e := range mine {
-		if e.EventID == ev.ID {
-			return unionbot.Errorf(unionbot.ECONFLICT, txtAlready, ev.Title)
-		}
-	}
-	invited, err := ch.Store.Invites(c.Context(), m.UserID)
-	if err != nil {
-		return err
-	}
-	for _, e := range invited {
-		if e.EventID == ev.ID && memberStatus(e, m.UserID) != MemberDeclined {
-			return unionbot.Errorf(unionbot.ECONFLICT, txtOnTeam, e.Name, ev.Title, e.Team)
-		}
 	}
 	f := &form{EventID: ev.ID, Fields: map[string]string{}}
 	if len(steps(ev)) == 0 {
@@ -205,7 +170,7 @@ func (ch *Chat) Form(c *bot.Context) error {
 	if err := c.LoadFlow(&f); err != nil {
 		return err
 	}
-	ev, err := ch.Store.FindEvent(c.Context(), f.EventID)
+	ev, err := ch.Service.Event(c.Context(), f.EventID)
 	if err != nil {
 		c.EndFlow()
 		return err
@@ -291,28 +256,15 @@ func (ch *Chat) teammates(c *bot.Context, list string) ([]TeamMember, error) {
 }
 
 func (ch *Chat) findMember(c *bot.Context, w string) (*unionbot.Member, error) {
-	if ch.Members == nil {
-		return nil, fmt.Errorf("signup: no member store to find teammates in")
-	}
-	return unionbot.FindMember(c.Context(), ch.Members, w)
+	return ch.Service.FindMember(c.Context(), w)
 }
 
 func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) error {
-	e := &Entry{EventID: ev.ID, UserID: m.UserID, Name: m.DisplayName(), Department: m.Department,
-		Companions: f.Companions, Fields: f.Fields, Team: f.Team, Members: f.Members}
+	e := &Entry{Companions: f.Companions, Fields: f.Fields, Team: f.Team, Members: f.Members}
+	if err := ch.Service.SignUp(c.Context(), ev, m, e); err != nil {
+		return err
+	}
 	if ev.IsTeam() {
-		loc := c.Location()
-		err := ch.Store.SignUpTeam(c.Context(), e, func(ev *Event, e *Entry) *unionbot.Notice {
-			users := make([]string, len(e.Members))
-			for i, m := range e.Members {
-				users[i] = m.UserID
-			}
-			return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
-				Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, ev.StartsAt.In(loc).Format("1月2日 15:04"), e.Team, ev.Title, ev.Title)}
-		})
-		if err != nil {
-			return err
-		}
 		names := make([]string, len(e.Members))
 		for i, m := range e.Members {
 			names[i] = m.Name
@@ -323,22 +275,10 @@ func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) e
 		}
 		return c.Replyf(txtTeamDone, ev.Title, e.Team, st, strings.Join(names, "、"))
 	}
-	if err := ch.Store.SignUp(c.Context(), e); err != nil {
-		return err
-	}
 	if e.Status == EntryWaiting {
 		return c.Replyf(txtWaiting, ev.Title, e.Position)
 	}
 	return c.Replyf(txtConfirmed, ev.Title, when(c, ev))
-}
-
-// PromotedNotice tells a teacher promoted from the waitlist, with times
-// shown in loc.
-func PromotedNotice(loc *time.Location) func(*Event, *Entry) *unionbot.Notice {
-	return func(ev *Event, p *Entry) *unionbot.Notice {
-		return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
-			Text: fmt.Sprintf(txtPromoted, ev.Title, ev.StartsAt.In(loc).Format("活动时间 1月2日 15:04。"))}
-	}
 }
 
 func when(c *bot.Context, ev *Event) string {
@@ -351,7 +291,7 @@ func when(c *bot.Context, ev *Event) string {
 
 // mine lists the teacher's live entries' events, for 取消报名/签到 lookups.
 func (ch *Chat) mine(c *bot.Context) ([]*Entry, []*Event, error) {
-	es, err := ch.Store.ListEntries(c.Context(), 0, c.UserID())
+	es, err := ch.Service.Mine(c.Context(), c.UserID())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -375,23 +315,8 @@ func (ch *Chat) Cancel(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if !ev.CancelDeadline.IsZero() && c.Now().After(ev.CancelDeadline) {
-		return unionbot.Errorf(unionbot.EFORBIDDEN, txtPastDeadline, ev.Title, ev.CancelDeadline.In(c.Location()).Format("1月2日 15:04"))
-	}
-	cancelled, _, err := ch.Store.CancelEntry(c.Context(), ev.ID, c.UserID(), PromotedNotice(c.Location()))
-	if err != nil {
+	if _, err := ch.Service.Cancel(c.Context(), ev, c.UserID()); err != nil {
 		return err
-	}
-	var team []string
-	for _, m := range cancelled.Members {
-		if m.Status != MemberDeclined {
-			team = append(team, m.UserID)
-		}
-	}
-	if len(team) > 0 {
-		if err := c.Notify(team, fmt.Sprintf(txtTeamGone, cancelled.Name, ev.Title, cancelled.Team)); err != nil {
-			return err
-		}
 	}
 	return c.Replyf(txtCancelled, ev.Title)
 }
@@ -403,7 +328,7 @@ func (ch *Chat) Mine(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	invites, err := ch.Store.Invites(c.Context(), c.UserID())
+	invites, err := ch.Service.Invites(c.Context(), c.UserID())
 	if err != nil {
 		return err
 	}
@@ -448,18 +373,10 @@ func (ch *Chat) CheckIn(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := c.Location()
-	if !sameDay(c.Now().In(loc), ev.StartsAt.In(loc)) {
-		return unionbot.Errorf(unionbot.EFORBIDDEN, txtNotEventDay, ev.Title, ev.StartsAt.In(loc).Format("1月2日"))
-	}
-	if err := ch.Store.CheckIn(c.Context(), ev.ID, c.UserID()); err != nil {
+	if err := ch.Service.CheckIn(c.Context(), ev, c.UserID()); err != nil {
 		return err
 	}
 	return c.Replyf(txtCheckedIn, ev.Title)
-}
-
-func sameDay(a, b time.Time) bool {
-	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 func contains(xs []string, s string) bool {

@@ -220,13 +220,16 @@ type Store interface {
 	// Invites lists the teams userID was named in (live captains' entries,
 	// with Event, Team and Members set).
 	Invites(ctx context.Context, userID string) ([]*Entry, error)
+	// Enqueue queues a notice that stands alone.
+	Enqueue(ctx context.Context, n *unionbot.Notice) error
+	Reminders
 }
 
 // OpenDuring lists the published events a teacher can still sign up for at
 // some point in [from, to): open, not cancelled, with a sign-up window that
 // reaches into the period. The monthly announcement lists them.
-func OpenDuring(ctx context.Context, s Store, from, to time.Time) ([]*Event, error) {
-	all, err := s.ListEvents(ctx, EventFilter{Statuses: []string{StatusOpen}})
+func (s *Service) OpenDuring(ctx context.Context, from, to time.Time) ([]*Event, error) {
+	all, err := s.Store.ListEvents(ctx, EventFilter{Statuses: []string{StatusOpen}})
 	if err != nil {
 		return nil, err
 	}

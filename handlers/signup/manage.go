@@ -13,9 +13,7 @@ import (
 // number in the admin's list (管理活动) or by part of its title.
 
 // live lists the events an admin can still change: open or closed.
-func (ch *Chat) live(c *bot.Context) ([]*Event, error) {
-	return ch.Store.ListEvents(c.Context(), EventFilter{Statuses: []string{StatusOpen, StatusClosed}})
-}
+func (ch *Chat) live(c *bot.Context) ([]*Event, error) { return ch.Service.Live(c.Context()) }
 
 // Manage answers 管理活动: the live events with numbers and counts, and the
 // commands that change them.
@@ -48,20 +46,13 @@ func (ch *Chat) SetCapacity(c *bot.Context) error {
 	}
 	n, err := strconv.Atoi(args[len(args)-1])
 	if err != nil || n < 0 {
-		return unionbot.Errorf(unionbot.EINVALID, "人数应为不小于 0 的整数（0 表示不限）。")
+		return unionbot.Errorf(unionbot.EINVALID, "%s", txtBadCapacity)
 	}
 	ev, err := ch.pickLive(c, strings.Join(args[:len(args)-1], ""))
 	if err != nil {
 		return err
 	}
-	if n > 0 && n < ev.Taken {
-		return unionbot.Errorf(unionbot.ECONFLICT, "“%s”已有 %d 个名额被占用，名额不能改到 %d。", ev.Title, ev.Taken, n)
-	}
-	ev.Capacity = n
-	if err := ch.Store.UpdateEvent(c.Context(), ev); err != nil {
-		return err
-	}
-	promoted, err := ch.Store.PromoteWaiting(c.Context(), ev.ID, PromotedNotice(c.Location()))
+	ev, promoted, err := ch.Service.SetCapacity(c.Context(), ev.ID, n)
 	if err != nil {
 		return err
 	}
@@ -74,11 +65,7 @@ func (ch *Chat) Close(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if ev.Status == StatusClosed {
-		return unionbot.Errorf(unionbot.ECONFLICT, "“%s”已经截止报名了。", ev.Title)
-	}
-	ev.Status = StatusClosed
-	if err := ch.Store.UpdateEvent(c.Context(), ev); err != nil {
+	if ev, err = ch.Service.CloseSignup(c.Context(), ev.ID); err != nil {
 		return err
 	}
 	return c.Replyf("“%s”已截止报名：已报名 %d 人，候补 %d 人。", ev.Title, ev.Taken, ev.Waiting)
@@ -91,15 +78,10 @@ func (ch *Chat) CancelEvent(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ch.Store.CancelEvent(c.Context(), ev.ID, CancelledNotice); err != nil {
+	if _, err := ch.Service.CancelEvent(c.Context(), ev.ID); err != nil {
 		return err
 	}
 	return c.Replyf("已取消活动“%s”，已通知所有报名和候补的老师。", ev.Title)
-}
-
-// CancelledNotice tells everyone signed up that the event is off.
-func CancelledNotice(e *Event) *unionbot.Notice {
-	return &unionbot.Notice{Kind: "signup", Ref: fmt.Sprintf("event:%d", e.ID), Text: fmt.Sprintf(txtEventCancelled, e.Title)}
 }
 
 func (ch *Chat) pickLive(c *bot.Context, q string) (*Event, error) {

@@ -76,10 +76,7 @@ func (ch *Chat) PublishForm(c *bot.Context) error {
 	c.EndFlow()
 	e := &Event{Title: f.Title, Kind: f.Kind, StartsAt: f.StartsAt, SignupClosesAt: f.StartsAt,
 		CancelDeadline: f.StartsAt, Capacity: f.Capacity, Waitlist: true, Status: StatusOpen}
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	if err := ch.Store.CreateEvent(c.Context(), e); err != nil {
+	if err := ch.Service.Publish(c.Context(), e); err != nil {
 		return err
 	}
 	return c.Replyf("已发布活动“%s”（编号 %d），现在开始报名。更多设置（地点、家属、报名范围、填写项）请用管理接口 PATCH /api/events/%d。", e.Title, e.ID, e.ID)

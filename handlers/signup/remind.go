@@ -22,8 +22,9 @@ type Reminders interface {
 // RemindJob returns a scheduler job that reminds confirmed teachers of
 // events starting within before (e.g. 24h) and, for events that ask for
 // it, the members who have not signed up when sign-up closes within
-// before; times are shown in the union's time zone loc.
-func RemindJob(r Reminders, before time.Duration, loc *time.Location) func(ctx context.Context, now time.Time) error {
+// before.
+func (s *Service) RemindJob(before time.Duration) func(ctx context.Context, now time.Time) error {
+	r, loc := s.Store, s.Location
 	return func(ctx context.Context, now time.Time) error {
 		_, err := r.QueueEventReminders(ctx, before, func(e *Event) *unionbot.Notice {
 			where := ""

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"unionbot"
 	"unionbot/bot"
 )
 
@@ -53,7 +52,7 @@ func (ch *Chat) Accept(c *bot.Context) error  { return ch.answer(c, true) }
 func (ch *Chat) Decline(c *bot.Context) error { return ch.answer(c, false) }
 
 func (ch *Chat) answer(c *bot.Context, accept bool) error {
-	invites, err := ch.Store.Invites(c.Context(), c.UserID())
+	invites, err := ch.Service.Invites(c.Context(), c.UserID())
 	if err != nil {
 		return err
 	}
@@ -73,21 +72,7 @@ func (ch *Chat) answer(c *bot.Context, accept bool) error {
 			return err
 		}
 	}
-	me := c.UserID()
-	captain, err := ch.Store.AnswerInvite(c.Context(), ev.ID, me, accept, func(ev *Event, e *Entry) *unionbot.Notice {
-		verb := "已确认"
-		if !accept {
-			verb = "拒绝"
-		}
-		name := me
-		for _, m := range e.Members {
-			if m.UserID == me {
-				name = m.Name
-			}
-		}
-		return &unionbot.Notice{ToUsers: []string{e.UserID}, Kind: "signup", Ref: fmt.Sprintf("event:%d", ev.ID),
-			Text: fmt.Sprintf(txtTeamAnswer, name, verb, e.Team, ev.Title, e.Accepted(), max(ev.TeamMin, 1), ev.TeamMax)}
-	})
+	captain, err := ch.Service.AnswerInvite(c.Context(), ev, c.UserID(), accept)
 	if err != nil {
 		return err
 	}
