@@ -103,3 +103,36 @@ func FindMember(ctx context.Context, s MemberStore, word string) (*Member, error
 	}
 	return nil, Errorf(EINVALID, "有不止一位会员叫“%s”，请改写工号后重新回复名单。", word)
 }
+
+// SyncResult counts what a directory sync did.
+type SyncResult struct {
+	Total   int `json:"total"`
+	Created int `json:"created"`
+	Updated int `json:"updated"`
+}
+
+// SyncMembers brings the members up to date with the organisation's
+// address book: new people are created, names and departments updated;
+// tags and roles, which the union keeps, stay.
+func SyncMembers(ctx context.Context, s MemberStore, dir []*Member) (SyncResult, error) {
+	res := SyncResult{Total: len(dir)}
+	for _, d := range dir {
+		m, err := s.FindMember(ctx, d.UserID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			m = &Member{UserID: d.UserID, Name: d.Name, Department: d.Department, Role: RoleMember, Channel: ChannelWeCom}
+			res.Created++
+		case err != nil:
+			return res, err
+		case m.Name == d.Name && m.Department == d.Department:
+			continue
+		default:
+			m.Name, m.Department = d.Name, d.Department
+			res.Updated++
+		}
+		if err := s.SaveMember(ctx, m); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}

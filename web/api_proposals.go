@@ -1,21 +1,17 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"unionbot"
 	"unionbot/handlers/proposal"
 )
 
-// proposalJSON is a proposal as union staff see it. An anonymous
-// suggestion carries no author id, name or department: the author is held
-// back here, in the one function every admin output goes through.
+// proposalJSON is a proposal as union staff see it (proposal.ForStaff
+// holds an anonymous author back).
 type proposalJSON struct {
 	No           string    `json:"no"`
 	Kind         string    `json:"kind"`
@@ -58,14 +54,10 @@ type logJSON struct {
 	Note       string    `json:"note,omitempty"`
 }
 
-func toProposalJSON(p *proposal.Proposal) proposalJSON {
-	j := proposalJSON{No: p.No, Kind: p.Kind, KindName: proposal.KindName(p.Kind), Title: p.Title, Category: p.Category,
-		Status: p.Status, Anonymous: p.Anonymous, Session: p.Session, Department: p.Department, Satisfaction: p.Satisfaction,
-		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
-	if !p.Anonymous {
-		j.AuthorName, j.AuthorDept = p.Author(), p.AuthorDept
-	}
-	return j
+func toProposalJSON(v proposal.StaffView) proposalJSON {
+	return proposalJSON{No: v.No, Kind: v.Kind, KindName: v.KindName, Title: v.Title, Category: v.Category,
+		Status: v.Status, Anonymous: v.Anonymous, AuthorName: v.AuthorName, AuthorDept: v.AuthorDept, Session: v.Session,
+		Department: v.Department, Satisfaction: v.Satisfaction, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
 }
 
 func (s *Server) proposalFilter(r *http.Request) (proposal.Filter, error) {
@@ -83,7 +75,7 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.Proposals.Store.ListProposals(r.Context(), f)
+	list, err := s.Proposals.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -97,22 +89,18 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/proposals/{no}
 func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
-	no := proposal.NormalizeNo(r.PathValue("no"))
-	p, err := s.Proposals.Store.GetProposal(r.Context(), no)
+	d, err := s.Proposals.Get(r.Context(), r.PathValue("no"))
 	if err != nil {
 		return err
 	}
-	return s.writeProposal(w, r, p)
+	writeProposal(w, d)
+	return nil
 }
 
-// writeProposal answers with p in full, its log included.
-func (s *Server) writeProposal(w http.ResponseWriter, r *http.Request, p *proposal.Proposal) error {
-	log, err := s.Proposals.Store.ProposalLog(r.Context(), p.No)
-	if err != nil {
-		return err
-	}
-	d := &proposalDetailJSON{proposalJSON: toProposalJSON(p), Measures: p.Measures, Reply: p.Reply,
-		Seconders: []seconderJSON{}, Next: proposal.Next(p), Log: []logJSON{}}
+// writeProposal answers with a proposal in full, its log included.
+func writeProposal(w http.ResponseWriter, p *proposal.Detail) {
+	d := &proposalDetailJSON{proposalJSON: toProposalJSON(p.StaffView), Measures: p.Measures, Reply: p.Reply,
+		Seconders: []seconderJSON{}, Next: p.Next, Log: []logJSON{}}
 	if p.Kind == proposal.KindMotion {
 		d.Reason = p.Content
 	} else {
@@ -124,11 +112,10 @@ func (s *Server) writeProposal(w http.ResponseWriter, r *http.Request, p *propos
 	for _, sc := range p.Seconders {
 		d.Seconders = append(d.Seconders, seconderJSON{Name: sc.Name, Status: sc.Status})
 	}
-	for _, e := range log {
+	for _, e := range p.Log {
 		d.Log = append(d.Log, logJSON{At: e.At, From: e.From, To: e.To, ByName: e.ByName, Department: e.Department, Note: e.Note})
 	}
 	writeJSON(w, http.StatusOK, d)
-	return nil
 }
 
 // POST /api/proposals/{no}/transition {"to", "note", "department", "by"}
@@ -145,11 +132,12 @@ func (s *Server) transitionProposal(w http.ResponseWriter, r *http.Request) erro
 	if strings.TrimSpace(in.To) == "" {
 		return unionbot.Errorf(unionbot.EINVALID, "请写明要改为的状态（to）。")
 	}
-	p, err := s.Proposals.Transition(r.Context(), r.PathValue("no"), proposal.Move{To: in.To, Note: in.Note, Department: in.Department, ByName: strings.TrimSpace(in.By)})
+	d, err := s.Proposals.Move(r.Context(), r.PathValue("no"), proposal.Move{To: in.To, Note: in.Note, Department: in.Department, ByName: strings.TrimSpace(in.By)})
 	if err != nil {
 		return err
 	}
-	return s.writeProposal(w, r, p)
+	writeProposal(w, d)
+	return nil
 }
 
 // GET /api/proposals/stats?kind=
@@ -175,42 +163,13 @@ func (s *Server) exportProposals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.Proposals.Store.ListProposals(r.Context(), filter)
+	list, err := s.Proposals.List(r.Context(), filter)
 	if err != nil {
 		return err
 	}
-	const sheet = "提案汇总表"
-	f := excelize.NewFile()
-	defer f.Close()
-	f.SetSheetName("Sheet1", sheet)
-	rows := [][]any{{"编号", "类型", "标题/案由", "类别", "提交人", "部门", "会议", "附议人", "内容/理由", "建议措施/办法",
-		"状态", "承办部门", "答复", "满意度", "提交时间", "最后更新"}}
-	for i := len(list) - 1; i >= 0; i-- { // oldest first, as numbered
-		p := list[i]
-		j := toProposalJSON(p)
-		author := j.AuthorName
-		if p.Anonymous {
-			author = "匿名"
-		}
-		var ss []string
-		for _, sc := range p.Seconders {
-			ss = append(ss, sc.Name+"（"+sc.Status+"）")
-		}
-		rows = append(rows, []any{p.No, j.KindName, p.Title, p.Category, author, j.AuthorDept, p.Session, strings.Join(ss, "、"),
-			p.Content, p.Measures, p.Status, p.Department, p.Reply, p.Satisfaction,
-			p.CreatedAt.In(s.location()).Format("2006-01-02 15:04"), p.UpdatedAt.In(s.location()).Format("2006-01-02 15:04")})
-	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return fmt.Errorf("proposal export row: %w", err)
-		}
-	}
-	f.SetColWidth(sheet, "C", "C", 30)
-	f.SetColWidth(sheet, "I", "J", 50)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename=\"proposals.xlsx\"; filename*=UTF-8''"+url.PathEscape(sheet+".xlsx"))
-	return f.Write(w)
+	w.Header().Set("Content-Disposition", "attachment; filename=\"proposals.xlsx\"; filename*=UTF-8''"+url.PathEscape(proposal.SummaryName))
+	return s.Proposals.WriteSummary(w, list)
 }
 
 type sessionJSON struct {
@@ -223,7 +182,7 @@ type sessionJSON struct {
 
 // GET /api/proposals/sessions: the staff congress sessions.
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Proposals.Store.ListSessions(r.Context())
+	list, err := s.Proposals.Sessions(r.Context())
 	if err != nil {
 		return err
 	}

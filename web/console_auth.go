@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"unionbot"
@@ -226,3 +227,11 @@ func (s *Server) logout(p *page) error {
 }
 
 var _ = template.HTML("")
+
+// When shows a time in the union's time zone for a page, "" for none.
+func (p *page) When(t time.Time) string {
+	if t.IsZero() || t.Year() <= 1970 {
+		return ""
+	}
+	return t.In(p.s.location()).Format("2006-01-02 15:04")
+}

@@ -3,263 +3,268 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"unionbot"
+	"unionbot/handlers/signup"
 )
 
-// eventKinds are the kinds issue 3 names.
-var eventKinds = []string{"比赛", "出行", "讲座", "体检", "联谊", "其他"}
+// The 活动 pages: typed views filled from signup.Service, the same service
+// the admin API and chat call.
 
-// GET /admin/events?status=&q=
+// eventsView is the list of events.
+type eventsView struct {
+	Q      string
+	Events []*signup.Event
+}
+
+// GET /admin/events?q=
 func (s *Server) eventsPage(p *page) error {
 	p.Title = "活动"
-	res := s.apiDo(p.r.Context(), "GET", "/api/events?"+p.r.URL.RawQuery, nil)
-	if res.Off() {
-		p.Data["Off"] = true
-		return p.render("events")
+	all, err := s.Signups.Events(p.r.Context(), signup.EventFilter{})
+	if err != nil {
+		return err
 	}
-	if !res.OK() {
-		return apiErr(res)
-	}
-	all := items(res.Value(), "events")
-	q := strings.TrimSpace(p.r.URL.Query().Get("q"))
-	var list []any
+	v := eventsView{Q: strings.TrimSpace(p.r.URL.Query().Get("q"))}
 	for _, e := range all {
-		if q == "" || strings.Contains(str(get(e, "title")), q) {
-			list = append(list, e)
+		if v.Q == "" || strings.Contains(e.Title, v.Q) {
+			v.Events = append(v.Events, e)
 		}
 	}
-	p.Data["Events"], p.Data["Q"] = list, q
+	p.Data["V"] = v
 	return p.render("events")
 }
+
+// eventForm is the 发布活动 / 修改活动 form as typed, echoed back with the
+// refusals beside their fields.
+type eventForm struct {
+	ID                                                                int64
+	Title, Kind, Location, Description                                string
+	StartsAt, EndsAt, SignupOpensAt, SignupClosesAt, CancelDeadline   string // datetime-local
+	Capacity, MaxCompanions, TeamMin, TeamMax, EligibleTags, FieldsIn string
+	Waitlist, RemindUnanswered                                        bool
+	Kinds                                                             []string
+	Errs                                                              map[string]string
+}
+
+const datetimeLocal = "2006-01-02T15:04"
 
 // GET /admin/events/new
 func (s *Server) eventNewPage(p *page) error {
 	p.Title = "发布活动"
-	p.Data["Kinds"] = eventKinds
-	p.Data["Form"] = map[string]string{"kind": "比赛", "capacity": "0", "max_companions": "0", "waitlist": "on"}
-	p.Data["Errs"] = map[string]string{}
+	p.Data["V"] = eventForm{Kind: signup.Kinds[0], Capacity: "0", MaxCompanions: "0", Waitlist: true, Kinds: signup.Kinds, Errs: map[string]string{}}
 	return p.render("event_new")
 }
 
-// POST /admin/events/new: checks each field with a Chinese message, then
-// POST /api/events.
-func (s *Server) eventCreate(p *page) error { return s.eventSave(p, "") }
-
-// POST /admin/events/{id}/edit → PATCH /api/events/{id}.
-func (s *Server) eventUpdate(p *page) error { return s.eventSave(p, p.r.PathValue("id")) }
-
-// GET /admin/events/{id}/edit: the form filled from GET /api/events/{id}.
+// GET /admin/events/{id}/edit: the form filled from the event.
 func (s *Server) eventEditPage(p *page) error {
-	id := p.r.PathValue("id")
-	res := s.apiDo(p.r.Context(), "GET", "/api/events/"+url.PathEscape(id), nil)
-	if !res.OK() {
-		return apiErr(res)
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
 	}
-	v := res.Value()
-	if e, ok := get(v, "event").(map[string]any); ok {
-		v = e
+	e, err := s.Signups.Event(p.r.Context(), id)
+	if err != nil {
+		return err
 	}
-	form := map[string]string{}
-	for _, k := range []string{"title", "kind", "description", "location", "capacity", "max_companions", "team_min", "team_max"} {
-		form[k] = str(get(v, k))
-	}
-	if str(get(v, "remind_unanswered")) == "是" {
-		form["remind_unanswered"] = "on"
-	}
-	var lines []string
-	for _, f := range items(get(v, "fields")) {
-		line := str(get(f, "name"))
-		if opts := items(get(f, "options")); len(opts) > 0 {
-			parts := make([]string, len(opts))
-			for i, o := range opts {
-				parts[i] = str(o)
-			}
-			line += "：" + strings.Join(parts, "/")
+	local := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
 		}
-		lines = append(lines, line)
+		return t.In(s.location()).Format(datetimeLocal)
 	}
-	form["fields"] = strings.Join(lines, "\n")
-	for _, k := range []string{"starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"} {
-		raw, _ := get(v, k).(string)
-		if t, err := time.Parse(time.RFC3339Nano, raw); err == nil && t.Year() > 1970 {
-			form[k] = t.In(consoleTZ).Format("2006-01-02T15:04")
+	lines := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		lines[i] = f.Name
+		if len(f.Options) > 0 {
+			lines[i] += "：" + strings.Join(f.Options, "/")
 		}
 	}
-	if str(get(v, "waitlist")) == "是" {
-		form["waitlist"] = "on"
-	}
-	form["eligible_tags"] = strings.ReplaceAll(str(get(v, "eligible_tags")), "、", ", ")
-	p.Title, p.Data["ID"], p.Data["Kinds"], p.Data["Form"], p.Data["Errs"] = "修改活动", id, eventKinds, form, map[string]string{}
+	p.Title = "修改活动"
+	p.Data["V"] = eventForm{ID: e.ID, Title: e.Title, Kind: e.Kind, Location: e.Location, Description: e.Description,
+		StartsAt: local(e.StartsAt), EndsAt: local(e.EndsAt), SignupOpensAt: local(e.SignupOpensAt),
+		SignupClosesAt: local(e.SignupClosesAt), CancelDeadline: local(e.CancelDeadline),
+		Capacity: strconv.Itoa(e.Capacity), MaxCompanions: strconv.Itoa(e.MaxCompanions), TeamMin: strconv.Itoa(e.TeamMin),
+		TeamMax: strconv.Itoa(e.TeamMax), EligibleTags: strings.Join(e.EligibleTags, ", "), FieldsIn: strings.Join(lines, "\n"),
+		Waitlist: e.Waitlist, RemindUnanswered: e.RemindUnanswered, Kinds: signup.Kinds, Errs: map[string]string{}}
 	return p.render("event_new")
 }
 
-func (s *Server) eventSave(p *page, id string) error {
+// POST /admin/events/new
+func (s *Server) eventCreate(p *page) error { return s.eventSave(p, 0) }
+
+// POST /admin/events/{id}/edit
+func (s *Server) eventUpdate(p *page) error {
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
+	}
+	return s.eventSave(p, id)
+}
+
+// eventSave reads the form, names each wrong field in Chinese, and
+// publishes or updates the event through the service.
+func (s *Server) eventSave(p *page, id int64) error {
 	p.Title = "发布活动"
-	if id != "" {
-		p.Title, p.Data["ID"] = "修改活动", id
+	if id != 0 {
+		p.Title = "修改活动"
 	}
-	p.Data["Kinds"] = eventKinds
-	form := map[string]string{}
-	for _, k := range []string{"title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline", "capacity", "max_companions", "waitlist", "eligible_tags", "team_min", "team_max", "remind_unanswered", "fields"} {
-		form[k] = strings.TrimSpace(p.r.PostFormValue(k))
+	in := func(k string) string { return strings.TrimSpace(p.r.PostFormValue(k)) }
+	f := eventForm{ID: id, Title: in("title"), Kind: in("kind"), Location: in("location"), Description: in("description"),
+		StartsAt: in("starts_at"), EndsAt: in("ends_at"), SignupOpensAt: in("signup_opens_at"), SignupClosesAt: in("signup_closes_at"),
+		CancelDeadline: in("cancel_deadline"), Capacity: in("capacity"), MaxCompanions: in("max_companions"), TeamMin: in("team_min"),
+		TeamMax: in("team_max"), EligibleTags: in("eligible_tags"), FieldsIn: in("fields"),
+		Waitlist: in("waitlist") != "", RemindUnanswered: in("remind_unanswered") != "", Kinds: signup.Kinds, Errs: map[string]string{}}
+	e := &signup.Event{ID: id, Title: f.Title, Kind: f.Kind, Location: f.Location, Description: f.Description,
+		Waitlist: f.Waitlist, RemindUnanswered: f.RemindUnanswered}
+	if f.Title == "" {
+		f.Errs["title"] = "请填写活动名称。"
+	} else if len([]rune(f.Title)) > 100 {
+		f.Errs["title"] = "活动名称不超过 100 个字。"
 	}
-	errs := map[string]string{}
-	body := map[string]any{"title": form["title"], "kind": form["kind"], "description": form["description"],
-		"location": form["location"], "waitlist": form["waitlist"] != "", "remind_unanswered": form["remind_unanswered"] != ""}
-	if form["title"] == "" {
-		errs["title"] = "请填写活动名称。"
-	} else if len([]rune(form["title"])) > 100 {
-		errs["title"] = "活动名称不超过 100 个字。"
-	}
-	times := map[string]string{"starts_at": "开始时间", "ends_at": "结束时间", "signup_opens_at": "报名开始", "signup_closes_at": "报名截止", "cancel_deadline": "取消截止"}
-	for k, name := range times {
-		if form[k] == "" {
-			if k == "starts_at" {
-				errs[k] = "请填写开始时间。"
+	for _, t := range []struct {
+		key, name, val string
+		to             *time.Time
+	}{{"starts_at", "开始时间", f.StartsAt, &e.StartsAt}, {"ends_at", "结束时间", f.EndsAt, &e.EndsAt},
+		{"signup_opens_at", "报名开始", f.SignupOpensAt, &e.SignupOpensAt}, {"signup_closes_at", "报名截止", f.SignupClosesAt, &e.SignupClosesAt},
+		{"cancel_deadline", "取消截止", f.CancelDeadline, &e.CancelDeadline}} {
+		if t.val == "" {
+			if t.key == "starts_at" {
+				f.Errs[t.key] = "请填写开始时间。"
 			}
 			continue
 		}
-		t, err := time.ParseInLocation("2006-01-02T15:04", form[k], consoleTZ)
+		at, err := time.ParseInLocation(datetimeLocal, t.val, s.location())
 		if err != nil {
-			errs[k] = name + "格式应为 2026-12-01T14:00。"
+			f.Errs[t.key] = t.name + "格式应为 2026-12-01T14:00。"
 			continue
 		}
-		body[k] = t.Format(time.RFC3339)
+		*t.to = at.UTC()
 	}
-	for k, name := range map[string]string{"capacity": "名额", "max_companions": "可带家属人数", "team_min": "每队最少人数", "team_max": "每队最多人数"} {
-		n, err := strconv.Atoi(form[k])
-		if form[k] == "" {
-			n, err = 0, nil
+	for _, n := range []struct {
+		key, name, val string
+		to             *int
+	}{{"capacity", "名额", f.Capacity, &e.Capacity}, {"max_companions", "可带家属人数", f.MaxCompanions, &e.MaxCompanions},
+		{"team_min", "每队最少人数", f.TeamMin, &e.TeamMin}, {"team_max", "每队最多人数", f.TeamMax, &e.TeamMax}} {
+		if n.val == "" {
+			continue
 		}
-		if err != nil || n < 0 {
-			errs[k] = name + "应为不小于 0 的整数。"
+		v, err := strconv.Atoi(n.val)
+		if err != nil || v < 0 {
+			f.Errs[n.key] = n.name + "应为不小于 0 的整数。"
 		}
-		body[k] = n
+		*n.to = v
 	}
-	if f, err := parseFields(form["fields"]); err != nil {
-		errs["fields"] = err.Error()
-	} else {
-		body["fields"] = f
+	fields, err := parseFields(f.FieldsIn)
+	if err != nil {
+		f.Errs["fields"] = err.Error()
 	}
-	if form["eligible_tags"] != "" {
-		body["eligible_tags"] = strings.FieldsFunc(form["eligible_tags"], func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
-	}
-	p.Data["Form"], p.Data["Errs"] = form, errs
-	if len(errs) > 0 {
+	e.Fields = fields
+	e.EligibleTags = strings.FieldsFunc(f.EligibleTags, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
+	p.Data["V"] = f
+	if len(f.Errs) > 0 {
 		p.Error = "请按提示修改标红的字段。"
 		return p.renderStatus(http.StatusBadRequest, "event_new")
 	}
-	method, path, done := "POST", "/api/events", "活动已发布。"
-	if id != "" {
-		method, path, done = "PATCH", "/api/events/"+url.PathEscape(id), "活动已修改。"
+	done := "活动已发布。"
+	if id == 0 {
+		err = s.Signups.Publish(p.r.Context(), e)
+	} else {
+		old, ferr := s.Signups.Event(p.r.Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		e.Status, done = old.Status, "活动已修改。"
+		e, _, err = s.Signups.Update(p.r.Context(), e)
 	}
-	res := s.apiDo(p.r.Context(), method, path, body)
-	if res.Off() {
-		return apiErr(res)
+	if err != nil {
+		p.Error = unionbot.ErrorMessage(err)
+		return p.renderStatus(statusOf(unionbot.ErrorCode(err)), "event_new")
 	}
-	if !res.OK() {
-		p.Error = res.Err
-		return p.renderStatus(res.Status, "event_new")
-	}
-	if id == "" {
-		id = str(get(res.Value(), "id"))
-	}
-	return p.back("/admin/events/"+url.PathEscape(id), done)
+	return p.back(fmt.Sprintf("/admin/events/%d", e.ID), done)
 }
 
-// GET /admin/events/{id}?q=: the roster with search, export and the chart of
-// participation by department.
+// eventView is one event's roster page.
+type eventView struct {
+	Event               *signup.Event
+	Q                   string
+	Confirmed, Waitlist []*signup.Entry
+	NConfirmed, NWait   int
+	Depts               map[string]int // confirmed by department, for the chart
+}
+
+// GET /admin/events/{id}?q=: the roster with search, export and the chart
+// of participation by department.
 func (s *Server) eventPage(p *page) error {
-	id := url.PathEscape(p.r.PathValue("id"))
-	res := s.apiDo(p.r.Context(), "GET", "/api/events/"+id+"/roster", nil)
-	if !res.OK() {
-		return apiErr(res)
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
 	}
-	v := res.Value()
-	q := strings.TrimSpace(p.r.URL.Query().Get("q"))
-	filter := func(l []any) []any {
-		var out []any
-		for _, e := range l {
-			if q == "" || strings.Contains(str(get(e, "name")), q) || strings.Contains(str(get(e, "department")), q) || strings.Contains(str(get(e, "user_id")), q) {
-				out = append(out, e)
-			}
+	ro, err := s.Signups.Roster(p.r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v := eventView{Event: ro.Event, Q: strings.TrimSpace(p.r.URL.Query().Get("q")), NConfirmed: len(ro.Confirmed),
+		NWait: len(ro.Waitlist), Depts: map[string]int{}}
+	match := func(e *signup.Entry) bool {
+		return v.Q == "" || strings.Contains(e.Name, v.Q) || strings.Contains(e.Department, v.Q) || strings.Contains(e.UserID, v.Q)
+	}
+	for _, e := range ro.Confirmed {
+		if match(e) {
+			v.Confirmed = append(v.Confirmed, e)
 		}
-		return out
 	}
-	confirmed, waitlist := items(get(v, "confirmed")), items(get(v, "waitlist"))
-	depts := map[string]int{}
-	for _, e := range confirmed {
-		d := str(get(e, "department"))
-		if d == "" {
-			d = "未登记"
+	for _, e := range ro.Waitlist {
+		if match(e) {
+			v.Waitlist = append(v.Waitlist, e)
 		}
-		depts[d]++
 	}
-	p.Title = str(get(v, "event.title"))
-	p.Data["ID"], p.Data["Event"], p.Data["Q"] = p.r.PathValue("id"), get(v, "event"), q
-	p.Data["Confirmed"], p.Data["Waitlist"] = filter(confirmed), filter(waitlist)
-	p.Data["NConfirmed"], p.Data["NWaitlist"] = len(confirmed), len(waitlist)
-	p.Data["Depts"] = depts
+	_, by := ro.Stats()
+	for d, c := range by {
+		if c.Confirmed > 0 {
+			v.Depts[d] = c.Confirmed
+		}
+	}
+	p.Title = ro.Event.Title
+	p.Data["V"] = v
 	return p.render("event")
 }
 
 // POST /admin/events/{id}/cancel
 func (s *Server) eventCancel(p *page) error {
-	id := url.PathEscape(p.r.PathValue("id"))
-	res := s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/cancel", map[string]any{})
-	if res.Status == http.StatusBadRequest { // an API that takes no body
-		res = s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/cancel", nil)
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
 	}
-	if !res.OK() {
-		return apiErr(res)
+	if _, err := s.Signups.CancelEvent(p.r.Context(), id); err != nil {
+		return err
 	}
-	return p.back("/admin/events/"+id, "活动已取消，已通知报名的老师。")
+	return p.back(fmt.Sprintf("/admin/events/%d", id), "活动已取消，已通知报名的老师。")
 }
 
-// GET /admin/events/{id}/export?format=csv|xlsx passes the API's file on.
+// GET /admin/events/{id}/export?format=csv|xlsx
 func (s *Server) eventExport(p *page) error {
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
+	}
+	ro, err := s.Signups.Roster(p.r.Context(), id)
+	if err != nil {
+		return err
+	}
 	format := p.r.URL.Query().Get("format")
-	if format != "csv" && format != "xlsx" {
+	if format != "csv" {
 		format = "xlsx"
 	}
-	return s.passFile(p, "/api/events/"+url.PathEscape(p.r.PathValue("id"))+"/roster?format="+format, "roster."+format)
-}
-
-// passFile streams an API download to the browser.
-func (s *Server) passFile(p *page, path, name string) error {
-	rec := s.call(p.r.Context(), "GET", path, nil, "")
-	if rec.Code != http.StatusOK {
-		a := &apiResult{Status: rec.Code, Body: rec.Body.Bytes()}
-		a.Err = str(get((&apiResult{Body: rec.Body.Bytes()}).Value(), "error"))
-		return apiErr(a)
-	}
-	h := p.w.Header()
-	for _, k := range []string{"Content-Type", "Content-Disposition"} {
-		if v := rec.Header().Get(k); v != "" {
-			h.Set(k, v)
-		}
-	}
-	if h.Get("Content-Disposition") == "" {
-		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	_, err := p.w.Write(rec.Body.Bytes())
-	return err
-}
-
-// fieldSpec is an extra question of the sign-up form, as the API takes it.
-type fieldSpec struct {
-	Name    string   `json:"name"`
-	Options []string `json:"options,omitempty"`
+	p.w.Header().Set("X-Content-Type-Options", "nosniff")
+	return s.writeRoster(p.w, ro, format)
 }
 
 // parseFields reads the console's 报名时填写 box: one question a line,
 // "衣服尺码：S/M/L/XL" with options or "工作证号" without.
-func parseFields(text string) ([]fieldSpec, error) {
-	out := []fieldSpec{}
+func parseFields(text string) ([]signup.Field, error) {
+	out := []signup.Field{}
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
@@ -270,7 +275,7 @@ func parseFields(text string) ([]fieldSpec, error) {
 		if name == "" || len([]rune(name)) > 20 {
 			return nil, fmt.Errorf("填写项“%s”的名称应为 1 到 20 个字。", line)
 		}
-		f := fieldSpec{Name: name}
+		f := signup.Field{Name: name}
 		for _, o := range strings.FieldsFunc(opts, func(r rune) bool { return r == '/' || r == '、' || r == '，' || r == ',' }) {
 			if o = strings.TrimSpace(o); o != "" {
 				f.Options = append(f.Options, o)
@@ -286,26 +291,31 @@ func parseFields(text string) ([]fieldSpec, error) {
 
 // POST /admin/events/{id}/checkin {user, in}: the roster's check-in toggle.
 func (s *Server) eventCheckIn(p *page) error {
-	id := url.PathEscape(p.r.PathValue("id"))
-	user := p.r.PostFormValue("user")
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
+	}
 	in := p.r.PostFormValue("in") == "1"
-	res := s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/entries/"+url.PathEscape(user)+"/checkin", map[string]any{"checked_in": in})
-	if !res.OK() {
-		return apiErr(res)
+	if err := s.Signups.SetCheckedIn(p.r.Context(), id, p.r.PostFormValue("user"), in); err != nil {
+		return err
 	}
 	done := "已取消签到。"
 	if in {
 		done = "已签到。"
 	}
-	return p.back("/admin/events/"+id, done)
+	return p.back(fmt.Sprintf("/admin/events/%d", id), done)
 }
 
 // POST /admin/events/{id}/promote {user}: move one teacher off the waitlist.
 func (s *Server) eventPromote(p *page) error {
-	id := url.PathEscape(p.r.PathValue("id"))
-	res := s.apiDo(p.r.Context(), "POST", "/api/events/"+id+"/entries/"+url.PathEscape(p.r.PostFormValue("user"))+"/promote", map[string]any{})
-	if !res.OK() {
-		return apiErr(res)
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
 	}
-	return p.back("/admin/events/"+id, "已转为正式报名，并通知了本人。")
+	if _, err := s.Signups.Promote(p.r.Context(), id, p.r.PostFormValue("user")); err != nil {
+		return err
+	}
+	return p.back(fmt.Sprintf("/admin/events/%d", id), "已转为正式报名，并通知了本人。")
 }
+
+func (s *Server) pathEventID(p *page) (int64, error) { return s.eventID(p.r) }

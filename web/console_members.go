@@ -1,51 +1,57 @@
 package web
 
 import (
-	"net/url"
+	"fmt"
 	"strings"
+
+	"unionbot"
 )
+
+// membersView is the 成员 page.
+type membersView struct {
+	Q, Department, Tag string
+	Members            []*unionbot.Member
+	CanSync            bool
+}
 
 // GET /admin/members?q=&department=&tag=
 func (s *Server) membersPage(p *page) error {
 	q := p.r.URL.Query()
-	v := url.Values{}
-	for _, k := range []string{"q", "department", "tag"} {
-		if q.Get(k) != "" {
-			v.Set(k, q.Get(k))
-		}
-	}
-	v.Set("limit", "1000")
-	res := s.apiDo(p.r.Context(), "GET", "/api/members?"+v.Encode(), nil)
-	if !res.OK() {
-		return apiErr(res)
+	v := membersView{Q: q.Get("q"), Department: q.Get("department"), Tag: q.Get("tag"), CanSync: s.Directory != nil}
+	var err error
+	v.Members, err = s.Members.ListMembers(p.r.Context(), unionbot.MemberFilter{Query: v.Q, Department: v.Department, Tag: v.Tag, Limit: 1000})
+	if err != nil {
+		return err
 	}
 	p.Title = "成员"
-	p.Data["Members"] = items(res.Value(), "members")
-	p.Data["Q"], p.Data["Department"], p.Data["Tag"] = q.Get("q"), q.Get("department"), q.Get("tag")
-	p.Data["CanSync"] = s.Directory != nil
+	p.Data["V"] = v
 	return p.render("members")
 }
 
-// POST /admin/members/{id}/tags: tags="a, b" → PATCH /api/members/{id}.
+// IsAdmin reports whether the page should call m an admin.
+func (p *page) IsAdmin(m *unionbot.Member) bool {
+	return m.Role == unionbot.RoleAdmin || (p.s.AdminUser != nil && p.s.AdminUser(m.UserID))
+}
+
+// POST /admin/members/{id}/tags: tags="a, b".
 func (s *Server) memberTags(p *page) error {
 	id := p.r.PathValue("id")
-	tags := []string{}
-	for _, t := range strings.FieldsFunc(p.r.PostFormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
-		tags = append(tags, t)
+	m, err := s.Members.FindMember(p.r.Context(), id)
+	if err != nil {
+		return err
 	}
-	res := s.apiDo(p.r.Context(), "PATCH", "/api/members/"+url.PathEscape(id), map[string]any{"tags": tags})
-	if !res.OK() {
-		return apiErr(res)
+	m.Tags = strings.FieldsFunc(p.r.PostFormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
+	if err := s.Members.SaveMember(p.r.Context(), m); err != nil {
+		return err
 	}
 	return p.back("/admin/members", "已保存 "+id+" 的标签。")
 }
 
-// POST /admin/members/sync → POST /api/members/sync.
+// POST /admin/members/sync
 func (s *Server) memberSync(p *page) error {
-	res := s.apiDo(p.r.Context(), "POST", "/api/members/sync", nil)
-	if !res.OK() {
-		return apiErr(res)
+	res, err := s.syncDirectory(p.r.Context())
+	if err != nil {
+		return err
 	}
-	v := res.Value()
-	return p.back("/admin/members", "通讯录同步完成：共 "+str(get(v, "total"))+" 人，新增 "+str(get(v, "created"))+" 人，更新 "+str(get(v, "updated"))+" 人。")
+	return p.back("/admin/members", fmt.Sprintf("通讯录同步完成：共 %d 人，新增 %d 人，更新 %d 人。", res.Total, res.Created, res.Updated))
 }

@@ -9,79 +9,82 @@ import (
 	"unionbot/handlers/proposal"
 )
 
+// The 建议与提案 pages: typed views from proposal.Service, the same service
+// the admin API and chat call; authors of anonymous suggestions never
+// reach them (proposal.ForStaff).
+
+// proposalsView is the list with its filters, charts and sessions.
+type proposalsView struct {
+	Kind, Status, Category, Department string
+	Statuses                           []string
+	List                               []proposal.StaffView
+	ByCat, ByStatus                    map[string]int
+	Sessions                           []*proposal.Session
+}
+
 // GET /admin/proposals?kind=&status=&category=&department=
 func (s *Server) proposalsPage(p *page) error {
 	p.Title = "建议与提案"
 	q := p.r.URL.Query()
-	v := url.Values{}
-	for _, k := range []string{"kind", "status", "category"} {
-		if q.Get(k) != "" {
-			v.Set(k, q.Get(k))
-		}
+	v := proposalsView{Kind: q.Get("kind"), Status: q.Get("status"), Category: q.Get("category"), Department: q.Get("department"),
+		Statuses: proposal.Statuses, ByCat: map[string]int{}, ByStatus: map[string]int{}}
+	list, err := s.Proposals.List(p.r.Context(), proposal.Filter{Kind: v.Kind, Status: v.Status, Category: v.Category})
+	if err != nil {
+		return err
 	}
-	res := s.apiDo(p.r.Context(), "GET", "/api/proposals?"+v.Encode(), nil)
-	if res.Off() {
-		p.Data["Off"] = true
-		return p.render("proposals")
-	}
-	if !res.OK() {
-		return apiErr(res)
-	}
-	dept := q.Get("department")
-	byCat, byStatus := map[string]int{}, map[string]int{}
-	var list []any
-	for _, e := range items(res.Value(), "proposals") {
-		if dept != "" && !strings.Contains(str(get(e, "department")), dept) {
+	for _, x := range list {
+		if v.Department != "" && !strings.Contains(x.Department, v.Department) {
 			continue
 		}
-		list = append(list, e)
-		if c := str(get(e, "category")); c != "" {
-			byCat[c]++
+		v.List = append(v.List, x)
+		if x.Category != "" {
+			v.ByCat[x.Category]++
 		}
-		byStatus[str(get(e, "status"))]++
+		v.ByStatus[x.Status]++
 	}
-	p.Data["List"], p.Data["ByCat"], p.Data["ByStatus"] = list, byCat, byStatus
-	if r := s.apiDo(p.r.Context(), "GET", "/api/proposals/sessions", nil); r.OK() {
-		p.Data["Sessions"] = items(r.Value(), "sessions")
+	if v.Sessions, err = s.Proposals.Sessions(p.r.Context()); err != nil {
+		return err
 	}
-	p.Data["Statuses"], p.Data["F"] = proposal.Statuses, map[string]string{"kind": q.Get("kind"), "status": q.Get("status"), "category": q.Get("category"), "department": dept}
+	p.Data["V"] = v
 	return p.render("proposals")
 }
 
+// Open reports whether a session is collecting motions now, for the page.
+func (p *page) Open(x *proposal.Session) bool { return x.Open(p.s.now()) }
+
 // GET /admin/proposals/{no}: detail, audit timeline, transition form.
 func (s *Server) proposalPage(p *page) error {
-	no := p.r.PathValue("no")
-	res := s.apiDo(p.r.Context(), "GET", "/api/proposals/"+url.PathEscape(no), nil)
-	if !res.OK() {
-		return apiErr(res)
+	d, err := s.Proposals.Get(p.r.Context(), p.r.PathValue("no"))
+	if err != nil {
+		return err
 	}
-	v := res.Value()
-	p.Title = no
-	var next []string // the moves the workflow allows now
-	for _, n := range items(get(v, "next")) {
-		next = append(next, str(n))
-	}
-	p.Data["No"], p.Data["P"], p.Data["Next"], p.Data["Log"] = no, v, next, items(v, "log")
+	p.Title = d.No
+	p.Data["V"] = d
 	return p.render("proposal")
 }
 
 // POST /admin/proposals/{no}/transition {to, note, department}
 func (s *Server) proposalTransition(p *page) error {
-	no := p.r.PathValue("no")
-	body := map[string]any{"to": p.r.PostFormValue("to"), "note": strings.TrimSpace(p.r.PostFormValue("note")), "by": p.User}
-	if d := strings.TrimSpace(p.r.PostFormValue("department")); d != "" {
-		body["department"] = d
+	to := p.r.PostFormValue("to")
+	d, err := s.Proposals.Move(p.r.Context(), p.r.PathValue("no"), proposal.Move{To: to,
+		Note: strings.TrimSpace(p.r.PostFormValue("note")), Department: strings.TrimSpace(p.r.PostFormValue("department")), ByName: p.User})
+	if err != nil {
+		return err
 	}
-	res := s.apiDo(p.r.Context(), "POST", "/api/proposals/"+url.PathEscape(no)+"/transition", body)
-	if !res.OK() {
-		return apiErr(res)
-	}
-	return p.back("/admin/proposals/"+url.PathEscape(no), no+" 已改为“"+p.r.PostFormValue("to")+"”，已通知提交人。")
+	return p.back("/admin/proposals/"+url.PathEscape(d.No), d.No+" 已改为“"+to+"”，已通知提交人。")
 }
 
-// GET /admin/proposals/export
+// GET /admin/proposals/export: the 提案汇总表.
 func (s *Server) proposalsExport(p *page) error {
-	return s.passFile(p, "/api/proposals/export?format=xlsx", "proposals.xlsx")
+	list, err := s.Proposals.List(p.r.Context(), proposal.Filter{})
+	if err != nil {
+		return err
+	}
+	h := p.w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", "attachment; filename=\"proposals.xlsx\"; filename*=UTF-8''"+url.PathEscape(proposal.SummaryName))
+	h.Set("X-Content-Type-Options", "nosniff")
+	return s.Proposals.WriteSummary(p.w, list)
 }
 
 // POST /admin/proposals/sessions {name, closes}: opens a staff congress
@@ -92,9 +95,9 @@ func (s *Server) proposalSession(p *page) error {
 		return unionbot.Errorf(unionbot.EINVALID, "请选择征集截止日期。")
 	}
 	name := strings.TrimSpace(p.r.PostFormValue("name"))
-	res := s.apiDo(p.r.Context(), "POST", "/api/proposals/sessions", map[string]any{"name": name, "closes_at": day.Add(24*time.Hour - time.Second)})
-	if !res.OK() {
-		return apiErr(res)
+	x := &proposal.Session{Name: name, ClosesAt: day.Add(24*time.Hour - time.Second).UTC()}
+	if err := s.Proposals.CreateSession(p.r.Context(), x); err != nil {
+		return err
 	}
 	return p.back("/admin/proposals", "已开启“"+name+"”提案征集，截止到 "+day.Format("2006年1月2日")+"。")
 }

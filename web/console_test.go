@@ -6,18 +6,29 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"unionbot"
+	"unionbot/handlers/proposal"
+	"unionbot/handlers/signup"
 	"unionbot/storage/storagetest"
 )
 
-// MustConsole returns a server and a signed-in session cookie with its CSRF
+// MustConsole returns a server on a fresh SQLite store with the sign-up
+// and proposal services, and a signed-in session cookie with its CSRF
 // token.
 func MustConsole(t *testing.T) (*Server, *http.Cookie, string) {
 	t.Helper()
 	db := storagetest.MustOpenDB(t, "sqlite")
-	s := &Server{AdminToken: "tok", Members: db, Outbox: db}
+	cst := time.FixedZone("CST", 8*3600)
+	clock := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, cst) }
+	db.Now = clock
+	s := &Server{AdminToken: "tok", Members: db, Outbox: db, Location: cst, Now: clock,
+		Signups:   signup.NewService(db, db, clock, cst),
+		Proposals: &proposal.Service{Store: db, Members: db, Now: clock, Loc: cst}}
 	s.Handler()
 	w := httptest.NewRecorder()
 	s.startSession(w, httptest.NewRequest("GET", "/admin/login", nil), "")
@@ -25,6 +36,16 @@ func MustConsole(t *testing.T) (*Server, *http.Cookie, string) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r.AddCookie(c)
 	return s, c, s.csrfToken(s.readSession(r), "")
+}
+
+func mustPost(t *testing.T, s *Server, c *http.Cookie, path string, form url.Values) int {
+	t.Helper()
+	r := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(c)
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	return w.Code
 }
 
 func mustGet(t *testing.T, s *Server, c *http.Cookie, path string) (int, string) {
@@ -39,94 +60,91 @@ func mustGet(t *testing.T, s *Server, c *http.Cookie, path string) (int, string)
 
 func TestConsolePagesWithoutFeatures(t *testing.T) {
 	s, c, _ := MustConsole(t)
-	for _, path := range []string{"/admin/events", "/admin/proposals", "/admin/faq", "/admin/announce"} {
+	for _, path := range []string{"/admin/faq", "/admin/announce"} {
 		code, body := mustGet(t, s, c, path)
 		if code != 200 || !strings.Contains(body, "该功能尚未启用") {
 			t.Errorf("GET %s = %d, want 200 with 该功能尚未启用; body:\n%s", path, code, body)
 		}
 	}
 	code, body := mustGet(t, s, c, "/admin")
-	if code != 200 || strings.Count(body, "暂无") != 6 {
-		t.Errorf("GET /admin = %d with %d×暂无, want 200 and 6 empty sections (5 features and no undelivered notices)", code, strings.Count(body, "暂无"))
+	if code != 200 || !strings.Contains(body, "报名中的活动") {
+		t.Errorf("GET /admin = %d; body:\n%s", code, body)
 	}
 }
 
+// TestConsoleEscapesAndCharts: names and titles a teacher or admin typed
+// are text on every page; the roster shows the fill bar and the chart by
+// department; a transition without its CSRF token changes nothing, and
+// with it goes through the proposal service with the signed-in admin as
+// its author in the log.
 func TestConsoleEscapesAndCharts(t *testing.T) {
 	s, c, csrf := MustConsole(t)
+	ctx := t.Context()
 	const evil = "<script>alert(1)</script>"
-	// Stand-ins for the feature routes, with the contracts of issues 3 and 4.
-	s.mux.HandleFunc("GET /api/events", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, 200, map[string]any{"events": []any{map[string]any{"id": 7, "title": evil, "status": "报名中", "capacity": 16}}})
-		return nil
-	}))
-	s.mux.HandleFunc("GET /api/events/{id}/roster", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, 200, map[string]any{"event": map[string]any{"id": 7, "title": evil, "capacity": 16},
-			"confirmed": []any{map[string]any{"name": evil, "department": "语文组"}, map[string]any{"name": "李老师", "department": "语文组"}},
-			"waitlist":  []any{map[string]any{"name": "赵老师", "department": evil}}})
-		return nil
-	}))
-	var transition string
-	s.mux.HandleFunc("POST /api/proposals/{no}/transition", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		b, _ := io.ReadAll(r.Body)
-		transition = r.PathValue("no") + " " + string(b)
-		writeJSON(w, 200, map[string]any{})
-		return nil
-	}))
-	for _, path := range []string{"/admin", "/admin/events", "/admin/events/7"} {
+	at := s.now().UTC()
+	ev := &signup.Event{Title: evil, Kind: "比赛", StartsAt: at.Add(72 * time.Hour), SignupClosesAt: at.Add(48 * time.Hour), Capacity: 2, Waitlist: true}
+	if err := s.Signups.Publish(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*unionbot.Member{{UserID: "t1", Name: evil, Department: "语文组"}, {UserID: "t2", Name: "李老师", Department: "语文组"}, {UserID: "t3", Name: "赵老师", Department: evil}} {
+		if err := s.Members.SaveMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Signups.SignUp(ctx, ev, m, &signup.Entry{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := strconv.FormatInt(ev.ID, 10)
+	for _, path := range []string{"/admin", "/admin/events", "/admin/events/" + id} {
 		code, body := mustGet(t, s, c, path)
 		if code != 200 || strings.Contains(body, evil) || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Errorf("GET %s = %d; want the title escaped, never raw; body:\n%s", path, code, body)
 		}
 	}
-	if _, body := mustGet(t, s, c, "/admin/events/7"); !strings.Contains(body, `aria-label="已报名 2 / 名额 16，候补 1"`) || !strings.Contains(body, ">语文组</text>") {
+	if _, body := mustGet(t, s, c, "/admin/events/"+id); !strings.Contains(body, `aria-label="已报名 2 / 名额 2，候补 1"`) || !strings.Contains(body, ">语文组</text>") {
 		t.Errorf("roster page lacks the fill bar or the department chart:\n%s", body)
 	}
 
-	post := func(form url.Values) int {
-		r := httptest.NewRequest("POST", "/admin/proposals/JY-2026-0001/transition", strings.NewReader(form.Encode()))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.AddCookie(c)
-		w := httptest.NewRecorder()
-		s.Handler().ServeHTTP(w, r)
-		return w.Code
+	p := &proposal.Proposal{Kind: proposal.KindSuggestion, Title: "饮水机", Category: "后勤保障", Content: "三楼没有饮水机。", Measures: "加一台。", AuthorID: "t2", AuthorName: "李老师"}
+	if err := s.Proposals.Submit(ctx, p); err != nil {
+		t.Fatal(err)
 	}
-	if got := post(url.Values{"to": {"已答复"}, "note": {"已更换"}}); got != http.StatusForbidden || transition != "" {
-		t.Errorf("transition without csrf: %d (API saw %q), want 403 and no call", got, transition)
+	path := "/admin/proposals/" + p.No + "/transition"
+	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}}); got != http.StatusForbidden {
+		t.Errorf("transition without csrf: %d, want 403", got)
 	}
-	if got := post(url.Values{"to": {"已答复"}, "note": {"已更换"}, "csrf": {csrf}}); got != http.StatusSeeOther {
+	if d, _ := s.Proposals.Get(ctx, p.No); d.Status != proposal.StatusSubmitted {
+		t.Fatalf("status after a refused transition = %s", d.Status)
+	}
+	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}, "csrf": {csrf}}); got != http.StatusSeeOther {
 		t.Errorf("transition: %d, want 303", got)
 	}
-	if want := `JY-2026-0001 {"by":"管理员（令牌登录）","note":"已更换","to":"已答复"}`; transition != want { // by: who, for the audit log
-		t.Errorf("API got %q, want %q", transition, want)
+	d, err := s.Proposals.Get(ctx, p.No)
+	if err != nil || d.Status != "审查中" || d.Log[len(d.Log)-1].ByName != "管理员（令牌登录）" {
+		t.Fatalf("after the transition: %+v, %v; want 审查中 by 管理员（令牌登录）", d, err)
 	}
 }
 
+// TestConsoleEventEdit: the edit form shows the union's local time, and
+// saving it updates the event through the sign-up service.
 func TestConsoleEventEdit(t *testing.T) {
 	s, c, csrf := MustConsole(t)
-	s.mux.HandleFunc("GET /api/events/{id}", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, 200, map[string]any{"id": 7, "title": "羽毛球赛", "kind": "比赛", "capacity": 16, "waitlist": true,
-			"starts_at": "2026-12-01T06:00:00Z"})
-		return nil
-	}))
-	var patched string
-	s.mux.HandleFunc("PATCH /api/events/{id}", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		b, _ := io.ReadAll(r.Body)
-		patched = string(b)
-		writeJSON(w, 200, map[string]any{"id": 7})
-		return nil
-	}))
-	code, body := mustGet(t, s, c, "/admin/events/7/edit")
+	ev := &signup.Event{Title: "羽毛球赛", Kind: "比赛", StartsAt: time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC), Capacity: 16, Waitlist: true}
+	if err := s.Signups.Publish(t.Context(), ev); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(ev.ID, 10)
+	code, body := mustGet(t, s, c, "/admin/events/"+id+"/edit")
 	if code != 200 || !strings.Contains(body, `value="2026-12-01T14:00"`) || !strings.Contains(body, `value="羽毛球赛"`) {
 		t.Fatalf("edit form = %d, want it filled in Beijing time:\n%s", code, body)
 	}
-	form := url.Values{"csrf": {csrf}, "title": {"羽毛球赛（改）"}, "kind": {"比赛"}, "starts_at": {"2026-12-02T14:00"}, "capacity": {"20"}}
-	r := httptest.NewRequest("POST", "/admin/events/7/edit", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.AddCookie(c)
-	w := httptest.NewRecorder()
-	s.Handler().ServeHTTP(w, r)
-	if w.Code != http.StatusSeeOther || !strings.Contains(patched, `"starts_at":"2026-12-02T14:00:00+08:00"`) || !strings.Contains(patched, `"capacity":20`) {
-		t.Errorf("edit: %d, PATCH body %s", w.Code, patched)
+	form := url.Values{"csrf": {csrf}, "title": {"羽毛球赛（改）"}, "kind": {"比赛"}, "starts_at": {"2026-12-02T14:00"}, "capacity": {"20"}, "waitlist": {"on"}}
+	if got := mustPost(t, s, c, "/admin/events/"+id+"/edit", form); got != http.StatusSeeOther {
+		t.Fatalf("edit: %d, want 303", got)
+	}
+	got, err := s.Signups.Event(t.Context(), ev.ID)
+	if err != nil || got.Title != "羽毛球赛（改）" || got.Capacity != 20 || !got.StartsAt.Equal(time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)) {
+		t.Fatalf("event after edit = %+v, %v", got, err)
 	}
 }
 
@@ -135,7 +153,7 @@ func TestParseFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []fieldSpec{{"衣服尺码", []string{"S", "M", "L"}}, {"项目", []string{"男单", "女单"}}, {"工作证号", nil}}
+	want := []signup.Field{{Name: "衣服尺码", Options: []string{"S", "M", "L"}}, {Name: "项目", Options: []string{"男单", "女单"}}, {Name: "工作证号"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("parseFields = %v, want %v", got, want)
 	}
