@@ -197,8 +197,9 @@ func (r *reader) end(name string) {
 		c := *ts.cell
 		if ts.merge {
 			c.Merged = true
+			c.Paragraphs = nil // Word shows the first cell of a merge only
 			if up := ts.above(len(ts.row)); up != nil {
-				c.Paragraphs = append(append([]string(nil), up.Paragraphs...), c.Paragraphs...)
+				c.Paragraphs = up.Paragraphs
 			}
 		}
 		ts.row = append(ts.row, c)

@@ -175,7 +175,7 @@ func (p *parser) row(no int, l Line) {
 	}
 	took := false
 	for _, para := range r.Work {
-		for _, it := range splitInline(cleanLine(para)) {
+		for _, it := range splitCell(cleanLine(para)) {
 			it = cleanItem(it)
 			if it == "" {
 				continue
@@ -196,4 +196,13 @@ func (p *parser) row(no int, l Line) {
 	default:
 		p.skip(no, l.Text, reasonDuplicate)
 	}
+}
+
+// splitCell splits a paragraph of a work cell into its items: one, or
+// several numbered on one line (1、组织春游 2、慰问退休教师).
+func splitCell(s string) []string {
+	if loc := numbered.FindStringIndex(s); loc != nil {
+		s = s[loc[1]:]
+	}
+	return inlineNumber.Split(s, -1)
 }
