@@ -23,6 +23,7 @@ var migrations = []migration{
 	{4, "faq entries and unanswered questions", migrateFAQ},
 	{5, "plan calendar, announcement deliveries", migrateAnnounce},
 	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},
+	{7, "plan items: changed mark for items a re-import changed after their month was announced", migratePlanChanged},
 }
 
 type schemaMigration struct {

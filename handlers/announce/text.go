@@ -26,6 +26,7 @@ const (
 	fmtSignupHint = "回复\"报名 %s\""
 	footer        = "回复“本月活动”随时查看，回复“全年安排”查看全年计划。"
 
+	markChanged   = "（有变动）"
 	fmtMonthHead  = "%d年%d月的工会活动："
 	msgMonthEmpty = "%d年%d月暂无工会活动安排。回复“全年安排”查看全年计划。"
 	fmtYearHead   = "%d年工会工作安排："
