@@ -37,10 +37,14 @@ type calendarMonth struct {
 	Items []*announce.Item
 }
 
-// GET /admin/plan: upload or paste the plan.
+// GET /admin/plan[?year=2027]: upload or paste the plan; the year's
+// calendar (this year's by default).
 func (s *Server) planPage(p *page) error {
 	p.Title = "年度计划"
 	v := &planView{page: p, Plan: planPageData{Year: strconv.Itoa(s.now().In(consoleTZ).Year())}}
+	if y, err := strconv.Atoi(p.r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2999 {
+		v.Plan.Year = strconv.Itoa(y)
+	}
 	s.calendar(v)
 	return p.renderData(200, "plan", v)
 }

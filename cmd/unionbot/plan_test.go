@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,5 +67,113 @@ func TestPlanImportCommand(t *testing.T) {
 	os.WriteFile(doc, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), 0o600)
 	if _, err := runPlan(doc, "--year", "2026"); err == nil || !strings.Contains(err.Error(), "另存为”.docx") {
 		t.Fatalf("plan import of a .doc: err=%v", err)
+	}
+}
+
+// postPlan sends a plan to POST /api/plans/import with its content type.
+func postPlan(t *testing.T, h *harness, query, ctype string, body []byte, want int) map[string]any {
+	t.Helper()
+	req, _ := http.NewRequest("POST", h.URL()+"/api/plans/import?"+query, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+testAPIKey)
+	req.Header.Set("Content-Type", ctype)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatalf("POST %s: %v", query, err)
+	}
+	if res.StatusCode != want {
+		t.Fatalf("POST %s = %d %v, want %d", query, res.StatusCode, out, want)
+	}
+	return out
+}
+
+const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+// TestPlanImportAPI: a Word plan whose schedule is a table with a merged
+// 学期 column imports month by month, nothing from its prose in a month;
+// the same plan as GBK text in a multipart upload, re-imported, changes the
+// items in place; a web paste keeps every item; a .doc is refused.
+func TestPlanImportAPI(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2030-02-01T10:00:00+08:00"})
+	text := seedPart(t, 4)
+	out := postPlan(t, h, "year=2030&dry_run=1", docxType, announcetest.MustDocxTable(t, text, "工会"), 200)
+	months := out["months"].([]any)
+	var items []string
+	for _, m := range months {
+		for _, it := range m.(map[string]any)["items"].([]any) {
+			items = append(items, it.(string))
+		}
+	}
+	if len(months) != 12 || len(items) != 33 || out["format"] != "docx" {
+		t.Fatalf("Word table: %d months, %d items, format %v; want 12, 33, docx", len(months), len(items), out["format"])
+	}
+	for _, it := range items {
+		if !strings.HasSuffix(it, "（负责人：工会）") {
+			t.Fatalf("item %q is not a row of the table (prose in a month?)", it)
+		}
+	}
+	unplaced := out["unplaced"].([]any)
+	if got := len(unplaced); got != 5 || int(out["lines"].(float64)) != 16 || int(out["placed"].(float64)) != 11 {
+		t.Fatalf("unplaced %d of %v lines (%v placed): %v", got, out["lines"], out["placed"], unplaced)
+	}
+	if r := unplaced[4].(map[string]any); r["text"] != "学期 | 月份 | 主要工作 | 负责人" || r["reason"] == "" {
+		t.Fatalf("header row = %v", r)
+	}
+	if out := postPlan(t, h, "year=2030", docxType, announcetest.MustDocxTable(t, text, "工会"), 201); out["added"].(float64) != 33 {
+		t.Fatalf("import = %v", out)
+	}
+	if got := mustAPI(t, h, "GET", "/api/plans?year=2030&month=3", "", 200); !strings.Contains(got, "庆祝“三·八”妇女节（负责人：工会）") {
+		t.Fatalf("March = %s", got)
+	}
+
+	// February is announced; the revised plan comes as a GBK file upload.
+	mustAPI(t, h, "POST", "/api/announcements/send?month=2030-02", "", 201)
+	revised := strings.Replace(strings.Replace(text, "3、筹备教工之家。", "", 1), "3、年终总结。", "3、年终总结暨表彰大会。", 1)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "计划.txt")
+	fw.Write(announcetest.MustGBK(t, revised))
+	mw.Close()
+	out = postPlan(t, h, "year=2030", mw.FormDataContentType(), body.Bytes(), 201)
+	diff := out["diff"].(map[string]any)
+	changed := diff["changed"].([]any)
+	// Without the table the owner is gone (31 items changed in place, and
+	// 年终总结 → 年终总结暨表彰大会 is too different to pair: one added, one
+	// removed); 筹备教工之家 is dropped but February was announced: kept.
+	if out["format"] != "gb18030" || len(diff["added"].([]any)) != 1 || len(diff["removed"].([]any)) != 1 || len(changed) != 32 {
+		t.Fatalf("re-import: format %v, diff %v", out["format"], diff)
+	}
+	kept := 0
+	for _, c := range changed {
+		if c := c.(map[string]any); c["kept"] == true {
+			kept++
+			if c["from"] != "筹备教工之家（负责人：工会）" || c["changed"] != true {
+				t.Fatalf("kept item = %v", c)
+			}
+		}
+	}
+	if kept != 1 {
+		t.Fatalf("kept %d items, want the dropped one of announced February", kept)
+	}
+	feb := mustAPI(t, h, "GET", "/api/plans?year=2030&month=2", "", 200)
+	if !strings.Contains(feb, `"title":"筹备教工之家（负责人：工会）"`) || strings.Count(feb, `"changed":true`) != 3 {
+		t.Fatalf("February = %s, want the dropped item kept and all three marked changed", feb)
+	}
+	if got := mustAPI(t, h, "GET", "/api/plans?year=2030&month=12", "", 200); !strings.Contains(got, `"title":"年终总结暨表彰大会"`) ||
+		strings.Contains(got, "年终总结（") || strings.Contains(got, "changed") {
+		t.Fatalf("December = %s, want the new wording only and nothing marked (not announced)", got)
+	}
+
+	// A web paste with ruby and site lines keeps every item.
+	out = postPlan(t, h, "year=2031&dry_run=1", "text/plain; charset=utf-8", []byte(announcetest.WebPaste(text)), 200)
+	if n := len(out["months"].([]any)); n != 12 || !strings.Contains(fmt.Sprint(out["unplaced"]), "当前位置") {
+		t.Fatalf("web paste: %d months, unplaced %v", n, out["unplaced"])
+	}
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2030", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 400); !strings.Contains(got, "另存为") {
+		t.Fatalf(".doc = %s", got)
 	}
 }
