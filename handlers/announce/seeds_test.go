@@ -3,6 +3,8 @@ package announce_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,7 +18,9 @@ import (
 const owner = "工会委员会"
 
 // withOwner is want as read from the table: every item carries its owner.
-func withOwner(want []announce.Month) []announce.Month {
+func withOwner(want []announce.Month) []announce.Month { return withOwnerNamed(want, owner) }
+
+func withOwnerNamed(want []announce.Month, owner string) []announce.Month {
 	out := make([]announce.Month, len(want))
 	for i, m := range want {
 		out[i] = announce.Month{Year: m.Year, Month: m.Month}
@@ -137,4 +141,31 @@ func countItems(ms []announce.Month) int {
 		n += len(m.Items)
 	}
 	return n
+}
+
+// TestParsePlanPythonDocx reads a .docx written by another implementation
+// (python-docx, testdata/gen_docx.py): 篇五 of a seed with its schedule in a
+// table whose 学期 column python-docx merged, items split into runs.
+func TestParsePlanPythonDocx(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "plan-part5-python-docx.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := announce.ReadPlanFile("plan.docx", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := announce.ParseDocument(doc, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(withOwnerNamed(merge(group5[3]), "工会主席"), p.Months); diff != "" {
+		t.Fatalf("months (-want +got):\n%s", diff)
+	}
+	if line := p.AccountFor(doc); line != 0 {
+		t.Fatalf("line %d neither placed nor unplaced", line)
+	}
+	if last := p.Unplaced[len(p.Unplaced)-1]; last.Text != "（本计划经工会委员会讨论通过）" {
+		t.Fatalf("last unplaced = %+v, want the closing paragraph after the table", last)
+	}
 }
