@@ -139,7 +139,7 @@ func (p *parser) line(no int, s string) {
 		p.skip(no, s, reason)
 		return
 	}
-	if partMarker.MatchString(s) {
+	if isPartMarker(s) {
 		p.flushPending(false)
 		p.end()
 		p.newPart(no, s)
