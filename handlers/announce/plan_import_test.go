@@ -234,3 +234,33 @@ func TestParsePlanNoScheduleStillAccounts(t *testing.T) {
 		t.Fatalf("p=%+v err=%v, want ErrNoSchedule and both lines unplaced", p, err)
 	}
 }
+
+// TestSiteLines: which lines of a paste are the site's, listed with that
+// reason, and which are the plan's own prose.
+func TestSiteLines(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		site bool
+	}{
+		{"当前位置：首页 > 范文大全 > 工作计划", true},
+		{"范文大全 › 首页 > 工作计划", true},
+		{"1. 1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑、内容补充、找答案等附加服务。", true},
+		{"猜你喜欢：学校工会工作总结", true},
+		{"上一篇：学校工会工作总结", true},
+		{"ID:3109358", true},
+		{"时间:2023-09-20 18:41:06", true},
+		{"篇1:八一路小学工会干部常深入教职工之中,听取教职工的意见和建议,及时了解教职工的生活工作情况......", true},
+		{"关闭", true},
+		{"认真学习贯彻……", false},
+		{"工会工作首页建设", false},
+		{"组织教职工观看《时间》纪录片", false},
+	} {
+		p, _ := announce.ParsePlan(tt.line, 2026)
+		if len(p.Unplaced) != 1 {
+			t.Fatalf("%q: unplaced %v", tt.line, p.Unplaced)
+		}
+		if got := strings.Contains(p.Unplaced[0].Reason, "网站内容"); got != tt.site {
+			t.Errorf("%q: reason %q, site=%v, want %v", tt.line, p.Unplaced[0].Reason, got, tt.site)
+		}
+	}
+}

@@ -22,7 +22,8 @@ var (
 		"猜你可能喜欢", "小编整理", "小编带来", "小编为大家", "小编精心", "小编收集"}
 	// breadcrumb is the site's path: 首页 > 范文 > 工作计划.
 	breadcrumb = regexp.MustCompile(`(?:首页|首頁)\s*[>›»]`)
-	// teaserEnds end the teaser of a related document: 篇1:八一路小学……
+	// teaserEnds end the teaser of a related document (篇1:八一路小学工会干部
+	// 常深入教职工之中……), a long line cut off.
 	teaserEnds = []string{"....", "……", "。。。"}
 	// partMarker opens one plan of a collection: 工会小组年度工作计划篇二,
 	// 【篇一】, 篇三：…, 第二篇.
@@ -42,8 +43,8 @@ func furniture(s string) string {
 		}
 	}
 	for _, e := range teaserEnds {
-		if strings.HasSuffix(s, e) {
-			return reasonFurniture
+		if strings.HasSuffix(s, e) && utf8.RuneCountInString(s) >= 30 {
+			return reasonFurniture // a short line may trail off in the plan itself
 		}
 	}
 	if (strings.Contains(s, "首页") || strings.Contains(s, "首頁")) && breadcrumb.MatchString(s) {
