@@ -20,17 +20,20 @@ type planItemRow struct {
 	// Key identifies an imported item across imports (plan year, month and
 	// a hash of the title), so that re-importing finds it; manual items get
 	// a random key.
-	Key       string `gorm:"column:item_key;size:100;not null;uniqueIndex"`
-	PlanYear  int    `gorm:"not null;index"`
-	Year      int    `gorm:"not null;index:idx_plan_items_month,priority:1"`
-	Month     int    `gorm:"not null;index:idx_plan_items_month,priority:2"`
-	Day       int
-	Title     string `gorm:"size:800;not null"`
-	Details   string `gorm:"type:text"`
-	Audience  string `gorm:"size:128"`
-	EventID   int64
-	Source    string `gorm:"size:16;not null"`
-	Position  int
+	Key      string `gorm:"column:item_key;size:100;not null;uniqueIndex"`
+	PlanYear int    `gorm:"not null;index"`
+	Year     int    `gorm:"not null;index:idx_plan_items_month,priority:1"`
+	Month    int    `gorm:"not null;index:idx_plan_items_month,priority:2"`
+	Day      int
+	Title    string `gorm:"size:800;not null"`
+	Details  string `gorm:"type:text"`
+	Audience string `gorm:"size:128"`
+	EventID  int64
+	Source   string `gorm:"size:16;not null"`
+	Position int
+	// Changed: a re-import changed or dropped the item after its month was
+	// announced (migration 9).
+	Changed   bool `gorm:"not null;default:false"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -39,7 +42,8 @@ func (planItemRow) TableName() string { return "plan_items" }
 
 func (r *planItemRow) domain() *announce.Item {
 	return &announce.Item{ID: r.ID, PlanYear: r.PlanYear, Year: r.Year, Month: r.Month, Day: r.Day, Title: r.Title,
-		Details: r.Details, Audience: r.Audience, EventID: r.EventID, Source: r.Source, Position: r.Position}
+		Details: r.Details, Audience: r.Audience, EventID: r.EventID, Source: r.Source, Position: r.Position,
+		Changed: r.Changed}
 }
 
 // announceDeliveryRow is the one delivery of a month's announcement; the
@@ -61,66 +65,89 @@ func migrateAnnounce(tx *gorm.DB) error {
 	return tx.AutoMigrate(&planItemRow{}, &announceDeliveryRow{})
 }
 
+// migratePlanChanged adds plan_items.changed (migration 9). A database
+// created after it was added has the column from migration 5 already.
+func migratePlanChanged(tx *gorm.DB) error {
+	if tx.Migrator().HasColumn(&planItemRow{}, "Changed") {
+		return nil
+	}
+	return tx.Migrator().AddColumn(&planItemRow{}, "Changed")
+}
+
 func importKey(planYear int, it *announce.Item) string {
 	sum := sha1.Sum([]byte(it.Title))
 	return fmt.Sprintf("import:%d:%04d-%02d:%s", planYear, it.Year, it.Month, hex.EncodeToString(sum[:12]))
 }
 
-// ImportItems implements announce.Store in one transaction.
-func (db *DB) ImportItems(ctx context.Context, planYear int, items []*announce.Item) (announce.ImportResult, error) {
-	var res announce.ImportResult
+// ImportedItems implements announce.Store.
+func (db *DB) ImportedItems(ctx context.Context, planYear int) ([]*announce.Item, error) {
+	items, err := importedItems(db.conn(ctx), planYear)
+	return items, mapErr(err, "list imported plan items", "", "")
+}
+
+func importedItems(tx *gorm.DB, planYear int) ([]*announce.Item, error) {
+	var rows []planItemRow
+	if err := tx.Where("source = ? AND plan_year = ?", announce.SourceImport, planYear).
+		Order("year, month, position, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]*announce.Item, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+// ImportPlan implements announce.Store in one transaction.
+func (db *DB) ImportPlan(ctx context.Context, planYear int, diff func(old []*announce.Item) *announce.Diff) (*announce.Diff, error) {
+	var d *announce.Diff
 	now := db.now()
 	err := db.transact(ctx, func(tx *gorm.DB) error {
-		res = announce.ImportResult{}
-		var old []planItemRow
-		if err := tx.Where("source = ? AND plan_year = ?", announce.SourceImport, planYear).Find(&old).Error; err != nil {
+		old, err := importedItems(tx, planYear)
+		if err != nil {
 			return err
 		}
-		byKey := map[string]planItemRow{}
-		for _, r := range old {
-			byKey[r.Key] = r
-		}
-		keep := map[string]bool{}
-		for _, it := range items {
-			key := importKey(planYear, it)
-			if keep[key] {
-				continue
-			}
-			keep[key] = true
-			if r, ok := byKey[key]; ok {
-				res.Unchanged++
-				if r.Position != it.Position {
-					if err := tx.Model(&planItemRow{}).Where("id = ?", r.ID).Update("position", it.Position).Error; err != nil {
-						return err
-					}
-				}
-				it.ID = r.ID
-				continue
-			}
-			row := &planItemRow{Key: key, PlanYear: planYear, Year: it.Year, Month: it.Month, Day: it.Day, Title: it.Title,
-				Details: it.Details, Audience: it.Audience, EventID: it.EventID, Source: announce.SourceImport,
+		d = diff(old)
+		for _, it := range d.Added {
+			row := &planItemRow{Key: importKey(planYear, it), PlanYear: planYear, Year: it.Year, Month: it.Month, Day: it.Day,
+				Title: it.Title, Details: it.Details, Audience: it.Audience, EventID: it.EventID, Source: announce.SourceImport,
 				Position: it.Position, CreatedAt: now, UpdatedAt: now}
 			if err := tx.Create(row).Error; err != nil {
 				return err
 			}
-			it.ID = row.ID
-			res.Added++
+			it.ID, it.Source, it.PlanYear = row.ID, row.Source, planYear
 		}
-		var gone []int64
-		for _, r := range old {
-			if !keep[r.Key] {
-				gone = append(gone, r.ID)
+		for _, c := range d.Changed {
+			it := c.Item
+			set := map[string]any{"changed": it.Changed, "updated_at": now}
+			if !c.Kept {
+				set["title"], set["day"], set["position"], set["item_key"] = it.Title, it.Day, it.Position, importKey(planYear, it)
 			}
-		}
-		if len(gone) > 0 {
-			if err := tx.Where("id IN ?", gone).Delete(&planItemRow{}).Error; err != nil {
+			if err := tx.Model(&planItemRow{}).Where("id = ?", it.ID).Updates(set).Error; err != nil {
 				return err
 			}
 		}
-		res.Removed = len(gone)
+		for _, it := range d.Same {
+			if err := tx.Model(&planItemRow{}).Where("id = ? AND position <> ?", it.ID, it.Position).
+				Update("position", it.Position).Error; err != nil {
+				return err
+			}
+		}
+		if len(d.Removed) > 0 {
+			ids := make([]int64, len(d.Removed))
+			for i, it := range d.Removed {
+				ids[i] = it.ID
+			}
+			if err := tx.Where("id IN ?", ids).Delete(&planItemRow{}).Error; err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	return res, mapErr(err, "import plan items", "", "另一次导入正在进行，请稍后再试。")
+	if err != nil {
+		return nil, mapErr(err, "import plan items", "", "另一次导入正在进行，请稍后再试。")
+	}
+	return d, nil
 }
 
 // AddItem implements announce.Store.

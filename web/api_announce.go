@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,7 +15,7 @@ import (
 
 // AnnounceService is the calendar and monthly announcement feature.
 type AnnounceService interface {
-	Import(ctx context.Context, text string, year int, dryRun bool) (*announce.Plan, announce.ImportResult, error)
+	ImportFile(ctx context.Context, req announce.ImportRequest) (*announce.ImportReport, error)
 	Items(ctx context.Context, year, month int) ([]*announce.Item, error)
 	AddItem(ctx context.Context, it *announce.Item) error
 	Compose(ctx context.Context, ym announce.YM, late bool) (*announce.Announcement, error)
@@ -21,8 +24,9 @@ type AnnounceService interface {
 	Broadcast(ctx context.Context, text, audience string) (*unionbot.Notice, error)
 }
 
-// MaxPlanBody is the largest plan text the import reads.
-const MaxPlanBody = 1 << 20
+// MaxPlanBody is the largest plan file or text the import reads (a Word
+// file with a picture or two fits).
+const MaxPlanBody = 16 << 20
 
 func queryYear(r *http.Request) (int, error) {
 	y, err := strconv.Atoi(r.URL.Query().Get("year"))
@@ -39,28 +43,114 @@ func queryMonth(r *http.Request) (announce.YM, error) {
 	return announce.ParseYM(r.URL.Query().Get("month"))
 }
 
-// POST /api/plans/import?year=2026[&dry_run=1], plain-text body: the plan.
+// POST /api/plans/import?year=2026[&dry_run=1][&part=2]: the plan as the
+// body (plain text in UTF-8, UTF-16 or GBK, or a Word file as
+// application/vnd.openxmlformats-officedocument.wordprocessingml.document),
+// or as the "file" (or "text") field of a multipart upload.
 func (s *Server) importPlan(w http.ResponseWriter, r *http.Request) error {
 	year, err := queryYear(r)
 	if err != nil {
 		return err
 	}
-	body, err := readBody(w, r, MaxPlanBody)
+	part := 0
+	if v := r.URL.Query().Get("part"); v != "" {
+		if part, err = strconv.Atoi(v); err != nil || part < 1 {
+			return unionbot.Errorf(unionbot.EINVALID, "part 应为从 1 开始的篇号，如 ?part=2。")
+		}
+	}
+	name, data, err := readPlanUpload(w, r)
 	if err != nil {
 		return err
 	}
 	dry, _ := strconv.ParseBool(r.URL.Query().Get("dry_run"))
-	p, res, err := s.Announce.Import(r.Context(), string(body), year, dry)
+	rep, err := s.Announce.ImportFile(r.Context(), announce.ImportRequest{Name: name, Data: data, Year: year, Part: part, DryRun: dry})
 	if err != nil {
 		return err
 	}
 	status := http.StatusOK
-	if !dry && res.Added+res.Removed > 0 {
+	out := planImportJSON(rep, year, dry)
+	if !dry && out.Added+out.Changed+out.Removed > 0 {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, map[string]any{"year": year, "dry_run": dry, "months": p.Months, "warnings": p.Warnings,
-		"added": res.Added, "removed": res.Removed, "unchanged": res.Unchanged})
+	writeJSON(w, status, out)
 	return nil
+}
+
+// readPlanUpload returns the uploaded plan: a multipart "file" (with its
+// name) or "text" field, or the body itself.
+func readPlanUpload(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		b, err := readBody(w, r, MaxPlanBody)
+		return "", b, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxPlanBody)
+	if err := r.ParseMultipartForm(MaxPlanBody); err != nil {
+		return "", nil, unionbot.Errorf(unionbot.EINVALID, "上传的内容无法读取或超过 %d 字节。", MaxPlanBody)
+	}
+	if f, h, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return "", nil, fmt.Errorf("read uploaded plan: %w", err)
+		}
+		return h.Filename, b, nil
+	}
+	if t := r.FormValue("text"); t != "" {
+		return "", []byte(t), nil
+	}
+	return "", nil, unionbot.Errorf(unionbot.EINVALID, "请上传工作计划文件（file 字段）或粘贴全文（text 字段）。")
+}
+
+// planImport is the answer of POST /api/plans/import.
+type planImport struct {
+	Year     int                 `json:"year"`
+	DryRun   bool                `json:"dry_run"`
+	Format   string              `json:"format"`
+	Months   []announce.Month    `json:"months"`
+	Warnings []string            `json:"warnings"`
+	Unplaced []announce.Unplaced `json:"unplaced"`
+	Lines    int                 `json:"lines"`
+	Placed   int                 `json:"placed"`
+	Parts    []announce.Part     `json:"parts,omitempty"`
+	Diff     *planDiffJSON       `json:"diff,omitempty"`
+	// Counts of the diff, as before the diff was there.
+	Added     int `json:"added"`
+	Changed   int `json:"changed"`
+	Removed   int `json:"removed"`
+	Unchanged int `json:"unchanged"`
+}
+
+type planDiffJSON struct {
+	Added   []itemJSON       `json:"added"`
+	Changed []planChangeJSON `json:"changed"`
+	Removed []itemJSON       `json:"removed"`
+}
+
+type planChangeJSON struct {
+	itemJSON
+	From string `json:"from"`
+	Kept bool   `json:"kept"`
+}
+
+func planImportJSON(rep *announce.ImportReport, year int, dry bool) planImport {
+	p := rep.Plan
+	out := planImport{Year: year, DryRun: dry, Format: rep.Format, Months: p.Months, Warnings: p.Warnings,
+		Unplaced: p.Unplaced, Lines: p.Lines, Placed: p.Placed, Parts: p.Parts}
+	if d := rep.Diff; d != nil {
+		out.Diff = &planDiffJSON{Added: []itemJSON{}, Changed: []planChangeJSON{}, Removed: []itemJSON{}}
+		for _, it := range d.Added {
+			out.Diff.Added = append(out.Diff.Added, toItemJSON(it))
+		}
+		for _, c := range d.Changed {
+			out.Diff.Changed = append(out.Diff.Changed, planChangeJSON{itemJSON: toItemJSON(c.Item), From: c.From, Kept: c.Kept})
+		}
+		for _, it := range d.Removed {
+			out.Diff.Removed = append(out.Diff.Removed, toItemJSON(it))
+		}
+		out.Added, out.Changed, out.Removed, out.Unchanged = len(d.Added), len(d.Changed), len(d.Removed), d.Unchanged
+	}
+	return out
 }
 
 type itemJSON struct {
@@ -73,11 +163,12 @@ type itemJSON struct {
 	Audience string `json:"audience,omitempty"`
 	EventID  int64  `json:"event_id,omitempty"`
 	Source   string `json:"source"`
+	Changed  bool   `json:"changed,omitempty"`
 }
 
 func toItemJSON(it *announce.Item) itemJSON {
 	return itemJSON{ID: it.ID, Year: it.Year, Month: it.Month, Day: it.Day, Title: it.Title, Details: it.Details,
-		Audience: it.Audience, EventID: it.EventID, Source: it.Source}
+		Audience: it.Audience, EventID: it.EventID, Source: it.Source, Changed: it.Changed}
 }
 
 // GET /api/plans?year=2026[&month=3]: the calendar.

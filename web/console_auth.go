@@ -90,7 +90,11 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav string) *pa
 // render writes the page template name with status 200.
 func (p *page) render(name string) error { return p.renderStatus(http.StatusOK, name) }
 
-func (p *page) renderStatus(status int, name string) error {
+func (p *page) renderStatus(status int, name string) error { return p.renderData(status, name, p) }
+
+// renderData renders a page whose template reads a typed view that embeds
+// the page (planView), rather than Data.
+func (p *page) renderData(status int, name string, data any) error {
 	ts, err := consoleTemplates()
 	if err != nil {
 		return err
@@ -100,7 +104,7 @@ func (p *page) renderStatus(status int, name string) error {
 		return unionbot.Errorf(unionbot.EINTERNAL, "no template %s", name)
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "layout.html", p); err != nil {
+	if err := t.ExecuteTemplate(&b, "layout.html", data); err != nil {
 		return err
 	}
 	h := p.w.Header()

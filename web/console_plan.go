@@ -1,72 +1,141 @@
 package web
 
 import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"unionbot"
+	"unionbot/handlers/announce"
 )
 
-// GET /admin/plan: paste the plan text.
-func (s *Server) planPage(p *page) error {
-	p.Title = "年度计划"
-	p.Data["Year"] = strconv.Itoa(s.now().In(consoleTZ).Year())
-	s.calendar(p)
-	return p.render("plan")
+// planView is the 年度计划 page: the form, the preview of an import and the
+// year's calendar. It reads the announce service directly.
+type planView struct {
+	*page
+	Plan planPageData
+}
+
+type planPageData struct {
+	Year     string
+	Text     string
+	FileName string // the uploaded file, kept in the form for 确认保存
+	FileData string // base64
+	Part     int
+	Preview  bool
+	Report   *announce.ImportReport // the dry run; Report.Plan is set with it
+	Calendar []calendarMonth
 }
 
 type calendarMonth struct {
 	Month int
-	Items []any
+	Items []*announce.Item
 }
 
-// calendar puts the year's activities by month (GET /api/plans) in Data.
-func (s *Server) calendar(p *page) {
-	res := s.apiDo(p.r.Context(), "GET", "/api/plans?year="+url.QueryEscape(p.Data["Year"].(string)), nil)
-	if !res.OK() {
+// GET /admin/plan[?year=2027]: upload or paste the plan; the year's
+// calendar (this year's by default).
+func (s *Server) planPage(p *page) error {
+	p.Title = "年度计划"
+	v := &planView{page: p, Plan: planPageData{Year: strconv.Itoa(s.now().In(consoleTZ).Year())}}
+	if y, err := strconv.Atoi(p.r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2999 {
+		v.Plan.Year = strconv.Itoa(y)
+	}
+	s.calendar(v)
+	return p.renderData(200, "plan", v)
+}
+
+// calendar puts the year's activities by month in the view.
+func (s *Server) calendar(v *planView) {
+	year, err := strconv.Atoi(v.Plan.Year)
+	if err != nil || s.Announce == nil {
 		return
 	}
-	var months []calendarMonth
-	for _, it := range items(res.Value(), "items") {
-		m := int(num(get(it, "month")))
-		if len(months) == 0 || months[len(months)-1].Month != m {
-			months = append(months, calendarMonth{Month: m})
-		}
-		months[len(months)-1].Items = append(months[len(months)-1].Items, it)
+	items, err := s.Announce.Items(v.r.Context(), year, 0)
+	if err != nil {
+		s.logger().Error("console calendar", "err", err)
+		return
 	}
-	p.Data["Calendar"] = months
+	for _, it := range items {
+		if n := len(v.Plan.Calendar); n == 0 || v.Plan.Calendar[n-1].Month != it.Month {
+			v.Plan.Calendar = append(v.Plan.Calendar, calendarMonth{Month: it.Month})
+		}
+		m := &v.Plan.Calendar[len(v.Plan.Calendar)-1]
+		m.Items = append(m.Items, it)
+	}
 }
 
-// POST /admin/plan: preview (dry run) the parsed months beside the text, or
-// save with save=1.
+// POST /admin/plan (multipart): preview (a dry run) the plan read from the
+// uploaded file or the pasted text beside the calendar's changes, or save
+// with save=1 (and part=N for one plan of a collection).
 func (s *Server) planImport(p *page) error {
 	p.Title = "年度计划"
-	text := p.r.PostFormValue("text")
-	year := strings.TrimSpace(p.r.PostFormValue("year"))
-	if _, err := strconv.Atoi(year); err != nil || len(year) != 4 {
+	r := p.r
+	v := &planView{page: p, Plan: planPageData{Year: strings.TrimSpace(r.PostFormValue("year")), Text: r.PostFormValue("text")}}
+	v.Plan.Part, _ = strconv.Atoi(r.PostFormValue("part"))
+	year, err := strconv.Atoi(v.Plan.Year)
+	if err != nil || len(v.Plan.Year) != 4 {
 		p.Error = "年份应为四位数字，如 2026。"
-		p.Data["Year"], p.Data["Text"] = year, text
-		return p.renderStatus(400, "plan")
+		return p.renderData(400, "plan", v)
 	}
-	save := p.r.PostFormValue("save") != ""
-	path := "/api/plans/import?year=" + url.QueryEscape(year)
-	if !save {
-		path += "&dry_run=1"
+	name, data, err := planFormFile(r, &v.Plan)
+	if err != nil {
+		p.Error = unionbot.ErrorMessage(err)
+		return p.renderData(400, "plan", v)
 	}
-	res := s.apiDo(p.r.Context(), "POST", path, text)
-	if res.Off() {
-		return apiErr(res)
+	if s.Announce == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
 	}
-	p.Data["Year"], p.Data["Text"] = year, text
-	if !res.OK() {
-		p.Error = res.Err
-		return p.renderStatus(res.Status, "plan")
+	save := r.PostFormValue("save") != ""
+	rep, err := s.Announce.ImportFile(r.Context(), announce.ImportRequest{Name: name, Data: data, Year: year, Part: v.Plan.Part, DryRun: !save})
+	if err != nil {
+		var ue *unionbot.Error
+		if !errors.As(err, &ue) || ue.Code != unionbot.EINVALID {
+			return err
+		}
+		p.Error, v.Plan.Report, v.Plan.Preview = ue.Message, rep, rep != nil
+		return p.renderData(400, "plan", v)
 	}
 	if save {
-		return p.back("/admin/announce", year+" 年工作计划已保存。")
+		d := rep.Diff
+		return p.back("/admin/announce", fmt.Sprintf("%d 年工作计划已保存：新增 %d 项，修改 %d 项，删除 %d 项，未变 %d 项；%d 行没有排入月份。",
+			year, len(d.Added), len(d.Changed), len(d.Removed), d.Unchanged, len(rep.Plan.Unplaced)))
 	}
-	v := res.Value()
-	p.Data["Months"], p.Data["Warnings"], p.Data["Preview"] = items(get(v, "months")), items(get(v, "warnings")), true
-	return p.render("plan")
+	v.Plan.Report, v.Plan.Preview = rep, true
+	s.calendar(v)
+	return p.renderData(200, "plan", v)
+}
+
+// planFormFile is the plan the form sent: a newly uploaded file, else the
+// pasted text, else the file kept from the preview.
+func planFormFile(r *http.Request, d *planPageData) (string, []byte, error) {
+	if f, h, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, MaxPlanBody+1))
+		if err != nil || len(b) > MaxPlanBody {
+			return "", nil, unionbot.Errorf(unionbot.EINVALID, "文件超过 %d 字节，或无法读取。", MaxPlanBody)
+		}
+		if len(b) > 0 {
+			d.FileName, d.FileData, d.Text = h.Filename, base64.StdEncoding.EncodeToString(b), ""
+			return h.Filename, b, nil
+		}
+	}
+	if strings.TrimSpace(d.Text) != "" {
+		return "", []byte(d.Text), nil
+	}
+	if kept := r.PostFormValue("file_data"); kept != "" {
+		b, err := base64.StdEncoding.DecodeString(kept)
+		if err != nil || len(b) > MaxPlanBody {
+			return "", nil, unionbot.Errorf(unionbot.EINVALID, "表单中保留的文件已损坏，请重新选择文件。")
+		}
+		d.FileName, d.FileData = r.PostFormValue("file_name"), kept
+		return d.FileName, b, nil
+	}
+	return "", nil, unionbot.Errorf(unionbot.EINVALID, "请选择工作计划文件（Word .docx 或文本），或把计划全文粘贴进来。")
 }
 
 // GET /admin/announce?month=2026-12: preview this month's announcement,

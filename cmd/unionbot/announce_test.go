@@ -37,7 +37,9 @@ func mustCalendarDB(t *testing.T, driver string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.ImportItems(ctx, 2026, announce.ItemsFromPlan(p, 2026)); err != nil {
+	items := announce.ItemsFromPlan(p, 2026)
+	never := func(announce.YM) bool { return false }
+	if _, err := db.ImportPlan(ctx, 2026, func(old []*announce.Item) *announce.Diff { return announce.DiffPlan(old, items, never) }); err != nil {
 		t.Fatal(err)
 	}
 	return url
@@ -189,16 +191,24 @@ func TestCalendarChatAndAPI(t *testing.T) {
 	}
 	plan := seed("plans-union-group-5.txt")
 
-	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&dry_run=1", plan, 200); !strings.Contains(got, `"month":3`) || !strings.Contains(got, `"added":0`) {
+	// The seed is a collection of five plans: the preview lists them, an
+	// import must pick one (篇三, the third).
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&dry_run=1", plan, 200); !strings.Contains(got, `"month":3`) || !strings.Contains(got, `"parts":[`) || !strings.Contains(got, `"unplaced":[`) {
 		t.Fatalf("dry run = %s", got)
 	}
-	if got := mustAPI(t, h, "GET", "/api/plans?year=2026&month=12", "", 200); strings.Contains(got, "年终总结") {
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan, 400); !strings.Contains(got, "5 篇计划的合集") {
+		t.Fatalf("import of the whole collection = %s, want a choice asked for", got)
+	}
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&part=3&dry_run=1", plan, 200); !strings.Contains(got, `"added":11`) {
+		t.Fatalf("dry run of part 3 = %s", got)
+	}
+	if got := mustAPI(t, h, "GET", "/api/plans?year=2026&month=12", "", 200); strings.Contains(got, "送温暖") {
 		t.Fatalf("dry run wrote the calendar: %s", got)
 	}
-	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan, 201); !strings.Contains(got, `"added":110`) {
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&part=3", plan, 201); !strings.Contains(got, `"added":11`) {
 		t.Fatalf("import = %s", got)
 	}
-	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan, 200); !strings.Contains(got, `"unchanged":110`) || !strings.Contains(got, `"added":0`) {
+	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026&part=3", plan, 200); !strings.Contains(got, `"unchanged":11`) || !strings.Contains(got, `"added":0`) {
 		t.Fatalf("re-import = %s, want nothing changed", got)
 	}
 	if got := mustAPI(t, h, "POST", "/api/plans/import?year=2026", seed("summary-2009-zujie-primary.txt"), 400); !strings.Contains(got, "没有在文本中找到按月的工作安排") {
@@ -206,7 +216,7 @@ func TestCalendarChatAndAPI(t *testing.T) {
 	}
 	mustAPI(t, h, "POST", "/api/plans/items", `{"year":2026,"month":12,"day":24,"title":"平安夜教工联欢","audience":"tag:女教职工"}`, 201)
 
-	if got := h.MustSay(t, "t002", "本月活动"); !strings.Contains(got, "年终总结") || strings.Contains(got, "平安夜") {
+	if got := h.MustSay(t, "t002", "本月活动"); !strings.Contains(got, "送温暖") || strings.Contains(got, "平安夜") {
 		t.Fatalf("t002 本月活动 = %q, want December without the item for 女教职工", got)
 	}
 	h.MustSay(t, "t001", "我是谁")

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"unionbot/bot/wecom/fakewecom"
+	"unionbot/handlers/announce/announcetest"
 )
 
 // xssName is a teacher's name (and later an event title) that must render
@@ -225,6 +226,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	mustContain(t, "admin oauth", b.MustOpen(t, "/admin/oauth"), "概览", testAdmin)
 
 	consolePlanFlow(t, h, b)
+	consolePlanWordFlow(t, b)
 	consoleEventFlow(t, h, b)
 	consoleProposalFlow(t, h, b)
 	consoleFAQFlow(t, h, b)
@@ -252,8 +254,54 @@ func consolePlanFlow(t *testing.T, h *harness, b *browser) {
 	b.MustDo(t, "save plan", chromedp.Click(chromedp.CSS("#plan-save")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	mustContain(t, "announce after save", b.Text(t), "工作计划已保存", "教职工健身月活动")
 	b.Shot(t, "11-announce-preview")
-	mustContain(t, "calendar", b.MustOpen(t, "/admin/plan"), "年日历", "教职工健身月活动") // the months from now on
+	mustContain(t, "calendar", b.MustOpen(t, "/admin/plan?year="+strconv.Itoa(now.Year())), "年日历", "教职工健身月活动") // from this month on
 	b.Shot(t, "12-calendar")
+}
+
+// consolePlanWordFlow uploads a Word plan whose schedule is a table with a
+// merged 学期 column (篇四 of a seed), previews it month by month with the
+// lines left out, and saves it.
+func consolePlanWordFlow(t *testing.T, b *browser) {
+	path := filepath.Join(t.TempDir(), "工会工作计划.docx")
+	if err := os.WriteFile(path, announcetest.MustDocxTable(t, seedPart(t, 4), "工会"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.MustOpen(t, "/admin/plan")
+	b.MustDo(t, "upload a Word plan",
+		chromedp.SetValue(chromedp.CSS(`input[name=year]`), "2030"),
+		chromedp.SetUploadFiles(chromedp.CSS("#plan-file"), []string{path}),
+		chromedp.Click(chromedp.CSS("#plan-preview")), chromedp.WaitVisible(chromedp.CSS("#plan-months")))
+	text := b.Text(t)
+	mustContain(t, "Word plan preview", text, "已读取文件：工会工作计划.docx", "2030 年 3 月", "庆祝“三·八”妇女节（负责人：工会）",
+		"2030 年 12 月", "年终总结（负责人：工会）", "33 项", "新增 33 项", "未排入的行", "确认保存")
+	if strings.Contains(text, "指导思想：以“三个代表”") {
+		t.Fatalf("prose shown among the months (the unplaced lines are folded):\n%s", text)
+	}
+	b.MustDo(t, "show unplaced", chromedp.Click(chromedp.CSS("#plan-unplaced summary")))
+	mustContain(t, "unplaced lines", b.Text(t), "学期 | 月份 | 主要工作 | 负责人", "表格的标题行", "计划正文，不在按月安排中")
+	b.Shot(t, "10b-plan-word-preview")
+	b.MustDo(t, "save Word plan", chromedp.Click(chromedp.CSS("#plan-save")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	mustContain(t, "Word plan saved", b.Text(t), "2030 年工作计划已保存：新增 33 项，修改 0 项，删除 0 项")
+}
+
+// seedPart is plan n (篇n) of the five-plan seed collection.
+func seedPart(t *testing.T, n int) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "handlers", "announce", "testdata", "plans-union-group-5.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := []string{"工会小组年度工作计划篇一", "工会小组年度工作计划篇二", "工会小组年度工作计划篇三", "工会小组年度工作计划篇四", "工会小组年度工作计划篇五"}
+	text := string(b)
+	i := strings.Index(text, marks[n-1])
+	if i < 0 {
+		t.Fatalf("seed has no %s", marks[n-1])
+	}
+	text = text[i:]
+	if n < len(marks) {
+		text = text[:strings.Index(text, marks[n])]
+	}
+	return text
 }
 
 // consoleEventFlow creates an event whose title is a script, has teachers

@@ -30,6 +30,9 @@ type Item struct {
 	EventID  int64  // the sign-up event of the activity, 0 for none
 	Source   string // SourceImport or SourceManual
 	Position int    // order within the plan
+	// Changed marks an item a re-import changed or dropped after its month
+	// was announced: members were told of it, so it stays, marked.
+	Changed bool
 }
 
 // ForMember reports whether the item concerns m (everyone when m is nil).
@@ -44,13 +47,6 @@ func (it *Item) ForMember(m *unionbot.Member) bool {
 		return m.Department == val
 	}
 	return true
-}
-
-// ImportResult counts what an import changed.
-type ImportResult struct {
-	Added     int `json:"added"`
-	Removed   int `json:"removed"`
-	Unchanged int `json:"unchanged"`
 }
 
 // Delivery is the record of one month's announcement: there is at most one
@@ -69,10 +65,14 @@ type Delivery struct {
 
 // Store keeps the calendar and the delivery log.
 type Store interface {
-	// ImportItems makes the imported items of planYear equal to items: new
-	// ones are added, ones no longer in the plan removed, the rest left
-	// alone. Manual items are never touched.
-	ImportItems(ctx context.Context, planYear int, items []*Item) (ImportResult, error)
+	// ImportedItems lists the imported items of planYear (their months may
+	// run into the next year).
+	ImportedItems(ctx context.Context, planYear int) ([]*Item, error)
+	// ImportPlan applies a re-import in one transaction: it reads the
+	// imported items of planYear, asks diff what to change, and adds,
+	// updates in place (title, day, position, Changed) and removes
+	// accordingly. Manual items are never touched.
+	ImportPlan(ctx context.Context, planYear int, diff func(old []*Item) *Diff) (*Diff, error)
 	// AddItem adds a manual item.
 	AddItem(ctx context.Context, it *Item) error
 	// ListItems returns the items of year (all months when month is 0) in
@@ -155,9 +155,12 @@ var dayPrefix = regexp.MustCompile(`^(?:(\d{1,2})月)?(\d{1,2})[日号]\s*[:：,
 
 // ItemsFromPlan turns a parsed plan into import items; an item that starts
 // with a date in its month gets that day.
-func ItemsFromPlan(p *Plan, planYear int) []*Item {
+func ItemsFromPlan(p *Plan, planYear int) []*Item { return ItemsFromMonths(p.Months, planYear) }
+
+// ItemsFromMonths is ItemsFromPlan for the months of one part of a plan.
+func ItemsFromMonths(months []Month, planYear int) []*Item {
 	var out []*Item
-	for _, m := range p.Months {
+	for _, m := range months {
 		for i, title := range m.Items {
 			it := &Item{PlanYear: planYear, Year: m.Year, Month: m.Month, Title: title, Source: SourceImport, Position: i}
 			if d := dayPrefix.FindStringSubmatch(title); d != nil {

@@ -119,6 +119,9 @@ func itemLine(it *Item) string {
 	if _, val, ok := strings.Cut(it.Audience, ":"); ok && val != "" {
 		s += "（" + val + "）"
 	}
+	if it.Changed {
+		s += markChanged
+	}
 	return s
 }
 

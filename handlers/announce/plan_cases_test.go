@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"unionbot/handlers/announce"
+	"unionbot/handlers/announce/announcetest"
 )
 
 func TestParsePlanForms(t *testing.T) {
@@ -76,24 +77,42 @@ func TestParsePlanBadYear(t *testing.T) {
 	}
 }
 
+// FuzzParsePlan runs the parser on the input as text and as the bytes of an
+// uploaded file (a .docx among the seeds): no panic, months within a year
+// of the plan's, items trimmed and valid, every line accounted for.
 func FuzzParsePlan(f *testing.F) {
 	f.Add("三月份：\n1、庆祝三八妇女节\n十二、一月份\n1、联欢", 2026)
 	f.Add("元月至二月\n1、慰问\n七至八月份:暑期", 2025)
 	f.Add("九月份:慶祝教師節\n二\n10、1、2号", 2026)
+	f.Add("当前位置：首页 > 计划\n【篇一】\n三(sān)月份\n3月8日 聯(lián)誼會\n【篇二】\n四月份：植树", 2026)
+	f.Add(string(announcetest.MustDocx(f, "三月份：\n1、庆祝三八妇女节\n2、植树")), 2026)
+	f.Add(string(announcetest.MustDocxTable(f, "九月份\n1、教师节\n十二、一月份\n1、联欢", "工会")), 2026)
+	f.Add(string(announcetest.MustGBK(f, "三月份：\n1、庆祝三八妇女节")), 2026)
 	f.Fuzz(func(t *testing.T, text string, year int) {
-		p, err := announce.ParsePlan(text, year)
+		check := func(p *announce.Plan, doc *announce.Document) {
+			for _, m := range p.Months {
+				if m.Month < 1 || m.Month > 12 || m.Year < year || m.Year > year+1 {
+					t.Fatalf("month %d-%d out of range for year %d", m.Year, m.Month, year)
+				}
+				for _, it := range m.Items {
+					if it == "" || strings.TrimSpace(it) != it || !utf8.ValidString(it) && utf8.ValidString(text) {
+						t.Fatalf("bad item %q", it)
+					}
+				}
+			}
+			if line := p.AccountFor(doc); line != 0 {
+				t.Fatalf("line %d neither placed nor unplaced", line)
+			}
+		}
+		if p, err := announce.ParsePlan(text, year); err == nil {
+			check(p, announce.TextDocument(text))
+		}
+		doc, err := announce.ReadPlanFile("", []byte(text))
 		if err != nil {
 			return
 		}
-		for _, m := range p.Months {
-			if m.Month < 1 || m.Month > 12 || m.Year < year || m.Year > year+1 {
-				t.Fatalf("month %d-%d out of range for year %d", m.Year, m.Month, year)
-			}
-			for _, it := range m.Items {
-				if it == "" || strings.TrimSpace(it) != it || !utf8.ValidString(it) && utf8.ValidString(text) {
-					t.Fatalf("bad item %q", it)
-				}
-			}
+		if p, err := announce.ParseDocument(doc, year); err == nil {
+			check(p, doc)
 		}
 	})
 }

@@ -83,20 +83,6 @@ func (s *Service) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// Import parses text as the plan of year and, unless dryRun, makes the
-// calendar's imported items of that year match it.
-func (s *Service) Import(ctx context.Context, text string, year int, dryRun bool) (*Plan, ImportResult, error) {
-	p, err := ParsePlan(text, year)
-	if err != nil {
-		return nil, ImportResult{}, err
-	}
-	if dryRun {
-		return p, ImportResult{}, nil
-	}
-	res, err := s.Store.ImportItems(ctx, year, ItemsFromPlan(p, year))
-	return p, res, err
-}
-
 // DueAt is when the announcement of ym is due: the first time the push
 // schedule fires in that month (zero when it never does).
 func (s *Service) DueAt(ym YM) time.Time {

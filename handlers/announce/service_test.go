@@ -2,12 +2,16 @@ package announce_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"unionbot"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/announce/announcetest"
 	"unionbot/storage"
 	"unionbot/storage/storagetest"
 )
@@ -41,7 +45,7 @@ func TestComposeSignupHints(t *testing.T) {
 	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s := mustService(t, db, "")
-		if _, _, err := s.Import(ctx, "四月份：\n1、教工运动会\n2、参加市教育工会职工乒乓球比赛", 2026, false); err != nil {
+		if _, err := s.ImportFile(ctx, announce.ImportRequest{Data: []byte("四月份：\n1、教工运动会\n2、参加市教育工会职工乒乓球比赛"), Year: 2026}); err != nil {
 			t.Fatal(err)
 		}
 		april := announce.YM{Year: 2026, Month: 4}
@@ -75,7 +79,7 @@ func TestJobDueAndLate(t *testing.T) {
 	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		s := mustService(t, db, "30 9 2 * *") // 09:30 on the 2nd
-		if _, _, err := s.Import(ctx, "五月份：教工排球赛\n六月份：召开教代会", 2026, false); err != nil {
+		if _, err := s.ImportFile(ctx, announce.ImportRequest{Data: []byte("五月份：教工排球赛\n六月份：召开教代会"), Year: 2026}); err != nil {
 			t.Fatal(err)
 		}
 		at := func(d, h, m int, month time.Month) time.Time { return time.Date(2026, month, d, h, m, 0, 0, shanghai) }
@@ -157,7 +161,7 @@ func TestPushChannels(t *testing.T) {
 		}
 		s := mustService(t, db, "")
 		s.Parties, s.Robot, s.WeChat = "2|3", true, true
-		if _, _, err := s.Import(ctx, "九月份:慶祝教師節", 2026, false); err != nil {
+		if _, err := s.ImportFile(ctx, announce.ImportRequest{Data: []byte("九月份:慶祝教師節"), Year: 2026}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := s.Push(ctx, announce.YM{Year: 2026, Month: 9}, announce.TriggerAPI, "api", false)
@@ -174,6 +178,86 @@ func TestPushChannels(t *testing.T) {
 		}
 		if _, err := s.Push(ctx, announce.YM{Year: 2026, Month: 10}, announce.TriggerAPI, "api", false); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 			t.Fatalf("Push(empty October) err=%v, want not_found", err)
+		}
+	})
+}
+
+// TestImportFileDiff: a dry run of a revised plan shows what it adds,
+// changes and removes against the calendar; the import applies that diff,
+// and an item of an announced month stays, marked changed.
+func TestImportFileDiff(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := mustService(t, db, "")
+		s.Now = func() time.Time { return time.Date(2026, 3, 1, 8, 0, 0, 0, shanghai) }
+		first := "各月工作安排\n三月份：\n3月8日 庆祝三八妇女节\n3月12日 植树节义务劳动\n四月份：\n1、教工运动会\n2、春游"
+		rep, err := s.ImportFile(ctx, announce.ImportRequest{Name: "plan.docx", Data: announcetest.MustDocx(t, first), Year: 2026})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Format != announce.FormatDocx || len(rep.Diff.Added) != 4 {
+			t.Fatalf("first import: format %s, diff %+v", rep.Format, rep.Diff)
+		}
+		if _, err := s.Push(ctx, announce.YM{Year: 2026, Month: 3}, announce.TriggerAPI, "test", false); err != nil {
+			t.Fatal(err)
+		}
+		revised := "各月工作安排\n三月份：\n3月8日 庆祝三八妇女节暨表彰会\n四月份：\n1、教工运动会\n2、教工登山"
+		req := announce.ImportRequest{Data: announcetest.MustGBK(t, revised), Year: 2026, DryRun: true}
+		rep, err = s.ImportFile(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range rep.Diff.Added {
+			got = append(got, "+ "+it.Title)
+		}
+		for _, c := range rep.Diff.Changed {
+			got = append(got, fmt.Sprintf("~ %s → %s kept=%v", c.From, c.Item.Title, c.Kept))
+		}
+		for _, it := range rep.Diff.Removed {
+			got = append(got, "- "+it.Title)
+		}
+		want := []string{"+ 教工登山", "~ 庆祝三八妇女节 → 庆祝三八妇女节暨表彰会 kept=false", "~ 植树节义务劳动 → 植树节义务劳动 kept=true", "- 春游"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("dry-run diff (-want +got):\n%s", diff)
+		}
+		if items, _ := s.Items(ctx, 2026, 4); len(items) != 2 || items[1].Title != "春游" {
+			t.Fatalf("a dry run changed the calendar: %v", items)
+		}
+		req.DryRun = false
+		if _, err := s.ImportFile(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		var cal []string
+		items, _ := s.Items(ctx, 2026, 0)
+		for _, it := range items {
+			cal = append(cal, fmt.Sprintf("%d/%d %s %v", it.Month, it.Day, it.Title, it.Changed))
+		}
+		wantCal := []string{"3/8 庆祝三八妇女节暨表彰会 true", "3/12 植树节义务劳动 true", "4/0 教工运动会 false", "4/0 教工登山 false"}
+		if diff := cmp.Diff(wantCal, cal); diff != "" {
+			t.Fatalf("calendar (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestImportFileCollection(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		s := mustService(t, db, "")
+		text := "当前位置：首页 > 工作计划\n【篇一】\n三月份：\n1、植树\n【篇二】\n四月份：\n1、春游\n2、登山"
+		rep, err := s.ImportFile(ctx, announce.ImportRequest{Data: []byte(text), Year: 2026, DryRun: true})
+		if err != nil || len(rep.Plan.Parts) != 2 || rep.Diff != nil {
+			t.Fatalf("preview = %+v, %v; want two parts and no diff yet", rep, err)
+		}
+		if _, err := s.ImportFile(ctx, announce.ImportRequest{Data: []byte(text), Year: 2026}); unionbot.ErrorCode(err) != unionbot.EINVALID {
+			t.Fatalf("import without a part: err=%v, want EINVALID", err)
+		}
+		rep, err = s.ImportFile(ctx, announce.ImportRequest{Data: []byte(text), Year: 2026, Part: 2})
+		if err != nil || len(rep.Diff.Added) != 2 {
+			t.Fatalf("import of part 2 = %+v, %v", rep, err)
+		}
+		if items, _ := s.Items(ctx, 2026, 0); len(items) != 2 || items[0].Title != "春游" {
+			t.Fatalf("calendar = %v, want part 2 only", items)
 		}
 	})
 }

@@ -26,6 +26,7 @@ const (
 	fmtSignupHint = "回复\"报名 %s\""
 	footer        = "回复“本月活动”随时查看，回复“全年安排”查看全年计划。"
 
+	markChanged   = "（有变动）"
 	fmtMonthHead  = "%d年%d月的工会活动："
 	msgMonthEmpty = "%d年%d月暂无工会活动安排。回复“全年安排”查看全年计划。"
 	fmtYearHead   = "%d年工会工作安排："
@@ -44,4 +45,30 @@ const (
 	msgNoTitle         = "活动名称不能为空。"
 	msgBadDay          = "日期 %d 不对，应为 1 到 31，不知道具体日期可以不填。"
 	msgBadItemAudience = "参加对象“%s”不对：可写 all、tag:标签名 或 department:部门名。"
+)
+
+// Why a line of a plan is in no month (Plan.Unplaced), and what the import
+// says about files it cannot read.
+const (
+	reasonFurniture = "网页上的网站内容（导航、下载提示、推荐等），已略去"
+	reasonPart      = "合集中一篇计划的标题"
+	reasonTitle     = "工作安排的标题"
+	reasonProse     = "计划正文，不在按月安排中"
+	reasonChapter   = "章节标题，按月安排到此结束"
+	reasonAfter     = "按月安排之后的正文，没有编号也没有日期"
+	reasonDuplicate = "与同月已有的事项重复"
+	reasonEmpty     = "只有编号，没有内容"
+	reasonHeader    = "表格的标题行"
+	reasonNoMonth   = "表格中这一行看不出是哪个月"
+	reasonEmptyRow  = "表格中这一行没有工作内容"
+
+	msgPreamble        = "（合集开头）"
+	msgPickPart        = "这份文本是 %d 篇计划的合集，请选一篇导入：%s。"
+	msgNoSuchPart      = "没有第 %d 篇：这份文本共 %d 篇。"
+	msgPartEmpty       = "第 %d 篇没有按月的工作安排，请选另一篇。"
+	msgOldWord         = "这是旧版 Word（.doc）、WPS（.wps）或 RTF 文件，无法直接读取。请在 Word 或 WPS 中“另存为”.docx 后再导入，或把计划全文复制粘贴进来。"
+	msgPDF             = "PDF 文件无法直接读取。请用 Word 或 WPS 打开原文档“另存为”.docx 后再导入，或把计划全文复制粘贴进来。"
+	msgBadDocx         = "这个文件不是有效的 Word（.docx）文档，可能已损坏。请在 Word 或 WPS 中重新“另存为”.docx，或把计划全文复制粘贴进来。"
+	msgDocxTooLarge    = "这个 Word 文档太大，无法读取。请只保留工作计划部分后再导入。"
+	msgUnknownEncoding = "无法识别文件的文字编码（支持 Word .docx，以及 UTF-8、UTF-16、GBK/GB18030 编码的文本）。请另存为 .docx 或 UTF-8 文本后再导入。"
 )
