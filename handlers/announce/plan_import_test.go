@@ -9,9 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"unionbot"
-	"unionbot/handlers/announce/docx/docxtest"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/announce/announcetest"
+	"unionbot/handlers/announce/docx/docxtest"
 )
 
 // TestParsePlanNothingSilent: the README's own format (a month heading,
