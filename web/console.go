@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -9,15 +8,9 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,10 +19,11 @@ import (
 	"unionbot"
 )
 
-// The console (/admin) is a client of the admin API: every page calls the
-// /api routes in process with the admin token, so the console and the API
-// never disagree. Sessions are signed cookies (HMAC keyed from the admin
-// token), so replicas agree without shared state.
+// The console (/admin) is the admin API's sibling over the same feature
+// services: each page calls a service and fills a typed view, so the
+// console and the API never disagree and a renamed field is a compile
+// error. Sessions are signed cookies (HMAC keyed from the admin token), so
+// replicas agree without shared state.
 
 //go:embed console
 var consoleFS embed.FS
@@ -158,106 +152,36 @@ func (s *Server) isAdmin(ctx context.Context, user string) bool {
 	if s.AdminUser != nil && s.AdminUser(user) {
 		return true
 	}
-	var m memberJSON
-	res := s.call(ctx, "GET", "/api/members/"+url.PathEscape(user), nil, "")
-	return res.Code == 200 && json.Unmarshal(res.Body.Bytes(), &m) == nil && m.Role == unionbot.RoleAdmin
+	m, err := s.Members.FindMember(ctx, user)
+	return err == nil && m.Role == unionbot.RoleAdmin
 }
 
-// call runs one admin API request in process.
-func (s *Server) call(ctx context.Context, method, path string, body io.Reader, ctype string) *httptest.ResponseRecorder {
-	res := httptest.NewRecorder()
-	req, err := http.NewRequestWithContext(ctx, method, path, body)
-	if err != nil {
-		writeError(res, unionbot.Errorf(unionbot.EINVALID, "地址不对：%s", path))
-		return res
-	}
-	req.RemoteAddr, req.RequestURI = "127.0.0.1:0", path
-	req.Header.Set("Authorization", "Bearer "+s.AdminToken)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	s.Handler().ServeHTTP(res, req)
-	return res
+// templates parses the console's pages once per server.
+type templates struct {
+	once  sync.Once
+	pages map[string]*template.Template
+	err   error
 }
 
-// errFeatureOff says an API route is not there: the feature is not merged.
-var errFeatureOff = errors.New("feature off")
-
-// apiResult is the outcome of an API call the console made.
-type apiResult struct {
-	Status int
-	Body   []byte
-	Err    string // the API's Chinese error, if any
-}
-
-// Off reports whether the route does not exist (feature not enabled).
-func (a *apiResult) Off() bool { return a.Status == http.StatusNotFound && a.Err == errNoRoute.Message }
-
-// OK reports a 2xx answer.
-func (a *apiResult) OK() bool { return a.Status/100 == 2 }
-
-func (s *Server) apiDo(ctx context.Context, method, path string, body any) *apiResult {
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd, ctype = strings.NewReader(b), "text/plain; charset=utf-8"
-	default:
-		j, _ := json.Marshal(b)
-		rd, ctype = bytes.NewReader(j), "application/json"
-	}
-	rec := s.call(ctx, method, path, rd, ctype)
-	out := &apiResult{Status: rec.Code, Body: rec.Body.Bytes()}
-	if !out.OK() {
-		var e struct {
-			Error string `json:"error"`
-		}
-		json.Unmarshal(out.Body, &e)
-		out.Err = e.Error
-		if out.Err == "" {
-			out.Err = fmt.Sprintf("接口返回 %d。", rec.Code)
-		}
-	}
-	return out
-}
-
-// Value decodes the body generically.
-func (a *apiResult) Value() any {
-	var v any
-	d := json.NewDecoder(bytes.NewReader(a.Body))
-	d.UseNumber()
-	if d.Decode(&v) != nil {
-		return nil
-	}
-	return v
-}
-
-var (
-	tmplOnce sync.Once
-	tmpls    map[string]*template.Template
-	tmplErr  error
-)
-
-func consoleTemplates() (map[string]*template.Template, error) {
-	tmplOnce.Do(func() {
-		tmpls = map[string]*template.Template{}
+func (t *templates) get() (map[string]*template.Template, error) {
+	t.once.Do(func() {
+		t.pages = map[string]*template.Template{}
 		base, err := template.New("layout.html").Funcs(consoleFuncs).ParseFS(consoleFS, "console/layout.html")
 		if err != nil {
-			tmplErr = err
+			t.err = err
 			return
 		}
 		pages, _ := fs.Glob(consoleFS, "console/pages/*.html")
 		for _, p := range pages {
-			t, err := template.Must(base.Clone()).ParseFS(consoleFS, p)
+			pt, err := template.Must(base.Clone()).ParseFS(consoleFS, p)
 			if err != nil {
-				tmplErr = err
+				t.err = err
 				return
 			}
-			tmpls[strings.TrimSuffix(p[len("console/pages/"):], ".html")] = t
+			t.pages[strings.TrimSuffix(p[len("console/pages/"):], ".html")] = pt
 		}
 	})
-	return tmpls, tmplErr
+	return t.pages, t.err
 }
 
 func consoleStatic() http.Handler {
@@ -266,29 +190,3 @@ func consoleStatic() http.Handler {
 }
 
 func constEq(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
-
-// apiErr turns a failed API answer into the error the console shows.
-func apiErr(a *apiResult) error {
-	if a.Off() {
-		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
-	}
-	code := unionbot.EINTERNAL
-	switch a.Status {
-	case 400:
-		code = unionbot.EINVALID
-	case 403:
-		code = unionbot.EFORBIDDEN
-	case 404:
-		code = unionbot.ENOTFOUND
-	case 409:
-		code = unionbot.ECONFLICT
-	case 413:
-		code = "too_large"
-	case 503:
-		code = "unavailable"
-	}
-	if code == unionbot.EINTERNAL {
-		return unionbot.Errorf(unionbot.EINTERNAL, "api %d: %s", a.Status, a.Err)
-	}
-	return unionbot.Errorf(code, "%s", a.Err)
-}

@@ -95,7 +95,7 @@ func (p *page) renderStatus(status int, name string) error { return p.renderData
 // renderData renders a page whose template reads a typed view that embeds
 // the page (planView), rather than Data.
 func (p *page) renderData(status int, name string, data any) error {
-	ts, err := consoleTemplates()
+	ts, err := p.s.tmpl.get()
 	if err != nil {
 		return err
 	}

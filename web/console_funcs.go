@@ -1,123 +1,24 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"html"
 	"html/template"
 	"sort"
 	"strings"
-	"time"
 )
 
-// The console reads API answers generically (map[string]any), so a field a
-// feature adds later shows up without a console change.
+// consoleFuncs are the helpers the console's templates use beside the
+// typed views' fields and the page's methods (When, Channel …).
 var consoleFuncs = template.FuncMap{
-	"get":   get,
-	"str":   str,
-	"items": items,
 	"fill":  fillBar,
 	"chart": barChart,
-	"eq2":   func(a any, b string) bool { return str(a) == b },
 	"inc":   func(i int) int { return i + 1 },
-	"json": func(v any) string {
-		b, _ := json.MarshalIndent(v, "", "  ")
-		return string(b)
-	},
-}
-
-// get walks dotted keys through maps: get(ev, "event.title").
-func get(v any, key string) any {
-	for _, k := range strings.Split(key, ".") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
-
-// str shows a JSON value: times in Beijing time to the minute, lists joined.
-func str(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		if t, err := time.Parse(time.RFC3339Nano, x); err == nil && len(x) >= 20 {
-			return t.In(consoleTZ).Format("2006-01-02 15:04")
-		}
-		return x
-	case bool:
-		if x {
-			return "是"
-		}
-		return "否"
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = str(e)
-		}
-		return strings.Join(parts, "、")
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "：" + str(x[k])
-		}
-		return strings.Join(parts, "；")
-	}
-	return fmt.Sprint(v)
-}
-
-var consoleTZ = time.FixedZone("CST", 8*3600)
-
-// items finds the list in an API answer: the value itself, the first of
-// keys present, or the first list field.
-func items(v any, keys ...string) []any {
-	switch x := v.(type) {
-	case []any:
-		return x
-	case map[string]any:
-		for _, k := range keys {
-			if l, ok := x[k].([]any); ok {
-				return l
-			}
-		}
-		names := make([]string, 0, len(x))
-		for k := range x {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			if l, ok := x[k].([]any); ok {
-				return l
-			}
-		}
-	}
-	return nil
-}
-
-func num(v any) float64 {
-	switch x := v.(type) {
-	case json.Number:
-		f, _ := x.Float64()
-		return f
-	case float64:
-		return x
-	case int:
-		return float64(x)
-	}
-	return 0
 }
 
 // fillBar draws confirmed / capacity with the waitlist beyond it.
-func fillBar(confirmed, capacity, waitlist any) template.HTML {
-	c, cp, wl := num(confirmed), num(capacity), num(waitlist)
+func fillBar(confirmed, capacity, waitlist int) template.HTML {
+	c, cp, wl := float64(confirmed), float64(capacity), float64(waitlist)
 	total := cp
 	if total <= 0 { // no limit: the bar is the sign-ups themselves
 		total = c

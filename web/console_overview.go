@@ -2,92 +2,83 @@ package web
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/announce"
+	"unionbot/handlers/faq"
+	"unionbot/handlers/proposal"
+	"unionbot/handlers/signup"
 )
 
-// GET /admin: one screen of what needs attention. Each section comes from
-// its feature's API route and says 暂无 when that feature is not enabled.
+// overviewView is 概览: one screen of what needs attention.
+type overviewView struct {
+	Month       string // this month's announcement as teachers will read it
+	Events      []*signup.Event
+	Proposals   map[string]int // open proposals by status
+	Unanswered  []*faq.Question
+	LastPush    *announce.Delivery
+	Undelivered []undeliveredNotice
+}
+
+// GET /admin: each section from its feature's service.
 func (s *Server) overviewPage(p *page) error {
 	p.Title = "概览"
 	ctx := p.r.Context()
-	now := s.now().In(consoleTZ)
-
-	if r := s.apiDo(ctx, "POST", "/api/announcements/preview?month="+now.Format("2006-01"), nil); r.OK() {
-		v := r.Value()
-		t := str(get(v, "text"))
-		if t == "" {
-			t = str(get(v, "markdown"))
+	now := s.now().In(s.location())
+	v := overviewView{Proposals: map[string]int{}}
+	if s.Announce != nil {
+		if a, err := s.Announce.Compose(ctx, announce.MonthOf(now), false); err == nil {
+			v.Month = a.Text
 		}
-		p.Data["Month"] = t
+		if ds, err := s.Announce.Deliveries(ctx, 1); err == nil && len(ds) > 0 {
+			v.LastPush = ds[0]
+		}
 	}
-
-	if r := s.apiDo(ctx, "GET", "/api/events", nil); r.OK() {
-		type open struct {
-			ID, Title           string
-			Capacity            any
-			Confirmed, Waitlist int
-			StartsAt, ClosesAt  string
+	evs, err := s.Signups.OpenEvents(ctx)
+	if err != nil {
+		return err
+	}
+	v.Events = evs[:min(len(evs), 10)]
+	list, err := s.Proposals.List(ctx, proposal.Filter{Open: true})
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		v.Proposals[x.Status]++
+	}
+	if s.FAQ != nil {
+		qs, err := s.FAQ.Feedback(ctx, 200)
+		if err != nil {
+			return err
 		}
-		var list []open
-		for _, e := range items(r.Value(), "events") {
-			st := str(get(e, "status"))
-			if st != "报名中" && st != "open" {
-				continue
-			}
-			o := open{ID: str(get(e, "id")), Title: str(get(e, "title")), Capacity: get(e, "capacity"),
-				StartsAt: str(get(e, "starts_at")), ClosesAt: str(get(e, "signup_closes_at"))}
-			if ro := s.apiDo(ctx, "GET", "/api/events/"+url.PathEscape(o.ID)+"/roster", nil); ro.OK() {
-				v := ro.Value()
-				o.Confirmed, o.Waitlist = len(items(get(v, "confirmed"))), len(items(get(v, "waitlist")))
-			}
-			list = append(list, o)
-			if len(list) == 10 {
-				break
+		for _, q := range qs {
+			if q.Status == faq.StatusUnanswered && now.Sub(q.CreatedAt) <= 7*24*time.Hour {
+				v.Unanswered = append(v.Unanswered, q)
 			}
 		}
-		p.Data["Events"], p.Data["EventsOn"] = list, true
 	}
-
-	if r := s.apiDo(ctx, "GET", "/api/proposals", nil); r.OK() {
-		waiting := map[string]int{}
-		for _, e := range items(r.Value(), "proposals") {
-			switch st := str(get(e, "status")); st {
-			case "已办结", "不予立案":
-			default:
-				waiting[st]++
-			}
-		}
-		p.Data["Proposals"], p.Data["ProposalsOn"] = waiting, true
+	if v.Undelivered, err = s.undelivered(ctx, now.Location()); err != nil {
+		return err
 	}
-
-	if r := s.apiDo(ctx, "GET", "/api/faq/unanswered", nil); r.OK() {
-		var week []any
-		for _, q := range items(r.Value(), "questions", "unanswered") {
-			raw, _ := get(q, "created_at").(string)
-			at, err := time.Parse(time.RFC3339Nano, raw)
-			if err != nil || now.Sub(at) <= 7*24*time.Hour {
-				week = append(week, q)
-			}
-		}
-		p.Data["Unanswered"], p.Data["FAQOn"] = week, true
-	}
-
-	if r := s.apiDo(ctx, "GET", "/api/announcements", nil); r.OK() {
-		if l := items(r.Value(), "announcements", "deliveries"); len(l) > 0 {
-			p.Data["LastPush"] = l[0]
-		}
-		p.Data["PushOn"] = true
-	}
-	if list, err := s.undelivered(ctx, now.Location()); err == nil {
-		p.Data["Undelivered"] = list
-	} else {
-		s.logger().Warn("console: undelivered notices", "err", err)
-	}
+	p.Data["V"] = v
 	return p.render("overview")
+}
+
+// Channel names a notice's channel on the console.
+func (p *page) Channel(ch string) string { return channelName(ch) }
+
+func channelName(ch string) string {
+	switch ch {
+	case unionbot.ChannelWeChat:
+		return "公众号"
+	case unionbot.ChannelRobot:
+		return "群机器人"
+	case unionbot.ChannelCLI:
+		return "终端"
+	}
+	return "企业微信"
 }
 
 // undeliveredNotice is a notice the outbox gave up on, for the overview.
@@ -124,21 +115,27 @@ func (s *Server) undelivered(ctx context.Context, loc *time.Location) ([]undeliv
 	if err != nil {
 		return nil, err
 	}
-	channels := map[string]string{unionbot.ChannelWeChat: "公众号", unionbot.ChannelRobot: "群机器人", unionbot.ChannelCLI: "终端"}
 	var out []undeliveredNotice
 	for _, n := range ns {
 		if n.Status != unionbot.NoticeFailed {
 			continue
 		}
-		ch := channels[n.Channel]
-		if ch == "" {
-			ch = "企业微信"
-		}
-		out = append(out, undeliveredNotice{At: n.CreatedAt.In(loc).Format("1月2日 15:04"), Channel: ch, Kind: noticeKind(n.Kind), Ref: n.Ref,
+		out = append(out, undeliveredNotice{At: n.CreatedAt.In(loc).Format("1月2日 15:04"), Channel: channelName(n.Channel), Kind: noticeKind(n.Kind), Ref: n.Ref,
 			To: strings.Join(n.ToUsers, "、"), Reason: strings.TrimPrefix(n.LastErr, "send failed: ")})
 		if len(out) == 10 {
 			break
 		}
 	}
 	return out, nil
+}
+
+// NoticeStatus names a notice's delivery state in Chinese.
+func (p *page) NoticeStatus(st string) string {
+	switch st {
+	case unionbot.NoticeSent:
+		return "已发送"
+	case unionbot.NoticeFailed:
+		return "发送失败"
+	}
+	return "待发送"
 }

@@ -41,7 +41,7 @@ type calendarMonth struct {
 // calendar (this year's by default).
 func (s *Server) planPage(p *page) error {
 	p.Title = "年度计划"
-	v := &planView{page: p, Plan: planPageData{Year: strconv.Itoa(s.now().In(consoleTZ).Year())}}
+	v := &planView{page: p, Plan: planPageData{Year: strconv.Itoa(s.now().In(s.location()).Year())}}
 	if y, err := strconv.Atoi(p.r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2999 {
 		v.Plan.Year = strconv.Itoa(y)
 	}
@@ -138,51 +138,67 @@ func planFormFile(r *http.Request, d *planPageData) (string, []byte, error) {
 	return "", nil, unionbot.Errorf(unionbot.EINVALID, "请选择工作计划文件（Word .docx 或文本），或把计划全文粘贴进来。")
 }
 
-// GET /admin/announce?month=2026-12: preview this month's announcement,
-// send with confirmation, and the delivery log.
+// announceView is the 公告 page: a month's announcement as teachers will
+// read it, the send form and the delivery log.
+type announceView struct {
+	Month      string
+	Preview    string
+	PreviewErr string
+	Log        []*announce.Delivery
+}
+
+// GET /admin/announce?month=2026-12
 func (s *Server) announcePage(p *page) error {
 	p.Title = "公告"
-	month := p.r.URL.Query().Get("month")
-	if month == "" {
-		month = s.now().In(consoleTZ).Format("2006-01")
-	}
-	p.Data["Month"] = month
-	pre := s.apiDo(p.r.Context(), "POST", "/api/announcements/preview?month="+url.QueryEscape(month), nil)
-	if pre.Off() {
+	if s.Announce == nil {
 		p.Data["Off"] = true
 		return p.render("announce")
 	}
-	if pre.OK() {
-		v := pre.Value()
-		if t := str(get(v, "text")); t != "" {
-			p.Data["Preview"] = t
-		} else if t := str(get(v, "markdown")); t != "" {
-			p.Data["Preview"] = t
-		} else if t, ok := v.(string); ok {
-			p.Data["Preview"] = t
-		} else {
-			p.Data["Preview"] = toJSON(v)
-		}
+	v := announceView{Month: p.r.URL.Query().Get("month")}
+	if v.Month == "" {
+		v.Month = s.now().In(s.location()).Format("2006-01")
+	}
+	if ym, err := announce.ParseYM(v.Month); err != nil {
+		v.PreviewErr = unionbot.ErrorMessage(err)
+	} else if a, err := s.Announce.Compose(p.r.Context(), ym, false); err != nil {
+		v.PreviewErr = unionbot.ErrorMessage(err)
 	} else {
-		p.Data["PreviewErr"] = pre.Err
+		v.Preview = a.Text
 	}
-	if log := s.apiDo(p.r.Context(), "GET", "/api/announcements", nil); log.OK() {
-		p.Data["Log"] = items(log.Value(), "announcements", "deliveries")
+	var err error
+	if v.Log, err = s.Announce.Deliveries(p.r.Context(), 36); err != nil {
+		return err
 	}
+	p.Data["V"] = v
 	return p.render("announce")
 }
 
 // POST /admin/announce/send: only with the confirmation box ticked.
 func (s *Server) announceSend(p *page) error {
 	month := p.r.PostFormValue("month")
+	back := "/admin/announce?month=" + url.QueryEscape(month)
 	if p.r.PostFormValue("confirm") == "" {
-		return p.back("/admin/announce?month="+url.QueryEscape(month), "未发送：请勾选“确认发送给全体会员”。")
+		return p.back(back, "未发送：请勾选“确认发送给全体会员”。")
 	}
-	res := s.apiDo(p.r.Context(), "POST", "/api/announcements/send?month="+url.QueryEscape(month), nil)
-	if !res.OK() {
-		return apiErr(res)
+	ym, err := announce.ParseYM(month)
+	if err != nil {
+		return err
 	}
-	return p.back("/admin/announce?month="+url.QueryEscape(month), month+" 公告已发送。")
+	if _, err := s.Announce.Push(p.r.Context(), ym, announce.TriggerConsole, p.User, false); err != nil {
+		return err
+	}
+	return p.back(back, month+" 公告已发送。")
 }
 
-func toJSON(v any) string { return consoleFuncs["json"].(func(any) string)(v) }
+// Trigger names what sent a monthly announcement.
+func (p *page) Trigger(t string) string {
+	switch t {
+	case announce.TriggerSchedule:
+		return "定时发送"
+	case announce.TriggerChat:
+		return "聊天命令"
+	case announce.TriggerConsole:
+		return "管理后台"
+	}
+	return "管理接口"
+}

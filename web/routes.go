@@ -9,7 +9,7 @@ func (s *Server) routes() {
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 
-	// The console: its pages call the /api routes below in process.
+	// The console: its pages call the same services as the /api routes.
 	s.mux.Handle("GET /admin/static/", consoleStatic())
 	s.mux.HandleFunc("GET /admin/login", s.loginForm)
 	s.mux.HandleFunc("POST /admin/login", s.login)

@@ -65,6 +65,7 @@ type Server struct {
 
 	mux       *http.ServeMux
 	apiRoutes []string
+	tmpl      templates
 }
 
 func (s *Server) location() *time.Location {

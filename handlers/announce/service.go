@@ -23,6 +23,7 @@ const LateAfter = 30 * time.Minute
 const (
 	TriggerSchedule = "schedule"
 	TriggerChat     = "chat"
+	TriggerConsole  = "console"
 	TriggerAPI      = "api"
 )
 
