@@ -136,3 +136,9 @@ func SyncMembers(ctx context.Context, s MemberStore, dir []*Member) (SyncResult,
 	}
 	return res, nil
 }
+
+// ErrNoUserID refuses a member record without a user id.
+func ErrNoUserID() error { return Errorf(EINVALID, "缺少用户编号。") }
+
+// MsgMemberNotFound is the sentence for an unknown member.
+func MsgMemberNotFound(userID string) string { return "没有找到成员“" + userID + "”。" }

@@ -145,7 +145,7 @@ func (db *DB) ImportPlan(ctx context.Context, planYear int, diff func(old []*ann
 		return nil
 	})
 	if err != nil {
-		return nil, mapErr(err, "import plan items", "", "另一次导入正在进行，请稍后再试。")
+		return nil, mapErr(err, "import plan items", "", announce.MsgImportBusy())
 	}
 	return d, nil
 }
@@ -195,7 +195,7 @@ func (db *DB) CreateDelivery(ctx context.Context, d *announce.Delivery, notices 
 		return enqueue(tx, now, notices...)
 	})
 	if err != nil {
-		return mapErr(err, "create announcement delivery", "", "这个月的公告已经发送过了。")
+		return mapErr(err, "create announcement delivery", "", announce.MsgAlreadySent())
 	}
 	d.ID, d.CreatedAt = row.ID, row.CreatedAt
 	return nil
@@ -206,7 +206,7 @@ func (db *DB) FindDelivery(ctx context.Context, month announce.YM) (*announce.De
 	var row announceDeliveryRow
 	err := db.conn(ctx).Where("month = ?", month.String()).First(&row).Error
 	if err != nil {
-		return nil, mapErr(err, "find announcement delivery", "这个月的公告还没有发送。", "")
+		return nil, mapErr(err, "find announcement delivery", announce.MsgNotSent(), "")
 	}
 	return row.domain(), nil
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -124,13 +123,8 @@ func (db *DB) ReplaceFAQ(ctx context.Context, entries []*faq.Entry, by string) (
 func checkEntries(entries []*faq.Entry) error {
 	for i, e := range entries {
 		e.Question, e.Answer = strings.TrimSpace(e.Question), strings.TrimSpace(e.Answer)
-		switch {
-		case e.Question == "":
-			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条缺少标准问题（question）。", i+1)
-		case e.Answer == "":
-			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条“%s”缺少答案（answer）。", i+1, e.Question)
-		case utf8.RuneCountInString(e.Question) > 100:
-			return unionbot.Errorf(unionbot.EINVALID, "第 %d 条的标准问题超过 100 字，请改短一些。", i+1)
+		if err := faq.CheckEntry(i, e); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -199,7 +193,7 @@ func (db *DB) importFAQ(ctx context.Context, entries []*faq.Entry, by string, re
 		}
 		return nil
 	})
-	return created, updated, removed, mapErr(err, "import faq", "", "两条问答的标准问题相同，请合并后再导入。")
+	return created, updated, removed, mapErr(err, "import faq", "", faq.MsgSameQuestion())
 }
 
 // SetFAQSourceEnabled implements faq.Store.
@@ -236,9 +230,9 @@ func (db *DB) AttachQuestion(ctx context.Context, questionID, entryID int64, by 
 	})
 	switch {
 	case err != nil && strings.HasPrefix(err.Error(), "question:"):
-		return nil, mapErr(err, "attach question", "没有编号为 "+strconv.FormatInt(questionID, 10)+" 的问题。", "")
+		return nil, mapErr(err, "attach question", faq.MsgNoQuestion(questionID), "")
 	case err != nil:
-		return nil, mapErr(err, "attach question", "没有编号为 "+strconv.FormatInt(entryID, 10)+" 的问答。", "")
+		return nil, mapErr(err, "attach question", faq.MsgNoEntry(entryID), "")
 	}
 	return out.domain(), nil
 }
@@ -266,7 +260,7 @@ func (db *DB) SetFAQEnabled(ctx context.Context, id int64, enabled bool, by stri
 	}
 	var row faqRow
 	if err := db.conn(ctx).First(&row, id).Error; err != nil {
-		return nil, mapErr(err, "enable faq", "没有这条问答。", "")
+		return nil, mapErr(err, "enable faq", faq.MsgEntryGone(), "")
 	}
 	return row.domain(), nil
 }
@@ -306,14 +300,14 @@ func (db *DB) HandOff(ctx context.Context, q *faq.Question, notify func(id int64
 		*q = *row.domain()
 		return enqueue(tx, now, notify(row.ID)...)
 	})
-	return mapErr(err, "hand off question", "没有找到这个问题。", "")
+	return mapErr(err, "hand off question", faq.MsgQuestionGone(), "")
 }
 
 // GetQuestion implements faq.Store.
 func (db *DB) GetQuestion(ctx context.Context, id int64) (*faq.Question, error) {
 	var row faqQuestionRow
 	if err := db.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return nil, mapErr(err, "get question", "没有编号为 "+strconv.FormatInt(id, 10)+" 的问题。", "")
+		return nil, mapErr(err, "get question", faq.MsgNoQuestion(id), "")
 	}
 	return row.domain(), nil
 }
@@ -333,7 +327,7 @@ func (db *DB) AnswerQuestion(ctx context.Context, id int64, by, reply string, n 
 		}
 		return enqueue(tx, now, n)
 	})
-	return mapErr(err, "answer question", "没有编号为 "+strconv.FormatInt(id, 10)+" 的问题。", "")
+	return mapErr(err, "answer question", faq.MsgNoQuestion(id), "")
 }
 
 // ListQuestions implements faq.Store.

@@ -16,7 +16,7 @@ type memberRow struct {
 	UserID     string `gorm:"size:64;not null;uniqueIndex"`
 	Name       string `gorm:"size:64"`
 	Department string `gorm:"size:128;index"`
-	Tags       string `gorm:"size:512"` // ",女教职工,退休," so LIKE '%,tag,%' finds a tag
+	Tags       string `gorm:"size:512"` // ",tag1,tag2," so LIKE '%,tag,%' finds a tag
 	Role       string `gorm:"size:16;not null;default:member"`
 	Channel    string `gorm:"size:16"`
 	CreatedAt  time.Time
@@ -58,7 +58,7 @@ func splitTags(s string) []string {
 // EnsureMember implements unionbot.MemberStore.
 func (db *DB) EnsureMember(ctx context.Context, userID, channel string) (*unionbot.Member, bool, error) {
 	if userID == "" {
-		return nil, false, unionbot.Errorf(unionbot.EINVALID, "缺少用户编号。")
+		return nil, false, unionbot.ErrNoUserID()
 	}
 	now := db.now()
 	row := memberRow{UserID: userID, Role: unionbot.RoleMember, Channel: channel, CreatedAt: now, UpdatedAt: now}
@@ -76,7 +76,7 @@ func (db *DB) FindMember(ctx context.Context, userID string) (*unionbot.Member, 
 	var row memberRow
 	err := db.conn(ctx).Where("user_id = ?", userID).Take(&row).Error
 	if err != nil {
-		return nil, mapErr(err, "find member "+userID, "没有找到成员“"+userID+"”。", "")
+		return nil, mapErr(err, "find member "+userID, unionbot.MsgMemberNotFound(userID), "")
 	}
 	return row.domain(), nil
 }
@@ -84,7 +84,7 @@ func (db *DB) FindMember(ctx context.Context, userID string) (*unionbot.Member, 
 // SaveMember implements unionbot.MemberStore.
 func (db *DB) SaveMember(ctx context.Context, m *unionbot.Member) error {
 	if m.UserID == "" {
-		return unionbot.Errorf(unionbot.EINVALID, "成员缺少用户编号。")
+		return unionbot.ErrNoUserID()
 	}
 	if m.Role == "" {
 		m.Role = unionbot.RoleMember

@@ -95,7 +95,8 @@ func migrateProposals(tx *gorm.DB) error {
 
 var _ proposal.Store = (*DB)(nil)
 
-const proposalNotFound = "没有找到这条建议或提案。"
+// proposalNotFound is the sentence for an unknown tracking number.
+func proposalNotFound() string { return proposal.MsgNotFound() }
 
 func newProposalRow(p *proposal.Proposal) *proposalRow {
 	return &proposalRow{ID: p.ID, No: p.No, Kind: p.Kind, Year: p.Year, Title: p.Title, Category: p.Category,
@@ -155,7 +156,7 @@ func (db *DB) SubmitProposal(ctx context.Context, p *proposal.Proposal, first *p
 		p.ID, p.CreatedAt, p.UpdatedAt = row.ID, now, now
 		return enqueue(tx, now, notices(p)...)
 	})
-	return mapErr(err, "submit proposal", "", "编号冲突，请重新提交。")
+	return mapErr(err, "submit proposal", "", proposal.MsgNumberClash())
 }
 
 func seconders(tx *gorm.DB, ids ...int64) (map[int64][]seconderRow, error) {
@@ -188,7 +189,7 @@ func getProposal(tx *gorm.DB, no string) (*proposal.Proposal, error) {
 // GetProposal implements proposal.Store.
 func (db *DB) GetProposal(ctx context.Context, no string) (*proposal.Proposal, error) {
 	p, err := getProposal(db.conn(ctx), no)
-	return p, mapErr(err, "get proposal "+no, proposalNotFound, "")
+	return p, mapErr(err, "get proposal "+no, proposalNotFound(), "")
 }
 
 // UpdateProposal implements proposal.Store.
@@ -240,7 +241,7 @@ func (db *DB) UpdateProposal(ctx context.Context, no string, fn func(*proposal.P
 		return nil
 	})
 	if err != nil {
-		return nil, mapErr(err, "update proposal "+no, proposalNotFound, "")
+		return nil, mapErr(err, "update proposal "+no, proposalNotFound(), "")
 	}
 	return out, nil
 }

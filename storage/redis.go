@@ -66,13 +66,13 @@ func (r *Redis) key(parts ...string) string {
 func (r *Redis) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
 	b, err := r.client.Get(ctx, r.key("session:", userID)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "没有会话。")
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
 	} else if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
 	var s bot.Session
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "会话已损坏。")
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
 	}
 	return &s, nil
 }

@@ -36,13 +36,13 @@ func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, err
 	var data string
 	err := db.sql.QueryRowContext(ctx, "SELECT data FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "没有会话。")
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
 	} else if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
 	var s bot.Session
 	if err := json.Unmarshal([]byte(data), &s); err != nil {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "会话已损坏。")
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
 	}
 	return &s, nil
 }

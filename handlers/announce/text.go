@@ -72,3 +72,16 @@ const (
 	msgDocxTooLarge    = "这个 Word 文档太大，无法读取。请只保留工作计划部分后再导入。"
 	msgUnknownEncoding = "无法识别文件的文字编码（支持 Word .docx，以及 UTF-8、UTF-16、GBK/GB18030 编码的文本）。请另存为 .docx 或 UTF-8 文本后再导入。"
 )
+
+// Refusals the calendar's store reports, worded here.
+const (
+	msgImportBusy  = "另一次导入正在进行，请稍后再试。"
+	msgAlreadySent = "这个月的公告已经发送过了。"
+	msgNotSent     = "这个月的公告还没有发送。"
+)
+
+// MsgImportBusy, MsgAlreadySent and MsgNotSent are the sentences of the
+// store's conflicts and misses.
+func MsgImportBusy() string  { return msgImportBusy }
+func MsgAlreadySent() string { return msgAlreadySent }
+func MsgNotSent() string     { return msgNotSent }

@@ -1,5 +1,11 @@
 package faq
 
+import (
+	"fmt"
+
+	"unionbot"
+)
+
 // Reply texts of the FAQ feature, in one place so the union can reword them.
 const (
 	textSuggestHead  = "您是不是想问："
@@ -50,3 +56,36 @@ const (
 	textSaveAsk       = "要把这条答复存为问答吗？以后有人这样问，我就直接回答。\n问：%s\n答：%s\n回复“存为问答”保存，回复其他内容则不保存。"
 	textSaved         = "已存为问答：“%s”，现在起就能回答了。"
 )
+
+// Sentences of the store's refusals.
+const (
+	txtNoQuestion     = "第 %d 条缺少标准问题（question）。"
+	txtNoAnswer       = "第 %d 条“%s”缺少答案（answer）。"
+	txtQuestionLong   = "第 %d 条的标准问题超过 100 字，请改短一些。"
+	txtSameQuestion   = "两条问答的标准问题相同，请合并后再导入。"
+	txtNoQuestionID   = "没有编号为 %d 的问题。"
+	txtNoEntryID      = "没有编号为 %d 的问答。"
+	txtNoEntry        = "没有这条问答。"
+	txtQuestionAbsent = "没有找到这个问题。"
+)
+
+// CheckEntry refuses the i-th (from 0) imported entry without a question
+// or an answer, or with a question over 100 characters.
+func CheckEntry(i int, e *Entry) error {
+	switch {
+	case e.Question == "":
+		return unionbot.Errorf(unionbot.EINVALID, txtNoQuestion, i+1)
+	case e.Answer == "":
+		return unionbot.Errorf(unionbot.EINVALID, txtNoAnswer, i+1, e.Question)
+	case len([]rune(e.Question)) > 100:
+		return unionbot.Errorf(unionbot.EINVALID, txtQuestionLong, i+1)
+	}
+	return nil
+}
+
+// Messages of the store's misses and clashes.
+func MsgSameQuestion() string       { return txtSameQuestion }
+func MsgNoQuestion(id int64) string { return fmt.Sprintf(txtNoQuestionID, id) }
+func MsgNoEntry(id int64) string    { return fmt.Sprintf(txtNoEntryID, id) }
+func MsgEntryGone() string          { return txtNoEntry }
+func MsgQuestionGone() string       { return txtQuestionAbsent }

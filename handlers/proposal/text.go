@@ -80,3 +80,13 @@ const (
 	txtCollecting   = "已开启“%s”提案征集，截止到 %s。教职工发送“提案”即可提交。"
 	txtSessionOpen  = "“%s”正在征集提案，截止到 %s。"
 )
+
+// Sentences of the store's misses and clashes.
+const (
+	txtNoProposal  = "没有找到这条建议或提案。"
+	txtNumberClash = "编号冲突，请重新提交。"
+)
+
+// MsgNotFound and MsgNumberClash word the store's refusals.
+func MsgNotFound() string    { return txtNoProposal }
+func MsgNumberClash() string { return txtNumberClash }
