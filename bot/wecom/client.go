@@ -47,7 +47,8 @@ type Client struct {
 	// set (a fake WeCom in tests and staging).
 	AuthorizeBase string
 
-	token *TokenHandle
+	token     *TokenHandle
+	deptNames sync.Map // department id -> name; names rarely change
 }
 
 // NewClient builds a client; tokens are cached in c (Redis or memory).
@@ -131,10 +132,8 @@ func (c *Client) LookupMember(ctx context.Context, userID string) (*unionbot.Mem
 	return m, nil
 }
 
-var deptNames sync.Map // department id -> name; names rarely change
-
 func (c *Client) departmentName(ctx context.Context, id int) string {
-	if v, ok := deptNames.Load(id); ok {
+	if v, ok := c.deptNames.Load(id); ok {
 		return v.(string)
 	}
 	var resp struct {
@@ -147,7 +146,7 @@ func (c *Client) departmentName(ctx context.Context, id int) string {
 	if err != nil || resp.Department.Name == "" {
 		return "部门" + strconv.Itoa(id)
 	}
-	deptNames.Store(id, resp.Department.Name)
+	c.deptNames.Store(id, resp.Department.Name)
 	return resp.Department.Name
 }
 

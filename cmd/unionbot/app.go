@@ -12,8 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"unionbot"
 	"unionbot/bot"
 	"unionbot/bot/wechat"
@@ -62,10 +60,6 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	}
 	m.Config = cfg
 	m.Logger = newLogger(m.env, cfg.LogLevel)
-	// silenceper/wechat logs every request and reply body at debug level;
-	// those bodies are teachers' private words.
-	logrus.SetLevel(logrus.WarnLevel)
-	logrus.SetOutput(m.env.stderr)
 	m.Logger.Info("starting", cfg.Summary(m.env.getenv)...)
 
 	if m.DB, err = storage.Open(ctx, cfg.DB); err != nil {
