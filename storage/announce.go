@@ -62,16 +62,16 @@ type announceDeliveryRow struct {
 func (announceDeliveryRow) TableName() string { return "announce_deliveries" }
 
 func migrateAnnounce(tx *gorm.DB) error {
-	return tx.AutoMigrate(&planItemRow{}, &announceDeliveryRow{})
+	return tx.AutoMigrate(&s5PlanItem{}, &s5AnnounceDelivery{})
 }
 
 // migratePlanChanged adds plan_items.changed (migration 9). A database
 // created after it was added has the column from migration 5 already.
 func migratePlanChanged(tx *gorm.DB) error {
-	if tx.Migrator().HasColumn(&planItemRow{}, "Changed") {
+	if tx.Migrator().HasColumn(&s9PlanItem{}, "Changed") {
 		return nil
 	}
-	return tx.Migrator().AddColumn(&planItemRow{}, "Changed")
+	return tx.Migrator().AddColumn(&s9PlanItem{}, "Changed")
 }
 
 func importKey(planYear int, it *announce.Item) string {

@@ -63,14 +63,14 @@ func (r *faqQuestionRow) domain() *faq.Question {
 }
 
 func migrateFAQ(tx *gorm.DB) error {
-	return tx.AutoMigrate(&faqRow{}, &faqQuestionRow{})
+	return tx.AutoMigrate(&s4Faq{}, &s4FaqQuestion{})
 }
 
 // migrateFAQSource adds an entry's source and a question's entry. Entries
 // still as the bot seeded them (updated by "default") are the starter set;
 // anything a union imported or edited is its own.
 func migrateFAQSource(tx *gorm.DB) error {
-	if err := tx.AutoMigrate(&faqRow{}, &faqQuestionRow{}); err != nil {
+	if err := tx.AutoMigrate(&s8Faq{}, &s8FaqQuestion{}); err != nil {
 		return err
 	}
 	defaults, err := faq.DefaultEntries()
@@ -81,7 +81,7 @@ func migrateFAQSource(tx *gorm.DB) error {
 	for _, e := range defaults {
 		qs = append(qs, e.Question)
 	}
-	return tx.Model(&faqRow{}).Where("updated_by = ? AND question IN ?", "default", qs).
+	return tx.Model(&s8Faq{}).Where("updated_by = ? AND question IN ?", "default", qs).
 		Update("source", faq.SourceStarter).Error
 }
 

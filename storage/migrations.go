@@ -91,5 +91,5 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 }
 
 func migrateCore(tx *gorm.DB) error {
-	return tx.AutoMigrate(&memberRow{}, &sessionRow{}, &noticeRow{})
+	return tx.AutoMigrate(&s1Member{}, &s1Session{}, &s1Notice{})
 }

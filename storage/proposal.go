@@ -90,7 +90,7 @@ type congressSessionRow struct {
 func (congressSessionRow) TableName() string { return "congress_sessions" }
 
 func migrateProposals(tx *gorm.DB) error {
-	return tx.AutoMigrate(&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{})
+	return tx.AutoMigrate(&s3Counter{}, &s3Proposal{}, &s3Seconder{}, &s3ProposalLog{}, &s3CongressSession{})
 }
 
 var _ proposal.Store = (*DB)(nil)

@@ -64,7 +64,7 @@ type entryRow struct {
 func (entryRow) TableName() string { return "signups" }
 
 func migrateSignup(tx *gorm.DB) error {
-	return tx.AutoMigrate(&eventRow{}, &entryRow{}, &reminderRow{})
+	return tx.AutoMigrate(&s2Event{}, &s2Entry{}, &s2Reminder{})
 }
 
 func toDB(t time.Time) time.Time {

@@ -29,7 +29,7 @@ func (teamMemberRow) TableName() string { return "signup_team_members" }
 // migrateTeams adds the team tables and columns, and events' reminder to
 // members who have not signed up.
 func migrateTeams(tx *gorm.DB) error {
-	return tx.AutoMigrate(&eventRow{}, &entryRow{}, &teamMemberRow{})
+	return tx.AutoMigrate(&s6Event{}, &s6Entry{}, &s6TeamMember{})
 }
 
 // teamOf is the name of the live team userID was named in for the event
