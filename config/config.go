@@ -37,45 +37,46 @@ const (
 	DefaultAnnounceCron = "0 8 1 * *"
 )
 
-// Config is every setting of the bot. The env tag names the variable; the
-// yaml tag the key in the --config file.
+// Config is every setting of the bot. The yaml tag is the key in the
+// --config file; the comment names the environment variable (Load reads
+// each by name), and whether Summary masks it.
 type Config struct {
-	Addr        string        `env:"UNIONBOT_ADDR" yaml:"addr"`
-	DB          string        `env:"UNIONBOT_DB" yaml:"db"`
-	Redis       string        `env:"UNIONBOT_REDIS" yaml:"redis"`
-	AdminToken  string        `env:"UNIONBOT_ADMIN_TOKEN" yaml:"admin_token" secret:"true"`
-	Admins      []string      `env:"UNIONBOT_ADMINS" yaml:"admins"`
-	TZ          string        `env:"UNIONBOT_TZ" yaml:"tz"`
-	ReplyBudget time.Duration `env:"UNIONBOT_REPLY_BUDGET" yaml:"reply_budget"`
-	SessionTTL  time.Duration `env:"UNIONBOT_SESSION_TTL" yaml:"session_ttl"`
+	Addr        string        `yaml:"addr"`         // UNIONBOT_ADDR
+	DB          string        `yaml:"db"`           // UNIONBOT_DB
+	Redis       string        `yaml:"redis"`        // UNIONBOT_REDIS
+	AdminToken  string        `yaml:"admin_token"`  // UNIONBOT_ADMIN_TOKEN, secret
+	Admins      []string      `yaml:"admins"`       // UNIONBOT_ADMINS
+	TZ          string        `yaml:"tz"`           // UNIONBOT_TZ
+	ReplyBudget time.Duration `yaml:"reply_budget"` // UNIONBOT_REPLY_BUDGET
+	SessionTTL  time.Duration `yaml:"session_ttl"`  // UNIONBOT_SESSION_TTL
 	// RemindBefore is the lead of the reminder sent to confirmed teachers.
-	RemindBefore time.Duration `env:"UNIONBOT_REMIND_BEFORE" yaml:"remind_before"`
-	RateLimit    int           `env:"UNIONBOT_RATE_LIMIT" yaml:"rate_limit"`
+	RemindBefore time.Duration `yaml:"remind_before"` // UNIONBOT_REMIND_BEFORE
+	RateLimit    int           `yaml:"rate_limit"`    // UNIONBOT_RATE_LIMIT
 	// MotionSeconders is the number of 附议人 a motion needs.
-	MotionSeconders int `env:"UNIONBOT_MOTION_SECONDERS" yaml:"motion_seconders"`
+	MotionSeconders int `yaml:"motion_seconders"` // UNIONBOT_MOTION_SECONDERS
 	// ProposalDailyLimit caps each teacher's submissions a day.
-	ProposalDailyLimit int    `env:"UNIONBOT_PROPOSAL_DAILY_LIMIT" yaml:"proposal_daily_limit"`
-	LogLevel           string `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
+	ProposalDailyLimit int    `yaml:"proposal_daily_limit"` // UNIONBOT_PROPOSAL_DAILY_LIMIT
+	LogLevel           string `yaml:"log_level"`            // UNIONBOT_LOG_LEVEL
 
-	WeComCorpID   string `env:"WECOM_CORP_ID" yaml:"wecom_corp_id"`
-	WeComAgentID  string `env:"WECOM_AGENT_ID" yaml:"wecom_agent_id"`
-	WeComSecret   string `env:"WECOM_SECRET" yaml:"wecom_secret" secret:"true"`
-	WeComToken    string `env:"WECOM_TOKEN" yaml:"wecom_token" secret:"true"`
-	WeComAESKey   string `env:"WECOM_ENCODING_AES_KEY" yaml:"wecom_encoding_aes_key" secret:"true"`
-	WeComAPIBase  string `env:"WECOM_API_BASE" yaml:"wecom_api_base"`
-	WeComRobotKey string `env:"WECOM_ROBOT_KEY" yaml:"wecom_robot_key" secret:"true"`
+	WeComCorpID   string `yaml:"wecom_corp_id"`          // WECOM_CORP_ID
+	WeComAgentID  string `yaml:"wecom_agent_id"`         // WECOM_AGENT_ID
+	WeComSecret   string `yaml:"wecom_secret"`           // WECOM_SECRET, secret
+	WeComToken    string `yaml:"wecom_token"`            // WECOM_TOKEN, secret
+	WeComAESKey   string `yaml:"wecom_encoding_aes_key"` // WECOM_ENCODING_AES_KEY, secret
+	WeComAPIBase  string `yaml:"wecom_api_base"`         // WECOM_API_BASE
+	WeComRobotKey string `yaml:"wecom_robot_key"`        // WECOM_ROBOT_KEY, secret
 
-	WeChatAppID     string `env:"WECHAT_APP_ID" yaml:"wechat_app_id"`
-	WeChatAppSecret string `env:"WECHAT_APP_SECRET" yaml:"wechat_app_secret" secret:"true"`
-	WeChatToken     string `env:"WECHAT_TOKEN" yaml:"wechat_token" secret:"true"`
-	WeChatAESKey    string `env:"WECHAT_ENCODING_AES_KEY" yaml:"wechat_encoding_aes_key" secret:"true"`
+	WeChatAppID     string `yaml:"wechat_app_id"`           // WECHAT_APP_ID
+	WeChatAppSecret string `yaml:"wechat_app_secret"`       // WECHAT_APP_SECRET, secret
+	WeChatToken     string `yaml:"wechat_token"`            // WECHAT_TOKEN, secret
+	WeChatAESKey    string `yaml:"wechat_encoding_aes_key"` // WECHAT_ENCODING_AES_KEY, secret
 
 	// The monthly announcement: when (cron, in TZ), to which WeCom
 	// departments ("|"-separated ids; empty = @all), and whether Official
 	// Account followers get it too.
-	AnnounceCron    string `env:"UNIONBOT_ANNOUNCE_CRON" yaml:"announce_cron"`
-	AnnounceParties string `env:"UNIONBOT_ANNOUNCE_PARTIES" yaml:"announce_parties"`
-	AnnounceWeChat  bool   `env:"UNIONBOT_ANNOUNCE_WECHAT" yaml:"announce_wechat"`
+	AnnounceCron    string `yaml:"announce_cron"`    // UNIONBOT_ANNOUNCE_CRON
+	AnnounceParties string `yaml:"announce_parties"` // UNIONBOT_ANNOUNCE_PARTIES
+	AnnounceWeChat  bool   `yaml:"announce_wechat"`  // UNIONBOT_ANNOUNCE_WECHAT
 
 	// Location is TZ loaded; set by Validate.
 	Location *time.Location `yaml:"-"`
