@@ -25,6 +25,7 @@ var migrations = []migration{
 	{6, "sign-up teams, reminders to members who have not signed up", migrateTeams},
 	{7, "channel identities: followers as oa:<openid>, links to WeCom members, callback replay guard", migrateChannels},
 	{8, "faq: entry source (starter or the union's own), the entry a logged question is about", migrateFAQSource},
+	{9, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 }
 
 type schemaMigration struct {
