@@ -168,3 +168,24 @@ func TestParseReceipt(t *testing.T) {
 		seen[r] = true
 	}
 }
+
+func TestParseQuestions(t *testing.T) {
+	text := "表决：学校工作报告\n选举 2：工会委员：甲、乙、丙\n\n评议：中层干部：张、王\n评议: 后勤: 周: 满意/不满意"
+	qs, err := ParseQuestions(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Ballot{Title: "x", Questions: qs, OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour)}
+	b.normalize()
+	if err := b.validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := FormatQuestions(b.Questions), "表决：学校工作报告\n选举 2：工会委员：甲、乙、丙\n评议：中层干部：张、王：优秀/称职/基本称职/不称职\n评议：后勤：周：满意/不满意"; got != want {
+		t.Errorf("round trip:\n%s\nwant\n%s", got, want)
+	}
+	for _, bad := range []string{"投票：x", "表决", "选举 两：委员：甲", "评议：干部"} {
+		if _, err := ParseQuestions(bad); unionbot.ErrorCode(err) != unionbot.EINVALID {
+			t.Errorf("ParseQuestions(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+}

@@ -70,3 +70,5 @@ const (
 	txtVerifyChainHead = "重算的链头是 %s，文件公布的是 %s。"
 	txtVerifyTally     = "按名单重新计票的结果与文件公布的计票结果不一致。"
 )
+
+const txtParseLine = "第 %d 行“%s”看不懂。格式：表决：标题 / 选举 应选人数：标题：候选人、候选人 / 评议：标题：被评议人、被评议人[：等次/等次]。"
