@@ -56,6 +56,10 @@ type Config struct {
 	// ProposalDailyLimit caps each teacher's submissions a day.
 	ProposalDailyLimit int    `env:"UNIONBOT_PROPOSAL_DAILY_LIMIT" yaml:"proposal_daily_limit"`
 	LogLevel           string `env:"UNIONBOT_LOG_LEVEL" yaml:"log_level"`
+	// PublicURL is the bot's address as teachers' browsers reach it (e.g.
+	// https://union.example.edu.cn); the ballot result notice links the
+	// published list under it. Empty: the notice names no link.
+	PublicURL string `env:"UNIONBOT_PUBLIC_URL" yaml:"public_url"`
 
 	WeComCorpID   string `env:"WECOM_CORP_ID" yaml:"wecom_corp_id"`
 	WeComAgentID  string `env:"WECOM_AGENT_ID" yaml:"wecom_agent_id"`
@@ -165,6 +169,7 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("WECHAT_ENCODING_AES_KEY", &c.WeChatAESKey)
 	str("UNIONBOT_ANNOUNCE_CRON", &c.AnnounceCron)
 	str("UNIONBOT_ANNOUNCE_PARTIES", &c.AnnounceParties)
+	str("UNIONBOT_PUBLIC_URL", &c.PublicURL)
 	if v := getenv("UNIONBOT_ANNOUNCE_WECHAT"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -225,6 +230,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.Redis)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			return fmt.Errorf("UNIONBOT_REDIS: %q is not a redis:// URL such as redis://127.0.0.1:6379/0", c.Redis)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("UNIONBOT_PUBLIC_URL: %q is not an http(s) URL such as https://union.example.edu.cn", c.PublicURL)
 		}
 	}
 	if u, err := url.Parse(c.WeComAPIBase); err != nil || u.Scheme == "" || u.Host == "" {

@@ -105,7 +105,8 @@ func vote(t *testing.T, h *harness, user, pick string, typed []string) string {
 func TestBallotEndToEnd(t *testing.T) {
 	for _, driver := range storagetest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			h := MustRunMain(t, driver, map[string]string{"UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-06-10T09:00:00+08:00"})
+			h := MustRunMain(t, driver, map[string]string{"UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-06-10T09:00:00+08:00",
+				"UNIONBOT_PUBLIC_URL": "https://union.example.edu.cn/"})
 			ctx := context.Background()
 			const voters = 300
 			user := func(i int) string { return fmt.Sprintf("rep%03d", i) }
@@ -218,6 +219,10 @@ func TestBallotEndToEnd(t *testing.T) {
 			// Every voter hears the result of both ballots, the non-voter none.
 			results := h.Fake.WaitSent(2, 10*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "投票结果") })
 			for _, m := range results {
+				if !strings.Contains(m.Content, fmt.Sprintf("https://union.example.edu.cn/ballots/%d/result", congress)) &&
+					!strings.Contains(m.Content, fmt.Sprintf("https://union.example.edu.cn/ballots/%d/result", review)) {
+					t.Errorf("the result notice has no download link: %q", m.Content)
+				}
 				if n := len(strings.Split(m.ToUser, "|")); n != voters || strings.Contains(m.ToUser, user(voters)) {
 					t.Errorf("result notice to %d users (non-voter included: %v), want the %d voters", n, strings.Contains(m.ToUser, user(voters)), voters)
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"unionbot/bot"
@@ -121,6 +122,9 @@ func (m *Main) wire(ctx context.Context) error {
 
 	// Secret ballots: 教代会 表决, 选举, 民主评议 (handlers/ballot).
 	bs := &ballot.Service{Store: m.DB, Now: m.Now, Loc: m.Config.Location}
+	if m.Config.PublicURL != "" {
+		bs.ResultURL = strings.TrimRight(m.Config.PublicURL, "/") + "/ballots/%d/result"
+	}
 	bc := &ballot.Chat{Service: bs}
 	r.Handle("投票", bc.List)
 	r.HandleExact("确认投票", bc.Confirm)
