@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"unionbot"
 	"unionbot/bot/wecom/fakewecom"
 	"unionbot/handlers/ballot"
@@ -210,6 +212,7 @@ func TestBallotEndToEnd(t *testing.T) {
 				if !strings.Contains(out.String(), "与公布的计票结果一致") || !strings.Contains(out.String(), p.Head) {
 					t.Errorf("unionbot ballot verify said:\n%s", out.String())
 				}
+				checkExport(t, h, id, k)
 				// The public download is the same file.
 				if got := string(mustGet(t, h.URL()+fmt.Sprintf("/ballots/%d/result", id))); got != string(raw) {
 					t.Errorf("the public download differs from GET /api/ballots/%d/result", id)
@@ -309,4 +312,34 @@ func httpGet(url string) ([]byte, error) {
 		err = fmt.Errorf("GET %s: %d %s", url, res.StatusCode, b)
 	}
 	return b, err
+}
+
+// checkExport reads the Excel result: the 结果 sheet's counts, and for the
+// 民主评议 the summary per cadre with each rating's count and percentage.
+func checkExport(t *testing.T, h *harness, id int64, k int) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(MustAPI(t, h, "GET", fmt.Sprintf("/api/ballots/%d/export?format=xlsx", id), "", 200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet, want := "结果", [][]string{{"1", "学校工作报告", "表决", "赞成", "151", "50.2%", "通过"},
+		{"3", "工会委员", "选举", "张三", "225", "74.8%", "当选"}}
+	if k == 1 {
+		sheet, want = "评议汇总", [][]string{{"题号", "题目", "被评议人", "优秀（票）", "优秀（%）", "称职（票）", "称职（%）", "基本称职（票）", "基本称职（%）", "不称职（票）", "不称职（%）"},
+			{"1", "中层干部民主评议", "赵一", "75", "25.0%", "75", "25.0%", "75", "25.0%", "75", "25.0%"}}
+	}
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatalf("sheet %s: %v", sheet, err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, strings.Join(r, "|"))
+	}
+	for _, w := range want {
+		if !strings.Contains("\n"+strings.Join(got, "\n")+"\n", "\n"+strings.Join(w, "|")+"\n") {
+			t.Errorf("sheet %s has no row %v:\n%s", sheet, w, strings.Join(got, "\n"))
+		}
+	}
 }
