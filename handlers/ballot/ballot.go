@@ -8,8 +8,6 @@
 package ballot
 
 import (
-	"context"
-	"crypto/rand"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -326,105 +324,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// receiptAlphabet has no 0/O or 1/I, so a code read aloud or copied by hand
-// survives: 32 symbols, 5 bits each.
-const receiptAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-// ReceiptLen is the length of a receipt code: 40 random bits.
-const ReceiptLen = 8
-
-// NewReceipt returns a random receipt code from crypto/rand.
-func NewReceipt() string {
-	b := make([]byte, ReceiptLen)
-	if _, err := rand.Read(b); err != nil {
-		panic("ballot: no randomness: " + err.Error())
-	}
-	for i := range b {
-		b[i] = receiptAlphabet[b[i]%32]
-	}
-	return string(b)
-}
-
-// ShowReceipt writes a code as ABCD-EFGH.
-func ShowReceipt(r string) string {
-	if len(r) != ReceiptLen {
-		return r
-	}
-	return r[:4] + "-" + r[4:]
-}
-
-// ParseReceipt reads a code as a teacher types it (any case, dashes or
-// spaces, O for 0 and I for 1 are not in the alphabet); "" when it is not
-// a code.
-func ParseReceipt(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r >= 'Ａ' && r <= 'Ｚ':
-			r = r - 'Ａ' + 'A'
-		case r >= '０' && r <= '９':
-			r = r - '０' + '0'
-		}
-		if strings.ContainsRune(receiptAlphabet, r) {
-			b.WriteRune(r)
-		} else if !strings.ContainsRune(" -－—_", r) {
-			return ""
-		}
-	}
-	if b.Len() != ReceiptLen {
-		return ""
-	}
-	return b.String()
-}
-
-// Store keeps ballots. The storage package implements it; every method
-// that changes a ballot runs the given rule inside its transaction.
-type Store interface {
-	CreateBallot(ctx context.Context, b *Ballot) error
-	// GetBallot returns ENOTFOUND for an unknown id.
-	GetBallot(ctx context.Context, id int64) (*Ballot, error)
-	ListBallots(ctx context.Context) ([]*Ballot, error)
-	// UpdateBallot runs change on the ballot under a row lock and saves
-	// its fields (not the electorate or the votes).
-	UpdateBallot(ctx context.Context, id int64, change func(*Ballot) error) (*Ballot, error)
-	// OpenBallot runs open under the ballot's row lock, then snapshots the
-	// members for whom eligible holds as the electorate, in one transaction.
-	OpenBallot(ctx context.Context, id int64, open func(*Ballot) error, eligible func(*Ballot, *unionbot.Member) bool) (*Ballot, error)
-	// CastVote, in one transaction: runs check on the ballot, refuses a
-	// user outside the electorate (EFORBIDDEN), records that the user voted
-	// (a second time is ECONFLICT, by the database's unique key) and stores
-	// the answers under a fresh receipt from receipt, with no user id and
-	// no time. It returns the receipt.
-	CastVote(ctx context.Context, id int64, userID string, check func(*Ballot) error, answers []Answer, receipt func() string) (string, error)
-	// CloseBallot runs close under the ballot's row lock with every vote
-	// (ordered by receipt) and the ids of the members who voted, saves the
-	// ballot with its result and queues the notices close returns.
-	CloseBallot(ctx context.Context, id int64, close func(b *Ballot, votes []Vote, voters []string) ([]*unionbot.Notice, error)) (*Ballot, error)
-	// FindReceipt returns the votes stored under receipt, each with its
-	// ballot (a code is unique within a ballot).
-	FindReceipt(ctx context.Context, receipt string) ([]*Found, error)
-	// BallotsFor lists the open ballots whose electorate includes userID,
-	// and whether they voted in each.
-	BallotsFor(ctx context.Context, userID string) ([]*Mine, error)
-	// DueToClose lists open ballots whose closing time is not after now.
-	DueToClose(ctx context.Context, now time.Time) ([]int64, error)
-	// QueueReminders records reminder kind for each open ballot closing in
-	// (from, to] and queues notice to its electors who have not voted, in
-	// one transaction a ballot; a ballot already reminded of kind is
-	// skipped by a unique key. It returns how many ballots were reminded.
-	QueueReminders(ctx context.Context, kind string, from, to time.Time, notice func(*Ballot) *unionbot.Notice) (int, error)
-}
-
-// Found is a vote found by its receipt.
-type Found struct {
-	Ballot *Ballot
-	Vote   Vote
-}
-
-// Mine is an open ballot a member may vote in.
-type Mine struct {
-	Ballot *Ballot
-	Voted  bool
 }
