@@ -189,3 +189,24 @@ func TestParseQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestQuorumEdgeInTally: with 9 representatives, 6 voting (exactly 2/3)
+// decide; 5 do not, whatever they vote.
+func TestQuorumEdgeInTally(t *testing.T) {
+	yes := []Answer{{Picks: []string{Yes}}, {Picks: []string{"甲"}}, {Picks: []string{"优秀", "优秀"}}}
+	for _, tt := range []struct {
+		voted      int
+		quorum     bool
+		motion, el string
+	}{
+		{6, true, OutcomePassed, Elected},
+		{5, false, OutcomeNoQuota, ""},
+	} {
+		p := Publish(testBallot(9, tt.voted), votes(tt.voted, yes))
+		q := p.Tally.Questions
+		if p.Tally.QuorumMet != tt.quorum || q[0].Outcome != tt.motion || q[1].Counts[0].Outcome != tt.el {
+			t.Errorf("%d of 9 voted, all 赞成 and 甲: quorum=%v motion=%s 甲=%q, want %v, %s, %q",
+				tt.voted, p.Tally.QuorumMet, q[0].Outcome, q[1].Counts[0].Outcome, tt.quorum, tt.motion, tt.el)
+		}
+	}
+}
