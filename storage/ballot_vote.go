@@ -173,7 +173,7 @@ func (db *DB) DueToClose(ctx context.Context, now time.Time) ([]int64, error) {
 // QueueReminders implements ballot.Store.
 func (db *DB) QueueReminders(ctx context.Context, kind string, from, to time.Time, notice func(*ballot.Ballot) *unionbot.Notice) (int, error) {
 	var rows []ballotRow
-	if err := db.conn(ctx).Omit("result").Where("status = ? AND closes_at > ? AND closes_at <= ?", ballot.StatusOpen, from.UTC(), to.UTC()).
+	if err := db.conn(ctx).Omit("result").Where("status = ? AND opens_at <= ? AND closes_at > ? AND closes_at <= ?", ballot.StatusOpen, db.now(), from.UTC(), to.UTC()).
 		Find(&rows).Error; err != nil {
 		return 0, fmt.Errorf("ballots to remind: %w", err)
 	}

@@ -213,6 +213,16 @@ func TestBallotEndToEnd(t *testing.T) {
 					t.Errorf("unionbot ballot verify said:\n%s", out.String())
 				}
 				checkExport(t, h, id, k)
+				// A list changed after publishing does not verify.
+				forged := strings.Replace(string(raw), `"picks":["赞成"]`, `"picks":["反对"]`, 1)
+				if k == 1 {
+					forged = strings.Replace(string(raw), `"picks":["优秀"`, `"picks":["称职"`, 1)
+				}
+				os.WriteFile(file, []byte(forged), 0o600)
+				out.Reset()
+				if err := run(ctx, []string{"ballot", "verify", file}, func(string) string { return "" }, nil, &out, &errOut); err == nil || !strings.Contains(err.Error(), "链哈希不符") {
+					t.Errorf("unionbot ballot verify on a changed list: %v, want the changed line named", err)
+				}
 				// The public download is the same file.
 				if got := string(mustGet(t, h.URL()+fmt.Sprintf("/ballots/%d/result", id))); got != string(raw) {
 					t.Errorf("the public download differs from GET /api/ballots/%d/result", id)

@@ -38,8 +38,8 @@ type Store interface {
 	BallotsFor(ctx context.Context, userID string) ([]*Mine, error)
 	// DueToClose lists open ballots whose closing time is not after now.
 	DueToClose(ctx context.Context, now time.Time) ([]int64, error)
-	// QueueReminders records reminder kind for each open ballot closing in
-	// (from, to] and queues notice to its electors who have not voted, in
+	// QueueReminders records reminder kind for each open ballot that has
+	// started taking votes and closes in (from, to] and queues notice to its electors who have not voted, in
 	// one transaction a ballot; a ballot already reminded of kind is
 	// skipped by a unique key. It returns how many ballots were reminded.
 	QueueReminders(ctx context.Context, kind string, from, to time.Time, notice func(*Ballot) *unionbot.Notice) (int, error)
