@@ -81,8 +81,6 @@ func (ballotReminderRow) TableName() string { return "ballot_reminders" }
 
 var _ ballot.Store = (*DB)(nil)
 
-const ballotNotFound = "没有找到这项投票。"
-
 func newBallotRow(b *ballot.Ballot) (*ballotRow, error) {
 	qs, err := json.Marshal(b.Questions)
 	if err != nil {
@@ -156,7 +154,7 @@ func (db *DB) CreateBallot(ctx context.Context, b *ballot.Ballot) error {
 // GetBallot implements ballot.Store.
 func (db *DB) GetBallot(ctx context.Context, id int64) (*ballot.Ballot, error) {
 	b, err := getBallot(db.conn(ctx), id)
-	return b, mapErr(err, fmt.Sprintf("get ballot %d", id), ballotNotFound, "")
+	return b, mapErr(err, fmt.Sprintf("get ballot %d", id), ballot.MsgNotFound, "")
 }
 
 // ListBallots implements ballot.Store: newest first, without results.
@@ -224,7 +222,7 @@ func (db *DB) UpdateBallot(ctx context.Context, id int64, change func(*ballot.Ba
 		out = b
 		return saveBallot(tx, b)
 	})
-	return out, mapErr(err, fmt.Sprintf("update ballot %d", id), ballotNotFound, "")
+	return out, mapErr(err, fmt.Sprintf("update ballot %d", id), ballot.MsgNotFound, "")
 }
 
 // OpenBallot implements ballot.Store.
@@ -266,7 +264,7 @@ func (db *DB) OpenBallot(ctx context.Context, id int64, open func(*ballot.Ballot
 	if err == errRollback {
 		return out, nil
 	}
-	return out, mapErr(err, fmt.Sprintf("open ballot %d", id), ballotNotFound, "")
+	return out, mapErr(err, fmt.Sprintf("open ballot %d", id), ballot.MsgNotFound, "")
 }
 
 // errRollback undoes a transaction whose outcome the caller reports.

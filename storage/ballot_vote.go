@@ -65,7 +65,7 @@ func (db *DB) CastVote(ctx context.Context, id int64, userID string, check func(
 		}
 	})
 	if err != nil {
-		return "", mapErr(err, fmt.Sprintf("cast vote in ballot %d", id), ballotNotFound, "")
+		return "", mapErr(err, fmt.Sprintf("cast vote in ballot %d", id), ballot.MsgNotFound, "")
 	}
 	return code, nil
 }
@@ -104,7 +104,7 @@ func (db *DB) CloseBallot(ctx context.Context, id int64, close func(*ballot.Ball
 		out = b
 		return enqueue(tx, now, notices...)
 	})
-	return out, mapErr(err, fmt.Sprintf("close ballot %d", id), ballotNotFound, "")
+	return out, mapErr(err, fmt.Sprintf("close ballot %d", id), ballot.MsgNotFound, "")
 }
 
 // FindReceipt implements ballot.Store.

@@ -1,5 +1,8 @@
 package ballot
 
+// MsgNotFound is the refusal of a ballot id nobody created.
+const MsgNotFound = "没有找到这项投票。"
+
 // Every sentence a teacher or the union's staff reads about ballots.
 const (
 	txtBadTitle         = "投票名称不能为空，最多 %d 个字。"
