@@ -57,6 +57,10 @@ type Config struct {
 	// ProposalDailyLimit caps each teacher's submissions a day.
 	ProposalDailyLimit int    `yaml:"proposal_daily_limit"` // UNIONBOT_PROPOSAL_DAILY_LIMIT
 	LogLevel           string `yaml:"log_level"`            // UNIONBOT_LOG_LEVEL
+	// PublicURL is the bot's address as teachers' browsers reach it (e.g.
+	// https://union.example.edu.cn); the ballot result notice links the
+	// published list under it. Empty: the notice names no link.
+	PublicURL string `yaml:"public_url"` // UNIONBOT_PUBLIC_URL
 
 	WeComCorpID   string `yaml:"wecom_corp_id"`          // WECOM_CORP_ID
 	WeComAgentID  string `yaml:"wecom_agent_id"`         // WECOM_AGENT_ID
@@ -166,6 +170,7 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("WECHAT_ENCODING_AES_KEY", &c.WeChatAESKey)
 	str("UNIONBOT_ANNOUNCE_CRON", &c.AnnounceCron)
 	str("UNIONBOT_ANNOUNCE_PARTIES", &c.AnnounceParties)
+	str("UNIONBOT_PUBLIC_URL", &c.PublicURL)
 	if v := getenv("UNIONBOT_ANNOUNCE_WECHAT"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -226,6 +231,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.Redis)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			return fmt.Errorf("UNIONBOT_REDIS: %q is not a redis:// URL such as redis://127.0.0.1:6379/0", c.Redis)
+		}
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("UNIONBOT_PUBLIC_URL: %q is not an http(s) URL such as https://union.example.edu.cn", c.PublicURL)
 		}
 	}
 	if u, err := url.Parse(c.WeComAPIBase); err != nil || u.Scheme == "" || u.Host == "" {

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{7, "channel identities: followers as oa:<openid>, links to WeCom members, callback replay guard", migrateChannels},
 	{8, "faq: entry source (starter or the union's own), the entry a logged question is about", migrateFAQSource},
 	{9, "plan items: changed mark for items a re-import changed after their month was announced", migratePlanChanged},
+	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 }
 
 type schemaMigration struct {

@@ -38,16 +38,6 @@ func MustConsole(t *testing.T) (*Server, *http.Cookie, string) {
 	return s, c, s.csrfToken(s.readSession(r), "")
 }
 
-func mustPost(t *testing.T, s *Server, c *http.Cookie, path string, form url.Values) int {
-	t.Helper()
-	r := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.AddCookie(c)
-	w := httptest.NewRecorder()
-	s.Handler().ServeHTTP(w, r)
-	return w.Code
-}
-
 func mustGet(t *testing.T, s *Server, c *http.Cookie, path string) (int, string) {
 	t.Helper()
 	r := httptest.NewRequest("GET", path, nil)
@@ -110,13 +100,13 @@ func TestConsoleEscapesAndCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/admin/proposals/" + p.No + "/transition"
-	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}}); got != http.StatusForbidden {
+	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}}).Code; got != http.StatusForbidden {
 		t.Errorf("transition without csrf: %d, want 403", got)
 	}
 	if d, _ := s.Proposals.Get(ctx, p.No); d.Status != proposal.StatusSubmitted {
 		t.Fatalf("status after a refused transition = %s", d.Status)
 	}
-	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}, "csrf": {csrf}}); got != http.StatusSeeOther {
+	if got := mustPost(t, s, c, path, url.Values{"to": {"审查中"}, "note": {"开始审查"}, "csrf": {csrf}}).Code; got != http.StatusSeeOther {
 		t.Errorf("transition: %d, want 303", got)
 	}
 	d, err := s.Proposals.Get(ctx, p.No)
@@ -139,7 +129,7 @@ func TestConsoleEventEdit(t *testing.T) {
 		t.Fatalf("edit form = %d, want it filled in Beijing time:\n%s", code, body)
 	}
 	form := url.Values{"csrf": {csrf}, "title": {"羽毛球赛（改）"}, "kind": {"比赛"}, "starts_at": {"2026-12-02T14:00"}, "capacity": {"20"}, "waitlist": {"on"}}
-	if got := mustPost(t, s, c, "/admin/events/"+id+"/edit", form); got != http.StatusSeeOther {
+	if got := mustPost(t, s, c, "/admin/events/"+id+"/edit", form).Code; got != http.StatusSeeOther {
 		t.Fatalf("edit: %d, want 303", got)
 	}
 	got, err := s.Signups.Event(t.Context(), ev.ID)

@@ -43,6 +43,13 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/faq/export", s.console("faq", s.faqExport))
 	s.mux.HandleFunc("POST /admin/faq/starter", s.console("faq", s.faqStarter))
 	s.mux.HandleFunc("POST /admin/faq/questions/{id}/attach", s.console("faq", s.faqAttach))
+	s.mux.HandleFunc("GET /admin/ballots", s.console("ballots", s.ballotsPage))
+	s.mux.HandleFunc("POST /admin/ballots", s.console("ballots", s.ballotCreate))
+	s.mux.HandleFunc("GET /admin/ballots/{id}", s.console("ballots", s.ballotPage))
+	s.mux.HandleFunc("POST /admin/ballots/{id}/open", s.console("ballots", s.ballotOpen))
+	s.mux.HandleFunc("POST /admin/ballots/{id}/close", s.console("ballots", s.ballotClose))
+	s.mux.HandleFunc("GET /admin/ballots/{id}/export", s.console("ballots", s.ballotExport))
+	s.mux.HandleFunc("GET /admin/ballots/{id}/result", s.console("ballots", s.ballotResultFile))
 	s.mux.HandleFunc("GET /admin/plan", s.console("plan", s.planPage))
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
 	s.mux.HandleFunc("GET /admin/announce", s.console("announce", s.announcePage))
@@ -88,6 +95,18 @@ func (s *Server) routes() {
 		s.handleAPI("POST /api/proposals/sessions", s.createSession)
 		s.handleAPI("GET /api/proposals/{no}", s.getProposal)
 		s.handleAPI("POST /api/proposals/{no}/transition", s.transitionProposal)
+	}
+	if s.Ballots != nil {
+		// The published list names no one: voters download it without a token.
+		s.mux.HandleFunc("GET /ballots/{id}/result", s.publicBallotResult)
+		s.handleAPI("POST /api/ballots", s.createBallot)
+		s.handleAPI("GET /api/ballots", s.listBallots)
+		s.handleAPI("GET /api/ballots/{id}", s.getBallot)
+		s.handleAPI("PUT /api/ballots/{id}", s.updateBallot)
+		s.handleAPI("POST /api/ballots/{id}/open", s.openBallot)
+		s.handleAPI("POST /api/ballots/{id}/close", s.closeBallot)
+		s.handleAPI("GET /api/ballots/{id}/result", s.ballotResult)
+		s.handleAPI("GET /api/ballots/{id}/export", s.exportBallot)
 	}
 	if s.Signups != nil {
 		s.handleAPI("POST /api/events", s.createEvent)

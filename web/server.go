@@ -18,6 +18,7 @@ import (
 
 	"unionbot"
 	"unionbot/handlers/account"
+	"unionbot/handlers/ballot"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
@@ -60,6 +61,8 @@ type Server struct {
 	Signups *signup.Service
 	// Proposals is the suggestion and motion workflow (issue 4).
 	Proposals *proposal.Service
+	// Ballots is secret voting (教代会 表决, 选举, 民主评议).
+	Ballots *ballot.Service
 	// Accounts links Official Account followers to WeCom members.
 	Accounts *account.Service
 

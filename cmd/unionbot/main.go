@@ -50,6 +50,7 @@ var summaries = map[string]string{
 	"migrate": "bring the database schema up to date and exit",
 	"plan":    "import the union's annual work plan into the calendar (plan import FILE --year 2026)",
 	"faq":     "manage the union Q&A: faq import FILE (YAML or CSV), faq export [--format csv]",
+	"ballot":  "recount a published ballot result: ballot verify FILE (from GET /api/ballots/{id}/result)",
 }
 
 // commands is the table of subcommands; built in a function because the
@@ -61,6 +62,7 @@ func commands() map[string]command {
 		"migrate": {summaries["migrate"], runMigrate},
 		"plan":    {summaries["plan"], runPlan},
 		"faq":     {summaries["faq"], runFAQ},
+		"ballot":  {summaries["ballot"], runBallot},
 	}
 }
 

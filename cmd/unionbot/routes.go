@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"unionbot/bot"
 	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/ballot"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
@@ -25,6 +27,7 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "我的报名", Command: "我的报名", Hint: "查看或取消报名"},
 		bot.MenuItem{Title: "提合理化建议", Command: "提建议", Hint: "可匿名，有编号可查进度"},
 		bot.MenuItem{Title: "我的建议", Command: "我的建议", Hint: "查看建议、提案的办理进度"},
+		bot.MenuItem{Title: "投票", Command: "投票", Hint: "教代会表决、选举、民主评议（不记名）"},
 		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
@@ -118,6 +121,21 @@ func (m *Main) wire(ctx context.Context) error {
 		return err
 	}
 	m.Web.Proposals = ps
+
+	// Secret ballots: 教代会 表决, 选举, 民主评议 (handlers/ballot).
+	bs := &ballot.Service{Store: m.DB, Now: m.Now, Loc: m.Config.Location}
+	if m.Config.PublicURL != "" {
+		bs.ResultURL = strings.TrimRight(m.Config.PublicURL, "/") + "/ballots/%d/result"
+	}
+	bc := &ballot.Chat{Service: bs}
+	r.Handle("投票", bc.List)
+	r.HandleExact("确认投票", bc.Confirm)
+	r.Handle("验证", bc.Verify)
+	r.Flow(ballot.FlowName, "投票", bc.Form)
+	if err := m.Scheduler.Every("ballot-close-remind", "*/5 * * * *", bs.CloseJob, true); err != nil {
+		return err
+	}
+	m.Web.Ballots = bs
 
 	// FAQ: the fallback, so every command above and menu numbers come first.
 	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)
