@@ -56,7 +56,7 @@ func (ch *Chat) pick(c *bot.Context, evs []*Event, q string) (*Event, error) {
 	}
 	if n, err := strconv.Atoi(q); err == nil {
 		if n < 1 || n > len(evs) {
-			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "没有编号 %d 的活动，发送“活动”查看列表。", n)
+			return nil, unionbot.Errorf(unionbot.ENOTFOUND, txtNoNumber, n)
 		}
 		return evs[n-1], nil
 	}

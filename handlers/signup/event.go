@@ -112,15 +112,15 @@ func (e *Event) Validate() error {
 	e.Title = strings.TrimSpace(e.Title)
 	switch {
 	case e.Title == "":
-		return unionbot.Errorf(unionbot.EINVALID, "活动名称不能为空。")
+		return unionbot.Errorf(unionbot.EINVALID, txtNoTitle)
 	case len([]rune(e.Title)) > 100:
-		return unionbot.Errorf(unionbot.EINVALID, "活动名称不能超过 100 个字。")
+		return unionbot.Errorf(unionbot.EINVALID, txtTitleLong)
 	case e.Capacity < 0 || e.MaxCompanions < 0 || e.TeamMin < 0 || e.TeamMax < e.TeamMin:
-		return unionbot.Errorf(unionbot.EINVALID, "名额、家属人数和队伍人数不能为负数，队伍人数上限不能小于下限。")
+		return unionbot.Errorf(unionbot.EINVALID, txtBadNumbers)
 	case !e.EndsAt.IsZero() && e.EndsAt.Before(e.StartsAt):
-		return unionbot.Errorf(unionbot.EINVALID, "活动结束时间不能早于开始时间。")
+		return unionbot.Errorf(unionbot.EINVALID, txtEndsBeforeStart)
 	case !e.SignupClosesAt.IsZero() && e.SignupClosesAt.Before(e.SignupOpensAt):
-		return unionbot.Errorf(unionbot.EINVALID, "报名截止时间不能早于报名开始时间。")
+		return unionbot.Errorf(unionbot.EINVALID, txtClosesBeforeOpens)
 	}
 	if e.Kind == "" {
 		e.Kind = "其他"
@@ -130,14 +130,14 @@ func (e *Event) Validate() error {
 		ok = ok || k == e.Kind
 	}
 	if !ok {
-		return unionbot.Errorf(unionbot.EINVALID, "活动类型只能是 %s。", strings.Join(Kinds, "、"))
+		return unionbot.Errorf(unionbot.EINVALID, txtBadKind, strings.Join(Kinds, "、"))
 	}
 	switch e.Status {
 	case "":
 		e.Status = StatusOpen
 	case StatusDraft, StatusOpen, StatusClosed, StatusCancelled, StatusEnded:
 	default:
-		return unionbot.Errorf(unionbot.EINVALID, "活动状态只能是 草稿、报名中、已截止、已取消 或 已结束。")
+		return unionbot.Errorf(unionbot.EINVALID, txtBadStatus)
 	}
 	return nil
 }

@@ -23,9 +23,9 @@ func (ch *Chat) Manage(c *bot.Context) error {
 		return err
 	}
 	if len(evs) == 0 {
-		return c.Reply("目前没有进行中的活动。发送“发布活动”发布一个。")
+		return c.Reply(txtNoLiveHint)
 	}
-	lines := []string{"进行中的活动："}
+	lines := []string{txtLiveHead}
 	for i, e := range evs {
 		limit := "不限名额"
 		if e.Capacity > 0 {
@@ -33,7 +33,7 @@ func (ch *Chat) Manage(c *bot.Context) error {
 		}
 		lines = append(lines, fmt.Sprintf("%d. %s（%s，已报名 %d，候补 %d，%s）", i+1, e.Title, e.StatusAt(c.Now()), e.Taken, e.Waiting, limit))
 	}
-	lines = append(lines, "可回复：修改名额 编号 人数、截止报名 编号、取消活动 编号。名单请在管理后台导出。")
+	lines = append(lines, txtLiveFoot)
 	return c.Reply(strings.Join(lines, "\n"))
 }
 
@@ -42,7 +42,7 @@ func (ch *Chat) Manage(c *bot.Context) error {
 func (ch *Chat) SetCapacity(c *bot.Context) error {
 	args := strings.Fields(c.Args)
 	if len(args) < 2 {
-		return unionbot.Errorf(unionbot.EINVALID, "请写成“修改名额 活动编号或名称 人数”，如“修改名额 1 30”。")
+		return unionbot.Errorf(unionbot.EINVALID, txtCapacityUsage)
 	}
 	n, err := strconv.Atoi(args[len(args)-1])
 	if err != nil || n < 0 {
@@ -56,7 +56,7 @@ func (ch *Chat) SetCapacity(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Replyf("“%s”名额已改为 %d（0 为不限），候补转正 %d 人，已通知本人。", ev.Title, n, len(promoted))
+	return c.Replyf(txtCapacitySet, ev.Title, n, len(promoted))
 }
 
 // Close answers 截止报名 <活动>: sign-up ends now; entries stay.
@@ -68,7 +68,7 @@ func (ch *Chat) Close(c *bot.Context) error {
 	if ev, err = ch.Service.CloseSignup(c.Context(), ev.ID); err != nil {
 		return err
 	}
-	return c.Replyf("“%s”已截止报名：已报名 %d 人，候补 %d 人。", ev.Title, ev.Taken, ev.Waiting)
+	return c.Replyf(txtClosedNow, ev.Title, ev.Taken, ev.Waiting)
 }
 
 // CancelEvent answers 取消活动 <活动>: everyone signed up or waiting is
@@ -81,7 +81,7 @@ func (ch *Chat) CancelEvent(c *bot.Context) error {
 	if _, err := ch.Service.CancelEvent(c.Context(), ev.ID); err != nil {
 		return err
 	}
-	return c.Replyf("已取消活动“%s”，已通知所有报名和候补的老师。", ev.Title)
+	return c.Replyf(txtEventCancelledAdmin, ev.Title)
 }
 
 func (ch *Chat) pickLive(c *bot.Context, q string) (*Event, error) {
@@ -90,10 +90,10 @@ func (ch *Chat) pickLive(c *bot.Context, q string) (*Event, error) {
 		return nil, err
 	}
 	if len(evs) == 0 {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "目前没有进行中的活动。")
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, txtNoLive)
 	}
 	if strings.TrimSpace(q) == "" {
-		return nil, unionbot.Errorf(unionbot.EINVALID, "请写上活动编号或名称；发送“管理活动”查看编号。")
+		return nil, unionbot.Errorf(unionbot.EINVALID, txtWhichLive)
 	}
 	return ch.pick(c, evs, q)
 }

@@ -62,3 +62,31 @@ const (
 	txtTeammateOnTeam     = "%s 已在队伍“%s”中。"
 	txtNoInvite           = "您没有“%s”待确认的组队邀请。"
 )
+
+// Admin chat and event checks.
+const (
+	txtNoTitle             = "活动名称不能为空。"
+	txtTitleLong           = "活动名称不能超过 100 个字。"
+	txtBadNumbers          = "名额、家属人数和队伍人数不能为负数，队伍人数上限不能小于下限。"
+	txtEndsBeforeStart     = "活动结束时间不能早于开始时间。"
+	txtClosesBeforeOpens   = "报名截止时间不能早于报名开始时间。"
+	txtBadKind             = "活动类型只能是 %s。"
+	txtBadStatus           = "活动状态只能是 草稿、报名中、已截止、已取消 或 已结束。"
+	txtNoLiveHint          = "目前没有进行中的活动。发送“发布活动”发布一个。"
+	txtLiveHead            = "进行中的活动："
+	txtLiveFoot            = "可回复：修改名额 编号 人数、截止报名 编号、取消活动 编号。名单请在管理后台导出。"
+	txtCapacityUsage       = "请写成“修改名额 活动编号或名称 人数”，如“修改名额 1 30”。"
+	txtCapacitySet         = "“%s”名额已改为 %d（0 为不限），候补转正 %d 人，已通知本人。"
+	txtClosedNow           = "“%s”已截止报名：已报名 %d 人，候补 %d 人。"
+	txtEventCancelledAdmin = "已取消活动“%s”，已通知所有报名和候补的老师。"
+	txtNoLive              = "目前没有进行中的活动。"
+	txtWhichLive           = "请写上活动编号或名称；发送“管理活动”查看编号。"
+	txtAskTitle            = "请输入活动名称："
+	txtAskStart            = "活动开始时间？格式如 2026-12-05 14:30"
+	txtAskCapacity         = "名额多少人？（0 表示不限；名额满后自动候补）"
+	txtBadKindAgain        = "活动类型只能是 %s，请重新回复。"
+	txtBadStart            = "时间格式应如 2026-12-05 14:30，且晚于现在，请重新回复。"
+	txtBadCapacityAgain    = "名额请回复不小于 0 的整数。"
+	txtNoNumber            = "没有编号 %d 的活动，发送“活动”查看列表。"
+	txtPublished           = "已发布活动“%s”（编号 %d），现在开始报名。更多设置（地点、家属、报名范围、填写项）请用管理接口 PATCH /api/events/%d。"
+)
