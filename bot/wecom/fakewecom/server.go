@@ -1,8 +1,10 @@
-// Package fakewecom is a stand-in for WeCom for tests, the load generator and
-// local trials: an API server that speaks the real endpoints, JSON and error
-// codes (gettoken, message/send, appchat/send, webhook/send, user/get,
-// department/get) and records what the bot sent; and a client that plays
-// WeCom's side of the callback with real signatures and encryption.
+// Package fakewecom is a stand-in for WeCom and the Official Account
+// platform for tests, the load generator and local trials: an API server
+// that speaks the real endpoints, JSON and error codes (gettoken,
+// message/send, appchat/send, webhook/send, user/get, department/get; the
+// 公众号's cgi-bin/token and message/custom/send) and records what the bot
+// sent; and clients that play each platform's side of the callbacks with
+// real signatures and encryption.
 package fakewecom
 
 import (
@@ -66,22 +68,6 @@ type Server struct {
 	// The Official Account's side (cgi-bin/token, message/custom/send).
 	appID, appSecret string
 	closed           map[string]bool // openids whose 48-hour window has closed
-}
-
-// OfficialAccount makes the fake also play an Official Account's API for
-// appID/secret.
-func (s *Server) OfficialAccount(appID, secret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.appID, s.appSecret, s.closed = appID, secret, map[string]bool{}
-}
-
-// CloseWindow makes customer-service messages to openid answer 45015, as
-// for a follower silent for 48 hours.
-func (s *Server) CloseWindow(openid string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed[openid] = true
 }
 
 // New returns a fake for corpID/secret; Start or use as an http.Handler.
@@ -346,31 +332,6 @@ func (s *Server) getToken(w http.ResponseWriter, r *http.Request) {
 	s.tokens[tok] = true
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "access_token": tok, "expires_in": 7200})
-}
-
-// getOAToken is the Official Account's cgi-bin/token.
-func (s *Server) getOAToken(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	s.mu.Lock()
-	appID, secret := s.appID, s.appSecret
-	s.mu.Unlock()
-	switch {
-	case q.Get("grant_type") != "client_credential":
-		writeErr(w, 40002)
-		return
-	case appID == "" || q.Get("appid") != appID:
-		writeErr(w, 40013)
-		return
-	case q.Get("secret") != secret:
-		writeErr(w, 40125)
-		return
-	}
-	s.mu.Lock()
-	s.nextTok++
-	tok := fmt.Sprintf("fake-oa-token-%d", s.nextTok)
-	s.tokens[tok] = true
-	s.mu.Unlock()
-	writeJSON(w, map[string]any{"access_token": tok, "expires_in": 7200}) // no errcode on success, as the platform answers
 }
 
 func (s *Server) checkToken(r *http.Request) int {

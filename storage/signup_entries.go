@@ -1,0 +1,205 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+
+	"unionbot"
+	"unionbot/handlers/signup"
+)
+
+// A teacher's entry: signing up, cancelling, and the waitlist moving up,
+// each under the event's row lock (lockEvent) with the rules of
+// handlers/signup.
+
+// SignUp implements signup.Store.
+func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
+	return db.signUp(ctx, e, nil)
+}
+
+// signUp enters e under the event's row lock; then, in the same
+// transaction, also(tx, event, entry row) records what belongs with it.
+func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB, ev *eventRow, row *entryRow) error) error {
+	now := db.now()
+	fields, _ := json.Marshal(e.Fields)
+	var row entryRow
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		e.Position = 0
+		ev, err := lockEvent(tx, e.EventID)
+		if err != nil {
+			return err
+		}
+		if team, err := teamOf(tx, e.EventID, e.UserID); err != nil {
+			return err
+		} else if team != "" {
+			return signup.ErrInvitedToTeam(ev.Title, team)
+		}
+		// A teacher who cancelled may sign up again, at the back.
+		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", e.EventID, e.UserID, signup.EntryCancelled).
+			Delete(&entryRow{}).Error; err != nil {
+			return err
+		}
+		var waiting int64
+		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Count(&waiting).Error; err != nil {
+			return err
+		}
+		status, err := signup.Admit(ev.domain(), ev.Taken, int(waiting), e.Places())
+		if err != nil {
+			return err
+		}
+		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department, Status: status,
+			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now, Team: e.Team}
+		if status == signup.EntryConfirmed {
+			if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", e.Places())).Error; err != nil {
+				return err
+			}
+		} else {
+			e.Position = int(waiting) + 1
+		}
+		if err := tx.Create(&row).Error; isDuplicate(err) {
+			return signup.ErrAlreadySignedUp(ev.Title)
+		} else if err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, ev, &row)
+		}
+		return nil
+	})
+	if err != nil {
+		return mapErr(err, "sign up", eventNotFound(), unionbot.ErrorMessage(signup.ErrAlreadySignedUp("")))
+	}
+	e.ID, e.Status, e.Seq, e.SignedUpAt = row.ID, row.Status, row.Seq, row.SignedUpAt
+	return nil
+}
+
+// CancelEntry implements signup.Store.
+func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) (*signup.Entry, []*signup.Entry, error) {
+	now := db.now()
+	var cancelled *signup.Entry
+	var promoted []*signup.Entry
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		cancelled, promoted = nil, nil
+		ev, err := lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		var row entryRow
+		if err := tx.Where("event_id = ? AND user_id = ? AND status <> ?", eventID, userID, signup.EntryCancelled).First(&row).Error; err != nil {
+			return signup.ErrNotSignedUp(ev.Title)
+		}
+		was := row.Status
+		if err := tx.Model(&entryRow{}).Where("id = ?", row.ID).Updates(map[string]any{"status": signup.EntryCancelled, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		cancelled = row.domain()
+		cancelled.Status = signup.EntryCancelled
+		// A captain's cancellation dissolves the team; the caller tells
+		// the teammates listed in cancelled.Members.
+		if cancelled.Members, err = teamMembers(tx, row.ID); err != nil {
+			return err
+		}
+		if err := tx.Where("entry_id = ?", row.ID).Delete(&teamMemberRow{}).Error; err != nil {
+			return err
+		}
+		if was != signup.EntryConfirmed {
+			return nil
+		}
+		ev.Taken -= 1 + row.Companions
+		promoted, err = promote(tx, ev, now, notify)
+		return err
+	})
+	if err != nil {
+		return nil, nil, mapErr(err, "cancel sign-up", eventNotFound(), "")
+	}
+	return cancelled, promoted, nil
+}
+
+// promote confirms the waiting entries signup.Promotable picks (ev.Taken
+// is the places held before), queues notify for each, and stores the new
+// count of places taken. tx holds the event's row lock.
+func promote(tx *gorm.DB, ev *eventRow, now time.Time, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
+	var rows []entryRow
+	if err := tx.Where("event_id = ? AND status = ?", ev.ID, signup.EntryWaiting).Order("seq").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	waiting := make([]*signup.Entry, len(rows))
+	for i := range rows {
+		waiting[i] = rows[i].domain()
+	}
+	promoted := signup.Promotable(ev.domain(), ev.Taken, waiting)
+	for _, p := range promoted {
+		if err := tx.Model(&entryRow{}).Where("id = ?", p.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
+			return nil, err
+		}
+		ev.Taken += p.Places()
+		p.Status = signup.EntryConfirmed
+		if notify != nil {
+			if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return promoted, tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", ev.Taken).Error
+}
+
+// PromoteWaiting implements signup.Store.
+func (db *DB) PromoteWaiting(ctx context.Context, eventID int64, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
+	var promoted []*signup.Entry
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		ev, err := lockEvent(tx, eventID)
+		if err != nil {
+			return err
+		}
+		if ev.Status != signup.StatusOpen && ev.Status != signup.StatusClosed {
+			promoted = nil
+			return nil
+		}
+		promoted, err = promote(tx, ev, db.now(), notify)
+		return err
+	})
+	if err != nil {
+		return nil, mapErr(err, "promote waitlist", eventNotFound(), "")
+	}
+	return promoted, nil
+}
+
+// CancelEvent implements signup.Store.
+func (db *DB) CancelEvent(ctx context.Context, id int64, notice func(*signup.Event) *unionbot.Notice) (*signup.Event, error) {
+	now := db.now()
+	var ev *eventRow
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		var err error
+		if ev, err = lockEvent(tx, id); err != nil {
+			return err
+		}
+		if ev.Status == signup.StatusCancelled {
+			return signup.ErrEventCancelled(ev.Title)
+		}
+		if err := tx.Model(&eventRow{}).Where("id = ?", id).Updates(map[string]any{"status": signup.StatusCancelled, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		ev.Status = signup.StatusCancelled
+		var users []string
+		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status <> ?", id, signup.EntryCancelled).Order("seq").Pluck("user_id", &users).Error; err != nil {
+			return err
+		}
+		for len(users) > 0 && notice != nil {
+			n := min(len(users), 1000) // message/send takes at most 1000 users
+			msg := notice(ev.domain())
+			msg.ToUsers = users[:n]
+			if err := enqueue(tx, now, msg); err != nil {
+				return err
+			}
+			users = users[n:]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, mapErr(err, "cancel event", eventNotFound(), "")
+	}
+	return ev.domain(), nil
+}
