@@ -109,7 +109,7 @@ func (s *Server) updateBallot(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/ballots
 func (s *Server) listBallots(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.Ballots.Store.ListBallots(r.Context())
+	list, err := s.Ballots.List(r.Context())
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *Server) getBallot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.Ballots.Store.GetBallot(r.Context(), id)
+	b, err := s.Ballots.Get(r.Context(), id)
 	if err != nil {
 		return err
 	}

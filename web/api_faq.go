@@ -94,7 +94,7 @@ func (s *Server) attachFAQ(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/faq/export?format=yaml|csv
 func (s *Server) exportFAQ(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.FAQ.Store.ListFAQ(r.Context())
+	list, err := s.FAQ.Entries(r.Context())
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 		if st == "all" {
 			st = ""
 		}
-		list, err := s.FAQ.Store.ListQuestions(r.Context(), st, limit)
+		list, err := s.FAQ.Questions(r.Context(), st, limit)
 		if err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (s *Server) listUnanswered(w http.ResponseWriter, r *http.Request) error {
 
 // GET /api/faq: every entry, with its id and whether it is answered from.
 func (s *Server) listFAQ(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.FAQ.Store.ListFAQ(r.Context())
+	list, err := s.FAQ.Entries(r.Context())
 	if err != nil {
 		return err
 	}

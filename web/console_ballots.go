@@ -58,7 +58,7 @@ func (s *Server) ballotsPage(p *page) error {
 		p.Data["Off"] = true
 		return p.render("ballots")
 	}
-	list, err := s.Ballots.Store.ListBallots(p.r.Context())
+	list, err := s.Ballots.List(p.r.Context())
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) ballotPage(p *page) error {
 	if err != nil {
 		return unionbot.Errorf(unionbot.EINVALID, "投票编号应为正整数。")
 	}
-	b, err := s.Ballots.Store.GetBallot(p.r.Context(), id)
+	b, err := s.Ballots.Get(p.r.Context(), id)
 	if err != nil {
 		return err
 	}

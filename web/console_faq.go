@@ -52,7 +52,7 @@ func (s *Server) faqPage(p *page) error {
 		return p.render("faq")
 	}
 	ctx := p.r.Context()
-	list, err := s.FAQ.Store.ListFAQ(ctx)
+	list, err := s.FAQ.Entries(ctx)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) faqExport(p *page) error {
 	if s.FAQ == nil {
 		return unionbot.Errorf(unionbot.ENOTFOUND, "该功能尚未启用。")
 	}
-	list, err := s.FAQ.Store.ListFAQ(p.r.Context())
+	list, err := s.FAQ.Entries(p.r.Context())
 	if err != nil {
 		return err
 	}

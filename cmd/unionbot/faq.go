@@ -73,7 +73,7 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 			modeName[res.Mode], res.Created, res.Updated, res.Removed, res.Entries)
 		return nil
 	case "export":
-		list, err := svc.Store.ListFAQ(ctx)
+		list, err := svc.Entries(ctx)
 		if err != nil {
 			return err
 		}

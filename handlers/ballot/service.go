@@ -245,3 +245,11 @@ func SummaryLine(q QuestionTally) string {
 	}
 	return fmt.Sprintf("%d. %s（%s）：%s——%s", q.No, q.Title, q.Kind, strings.Join(parts, "，"), q.Outcome)
 }
+
+// List lists the ballots, for the API and the console.
+func (s *Service) List(ctx context.Context) ([]*Ballot, error) { return s.Store.ListBallots(ctx) }
+
+// Get reads one ballot; ENOTFOUND for an unknown id.
+func (s *Service) Get(ctx context.Context, id int64) (*Ballot, error) {
+	return s.Store.GetBallot(ctx, id)
+}

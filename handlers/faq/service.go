@@ -280,3 +280,13 @@ func (s *Service) suggestion(m Match) string {
 	b.WriteString("\n" + s.say(textSuggestTail, m.Traditional))
 	return b.String()
 }
+
+// Entries lists every entry, starter and the union's own, for the API, the
+// console and the export.
+func (s *Service) Entries(ctx context.Context) ([]*Entry, error) { return s.Store.ListFAQ(ctx) }
+
+// Questions lists the logged questions of a status ("" for all), newest
+// first, at most limit.
+func (s *Service) Questions(ctx context.Context, status string, limit int) ([]*Question, error) {
+	return s.Store.ListQuestions(ctx, status, limit)
+}
