@@ -148,7 +148,7 @@ func TestSlowReplyGoesActive(t *testing.T) {
 	if len(sent) != 1 || sent[0].Content != "终于好了" {
 		t.Fatalf("active messages = %+v, want one with the reply", sent)
 	}
-	time.Sleep(200 * time.Millisecond)
+	h.Drain(t)
 	if n := len(h.Fake.SentTo("t009")); n != 1 {
 		t.Fatalf("sent %d messages, want exactly 1", n)
 	}

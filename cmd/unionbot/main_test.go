@@ -157,3 +157,13 @@ func (h *harness) MustSay(tb testing.TB, user, text string) string {
 	}
 	return r.Content
 }
+
+// Drain waits for the bot's background work (late replies, address-book
+// lookups) and delivers every notice that is due, so a test can then say
+// "nothing more arrives" without sleeping.
+func (h *harness) Drain(tb testing.TB) {
+	tb.Helper()
+	h.Bot.Wait()
+	for h.Outbox.RunOnce(context.Background()) > 0 {
+	}
+}

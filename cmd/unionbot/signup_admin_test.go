@@ -83,7 +83,7 @@ func TestDeadlineReminder(t *testing.T) {
 		}
 	}
 	h.Fake.WaitSent(2, 5*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "您还没有报名") })
-	time.Sleep(200 * time.Millisecond)
+	h.Drain(t)
 	var got []string
 	for _, s := range h.Fake.Sent() {
 		if strings.Contains(s.Content, "您还没有报名") {

@@ -118,7 +118,7 @@ func TestSignUpReminder(t *testing.T) {
 		}
 	}
 	h.Fake.WaitSent(1, 3*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "提醒") })
-	time.Sleep(200 * time.Millisecond)
+	h.Drain(t)
 	if got := len(h.Fake.SentTo("r1")); got != 1 {
 		t.Fatalf("reminders sent to r1: %d, want 1", got)
 	}
