@@ -31,7 +31,7 @@ func TestConsoleBallot(t *testing.T) {
 	s, c, csrf := MustConsole(t)
 	db := s.Members.(*storage.DB)
 	s.Location = time.UTC
-	s.Ballots = &ballot.Service{Store: db, Loc: time.UTC}
+	s.Ballots = &ballot.Service{Store: db, Location: time.UTC}
 	form := url.Values{"csrf": {csrf}, "title": {"<b>六届二次教代会</b>"}, "tag": {"教代会代表"}, "opens": {"2026-01-01T08:00"},
 		"closes": {"2099-01-01T08:00"}, "quorum": {"2/3"}, "pass": {"1/2"},
 		"questions": {"表决：学校工作报告\n选举 2：工会委员：张三、李四、王五\n评议：中层干部：赵一、钱二"}}

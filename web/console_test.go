@@ -28,7 +28,7 @@ func MustConsole(t *testing.T) (*Server, *http.Cookie, string) {
 	db.Now = clock
 	s := &Server{AdminToken: "tok", Members: db, Outbox: db, Location: cst, Now: clock,
 		Signups:   signup.NewService(db, db, clock, cst),
-		Proposals: &proposal.Service{Store: db, Members: db, Now: clock, Loc: cst}}
+		Proposals: &proposal.Service{Store: db, Members: db, Now: clock, Location: cst}}
 	s.Handler()
 	w := httptest.NewRecorder()
 	s.startSession(w, httptest.NewRequest("GET", "/admin/login", nil), "")

@@ -48,7 +48,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Loc = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
+	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
 	// The announcement lists the events open for sign-up that month, with
 	// 回复"报名 …".
@@ -98,7 +98,7 @@ func (m *Main) wire(ctx context.Context) error {
 
 	// Suggestions and staff congress motions (handlers/proposal).
 	ps := &proposal.Service{Store: m.DB, Members: m.DB, Seconders: m.Config.MotionSeconders,
-		DailyLimit: m.Config.ProposalDailyLimit, Admins: m.Config.Admins, Now: m.Now, Loc: m.Config.Location}
+		DailyLimit: m.Config.ProposalDailyLimit, Admins: m.Config.Admins, Now: m.Now, Location: m.Config.Location}
 	pc := &proposal.Chat{Service: ps}
 	r.Handle("提建议", pc.StartSuggestion)
 	r.Handle("合理化建议", pc.StartSuggestion)
@@ -123,7 +123,7 @@ func (m *Main) wire(ctx context.Context) error {
 	m.Web.Proposals = ps
 
 	// Secret ballots: 教代会 表决, 选举, 民主评议 (handlers/ballot).
-	bs := &ballot.Service{Store: m.DB, Now: m.Now, Loc: m.Config.Location}
+	bs := &ballot.Service{Store: m.DB, Now: m.Now, Location: m.Config.Location}
 	if m.Config.PublicURL != "" {
 		bs.ResultURL = strings.TrimRight(m.Config.PublicURL, "/") + "/ballots/%d/result"
 	}
@@ -142,7 +142,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	faqs.Now, faqs.Loc = m.Now, m.Config.Location
+	faqs.Now, faqs.Location = m.Now, m.Config.Location
 	// "羽毛球赛什么时候" is answered from the open sign-ups and the annual
 	// plan before the Q&A, through two small interfaces the Q&A declares.
 	faqs.Events = faqEvents{signups}

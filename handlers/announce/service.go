@@ -30,13 +30,13 @@ const (
 // Service imports plans, answers calendar questions and sends the monthly
 // announcement.
 type Service struct {
-	Store   Store
-	Members unionbot.MemberStore // for Official Account followers; may be nil
-	Events  EventLister          // open sign-up events; nil until sign-ups are wired
-	Outbox  unionbot.Outbox      // for ad-hoc broadcasts
-	Logger  *slog.Logger
-	Now     func() time.Time
-	Loc     *time.Location
+	Store    Store
+	Members  unionbot.MemberStore // for Official Account followers; may be nil
+	Events   EventLister          // open sign-up events; nil until sign-ups are wired
+	Outbox   unionbot.Outbox      // for ad-hoc broadcasts
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Location *time.Location
 
 	// Parties are the WeCom department ids the announcement goes to ("|"-
 	// separated); empty means @all.
@@ -71,8 +71,8 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) loc() *time.Location {
-	if s.Loc != nil {
-		return s.Loc
+	if s.Location != nil {
+		return s.Location
 	}
 	return time.Local
 }

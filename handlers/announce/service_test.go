@@ -37,7 +37,7 @@ func mustService(t *testing.T, db *storage.DB, spec string) *announce.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Loc, s.Outbox, s.Members = shanghai, db, db
+	s.Location, s.Outbox, s.Members = shanghai, db, db
 	return s
 }
 

@@ -22,7 +22,7 @@ func newChat(t *testing.T) (*bot.Bot, *ballot.Service, *time.Time) {
 	now := time.Date(2026, 6, 10, 1, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	db.Now = clock
-	svc := &ballot.Service{Store: db, Now: clock, Loc: time.UTC}
+	svc := &ballot.Service{Store: db, Now: clock, Location: time.UTC}
 	ctx := context.Background()
 	for _, u := range []string{"t1", "t2"} {
 		if err := db.SaveMember(ctx, &unionbot.Member{UserID: u, Tags: []string{"代表"}, Role: unionbot.RoleMember}); err != nil {

@@ -12,9 +12,9 @@ import (
 // Service holds every use case of ballots; chat, the admin API, the
 // console and the CLI all go through it.
 type Service struct {
-	Store Store
-	Now   func() time.Time
-	Loc   *time.Location
+	Store    Store
+	Now      func() time.Time
+	Location *time.Location
 	// ResultURL, when set, is the public address of a closed ballot's
 	// published list, with %d for its id; it is put in the result notice.
 	ResultURL string
@@ -28,8 +28,8 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) loc() *time.Location {
-	if s.Loc != nil {
-		return s.Loc
+	if s.Location != nil {
+		return s.Location
 	}
 	return time.Local
 }

@@ -219,8 +219,8 @@ func (s *Service) monthAnswer(ctx context.Context, now time.Time, year, month in
 }
 
 func (s *Service) loc() *time.Location {
-	if s.Loc != nil {
-		return s.Loc
+	if s.Location != nil {
+		return s.Location
 	}
 	return time.Local
 }

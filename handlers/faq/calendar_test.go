@@ -38,7 +38,7 @@ func TestCalendarAnswer(t *testing.T) {
 		}
 		return tm
 	}
-	s := &Service{Engine: e, Loc: loc, Now: func() time.Time { return at("2026-03-02 09:00") },
+	s := &Service{Engine: e, Location: loc, Now: func() time.Time { return at("2026-03-02 09:00") },
 		Events: fakeEvents{
 			{Title: "教职工羽毛球比赛", Location: "学校体育馆", Start: at("2026-03-20 15:00"), Closes: at("2026-03-15 18:00"), Left: 3},
 			{Title: "春季登山活动", Start: at("2026-04-12 08:00"), Left: -1},

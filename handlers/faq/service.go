@@ -33,7 +33,7 @@ type Service struct {
 	// and the annual plan before the Q&A; either may be nil.
 	Events   Events
 	Calendar Calendar
-	Loc      *time.Location
+	Location *time.Location
 
 	mu        sync.Mutex
 	loadedAt  time.Time

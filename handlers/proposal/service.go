@@ -21,9 +21,9 @@ type Service struct {
 	// DailyLimit caps a teacher's submissions a day.
 	DailyLimit int
 	// Admins are told of new proposals and of a 不满意.
-	Admins []string
-	Now    func() time.Time
-	Loc    *time.Location
+	Admins   []string
+	Now      func() time.Time
+	Location *time.Location
 }
 
 func (s *Service) now() time.Time {
@@ -34,8 +34,8 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) loc() *time.Location {
-	if s.Loc != nil {
-		return s.Loc
+	if s.Location != nil {
+		return s.Location
 	}
 	return time.Local
 }
