@@ -144,15 +144,15 @@ func (b *Bot) dispatch(c *Context) error {
 			return nil // other events need no answer
 		}
 	}
-	switch b.Router.fold(normalize(msg.Text)) {
-	case "":
+	switch w := b.Router.fold(normalize(msg.Text)); {
+	case w == "":
 		return c.Reply("请发送文字消息，回复“帮助”查看我能做什么。")
-	case "帮助", "菜单", "help", "Help", "?", "？":
+	case helpWords[w]:
 		if c.session.Flow != "" {
 			c.Reply("您正在填写「" + b.Router.flows[c.session.Flow].title + "」，回复“取消”可退出，或直接继续填写。")
 			return b.Router.Help(c)
 		}
-	case "下一页", "更多":
+	case moreWords[w]:
 		if len(c.session.More) > 0 {
 			return nil // page() shows the next page
 		}
@@ -179,7 +179,7 @@ func (b *Bot) renderError(c *Context, err error) {
 // page joins the replies and cuts them into WeCom-sized pages at line
 // breaks; pages after the first wait in the session for 下一页.
 func (b *Bot) page(c *Context) string {
-	if t := b.Router.fold(normalize(c.Msg.Text)); t == "下一页" || t == "更多" {
+	if moreWords[b.Router.fold(normalize(c.Msg.Text))] {
 		if len(c.session.More) > 0 && len(c.replies) == 0 {
 			next := c.session.More[0]
 			c.session.More = c.session.More[1:]

@@ -170,7 +170,12 @@ func (r *Router) dispatch(c *Context) error {
 }
 
 // helpWords show the menu.
-var helpWords = map[string]bool{"帮助": true, "菜单": true, "help": true, "Help": true, "?": true, "？": true}
+// helpWords open the menu; moreWords show the next page of a long reply.
+// Both are handled here and in Bot.dispatch, and only named here.
+var (
+	helpWords = map[string]bool{"帮助": true, "菜单": true, "help": true, "Help": true, "?": true, "？": true}
+	moreWords = map[string]bool{"下一页": true, "更多": true}
+)
 
 func (r *Router) route(c *Context, text string, depth int) error {
 	folded := r.fold(text)
