@@ -27,6 +27,9 @@ type Bot struct {
 	Limiter   RateLimiter              // optional per-teacher limit
 	RateLimit int                      // messages per teacher per minute; 0 is no limit
 	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
+	// UserLocks orders one teacher's messages across replicas (Redis);
+	// nil orders them within this process only.
+	UserLocks Locker
 	// Links finds the WeCom member an Official Account follower is linked
 	// to (ENOTFOUND for none); nil when the 公众号 is not used.
 	Links interface {
@@ -42,8 +45,9 @@ type Bot struct {
 
 	mu       sync.Mutex
 	inflight map[string]*flight
-	known    sync.Map // user ids whose member record exists
-	roles    sync.Map // user id → roleSeen, for IsAdmin
+	queues   map[string]*userQueue // per-user FIFO, see order.go
+	known    sync.Map              // user ids whose member record exists
+	roles    sync.Map              // user id → roleSeen, for IsAdmin
 	wg       sync.WaitGroup
 }
 

@@ -79,7 +79,10 @@ func (b *Bot) run(key string, f *flight, msg *Message, ttl time.Duration) {
 	defer b.wg.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
+	unlock := b.lockUser(ctx, msg.UserID)
 	reply := b.Handle(ctx, msg)
+	unlock()
 
 	b.mu.Lock()
 	f.done = true

@@ -77,12 +77,16 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		limiter  bot.RateLimiter
 		tokens   tokenCache
 		guard    bot.ReplayGuard = m.DB
+		// userLocks orders a teacher's messages across replicas; without
+		// Redis the bot runs as one process, whose own queue orders them.
+		userLocks bot.Locker
 	)
 	if cfg.Redis != "" {
 		if m.Redis, err = storage.OpenRedis(ctx, cfg.Redis, "unionbot:"); err != nil {
 			return err
 		}
 		sessions, dedup, locker, limiter, tokens, guard = m.Redis, m.Redis, m.Redis, m.Redis, m.Redis, m.Redis
+		userLocks = m.Redis
 	} else {
 		m.Memory = storage.NewMemory()
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
@@ -106,7 +110,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	m.Router = bot.NewRouter()
 	m.Bot = &bot.Bot{
 		Router: m.Router, Sessions: sessions, Dedup: dedup, Members: m.DB, Directory: directory,
-		Outbox: m.DB, Limiter: limiter, RateLimit: cfg.RateLimit, IsAdmin: cfg.IsAdmin, Logger: m.Logger,
+		Outbox: m.DB, Limiter: limiter, RateLimit: cfg.RateLimit, IsAdmin: cfg.IsAdmin, Logger: m.Logger, UserLocks: userLocks,
 		Now: m.Now, Location: cfg.Location, SessionTTL: cfg.SessionTTL, ReplyBudget: cfg.ReplyBudget,
 	}
 	m.Scheduler = &bot.Scheduler{Locker: locker, Logger: m.Logger, Location: cfg.Location, Now: m.Now}
