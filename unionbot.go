@@ -65,6 +65,9 @@ type MemberStore interface {
 	FindMember(ctx context.Context, userID string) (*Member, error)
 	// SaveMember creates or updates the member by user id.
 	SaveMember(ctx context.Context, m *Member) error
+	// SetProfile changes only a member's name and department (from the
+	// address book); ENOTFOUND for an unknown user id.
+	SetProfile(ctx context.Context, userID, name, department string) error
 	ListMembers(ctx context.Context, f MemberFilter) ([]*Member, error)
 	CountMembers(ctx context.Context) (int, error)
 }
@@ -127,8 +130,11 @@ func SyncMembers(ctx context.Context, s MemberStore, dir []*Member) (SyncResult,
 		case m.Name == d.Name && m.Department == d.Department:
 			continue
 		default:
-			m.Name, m.Department = d.Name, d.Department
+			if err := s.SetProfile(ctx, d.UserID, d.Name, d.Department); err != nil {
+				return res, err
+			}
 			res.Updated++
+			continue
 		}
 		if err := s.SaveMember(ctx, m); err != nil {
 			return res, err

@@ -347,13 +347,8 @@ func (b *Bot) fillFromDirectory(userID string) {
 		b.logger().Warn("address book lookup", "user", userID, "err", err)
 		return
 	}
-	m, err := b.Members.FindMember(ctx, userID)
-	if err != nil {
-		b.logger().Warn("address book lookup: find member", "user", userID, "err", err)
-		return
-	}
-	m.Name, m.Department = d.Name, d.Department
-	if err := b.Members.SaveMember(ctx, m); err != nil {
+	// Only the name and department: tags or a role set meanwhile stay.
+	if err := b.Members.SetProfile(ctx, userID, d.Name, d.Department); err != nil {
 		b.logger().Warn("address book lookup: save member", "user", userID, "err", err)
 	}
 }

@@ -99,6 +99,21 @@ func (db *DB) SaveMember(ctx context.Context, m *unionbot.Member) error {
 	return mapErr(err, "save member "+m.UserID, "", "")
 }
 
+// SetProfile implements unionbot.MemberStore: only the name and the
+// department change, so an address-book lookup finishing late never undoes
+// tags or a role staff set meanwhile.
+func (db *DB) SetProfile(ctx context.Context, userID, name, department string) error {
+	res := db.conn(ctx).Model(&memberRow{}).Where("user_id = ?", userID).
+		Updates(map[string]any{"name": name, "department": department, "updated_at": db.now()})
+	if res.Error != nil {
+		return mapErr(res.Error, "set profile "+userID, "", "")
+	}
+	if res.RowsAffected == 0 {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", unionbot.MsgMemberNotFound(userID))
+	}
+	return nil
+}
+
 // ListMembers implements unionbot.MemberStore.
 func (db *DB) ListMembers(ctx context.Context, f unionbot.MemberFilter) ([]*unionbot.Member, error) {
 	q := db.conn(ctx).Model(&memberRow{}).Order("department, user_id")

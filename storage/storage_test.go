@@ -40,6 +40,16 @@ func TestMembers(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("ListMembers(tag) = %d, %v; want 1", len(list), err)
 		}
+		// A late address-book lookup changes the name and department only.
+		if err := db.SetProfile(ctx, "t001", "张三", "数学组"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindMember(ctx, "t001"); got.Name != "张三" || got.Department != "数学组" || len(got.Tags) != 2 {
+			t.Fatalf("after SetProfile = %+v; want the new name and department with the tags kept", got)
+		}
+		if err := db.SetProfile(ctx, "nobody", "x", "y"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+			t.Fatalf("SetProfile(nobody) = %v, want not_found", err)
+		}
 		if _, err := db.FindMember(ctx, "nobody"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 			t.Fatalf("FindMember(nobody) code = %q, want not_found", unionbot.ErrorCode(err))
 		}
