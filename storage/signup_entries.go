@@ -42,11 +42,15 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 			Delete(&entryRow{}).Error; err != nil {
 			return err
 		}
-		var waiting int64
-		if err := tx.Model(&entryRow{}).Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Count(&waiting).Error; err != nil {
+		var waitRows []entryRow
+		if err := tx.Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Order("seq").Find(&waitRows).Error; err != nil {
 			return err
 		}
-		status, err := signup.Admit(ev.domain(), ev.Taken, int(waiting), e.Places())
+		waiting := make([]*signup.Entry, len(waitRows))
+		for i := range waitRows {
+			waiting[i] = waitRows[i].domain()
+		}
+		status, err := signup.Admit(ev.domain(), ev.Taken, waiting, e.Places())
 		if err != nil {
 			return err
 		}
@@ -57,7 +61,7 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 				return err
 			}
 		} else {
-			e.Position = int(waiting) + 1
+			e.Position = len(waiting) + 1
 		}
 		if err := tx.Create(&row).Error; isDuplicate(err) {
 			return signup.ErrAlreadySignedUp(ev.Title)

@@ -82,6 +82,7 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 		return unionbot.Errorf(unionbot.EINVALID, "缺少活动开始时间 starts_at（RFC 3339）。")
 	}
 	e := j.event()
+	e.Status = "" // never the client's: an event opens when published (cancel and close have their routes)
 	if err := s.Signups.Publish(r.Context(), e); err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (s *Server) patchEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, j); err != nil {
 		return err
 	}
-	j.ID = id
+	j.ID, j.Status = id, e.Status // the status changes only through cancel and close
 	if e, _, err = s.Signups.Update(r.Context(), j.event()); err != nil {
 		return err
 	}

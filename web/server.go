@@ -6,6 +6,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -163,15 +164,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads a JSON body into v, refusing unknown fields, bodies over
 // MaxJSONBody and trailing data, with a Chinese reason.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return unionbot.Errorf("too_large", "请求内容超过 %d 字节。", MaxJSONBody)
+	} else if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "无法读取请求内容。")
+	}
+	if key := duplicateKey(body); key != "" {
+		return unionbot.Errorf(unionbot.EINVALID, "字段“%s”出现了两次。", key)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
 		var syntax *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
-		case errors.As(err, &tooBig):
-			return unionbot.Errorf("too_large", "请求内容超过 %d 字节。", MaxJSONBody)
 		case errors.Is(err, io.EOF):
 			return unionbot.Errorf(unionbot.EINVALID, "请求内容为空，需要 JSON。")
 		case errors.As(err, &syntax):
@@ -183,7 +191,59 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return unionbot.Errorf(unionbot.EINVALID, "无法读取 JSON：%v", err)
 	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return unionbot.Errorf(unionbot.EINVALID, "JSON 之后还有多余的内容，请只发送一个 JSON 对象。")
+	}
 	return nil
+}
+
+// duplicateKey finds a key that appears twice in one JSON object of body
+// (encoding/json would silently keep the last), "" when none does or the
+// body is not JSON (Decode says so).
+func duplicateKey(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type level struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next string token is a key
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &level{object: true, keys: map[string]bool{}, key: true})
+				continue
+			case '[':
+				stack = append(stack, &level{})
+				continue
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if top != nil && top.object && top.key {
+				if top.keys[t] {
+					return t
+				}
+				top.keys[t] = true
+				top.key = false
+				continue
+			}
+		}
+		// A value ended: in an object the next token is a key again.
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].key = true
+		}
+	}
 }
 
 // readBody reads a plain body of at most max bytes.

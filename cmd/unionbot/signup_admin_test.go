@@ -98,8 +98,8 @@ func TestDeadlineReminder(t *testing.T) {
 }
 
 // TestRosterActions: the console's roster buttons through the admin API:
-// check-in toggles, and moving one teacher off the waitlist out of turn
-// when strict FIFO keeps a larger party waiting.
+// check-in toggles and moving a teacher off the waitlist (409 when full);
+// and the waitlist never jams behind a party that does not fit.
 func TestRosterActions(t *testing.T) {
 	h := MustRunMain(t, "sqlite", nil)
 	start := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
@@ -115,14 +115,17 @@ func TestRosterActions(t *testing.T) {
 			t.Fatalf("%s says %q: reply %q, want %q", turn.user, turn.say, got, turn.want)
 		}
 	}
-	// One more place: f2's party of two does not fit, so nobody moves.
+	// One more place: f2's party of two does not fit it, so f3 behind,
+	// alone, takes it and is told; f2 keeps the head of the line.
 	MustAPI(t, h, "PATCH", id, `{"capacity":3}`, 200)
-	if got := h.MustSay(t, "f3", "我的报名"); !strings.Contains(got, "候补第 2 位") {
+	if got := h.MustSay(t, "f3", "我的报名"); !strings.Contains(got, "已报名") {
 		t.Fatalf("f3 after capacity 3: %q", got)
 	}
-	MustAPI(t, h, "POST", id+"/entries/f3/promote", `{}`, 200)
 	if got := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "f3" && strings.Contains(s.Content, "有名额了") }); len(got) != 1 {
 		t.Fatalf("f3 not told: %+v", h.Fake.Sent())
+	}
+	if got := h.MustSay(t, "f2", "我的报名"); !strings.Contains(got, "候补第 1 位") {
+		t.Fatalf("f2 after capacity 3: %q", got)
 	}
 	if b := MustAPI(t, h, "POST", id+"/entries/f2/promote", `{}`, 409); !strings.Contains(string(b), "名额已满（3/3）") {
 		t.Fatalf("promote into a full event: %s", b)

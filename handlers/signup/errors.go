@@ -69,3 +69,8 @@ func ErrTeammateOnTeam(name, team string) error {
 
 // ErrNoInvite is a 确认组队 without a pending invitation.
 func ErrNoInvite(title string) error { return unionbot.Errorf(unionbot.ENOTFOUND, txtNoInvite, title) }
+
+// ErrPartyTooBig refuses a party larger than all the places.
+func ErrPartyTooBig(title string, places, capacity int) error {
+	return unionbot.Errorf(unionbot.EFORBIDDEN, txtPartyTooBig, title, places, capacity)
+}

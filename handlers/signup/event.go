@@ -107,9 +107,17 @@ func (e *Event) Eligible(m *unionbot.Member) bool {
 	return false
 }
 
+// Bounds of the numbers an event may carry.
+const (
+	MaxCapacity   = 100000
+	MaxCompanions = 20
+	MaxTeamSize   = 100
+)
+
 // Validate checks an event before it is stored; EINVALID says what is wrong.
 func (e *Event) Validate() error {
 	e.Title = strings.TrimSpace(e.Title)
+	inYears := func(t time.Time) bool { return t.IsZero() || (t.Year() >= 2000 && t.Year() <= 2100) }
 	switch {
 	case e.Title == "":
 		return unionbot.Errorf(unionbot.EINVALID, txtNoTitle)
@@ -117,10 +125,27 @@ func (e *Event) Validate() error {
 		return unionbot.Errorf(unionbot.EINVALID, txtTitleLong)
 	case e.Capacity < 0 || e.MaxCompanions < 0 || e.TeamMin < 0 || e.TeamMax < e.TeamMin:
 		return unionbot.Errorf(unionbot.EINVALID, txtBadNumbers)
+	case e.Capacity > MaxCapacity:
+		return unionbot.Errorf(unionbot.EINVALID, txtTooLarge, "名额", MaxCapacity)
+	case e.MaxCompanions > MaxCompanions:
+		return unionbot.Errorf(unionbot.EINVALID, txtTooLarge, "可带家属人数", MaxCompanions)
+	case e.TeamMax > MaxTeamSize:
+		return unionbot.Errorf(unionbot.EINVALID, txtTooLarge, "每队人数", MaxTeamSize)
+	case e.Capacity > 0 && e.MaxCompanions+1 > e.Capacity:
+		return unionbot.Errorf(unionbot.EINVALID, txtCompanionsTooMany, e.Capacity, e.Capacity-1)
+	case e.StartsAt.IsZero() || !inYears(e.StartsAt) || !inYears(e.EndsAt) || !inYears(e.SignupOpensAt) ||
+		!inYears(e.SignupClosesAt) || !inYears(e.CancelDeadline):
+		return unionbot.Errorf(unionbot.EINVALID, txtYearRange)
 	case !e.EndsAt.IsZero() && e.EndsAt.Before(e.StartsAt):
 		return unionbot.Errorf(unionbot.EINVALID, txtEndsBeforeStart)
 	case !e.SignupClosesAt.IsZero() && e.SignupClosesAt.Before(e.SignupOpensAt):
-		return unionbot.Errorf(unionbot.EINVALID, txtClosesBeforeOpens)
+		return unionbot.Errorf(unionbot.EINVALID, txtOpensAfterCloses)
+	case !e.SignupOpensAt.IsZero() && e.SignupOpensAt.After(e.StartsAt):
+		return unionbot.Errorf(unionbot.EINVALID, txtOpensAfterStart)
+	case e.SignupClosesAt.After(e.StartsAt):
+		return unionbot.Errorf(unionbot.EINVALID, txtClosesAfterStart)
+	case e.CancelDeadline.After(e.StartsAt):
+		return unionbot.Errorf(unionbot.EINVALID, txtCancelAfterStart)
 	}
 	if e.Kind == "" {
 		e.Kind = "其他"

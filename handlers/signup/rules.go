@@ -5,15 +5,20 @@ package signup
 // there, so replicas and concurrent deliveries never overbook.
 
 // Admit decides where a new entry taking places goes, given the places
-// already taken and the number of entries waiting: a place when nobody is
-// waiting and the party fits; else the waitlist when the event keeps one;
-// else it is refused (ErrFull). An event not open refuses (ErrNotOpen).
-// This is the one answer to "when does a teacher go to the waitlist".
-func Admit(ev *Event, taken, waiting, places int) (string, error) {
+// already taken and the entries waiting (in line order): a place when its
+// party fits the places left and nobody waiting could use them; else the
+// waitlist when the event keeps one; else it is refused (ErrFull). A party
+// larger than all the places is refused outright (ErrPartyTooBig), since it
+// could never be promoted; an event not open refuses (ErrNotOpen). This is
+// the one answer to "when does a teacher go to the waitlist".
+func Admit(ev *Event, taken int, waiting []*Entry, places int) (string, error) {
 	if ev.Status != StatusOpen {
 		return "", ErrNotOpen(ev.Title, ev.Status)
 	}
-	if waiting == 0 && fits(ev, taken, places) {
+	if ev.Capacity > 0 && places > ev.Capacity {
+		return "", ErrPartyTooBig(ev.Title, places, ev.Capacity)
+	}
+	if fits(ev, taken, places) && len(Promotable(ev, taken, waiting)) == 0 {
 		return EntryConfirmed, nil
 	}
 	if ev.Waitlist {
@@ -22,14 +27,16 @@ func Admit(ev *Event, taken, waiting, places int) (string, error) {
 	return "", ErrFull(ev.Title)
 }
 
-// Promotable picks, from the waitlist in arrival order, the entries to
-// confirm now that taken places are held: strictly first come, first
-// served, so the first waiting party that does not fit stops the line.
+// Promotable picks, from the waitlist in line order, the entries to
+// confirm now that taken places are held: each in turn whose party fits
+// the places left. A party too big for them keeps its place at the head
+// while smaller parties behind it move up, so one large family never
+// blocks the line and no place stays empty while someone who fits waits.
 func Promotable(ev *Event, taken int, waiting []*Entry) []*Entry {
 	var out []*Entry
 	for _, w := range waiting {
 		if !fits(ev, taken, w.Places()) {
-			break
+			continue
 		}
 		taken += w.Places()
 		out = append(out, w)

@@ -90,3 +90,15 @@ const (
 	txtNoNumber            = "没有编号 %d 的活动，发送“活动”查看列表。"
 	txtPublished           = "已发布活动“%s”（编号 %d），现在开始报名。更多设置（地点、家属、报名范围、填写项）请用管理接口 PATCH /api/events/%d。"
 )
+
+// Bounds of an event and of a party.
+const (
+	txtPartyTooBig       = "“%s”一共只有 %[3]d 个名额，连家属 %[2]d 人报不下，请减少家属人数后再报名。"
+	txtCompanionsTooMany = "名额只有 %d 个，每人可带家属不能超过 %d 人（连本人在内不能超过名额）。"
+	txtTooLarge          = "%s不能超过 %d。"
+	txtYearRange         = "活动时间应在 2000 年到 2100 年之间。"
+	txtOpensAfterCloses  = "报名开始时间不能晚于报名截止时间。"
+	txtClosesAfterStart  = "报名截止时间不能晚于活动开始时间。"
+	txtOpensAfterStart   = "报名开始时间不能晚于活动开始时间。"
+	txtCancelAfterStart  = "取消截止时间不能晚于活动开始时间。"
+)
