@@ -65,7 +65,7 @@ func parseCSV(data []byte) ([]*Entry, error) {
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
+			return unionbot.PlainCSVCell(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
@@ -106,7 +106,7 @@ func WriteCSV(w io.Writer, entries []*Entry) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
 	for _, e := range entries {
-		cw.Write([]string{e.Question, e.Answer, strings.Join(e.Alternates, "|"), strings.Join(e.Keywords, "|"), e.Category})
+		cw.Write(unionbot.SafeCSVRow([]string{e.Question, e.Answer, strings.Join(e.Alternates, "|"), strings.Join(e.Keywords, "|"), e.Category}))
 	}
 	cw.Flush()
 	return cw.Error()

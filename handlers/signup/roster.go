@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"unionbot"
 )
 
 // Roster is an event with its live entries: confirmed in arrival order,
@@ -125,8 +127,10 @@ func (r *Roster) WriteCSV(w io.Writer, loc *time.Location) error {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
-	cw.WriteAll(r.rows(loc, EntryConfirmed, r.Confirmed))
-	cw.WriteAll(r.rows(loc, EntryWaiting, r.Waitlist)[1:])
+	for _, row := range append(r.rows(loc, EntryConfirmed, r.Confirmed), r.rows(loc, EntryWaiting, r.Waitlist)[1:]...) {
+		cw.Write(unionbot.SafeCSVRow(row))
+	}
+	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("roster csv: %w", err)
 	}
