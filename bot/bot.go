@@ -85,12 +85,12 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	start := b.now()
 	msg.Text = cleanText(msg.Text)
 	b.resolveLink(ctx, msg)
-	if b.Limiter != nil && b.RateLimit > 0 && msg.Type == TypeText {
+	if b.Limiter != nil && b.RateLimit > 0 { // messages and events alike
 		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
 		if err != nil {
 			b.logger().Warn("rate limiter unavailable", "err", err)
 		} else if !ok {
-			return "您发送得太快了，请稍等一分钟再试。"
+			return b.slowDown(ctx, msg.UserID)
 		}
 	}
 	c := &Context{ctx: ctx, bot: b, Msg: msg}
@@ -302,6 +302,17 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 		}()
 	}
 	return m, nil
+}
+
+// slowDown is the rate limit's sentence, said once a minute: a teacher
+// (or a script) still sending gets no answer at all until it ends.
+func (b *Bot) slowDown(ctx context.Context, userID string) string {
+	if b.Dedup != nil {
+		if first, err := b.Dedup.Claim(ctx, "rate-told:"+userID, time.Minute); err == nil && !first {
+			return ""
+		}
+	}
+	return "您发送得太快了，请稍等一分钟再试。"
 }
 
 // resolveLink makes a linked follower's message the WeCom member's, with

@@ -46,7 +46,7 @@ type Locker interface {
 	TryLock(ctx context.Context, key string, ttl time.Duration) (release func(), ok bool, err error)
 }
 
-// RateLimiter counts events per key in a fixed window.
+// RateLimiter counts events per key in a sliding window.
 type RateLimiter interface {
 	// Allow counts one event for key and reports whether it is within limit
 	// events per window.

@@ -117,13 +117,25 @@ func (m *Memory) TryLock(_ context.Context, key string, ttl time.Duration) (func
 func (m *Memory) Allow(_ context.Context, key string, limit int, window time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	slot := m.now().UnixNano() / int64(window)
+	now := m.now().UnixNano()
+	slot := now / int64(window)
 	k := "rl:" + key + ":" + strconv.FormatInt(slot, 10)
 	it, _ := m.get(k)
-	n, _ := strconv.Atoi(it.val)
-	n++
-	m.set(k, strconv.Itoa(n), window)
-	return n <= limit, nil
+	cur, _ := strconv.Atoi(it.val)
+	cur++
+	m.set(k, strconv.Itoa(cur), 2*window)
+	prevIt, _ := m.get("rl:" + key + ":" + strconv.FormatInt(slot-1, 10))
+	prev, _ := strconv.Atoi(prevIt.val)
+	return slidingCount(cur, prev, now, window) <= float64(limit), nil
+}
+
+// slidingCount estimates the events in the window ending at now from the
+// counts of the current fixed window and the one before, weighted by how
+// much of the one before still lies in the window (the sliding-window
+// counter): a burst across a window boundary is not let through twice.
+func slidingCount(cur, prev int, now int64, window time.Duration) float64 {
+	elapsed := float64(now%int64(window)) / float64(window)
+	return float64(cur) + float64(prev)*(1-elapsed)
 }
 
 // Get implements silenceper/wechat cache.Cache.

@@ -40,3 +40,25 @@ func BenchmarkMemoryDedup(b *testing.B) {
 		m.SetOutcome(ctx, k, "reply", 30*time.Minute)
 	}
 }
+
+// TestAllowSlidingWindow: a burst just before a minute's end and another
+// just after are one window's worth, not two.
+func TestAllowSlidingWindow(t *testing.T) {
+	now := time.Date(2026, 12, 31, 23, 58, 59, 0, time.UTC)
+	m := NewMemory()
+	m.Now = func() time.Time { return now }
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); !ok {
+			t.Fatalf("message %d within the limit refused", i+1)
+		}
+	}
+	now = now.Add(2 * time.Second) // into the next fixed minute
+	if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); ok {
+		t.Fatal("a fixed window would let this through; the sliding one must not")
+	}
+	now = now.Add(2 * time.Minute)
+	if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); !ok {
+		t.Fatal("refused after the window passed")
+	}
+}

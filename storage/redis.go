@@ -146,15 +146,18 @@ func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (fun
 
 // Allow implements bot.RateLimiter with a counter per fixed window.
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
-	slot := time.Now().UnixNano() / int64(window)
+	now := time.Now().UnixNano()
+	slot := now / int64(window)
 	k := r.key("rl:", key, ":", fmt.Sprint(slot))
 	pipe := r.client.TxPipeline()
 	incr := pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, window+time.Second)
-	if _, err := pipe.Exec(ctx); err != nil {
+	pipe.Expire(ctx, k, 2*window+time.Second)
+	prev := pipe.Get(ctx, r.key("rl:", key, ":", fmt.Sprint(slot-1)))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return true, fmt.Errorf("rate limit: %w", err)
 	}
-	return incr.Val() <= int64(limit), nil
+	p, _ := prev.Int()
+	return slidingCount(int(incr.Val()), p, now, window) <= float64(limit), nil
 }
 
 // Get, Set, IsExist and Delete make Redis a silenceper/wechat cache.Cache

@@ -126,4 +126,17 @@ func TestRateLimit(t *testing.T) {
 	if _, err := h.DB.LoadSession(t.Context(), "t300"); err == nil {
 		t.Fatal("the refused 提建议 started a form")
 	}
+	// Told once a window: the next message gets no answer at all.
+	if got := h.MustSay(t, "t300", "帮助"); got != "" {
+		t.Fatalf("over the limit again: %q, want no second warning", got)
+	}
+	// Events count too: three menu clicks, then the text is refused.
+	for i := 0; i < 3; i++ {
+		if _, err := h.WeCom.Post(h.WeCom.EventXML("t302", "click", "帮助", h.Now().Add(time.Duration(i)*time.Second))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := h.MustSay(t, "t302", "帮助"); !strings.Contains(got, "发送得太快") {
+		t.Fatalf("a message after three clicks: %q, want to be told to slow down", got)
+	}
 }
