@@ -79,6 +79,18 @@ func (r *Router) Commands() []Command {
 	return out
 }
 
+// Match is the command a message starts with, as the router reads it
+// (folded to simplified), or "" for none.
+func (r *Router) Match(text string) string {
+	folded := r.fold(normalize(text))
+	for _, rt := range r.routes {
+		if strings.HasPrefix(folded, rt.cmd) && (!rt.exact || folded == rt.cmd) {
+			return rt.cmd
+		}
+	}
+	return ""
+}
+
 // Use adds middleware that wraps every handler.
 func (r *Router) Use(mw ...MiddlewareFunc) { r.mws = append(r.mws, mw...) }
 
@@ -169,7 +181,6 @@ func (r *Router) dispatch(c *Context) error {
 	return r.route(c, text, 0)
 }
 
-// helpWords show the menu.
 // helpWords open the menu; moreWords show the next page of a long reply.
 // Both are handled here and in Bot.dispatch, and only named here.
 var (

@@ -140,3 +140,23 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("a message after three clicks: %q, want to be told to slow down", got)
 	}
 }
+
+// TestCommandsInTraditional walks the whole route table: every command,
+// written in traditional characters (as OpenCC writes it, and in the forms
+// Taiwan and Hong Kong writers use, 回覆 and 答覆), reaches the same route;
+// and an admin's 回覆 with a tracking number is answered as 回复.
+func TestCommandsInTraditional(t *testing.T) {
+	h := MustRunMain(t, "sqlite", nil)
+	variants := map[string][]string{"回复": {"回覆"}, "答复": {"答覆"}, "发布活动": {"發佈活動"}}
+	for _, c := range h.Router.Commands() {
+		forms := append([]string{h.Router.Script.ToTraditional(c.Cmd)}, variants[c.Cmd]...)
+		for _, f := range forms {
+			if got := h.Router.Match(f); got != c.Cmd {
+				t.Errorf("%q (for %q) routes to %q", f, c.Cmd, got)
+			}
+		}
+	}
+	if got := h.MustSay(t, testAdmin, "回覆 JY-2026-0009 已處理"); strings.Contains(got, "不明白") || strings.Contains(got, "还不会回答") {
+		t.Fatalf("回覆 fell through to the Q&A: %q", got)
+	}
+}

@@ -72,7 +72,9 @@ func loadPairs(text string, m map[rune]rune) {
 // simplified (著 in 著作), but which traditional writers use where
 // simplified has another character (穿著/穿着). Matching only: both the
 // question and the entries are folded, so 著作 meets 着作 harmlessly.
-var matchFold = map[rune]rune{'著': '着', '裡': '里', '瞭': '了'}
+// 覆 too: traditional 回覆/答覆 are simplified 回复/答复 (an admin's 回覆
+// JY-… must reach 回复).
+var matchFold = map[rune]rune{'著': '着', '裡': '里', '瞭': '了', '覆': '复'}
 
 // ToSimplified maps every traditional character to its simplified form, for
 // matching (see matchFold).
