@@ -358,3 +358,12 @@ type s9PlanItem struct {
 }
 
 func (s9PlanItem) TableName() string { return "plan_items" }
+
+type s11ConsoleSession struct {
+	ID        string    `gorm:"primaryKey;size:64"`
+	UserID    string    `gorm:"size:64"`
+	ExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt time.Time
+}
+
+func (s11ConsoleSession) TableName() string { return "console_sessions" }

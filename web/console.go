@@ -93,7 +93,13 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 // startSession signs user in; the cookie holds user|expiry|nonce and its MAC.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user string) {
 	exp := s.now().Add(SessionTTL)
-	payload := base64.RawURLEncoding.EncodeToString([]byte(user)) + "|" + strconv.FormatInt(exp.Unix(), 10) + "|" + randomString()
+	nonce := randomString()
+	if s.Sessions != nil {
+		if err := s.Sessions.SaveConsoleSession(r.Context(), nonce, user, exp); err != nil {
+			s.logger().Error("save console session", "err", err)
+		}
+	}
+	payload := base64.RawURLEncoding.EncodeToString([]byte(user)) + "|" + strconv.FormatInt(exp.Unix(), 10) + "|" + nonce
 	s.setCookie(w, r, sessionCookie, payload+"|"+s.sign("session", payload), int(SessionTTL/time.Second))
 	s.setCookie(w, r, preCookie, "", -1)
 }
@@ -121,7 +127,20 @@ func (s *Server) readSession(r *http.Request) *session {
 	if err1 != nil || err2 != nil || s.now().Unix() >= exp {
 		return nil
 	}
+	if s.Sessions != nil { // signed out (or never saved): the cookie is dead
+		if live, err := s.Sessions.ConsoleSessionLive(r.Context(), parts[2], s.now()); err != nil || !live {
+			return nil
+		}
+	}
 	return &session{User: string(user), Expires: time.Unix(exp, 0), Nonce: parts[2], raw: payload}
+}
+
+// ConsoleSessions keeps the console's sign-ins server-side, so that signing
+// out ends a session everywhere; storage implements it.
+type ConsoleSessions interface {
+	SaveConsoleSession(ctx context.Context, id, user string, expires time.Time) error
+	ConsoleSessionLive(ctx context.Context, id string, now time.Time) (bool, error)
+	DeleteConsoleSession(ctx context.Context, id string) error
 }
 
 // csrfToken is bound to the session (or, before sign-in, to the pre cookie).

@@ -150,7 +150,20 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	p.CSRF = s.csrfToken(nil, pre)
 	p.Title = "登录"
 	p.Data["Next"] = safeNext(r.URL.Query().Get("next"))
-	p.Error = r.URL.Query().Get("err")
+	// Only the page's own messages, by code: the address bar cannot put
+	// words on it.
+	switch r.URL.Query().Get("err") {
+	case "token":
+		p.Error = "管理令牌不对，请重新输入。"
+	case "logout":
+		p.Flash = "您已退出登录。"
+	case "wait":
+		if d := s.throttle.wait(clientAddr(r), s.now()); d > 0 {
+			p.Error = waitText(d)
+		} else {
+			p.Error = "请重新输入管理令牌。"
+		}
+	}
 	if s.AdminToken == "" {
 		p.Error = "管理后台未开启：请设置 UNIONBOT_ADMIN_TOKEN。"
 	}
@@ -168,11 +181,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := safeNext(r.PostFormValue("next"))
-	tok := strings.TrimSpace(r.PostFormValue("token"))
-	if !utf8.ValidString(tok) || !constEq(tok, s.AdminToken) {
-		http.Redirect(w, r, "/admin/login?err="+url.QueryEscape("管理令牌不对，请重新输入。")+"&next="+url.QueryEscape(next), http.StatusSeeOther)
+	addr := clientAddr(r)
+	if s.throttle.wait(addr, s.now()) > 0 {
+		http.Redirect(w, r, "/admin/login?err=wait&next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
+	tok := strings.TrimSpace(r.PostFormValue("token"))
+	if !utf8.ValidString(tok) || !constEq(tok, s.AdminToken) {
+		s.signInFailed(addr, "console")
+		http.Redirect(w, r, "/admin/login?err=token&next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	s.throttle.ok(addr)
 	s.startSession(w, r, "")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -185,11 +205,14 @@ func (s *Server) oauthStart(w http.ResponseWriter, r *http.Request) {
 	}
 	state := randomString()
 	s.setCookie(w, r, stateCookie, state, 600)
-	scheme := "http"
-	if secure(r) {
-		scheme = "https"
+	if s.PublicURL == "" {
+		p := s.newPage(w, r, "")
+		p.fail(http.StatusServiceUnavailable, "企业微信登录未配置：请设置 UNIONBOT_PUBLIC_URL（如 https://union.example.edu.cn），它也要填在企业微信的可信域名里。")
+		return
 	}
-	redirect := scheme + "://" + r.Host + "/admin/oauth/callback"
+	// The address WeCom sends the code back to comes from configuration,
+	// never from the request's Host header.
+	redirect := strings.TrimSuffix(s.PublicURL, "/") + "/admin/oauth/callback"
 	http.Redirect(w, r, s.WeComAuth.OAuthURL(redirect, state), http.StatusFound)
 }
 
@@ -225,8 +248,13 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 
 // POST /admin/logout
 func (s *Server) logout(p *page) error {
+	if s.Sessions != nil {
+		if err := s.Sessions.DeleteConsoleSession(p.r.Context(), p.Sess.Nonce); err != nil {
+			return err
+		}
+	}
 	s.setCookie(p.w, p.r, sessionCookie, "", -1)
-	http.Redirect(p.w, p.r, "/admin/login?err="+url.QueryEscape("您已退出登录。"), http.StatusSeeOther)
+	http.Redirect(p.w, p.r, "/admin/login?err=logout", http.StatusSeeOther)
 	return nil
 }
 

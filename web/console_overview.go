@@ -20,6 +20,7 @@ type overviewView struct {
 	Unanswered  []*faq.Question
 	LastPush    *announce.Delivery
 	Undelivered []undeliveredNotice
+	Lockouts    []Lockout // addresses locked out of signing in
 }
 
 // GET /admin: each section from its feature's service.
@@ -62,6 +63,7 @@ func (s *Server) overviewPage(p *page) error {
 	if v.Undelivered, err = s.undelivered(ctx, now.Location()); err != nil {
 		return err
 	}
+	v.Lockouts = s.throttle.lockouts(s.now())
 	p.Data["V"] = v
 	return p.render("overview")
 }

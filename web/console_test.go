@@ -26,7 +26,7 @@ func MustConsole(t *testing.T) (*Server, *http.Cookie, string) {
 	cst := time.FixedZone("CST", 8*3600)
 	clock := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, cst) }
 	db.Now = clock
-	s := &Server{AdminToken: "tok", Members: db, Outbox: db, Location: cst, Now: clock,
+	s := &Server{AdminToken: "tok", Members: db, Outbox: db, Location: cst, Now: clock, Sessions: db,
 		Signups:   signup.NewService(db, db, clock, cst),
 		Proposals: &proposal.Service{Store: db, Members: db, Now: clock, Location: cst}}
 	s.Handler()
@@ -149,5 +149,62 @@ func TestParseFields(t *testing.T) {
 	}
 	if _, err := parseFields("：S/M"); err == nil {
 		t.Fatal("a field without a name was taken")
+	}
+}
+
+// TestSignInThrottleAndLogout: wrong tokens from one address make it wait
+// longer each time and lock it out after LockAfter, right token or not;
+// another address is unaffected; the overview names the locked address;
+// the login page shows only its own messages; and a session copied before
+// signing out is dead after it.
+func TestSignInThrottleAndLogout(t *testing.T) {
+	s, c, csrf := MustConsole(t)
+	now := s.now()
+	s.Now = func() time.Time { return now }
+	login := func(addr, token string) string {
+		pre := httptest.NewRecorder()
+		form := httptest.NewRequest("GET", "/admin/login", nil)
+		s.Handler().ServeHTTP(pre, form)
+		cookie := pre.Result().Cookies()[0]
+		body := pre.Body.String()
+		i := strings.Index(body, `name="csrf" value="`) + len(`name="csrf" value="`)
+		tok := body[i : i+strings.IndexByte(body[i:], '"')]
+		r := httptest.NewRequest("POST", "/admin/login", strings.NewReader(url.Values{"csrf": {tok}, "token": {token}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.RemoteAddr = addr + ":5000"
+		r.AddCookie(cookie)
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		return w.Result().Header.Get("Location")
+	}
+	if got := login("10.1.1.1", "guess"); !strings.Contains(got, "err=token") {
+		t.Fatalf("wrong token: %q", got)
+	}
+	if got := login("10.1.1.1", "tok"); !strings.Contains(got, "err=wait") {
+		t.Fatalf("right token a moment after a wrong one: %q, want to wait", got)
+	}
+	for i := 1; i < LockAfter; i++ {
+		now = now.Add(2 * time.Minute)
+		login("10.1.1.1", "guess")
+	}
+	now = now.Add(2 * time.Minute)
+	if got := login("10.1.1.1", "tok"); !strings.Contains(got, "err=wait") {
+		t.Fatalf("right token while locked out: %q, want to wait", got)
+	}
+	if got := login("10.2.2.2", "tok"); got != "/admin" {
+		t.Fatalf("another address with the right token: %q, want signed in", got)
+	}
+	if _, body := mustGet(t, s, c, "/admin"); !strings.Contains(body, "登录锁定") || !strings.Contains(body, "10.1.1.1") {
+		t.Fatalf("overview does not show the lockout:\n%s", body)
+	}
+	if _, body := mustGet(t, s, c, "/admin/login?err=<b>伪造的通知</b>"); strings.Contains(body, "伪造的通知") {
+		t.Fatal("the login page shows text from the address bar")
+	}
+	// Sign out; the same cookie, copied before, no longer opens anything.
+	if got := mustPost(t, s, c, "/admin/logout", url.Values{"csrf": {csrf}}).Code; got != 303 {
+		t.Fatalf("logout: %d", got)
+	}
+	if code, _ := mustGet(t, s, c, "/admin/members"); code != http.StatusSeeOther {
+		t.Fatalf("a copied cookie after logout: %d, want 303 to sign in", code)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,12 @@ type Server struct {
 	AdminUser func(userID string) bool
 	WeComAuth WeComAuth
 	Directory Directory
+	// Sessions keeps console sign-ins server-side (nil: the signed cookie
+	// alone, for tests of a bare server).
+	Sessions ConsoleSessions
+	// PublicURL is the bot's address as browsers reach it
+	// (UNIONBOT_PUBLIC_URL): WeCom OAuth returns to it.
+	PublicURL string
 
 	// Members lists and edits union members.
 	Members unionbot.MemberStore
@@ -70,6 +77,7 @@ type Server struct {
 	mux       *http.ServeMux
 	apiRoutes []string
 	tmpl      templates
+	throttle  signInThrottle
 }
 
 func (s *Server) location() *time.Location {
@@ -105,12 +113,25 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 			writeError(w, unionbot.Errorf("unavailable", "管理接口未开启：请设置 UNIONBOT_ADMIN_TOKEN。"))
 			return
 		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		header := r.Header.Get("Authorization")
+		addr := clientAddr(r)
+		if header != "" {
+			if d := s.throttle.wait(addr, s.now()); d > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds()+0.999)))
+				writeError(w, unionbot.Errorf(unionbot.ELIMIT, "%s", waitText(d)))
+				return
+			}
+		}
+		got, ok := strings.CutPrefix(header, "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.AdminToken)) != 1 {
+			if header != "" { // a credential that was wrong, not a request without one
+				s.signInFailed(addr, "api")
+			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="unionbot"`)
 			writeError(w, unionbot.Errorf(unionbot.EUNAUTHORIZED, "缺少或错误的管理令牌。"))
 			return
 		}
+		s.throttle.ok(addr)
 		if err := h(w, r); err != nil {
 			if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
 				s.logger().Error("api failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -118,6 +139,13 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 			writeError(w, err)
 		}
 	}
+}
+
+// signInFailed counts a wrong admin token from addr and logs it (never the
+// token itself).
+func (s *Server) signInFailed(addr, where string) {
+	n, locked := s.throttle.fail(addr, s.now())
+	s.logger().Warn("admin sign-in refused", "where", where, "addr", addr, "failures", n, "locked", locked)
 }
 
 // statusOf maps error codes to HTTP statuses.

@@ -30,6 +30,9 @@ type Main struct {
 	Logger *slog.Logger
 	// Now is the clock of the bot, the stores and the scheduler.
 	Now func() time.Time
+	// Listening, when set, runs once the address is known and before the
+	// first request (tests point UNIONBOT_PUBLIC_URL's stand-in at it).
+	Listening func(*Main)
 
 	DB        *storage.DB
 	Redis     *storage.Redis
@@ -119,7 +122,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins}
 
 	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Location: cfg.Location, Members: m.DB, Outbox: m.DB,
-		Callbacks: map[string]http.Handler{}, AdminUser: cfg.IsAdmin}
+		Callbacks: map[string]http.Handler{}, AdminUser: cfg.IsAdmin, PublicURL: cfg.PublicURL, Sessions: m.DB}
 	if m.WeCom != nil {
 		m.Web.WeComAuth, m.Web.Directory = m.WeCom, m.WeCom
 	}
@@ -173,6 +176,9 @@ func (m *Main) Start(ctx context.Context) error {
 		return fmt.Errorf("UNIONBOT_ADDR: %w", err)
 	}
 	m.ln = ln
+	if m.Listening != nil {
+		m.Listening(m)
+	}
 	m.server = &http.Server{Handler: m.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel

@@ -186,20 +186,34 @@ func TestHealthzAndAdminAPIAuth(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("healthz = %v, %v", resp.StatusCode, err)
 	}
-	for _, tok := range []string{"", "Bearer wrong", "Basic " + testAPIKey} {
+	call := func(tok string) int {
 		req, _ := http.NewRequest("GET", h.URL()+"/api/members", nil)
 		if tok != "" {
 			req.Header.Set("Authorization", tok)
 		}
 		resp, err := http.DefaultClient.Do(req)
-		if err != nil || resp.StatusCode != 401 {
-			t.Fatalf("token %q: status %v, want 401", tok, resp.StatusCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := call("Bearer " + testAPIKey); got != 200 {
+		t.Fatalf("with token: %d", got)
+	}
+	for _, tok := range []string{"", ""} { // no credential at all is not a guess
+		if got := call(tok); got != 401 {
+			t.Fatalf("without a token: %d, want 401", got)
 		}
 	}
-	req, _ := http.NewRequest("GET", h.URL()+"/api/members", nil)
-	req.Header.Set("Authorization", "Bearer "+testAPIKey)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("with token: %v %v", resp.StatusCode, err)
+	if got := call("Bearer wrong"); got != 401 {
+		t.Fatalf("a wrong token: %d, want 401", got)
+	}
+	// Right after a wrong guess this address must wait, even with the
+	// right token: guessing is slowed, not just answered differently.
+	for _, tok := range []string{"Basic " + testAPIKey, "Bearer " + testAPIKey} {
+		if got := call(tok); got != http.StatusTooManyRequests {
+			t.Fatalf("token %q right after a wrong one: %d, want 429", tok, got)
+		}
 	}
 }

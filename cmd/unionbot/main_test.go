@@ -126,6 +126,9 @@ func MustRunMain(tb testing.TB, driver string, extra map[string]string) *harness
 	if v := extra["test.outbox_attempts"]; v != "" {
 		fmt.Sscanf(v, "%d", &m.Outbox.MaxAttempts)
 	}
+	if envm["UNIONBOT_PUBLIC_URL"] == "" {
+		m.Listening = func(m *Main) { m.Web.PublicURL = m.URL() } // WeCom OAuth comes back here
+	}
 	if err := m.Start(ctx); err != nil {
 		tb.Fatalf("start: %v", err)
 	}
