@@ -7,9 +7,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"unionbot"
 )
+
+// MaxMessageRunes is the longest message the bot reads; each feature has
+// tighter bounds of its own (a question, a title, an answer).
+const MaxMessageRunes = 2000
 
 // MaxReplyBytes is the most one reply page may hold. WeCom text messages
 // hold about 2,048 bytes; the page footer needs some of them.
@@ -84,6 +89,9 @@ func (b *Bot) logger() *slog.Logger {
 func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	start := b.now()
 	msg.Text = cleanText(msg.Text)
+	if utf8.RuneCountInString(msg.Text) > MaxMessageRunes {
+		return "消息太长了（超过 " + itoa(MaxMessageRunes) + " 字），请精简一下或分几条发送。"
+	}
 	b.resolveLink(ctx, msg)
 	if b.Limiter != nil && b.RateLimit > 0 { // messages and events alike
 		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)

@@ -10,7 +10,7 @@ import (
 )
 
 // MaxFAQFile is the largest knowledge-base file the import reads.
-const MaxFAQFile = 4 << 20
+const MaxFAQFile = 1 << 20
 
 // GET /api/faq/ask?q=  → {"answer","faq_id","score","confidence","alternatives"}
 func (s *Server) askFAQ(w http.ResponseWriter, r *http.Request) error {

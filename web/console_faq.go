@@ -104,8 +104,11 @@ func (s *Server) faqImport(p *page) error {
 	}
 	text := p.r.PostFormValue("text")
 	if f, _, err := p.r.FormFile("file"); err == nil {
-		b, _ := io.ReadAll(io.LimitReader(f, MaxFAQFile))
+		b, _ := io.ReadAll(io.LimitReader(f, MaxFAQFile+1))
 		f.Close()
+		if len(b) > MaxFAQFile {
+			return unionbot.Errorf("too_large", "%s", tooLargeText(MaxFAQFile))
+		}
 		if len(b) > 0 {
 			text = string(b)
 		}

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -278,9 +279,17 @@ func duplicateKey(body []byte) string {
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
-		return nil, unionbot.Errorf("too_large", "请求内容超过 %d 字节。", max)
+		return nil, unionbot.Errorf("too_large", "%s", tooLargeText(max))
 	}
 	return b, nil
+}
+
+// tooLargeText says how large a body may be, in words a person reads.
+func tooLargeText(max int64) string {
+	if max >= 1<<20 && max%(1<<20) == 0 {
+		return fmt.Sprintf("内容超过 %d MB，请分成几个文件。", max>>20)
+	}
+	return fmt.Sprintf("内容超过 %d KB。", max>>10)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

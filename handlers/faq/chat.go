@@ -35,6 +35,9 @@ func (s *Service) Fallback(c *bot.Context) error {
 	if utf8.RuneCountInString(text) < 2 {
 		return bot.ErrPass
 	}
+	if utf8.RuneCountInString(text) > MaxQuestionRunes { // nothing logged: a question, not a document
+		return c.Reply(s.say(fmt.Sprintf(textQuestionLong, MaxQuestionRunes), s.Engine.Script.IsTraditional(text)))
+	}
 	key := strings.TrimRight(s.Engine.Script.ToSimplified(fold(text)), "!！。.~～?？")
 	if reply, ok := smallTalk[key]; ok {
 		return c.Reply(s.say(reply, s.Engine.Script.IsTraditional(text)))
@@ -80,6 +83,22 @@ func (s *Service) Fallback(c *bot.Context) error {
 		return err
 	}
 	return c.Reply(reply)
+}
+
+// Bounds of what teachers and admins type to the Q&A.
+const (
+	MaxQuestionRunes = 200  // a question; longer is refused, and not logged
+	MaxHandOffRunes  = 500  // 转人工
+	MaxAnswerRunes   = 1000 // an admin's 答复, and an entry's answer
+	adminNoticeRunes = 120  // the question quoted in the admins' notice
+)
+
+// clipRunes cuts s to n characters, marking the cut.
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…（全文见管理后台“问答”页）"
+	}
+	return s
 }
 
 // relatedHits are the low-confidence hits still worth listing.
@@ -172,6 +191,9 @@ func (s *Service) handOff(c *bot.Context, question string, logID int64) error {
 	if len(s.Admins) == 0 {
 		return unionbot.Errorf(unionbot.EINVALID, textNoAdmins)
 	}
+	if utf8.RuneCountInString(question) > MaxHandOffRunes {
+		return unionbot.Errorf(unionbot.EINVALID, textHandOffLong, MaxHandOffRunes)
+	}
 	who := c.UserID()
 	if mem, err := c.Member(); err == nil {
 		who = mem.DisplayName()
@@ -182,7 +204,7 @@ func (s *Service) handOff(c *bot.Context, question string, logID int64) error {
 	q := &Question{ID: logID, UserID: c.UserID(), Text: question}
 	err := s.Store.HandOff(c.Context(), q, func(id int64) []*unionbot.Notice {
 		return []*unionbot.Notice{{ToUsers: s.Admins, Kind: "faq", Ref: "faq-q-" + strconv.FormatInt(id, 10),
-			Text: fmt.Sprintf(textAdminNotice, id, who, question, id)}}
+			Text: fmt.Sprintf(textAdminNotice, id, who, clipRunes(question, adminNoticeRunes), id)}}
 	})
 	if err != nil {
 		return err
@@ -202,6 +224,9 @@ func (s *Service) Reply(c *bot.Context) error {
 	id, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || rest == "" {
 		return c.Reply(textReplyUsage)
+	}
+	if utf8.RuneCountInString(rest) > MaxAnswerRunes {
+		return unionbot.Errorf(unionbot.EINVALID, textAnswerLong, MaxAnswerRunes)
 	}
 	q, err := s.Store.GetQuestion(c.Context(), id)
 	if err != nil {

@@ -185,6 +185,9 @@ func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string)
 	if len(entries) == 0 {
 		return r, unionbot.Errorf(unionbot.EINVALID, "文件里没有问答条目。")
 	}
+	if len(entries) > MaxImportEntries {
+		return r, unionbot.Errorf(unionbot.EINVALID, textImportTooMany, MaxImportEntries, len(entries))
+	}
 	for _, e := range entries {
 		if e.Source == "" {
 			e.Source = SourceUnion
@@ -280,6 +283,10 @@ func (s *Service) suggestion(m Match) string {
 	b.WriteString("\n" + s.say(textSuggestTail, m.Traditional))
 	return b.String()
 }
+
+// MaxImportEntries caps one import; the file itself is capped in bytes by
+// the faces that read it (web.MaxFAQFile).
+const MaxImportEntries = 2000
 
 // Entries lists every entry, starter and the union's own, for the API, the
 // console and the export.

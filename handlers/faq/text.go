@@ -79,6 +79,8 @@ func CheckEntry(i int, e *Entry) error {
 		return unionbot.Errorf(unionbot.EINVALID, txtNoAnswer, i+1, e.Question)
 	case len([]rune(e.Question)) > 100:
 		return unionbot.Errorf(unionbot.EINVALID, txtQuestionLong, i+1)
+	case len([]rune(e.Answer)) > MaxAnswerRunes*2:
+		return unionbot.Errorf(unionbot.EINVALID, textAnswerTooLong, i+1, e.Question, MaxAnswerRunes*2)
 	}
 	return nil
 }
@@ -89,3 +91,12 @@ func MsgNoQuestion(id int64) string { return fmt.Sprintf(txtNoQuestionID, id) }
 func MsgNoEntry(id int64) string    { return fmt.Sprintf(txtNoEntryID, id) }
 func MsgEntryGone() string          { return txtNoEntry }
 func MsgQuestionGone() string       { return txtQuestionAbsent }
+
+// Bounds of what is typed.
+const (
+	textQuestionLong  = "问题太长了，请控制在 %d 字以内，说清楚想问的事就好；要反映详细情况请发送“提建议”。"
+	textHandOffLong   = "转人工的问题请控制在 %d 字以内，工会老师会联系您了解详情。"
+	textAnswerLong    = "答复请控制在 %d 字以内。"
+	textImportTooMany = "一次最多导入 %d 条问答，这个文件有 %d 条，请分批导入。"
+	textAnswerTooLong = "第 %d 条“%s”的答案超过 %d 字，请精简一些。"
+)
