@@ -190,6 +190,7 @@ type eventView struct {
 	Event               *signup.Event
 	Q                   string
 	Confirmed, Waitlist []*signup.Entry
+	CPager, WPager      pager
 	NConfirmed, NWait   int
 	Depts               map[string]int // confirmed by department, for the chart
 }
@@ -220,6 +221,9 @@ func (s *Server) eventPage(p *page) error {
 			v.Waitlist = append(v.Waitlist, e)
 		}
 	}
+	q := p.r.URL.Query()
+	v.Confirmed, v.CPager = paginate(v.Confirmed, q, "page", PageSize)
+	v.Waitlist, v.WPager = paginate(v.Waitlist, q, "wpage", PageSize)
 	_, by := ro.Stats()
 	for d, c := range by {
 		if c.Confirmed > 0 {

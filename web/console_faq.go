@@ -16,8 +16,10 @@ type faqView struct {
 	Ask      *faq.AskResult // what the bot would answer it
 	Feedback []faqFeedback  // unanswered, handed over and unhelpful questions
 	Entries  []faqEntryView
-	Own      int // the union's own entries
-	Starter  int // starter entries
+	// EntryPager and FeedbackPager page the two lists.
+	EntryPager, FeedbackPager pager
+	Own                       int // the union's own entries
+	Starter                   int // starter entries
 	// StarterOn counts the starter entries still switched on: 只用本校问答
 	// switches them all off in one click.
 	StarterOn int
@@ -92,6 +94,9 @@ func (s *Server) faqPage(p *page) error {
 		res := s.FAQ.Result(s.FAQ.Ask(ctx, q))
 		v.Q, v.Ask = q, &res
 	}
+	q := p.r.URL.Query()
+	v.Entries, v.EntryPager = paginate(v.Entries, q, "page", PageSize)
+	v.Feedback, v.FeedbackPager = paginate(v.Feedback, q, "qpage", PageSize)
 	p.Data["FAQ"] = v
 	return p.render("faq")
 }

@@ -11,6 +11,7 @@ import (
 type membersView struct {
 	Q, Department, Tag string
 	Members            []*unionbot.Member
+	Pager              pager
 	CanSync            bool
 }
 
@@ -19,10 +20,11 @@ func (s *Server) membersPage(p *page) error {
 	q := p.r.URL.Query()
 	v := membersView{Q: q.Get("q"), Department: q.Get("department"), Tag: q.Get("tag"), CanSync: s.Directory != nil}
 	var err error
-	v.Members, err = s.Members.ListMembers(p.r.Context(), unionbot.MemberFilter{Query: v.Q, Department: v.Department, Tag: v.Tag, Limit: 1000})
+	v.Members, err = s.Members.ListMembers(p.r.Context(), unionbot.MemberFilter{Query: v.Q, Department: v.Department, Tag: v.Tag})
 	if err != nil {
 		return err
 	}
+	v.Members, v.Pager = paginate(v.Members, q, "page", PageSize)
 	p.Title = "成员"
 	p.Data["V"] = v
 	return p.render("members")

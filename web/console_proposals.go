@@ -18,6 +18,7 @@ type proposalsView struct {
 	Kind, Status, Category, Department string
 	Statuses                           []string
 	List                               []proposal.StaffView
+	Pager                              pager
 	ByCat, ByStatus                    map[string]int
 	Sessions                           []*proposal.Session
 }
@@ -45,6 +46,7 @@ func (s *Server) proposalsPage(p *page) error {
 	if v.Sessions, err = s.Proposals.Sessions(p.r.Context()); err != nil {
 		return err
 	}
+	v.List, v.Pager = paginate(v.List, q, "page", PageSize)
 	p.Data["V"] = v
 	return p.render("proposals")
 }

@@ -208,3 +208,21 @@ func TestSignInThrottleAndLogout(t *testing.T) {
 		t.Fatalf("a copied cookie after logout: %d, want 303 to sign in", code)
 	}
 }
+
+// TestConsolePaginates: a long list comes a page at a time, with links that
+// keep the filters.
+func TestConsolePaginates(t *testing.T) {
+	s, c, _ := MustConsole(t)
+	for i := 0; i < 250; i++ {
+		if err := s.Members.SaveMember(t.Context(), &unionbot.Member{UserID: fmt.Sprintf("m%03d", i), Name: "老师", Department: "语文组"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := mustGet(t, s, c, "/admin/members?department=%E8%AF%AD%E6%96%87%E7%BB%84")
+	if !strings.Contains(body, "第 1/3 页，共 250 条") || strings.Count(body, `action="/admin/members/m`) != PageSize || !strings.Contains(body, "department=") {
+		t.Fatalf("members page 1 lacks the pager or shows more than a page:\n%.2000s", body)
+	}
+	if _, body := mustGet(t, s, c, "/admin/members?page=3"); strings.Count(body, `action="/admin/members/m`) != 50 || !strings.Contains(body, "m249") {
+		t.Fatal("members page 3 is not the last 50")
+	}
+}
