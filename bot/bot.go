@@ -160,9 +160,12 @@ func (b *Bot) dispatch(c *Context) error {
 	case w == "":
 		return c.Reply("请发送文字消息，回复“帮助”查看我能做什么。")
 	case helpWords[w]:
-		if c.session.Flow != "" {
+		if b.Router.inForm(c) {
 			c.Reply("您正在填写「" + b.Router.flows[c.session.Flow].title + "」，回复“取消”可退出，或直接继续填写。")
 			return b.Router.Help(c)
+		}
+		if c.session.Flow != "" { // a question waiting for its answer: 帮助 leaves it
+			c.EndFlow()
 		}
 	case moreWords[w]:
 		if len(c.session.More) > 0 {

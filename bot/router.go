@@ -37,8 +37,9 @@ type route struct {
 }
 
 type flow struct {
-	title string
-	h     HandlerFunc
+	title  string
+	h      HandlerFunc
+	choice bool // a question waiting for its answer, not a form
 }
 
 // Router maps text to handlers. Commands match by the longest prefix (so
@@ -120,6 +121,21 @@ func (r *Router) Flow(name, title string, h HandlerFunc) {
 	r.flows[name] = flow{title: title, h: h}
 }
 
+// Choice registers the handler of a question the bot asked and waits for
+// (which event, which entry, 确认 or not). Unlike a form it is never
+// "being filled in": 帮助 or a command leaves it at once, and the handler
+// returns ErrPass for anything that is not its answer, after EndFlow, so
+// the message is routed as if no question were open.
+func (r *Router) Choice(name, title string, h HandlerFunc) {
+	r.flows[name] = flow{title: title, h: h, choice: true}
+}
+
+// InForm reports whether a form (not a waiting question) is open.
+func (r *Router) inForm(c *Context) bool {
+	f, ok := r.flows[c.session.Flow]
+	return c.session.Flow != "" && ok && !f.choice
+}
+
 // Menu sets the numbered menu shown by 帮助 / 菜单.
 func (r *Router) Menu(items ...MenuItem) { r.menu = items }
 
@@ -166,7 +182,7 @@ func (r *Router) dispatch(c *Context) error {
 	text := normalize(c.Msg.Text)
 	if c.session.Flow != "" {
 		if f, ok := r.flows[c.session.Flow]; ok {
-			if t := r.fold(text); t == "取消" || t == "退出" {
+			if t := r.fold(text); !f.choice && (t == "取消" || t == "退出") {
 				c.EndFlow()
 				return c.Replyf("已退出「%s」，填写的内容已丢弃。回复“帮助”查看其他功能。", f.title)
 			}

@@ -51,9 +51,9 @@ func TestFAQChat(t *testing.T) {
 				// In between: choices, and a number picks one.
 				{"t001", "会费", "您是不是想问：\n1. "},
 				{"t001", "2", "0.5%"},
-				// A number out of the choices asks again, the flow stays.
+				// A number not among the choices is a menu number (9: 转人工).
 				{"t001", "会费", "您是不是想问"},
-				{"t001", "9", "请回复 1 到 3 之间的数字"},
+				{"t001", "9", "请在“转人工”后面写上您的问题"},
 				// Anything else leaves the choices and is routed anew.
 				{"t001", "我是谁", "您的账号：t001"},
 				// Politeness is answered, not logged as a question.
@@ -66,6 +66,15 @@ func TestFAQChat(t *testing.T) {
 				if got := h.MustSay(t, tt.user, tt.say); !strings.Contains(got, tt.want) {
 					t.Fatalf("%s says %q: reply %q, want it to contain %q", tt.user, tt.say, got, tt.want)
 				}
+			}
+			// After 还不会回答 nothing is "being filled in": 帮助 is the menu,
+			// and its numbers work.
+			h.MustSay(t, "t003", "学校游泳馆周末几点开门")
+			if got := h.MustSay(t, "t003", "帮助"); strings.Contains(got, "您正在填写") || !strings.Contains(got, "回复数字") {
+				t.Fatalf("帮助 after an unanswered question: %q", got)
+			}
+			if got := h.MustSay(t, "t003", "2"); strings.Contains(got, "请回复 1 到") {
+				t.Fatalf("menu number 2 after 帮助: %q", got)
 			}
 			sent := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == testAdmin })
 			if len(sent) != 1 || !strings.Contains(sent[0].Content, "食堂几点开饭") || !strings.Contains(sent[0].Content, "答复 1") {

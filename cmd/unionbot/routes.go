@@ -85,6 +85,9 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("确认组队", su.Accept)
 	r.Handle("拒绝组队", su.Decline)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
+	r.Choice(signup.FlowPickEvent, "选择活动", su.Picked)
+	r.Choice(signup.FlowConfirmCancel, "确认取消报名", su.ConfirmCancel)
+	r.HandleExact("取消", su.CancelBare)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	r.HandleExact("管理活动", su.Manage, bot.AdminOnly)
@@ -153,7 +156,7 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("转人工", faqs.HandOff)
 	r.Handle("答复", faqs.Reply, bot.AdminOnly)
 	r.HandleExact("没用", faqs.Unhelpful)
-	r.Flow(faq.FlowName, faq.FlowTitle, faqs.Pick)
+	r.Choice(faq.FlowName, faq.FlowTitle, faqs.Pick)
 	r.Flow(faq.FlowSave, "存为问答", faqs.SaveFlow)
 	r.Fallback(faqs.Fallback)
 	// Commands typed in traditional characters (報名 羽毛球, 幫助) route

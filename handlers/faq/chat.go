@@ -140,8 +140,9 @@ func (s *Service) Pick(c *bot.Context) error {
 		c.EndFlow()
 		return bot.ErrPass
 	}
-	if n < 1 || n > len(st.IDs) {
-		return c.Reply(s.say(fmt.Sprintf(textPickRange, len(st.IDs)), st.Trad))
+	if n < 1 || n > len(st.IDs) { // not one of the offered: a menu number, say
+		c.EndFlow()
+		return bot.ErrPass
 	}
 	c.EndFlow()
 	e := s.Engine.Entry(st.IDs[n-1])

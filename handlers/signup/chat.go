@@ -73,16 +73,17 @@ func (ch *Chat) pick(c *bot.Context, evs []*Event, q string) (*Event, error) {
 	case 1:
 		return hits[0], nil
 	}
-	var lines []string
-	for _, h := range hits {
-		for i, e := range evs {
-			if e.ID == h.ID {
-				lines = append(lines, ch.line(c, i, e))
-			}
-		}
-	}
-	return nil, unionbot.Errorf(unionbot.EINVALID, txtAmbiguous, q, strings.Join(lines, "\n"))
+	return nil, &ambiguous{q: q, hits: hits}
 }
+
+// ambiguous is a title that fits several events: the teacher is asked
+// which, and the answer's number means that list's item.
+type ambiguous struct {
+	q    string
+	hits []*Event
+}
+
+func (a *ambiguous) Error() string { return "ambiguous event title " + a.q }
 
 // form is the state of the sign-up flow.
 type form struct {
@@ -125,8 +126,14 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 	}
 	ev, err := ch.pick(c, evs, c.Args)
 	if err != nil {
-		return err
+		return ch.askWhich(c, actSignUp, err)
 	}
+	return ch.signUp(c, ev)
+}
+
+// signUp runs the pre-checks and opens the sign-up form for ev (or signs
+// up at once when it asks nothing).
+func (ch *Chat) signUp(c *bot.Context, ev *Event) error {
 	m, err := c.Member()
 	if err != nil {
 		return err
@@ -311,10 +318,23 @@ func (ch *Chat) Cancel(c *bot.Context) error {
 	if len(evs) == 0 {
 		return c.Reply(txtNoEntries)
 	}
+	if strings.TrimSpace(c.Args) == "" { // which one: by context
+		if len(evs) == 1 {
+			if err := c.StartFlow(FlowConfirmCancel, choiceState{Action: actCancel, IDs: []int64{evs[0].ID}}); err != nil {
+				return err
+			}
+			return c.Replyf(txtConfirmCancel, evs[0].Title)
+		}
+		return ch.askWhich(c, actCancel, &ambiguous{hits: evs})
+	}
 	ev, err := ch.pick(c, evs, c.Args)
 	if err != nil {
-		return err
+		return ch.askWhich(c, actCancel, err)
 	}
+	return ch.cancel(c, ev)
+}
+
+func (ch *Chat) cancel(c *bot.Context, ev *Event) error {
 	if _, err := ch.Service.Cancel(c.Context(), ev, c.UserID()); err != nil {
 		return err
 	}
@@ -369,10 +389,20 @@ func (ch *Chat) CheckIn(c *bot.Context) error {
 	if len(evs) == 0 {
 		return c.Reply(txtNoEntries)
 	}
+	if strings.TrimSpace(c.Args) == "" && len(evs) == 1 {
+		return ch.checkIn(c, evs[0])
+	}
+	if strings.TrimSpace(c.Args) == "" {
+		return ch.askWhich(c, actCheckIn, &ambiguous{hits: evs})
+	}
 	ev, err := ch.pick(c, evs, c.Args)
 	if err != nil {
-		return err
+		return ch.askWhich(c, actCheckIn, err)
 	}
+	return ch.checkIn(c, ev)
+}
+
+func (ch *Chat) checkIn(c *bot.Context, ev *Event) error {
 	if err := ch.Service.CheckIn(c.Context(), ev, c.UserID()); err != nil {
 		return err
 	}

@@ -40,6 +40,10 @@ func mustBot(t *testing.T, now time.Time) (*bot.Bot, *signup.Service, unionbot.O
 	r.HandleExact("我的报名", ch.Mine)
 	r.Handle("签到", ch.CheckIn)
 	r.Flow(signup.FlowSignup, "活动报名", ch.Form)
+	r.Choice(signup.FlowPickEvent, "选择活动", ch.Picked)
+	r.Choice(signup.FlowConfirmCancel, "确认取消报名", ch.ConfirmCancel)
+	r.HandleExact("取消", ch.CancelBare)
+	r.Menu(bot.MenuItem{Title: "活动报名", Command: "活动"}, bot.MenuItem{Title: "我的报名", Command: "我的报名"})
 	r.HandleExact("管理活动", ch.Manage, bot.AdminOnly)
 	r.Handle("修改名额", ch.SetCapacity, bot.AdminOnly)
 	b := &bot.Bot{Router: r, Sessions: db, Members: db, Outbox: db, Now: clock, Location: loc,
@@ -120,5 +124,39 @@ func mustGolden(t *testing.T, path, got string) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Fatalf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestQuestionsWaitForAnswers: "which event?" is a question whose numbers
+// mean its own list (2 signs up for the second badminton event, not menu
+// item 2); 取消报名 with one sign-up asks to confirm it; a bare 取消 says
+// there is nothing being filled in and what can be cancelled; a menu
+// number or a command leaves a question at once.
+func TestQuestionsWaitForAnswers(t *testing.T) {
+	now := time.Date(2026, 12, 31, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
+	b, svc, _ := mustBot(t, now)
+	for _, title := range []string{"教职工羽毛球比赛", "羽毛球培训班"} {
+		ev := &signup.Event{Title: title, Kind: "比赛", StartsAt: now.Add(72 * time.Hour), Capacity: 10, Waitlist: true}
+		if err := svc.Publish(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script := []turn{
+		{"t1", "报名羽毛球"}, {"t1", "2"}, {"t1", "我的报名"},
+		{"t1", "报名羽毛球"}, {"t1", "1"},
+		{"t2", "报名羽毛球"}, {"t2", "帮助"}, {"t2", "2"},
+		{"t3", "取消"}, {"t3", "取消报名"},
+		{"t1", "取消报名"}, {"t1", "1"}, {"t1", "取消报名"}, {"t1", "算了"}, {"t1", "取消报名"}, {"t1", "确认"}, {"t1", "取消"},
+	}
+	var got strings.Builder
+	for i, tn := range script {
+		reply := b.Handle(context.Background(), &bot.Message{Channel: bot.ChannelCLI, UserID: tn.user, Type: bot.TypeText, Text: tn.text, MsgID: fmt.Sprint(i)})
+		fmt.Fprintf(&got, "%s> %s\n%s\n\n", tn.user, tn.text, reply)
+	}
+	mustGolden(t, filepath.Join("testdata", "questions.golden"), got.String())
+	for _, want := range []string{"t1> 2\n报名成功：“羽毛球培训班”", "t2> 2\n您还没有报名任何活动", "t1> 算了\n好的，保留", "t1> 确认\n已取消"} {
+		if !strings.Contains(got.String(), want) {
+			t.Errorf("conversation lacks %q", want)
+		}
 	}
 }

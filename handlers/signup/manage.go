@@ -95,5 +95,6 @@ func (ch *Chat) pickLive(c *bot.Context, q string) (*Event, error) {
 	if strings.TrimSpace(q) == "" {
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtWhichLive)
 	}
-	return ch.pick(c, evs, q)
+	ev, err := ch.pick(c, evs, q)
+	return ev, plainAmbiguity(c, err)
 }

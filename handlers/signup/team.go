@@ -69,7 +69,7 @@ func (ch *Chat) answer(c *bot.Context, accept bool) error {
 	ev := evs[0]
 	if len(pending) > 1 || strings.TrimSpace(c.Args) != "" {
 		if ev, err = ch.pick(c, evs, c.Args); err != nil {
-			return err
+			return plainAmbiguity(c, err)
 		}
 	}
 	captain, err := ch.Service.AnswerInvite(c.Context(), ev, c.UserID(), accept)

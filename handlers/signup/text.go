@@ -6,7 +6,7 @@ const (
 	txtListHead       = "正在报名的活动（回复“报名 编号”报名）："
 	txtWhich          = "请说要报名哪个活动，例如“报名 1”或“报名 羽毛球”。发送“活动”查看列表。"
 	txtNoMatch        = "没有找到名称含“%s”的正在报名的活动，发送“活动”查看列表。"
-	txtAmbiguous      = "有几个活动都符合“%s”，请回复编号：\n%s"
+	txtAmbiguous      = "有几个活动都符合“%s”，请写出完整的活动名称：\n%s"
 	txtConfirmed      = "报名成功：“%s”，%s。"
 	txtWaiting        = "“%s”名额已满，您已进入候补第 %d 位，有人取消时会按顺序通知您。"
 	txtNotOpenYet     = "“%s”还没开始报名，报名从 %s 开始。"
@@ -101,4 +101,14 @@ const (
 	txtClosesAfterStart  = "报名截止时间不能晚于活动开始时间。"
 	txtOpensAfterStart   = "报名开始时间不能晚于活动开始时间。"
 	txtCancelAfterStart  = "取消截止时间不能晚于活动开始时间。"
+)
+
+// Questions that wait for their answer.
+const (
+	txtAskWhich        = "有几个活动都符合“%s”，请回复编号："
+	txtAskWhichMine    = "您报名了几个活动，是哪一个？请回复编号："
+	txtConfirmCancel   = "确定取消“%s”的报名吗？回复“确认”取消，回复别的内容则不取消。"
+	txtNothingToCancel = "您现在没有正在填写的表单，也没有报名任何活动，没有需要取消的。"
+	txtCancelWhat      = "您现在没有正在填写的表单。可以取消的报名："
+	txtKept            = "好的，保留您的报名。"
 )
