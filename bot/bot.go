@@ -14,7 +14,7 @@ import (
 
 // MaxMessageRunes is the longest message the bot reads; each feature has
 // tighter bounds of its own (a question, a title, an answer).
-const MaxMessageRunes = 2000
+const MaxMessageRunes = 4000
 
 // MaxReplyBytes is the most one reply page may hold. WeCom text messages
 // hold about 2,048 bytes; the page footer needs some of them.

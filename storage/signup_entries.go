@@ -42,13 +42,17 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 			Delete(&entryRow{}).Error; err != nil {
 			return err
 		}
-		var waitRows []entryRow
-		if err := tx.Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Order("seq").Find(&waitRows).Error; err != nil {
+		var line struct {
+			N        int
+			Smallest *int
+		}
+		if err := tx.Model(&entryRow{}).Select("COUNT(*) AS n, MIN(companions) AS smallest").
+			Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Scan(&line).Error; err != nil {
 			return err
 		}
-		waiting := make([]*signup.Entry, len(waitRows))
-		for i := range waitRows {
-			waiting[i] = waitRows[i].domain()
+		waiting := signup.Line{Waiting: line.N}
+		if line.Smallest != nil {
+			waiting.Smallest = 1 + *line.Smallest
 		}
 		status, err := signup.Admit(ev.domain(), ev.Taken, waiting, e.Places())
 		if err != nil {
@@ -61,7 +65,7 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 				return err
 			}
 		} else {
-			e.Position = len(waiting) + 1
+			e.Position = waiting.Waiting + 1
 		}
 		if err := tx.Create(&row).Error; isDuplicate(err) {
 			return signup.ErrAlreadySignedUp(ev.Title)

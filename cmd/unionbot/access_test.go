@@ -79,7 +79,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		"WECHAT_APP_ID": "wxsecretstest", "WECHAT_APP_SECRET": "wechat-app-secret-4711", "WECHAT_TOKEN": "wechat-token-4711",
 		"WECHAT_ENCODING_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
 	}
-	extra := map[string]string{"UNIONBOT_LOG_LEVEL": "debug", "UNIONBOT_RATE_LIMIT": "0"}
+	extra := map[string]string{"UNIONBOT_LOG_LEVEL": "debug", "UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-12-01T09:00:00+08:00"}
 	for k, v := range secrets {
 		extra[k] = v
 	}
@@ -93,6 +93,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		res.Body.Close()
 	}
 	h.Fake.ExpireTokens()
+	h.Advance(t, 2*time.Second) // the wrong token above makes this address wait a second
 	MustAPI(t, h, "POST", "/api/broadcasts", `{"text":"测试消息","audience":"users:t001"}`, 202)
 	h.Fake.WaitSent(1, 5*time.Second, nil)
 	log := h.Stderr.String()

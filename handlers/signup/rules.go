@@ -4,21 +4,29 @@ package signup
 // store calls them under the event's row lock, with the event as it stands
 // there, so replicas and concurrent deliveries never overbook.
 
+// Line summarises the waitlist for a newcomer: how many wait, and the
+// smallest party among them (places, the teacher and 家属).
+type Line struct {
+	Waiting  int
+	Smallest int
+}
+
 // Admit decides where a new entry taking places goes, given the places
-// already taken and the entries waiting (in line order): a place when its
-// party fits the places left and nobody waiting could use them; else the
-// waitlist when the event keeps one; else it is refused (ErrFull). A party
-// larger than all the places is refused outright (ErrPartyTooBig), since it
-// could never be promoted; an event not open refuses (ErrNotOpen). This is
-// the one answer to "when does a teacher go to the waitlist".
-func Admit(ev *Event, taken int, waiting []*Entry, places int) (string, error) {
+// already taken and the line: a place when its party fits the places left
+// and nobody waiting could use them; else the waitlist when the event keeps
+// one; else it is refused (ErrFull). A party larger than all the places is
+// refused outright (ErrPartyTooBig), since it could never be promoted; an
+// event not open refuses (ErrNotOpen). This is the one answer to "when
+// does a teacher go to the waitlist".
+func Admit(ev *Event, taken int, line Line, places int) (string, error) {
 	if ev.Status != StatusOpen {
 		return "", ErrNotOpen(ev.Title, ev.Status)
 	}
 	if ev.Capacity > 0 && places > ev.Capacity {
 		return "", ErrPartyTooBig(ev.Title, places, ev.Capacity)
 	}
-	if fits(ev, taken, places) && len(Promotable(ev, taken, waiting)) == 0 {
+	someoneWaitingFits := line.Waiting > 0 && fits(ev, taken, line.Smallest)
+	if fits(ev, taken, places) && !someoneWaitingFits {
 		return EntryConfirmed, nil
 	}
 	if ev.Waitlist {

@@ -17,20 +17,20 @@ func TestAdmit(t *testing.T) {
 		name    string
 		ev      *Event
 		taken   int
-		waiting []*Entry
+		waiting Line
 		places  int
 		want    string
 		code    string
 	}{
-		{"fits", open(3, true), 1, nil, 2, EntryConfirmed, ""},
-		{"no limit", open(0, false), 100, nil, 5, EntryConfirmed, ""},
-		{"full, waitlist", open(3, true), 3, nil, 1, EntryWaiting, ""},
-		{"a place free but one who fits waits first", open(3, true), 2, []*Entry{party(1)}, 1, EntryWaiting, ""},
-		{"a place free, only a big party waits: the newcomer takes it", open(3, true), 2, []*Entry{party(3)}, 1, EntryConfirmed, ""},
-		{"party too big for what is left", open(3, true), 2, nil, 2, EntryWaiting, ""},
-		{"party bigger than all the places", open(3, true), 0, nil, 4, "", unionbot.EFORBIDDEN},
-		{"full, no waitlist", open(3, false), 3, nil, 1, "", unionbot.EFORBIDDEN},
-		{"closed", &Event{Status: StatusClosed, Capacity: 3}, 0, nil, 1, "", unionbot.EFORBIDDEN},
+		{"fits", open(3, true), 1, Line{}, 2, EntryConfirmed, ""},
+		{"no limit", open(0, false), 100, Line{}, 5, EntryConfirmed, ""},
+		{"full, waitlist", open(3, true), 3, Line{}, 1, EntryWaiting, ""},
+		{"a place free but one who fits waits first", open(3, true), 2, Line{1, 1}, 1, EntryWaiting, ""},
+		{"a place free, only a big party waits: the newcomer takes it", open(3, true), 2, Line{1, 3}, 1, EntryConfirmed, ""},
+		{"party too big for what is left", open(3, true), 2, Line{}, 2, EntryWaiting, ""},
+		{"party bigger than all the places", open(3, true), 0, Line{}, 4, "", unionbot.EFORBIDDEN},
+		{"full, no waitlist", open(3, false), 3, Line{}, 1, "", unionbot.EFORBIDDEN},
+		{"closed", &Event{Status: StatusClosed, Capacity: 3}, 0, Line{}, 1, "", unionbot.EFORBIDDEN},
 	} {
 		got, err := Admit(tc.ev, tc.taken, tc.waiting, tc.places)
 		if got != tc.want || unionbot.ErrorCode(err) != tc.code && (tc.code != "" || err != nil) {
