@@ -57,6 +57,8 @@ type Router struct {
 	fallback HandlerFunc
 	mws      []MiddlewareFunc
 	greeting string
+	// adminHelp is what 帮助 adds for admins.
+	adminHelp []string
 }
 
 // NewRouter returns an empty router.
@@ -135,6 +137,12 @@ func (r *Router) inForm(c *Context) bool {
 	f, ok := r.flows[c.session.Flow]
 	return c.session.Flow != "" && ok && !f.choice
 }
+
+// AddMenu appends items to the menu.
+func (r *Router) AddMenu(items ...MenuItem) { r.menu = append(r.menu, items...) }
+
+// AdminHelp sets the lines 帮助 adds for admins after the menu.
+func (r *Router) AdminHelp(lines ...string) { r.adminHelp = lines }
 
 // Menu sets the numbered menu shown by 帮助 / 菜单.
 func (r *Router) Menu(items ...MenuItem) { r.menu = items }
@@ -277,6 +285,9 @@ func (r *Router) Help(c *Context) error {
 		b.WriteString("（回复“" + it.Command + "”）\n")
 	}
 	b.WriteString("回复数字即可选择；也可以直接提问，如“体检什么时候”。填写表单时回复“取消”可随时退出。")
+	if len(r.adminHelp) > 0 && c.IsAdmin() {
+		b.WriteString("\n\n" + strings.Join(r.adminHelp, "\n"))
+	}
 	return c.Reply(b.String())
 }
 

@@ -28,9 +28,14 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "提合理化建议", Command: "提建议", Hint: "可匿名，有编号可查进度"},
 		bot.MenuItem{Title: "我的建议", Command: "我的建议", Hint: "查看建议、提案的办理进度"},
 		bot.MenuItem{Title: "投票", Command: "投票", Hint: "教代会表决、选举、民主评议（不记名）"},
-		bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
+	if len(m.Config.Admins) > 0 { // 转人工 is offered only when someone can answer
+		r.AddMenu(bot.MenuItem{Title: "转人工", Command: "转人工", Hint: "把问题转给工会老师"})
+	} else {
+		m.Logger.Warn("UNIONBOT_ADMINS is empty: 转人工 is not offered and nobody can run admin chat commands; list the union staff's WeCom user ids there")
+	}
+	r.AdminHelp(adminHelp()...)
 	r.HandleExact("我是谁", whoAmI)
 
 	// A 公众号 follower linked to their WeCom member (handlers/account).
@@ -164,6 +169,19 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Script = faqs.Engine.Script
 	m.Web.FAQ = faqs
 	return nil
+}
+
+// adminHelp is what 帮助 adds for union staff: their commands, grouped,
+// each with an example.
+func adminHelp() []string {
+	return []string{
+		"管理员命令（只有管理员能看到）：",
+		"· 活动：发布活动（按提示填写）、管理活动、修改名额 1 30、截止报名 1、取消活动 1",
+		"· 建议与提案：待办建议、办理 JY-2026-0001 已交办 总务处 请办理、回复 JY-2026-0001 答复内容、提案征集 六届二次教代会 2026-12-31",
+		"· 问答：答复 3 游泳馆周末九点开门（回答转人工的问题）",
+		"· 公告：预览本月公告、发送本月公告",
+		"名单导出、问答库、投票、年度计划请在管理后台（/admin）操作。",
+	}
 }
 
 // whoAmI shows the member record the bot keeps, so a teacher can check it.

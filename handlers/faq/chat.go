@@ -68,7 +68,7 @@ func (s *Service) Fallback(c *bot.Context) error {
 		return err
 	}
 	st := flowState{Question: text, Trad: m.Traditional, LogID: q.ID}
-	reply := s.say(textUnknown, m.Traditional)
+	reply := s.say(s.pick(textUnknown, textUnknownNoAdmin), m.Traditional)
 	if related := relatedHits(m.Hits); len(related) > 0 {
 		// Not sure enough to offer as the question, but worth a look.
 		var b strings.Builder
@@ -110,6 +110,15 @@ func relatedHits(hits []Hit) []Hit {
 		}
 	}
 	return out
+}
+
+// pick is withAdmins when someone can answer a 转人工, else without: 转人工
+// is offered only when it can work.
+func (s *Service) pick(withAdmins, without string) string {
+	if len(s.Admins) == 0 {
+		return without
+	}
+	return withAdmins
 }
 
 // say puts a reply text in the teacher's script.
@@ -158,7 +167,7 @@ func (s *Service) answer(c *bot.Context, question string, e *Entry, trad bool) e
 	if err := c.StartFlow(FlowName, flowState{Question: question, Trad: trad, Answered: e.ID}); err != nil {
 		return err
 	}
-	return c.Reply(s.Engine.AnswerText(e, trad) + s.say(textAnswerTail, trad))
+	return c.Reply(s.Engine.AnswerText(e, trad) + s.say(s.pick(textAnswerTail, textAnswerTailNoAdmin), trad))
 }
 
 // unhelpful logs the question just answered as unhelpful, with the entry

@@ -280,7 +280,7 @@ func (s *Service) suggestion(m Match) string {
 	for i, h := range m.Hits {
 		fmt.Fprintf(&b, "\n%d. %s", i+1, s.Engine.QuestionText(h.Entry, m.Traditional))
 	}
-	b.WriteString("\n" + s.say(textSuggestTail, m.Traditional))
+	b.WriteString("\n" + s.say(s.pick(textSuggestTail, textSuggestTailNoAdmin), m.Traditional))
 	return b.String()
 }
 

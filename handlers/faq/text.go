@@ -100,3 +100,10 @@ const (
 	textImportTooMany = "一次最多导入 %d 条问答，这个文件有 %d 条，请分批导入。"
 	textAnswerTooLong = "第 %d 条“%s”的答案超过 %d 字，请精简一些。"
 )
+
+// The same, when no admin is configured to answer a 转人工.
+const (
+	textUnknownNoAdmin     = "抱歉，这个问题我还不会回答，已记录下来，工会会补充答案。回复“帮助”查看我能做什么。"
+	textAnswerTailNoAdmin  = "\n\n（没解决？回复“没用”告诉我们）"
+	textSuggestTailNoAdmin = "回复数字查看答案。"
+)
