@@ -13,6 +13,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // the person may not do this
 	EUNAUTHORIZED = "unauthorized" // the caller did not prove who they are
 	ELIMIT        = "limit"        // too many requests
+	EUNAVAILABLE  = "unavailable"  // a part it needs is not configured or down
 	EINTERNAL     = "internal"     // our fault; details are logged, not shown
 )
 

@@ -31,3 +31,18 @@ func TestHelpForAdminsAndNoAdmins(t *testing.T) {
 		t.Error("no start-up warning that nobody is an admin")
 	}
 }
+
+// TestAnnouncementWithoutWeCom: with WeCom not configured, sending the
+// monthly announcement is refused with the reason in Chinese and does not
+// use up the month.
+func TestAnnouncementWithoutWeCom(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"WECOM_SECRET": "", "UNIONBOT_DB": mustCalendarDB(t, "sqlite"),
+		"test.clock": "2026-12-03T10:00:00+08:00"})
+	b := MustAPI(t, h, "POST", "/api/announcements/send?month=2026-12", "", 503)
+	if !strings.Contains(string(b), "企业微信还没有配置") {
+		t.Fatalf("send without WeCom: %s", b)
+	}
+	if b := MustAPI(t, h, "GET", "/api/announcements", "", 200); strings.Contains(string(b), "2026-12") {
+		t.Fatalf("the refused send used up the month: %s", b)
+	}
+}

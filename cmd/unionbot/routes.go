@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"unionbot"
 	"unionbot/bot"
 	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
@@ -54,6 +55,9 @@ func (m *Main) wire(ctx context.Context) error {
 		return err
 	}
 	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
+	if !m.Config.WeComAPIEnabled() {
+		ann.CanSend = func() error { return unionbot.Errorf(unionbot.EUNAVAILABLE, "%s", announce.MsgWeComOff) }
+	}
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
 	// The announcement lists the events open for sign-up that month, with
 	// 回复"报名 …".

@@ -45,6 +45,9 @@ type Service struct {
 	Robot bool
 	// WeChat also sends to members who wrote from the Official Account.
 	WeChat bool
+	// CanSend, when set, says why the announcement cannot go out now (WeCom
+	// not configured); Push refuses with it before writing anything.
+	CanSend func() error
 
 	schedule cron.Schedule
 }
@@ -127,6 +130,13 @@ var errNothingToSend = unionbot.Errorf(unionbot.ENOTFOUND, msgNothingPlanned)
 // notices in one transaction. It returns ECONFLICT when ym was sent
 // already, ENOTFOUND when nothing is planned for ym.
 func (s *Service) Push(ctx context.Context, ym YM, trigger, by string, late bool) (*Delivery, error) {
+	if s.CanSend != nil {
+		// Checked before anything is written: a send that cannot go out
+		// must not use up the month.
+		if err := s.CanSend(); err != nil {
+			return nil, err
+		}
+	}
 	a, err := s.Compose(ctx, ym, late)
 	if err != nil {
 		return nil, err
