@@ -21,6 +21,7 @@ type overviewView struct {
 	LastPush    *announce.Delivery
 	Undelivered []undeliveredNotice
 	Lockouts    []Lockout // addresses locked out of signing in
+	Warnings    []string  // parts not configured
 }
 
 // GET /admin: each section from its feature's service.
@@ -28,7 +29,7 @@ func (s *Server) overviewPage(p *page) error {
 	p.Title = "概览"
 	ctx := p.r.Context()
 	now := s.now().In(s.location())
-	v := overviewView{Proposals: map[string]int{}}
+	v := overviewView{Proposals: map[string]int{}, Warnings: s.Warnings}
 	if s.Announce != nil {
 		if a, err := s.Announce.Compose(ctx, announce.MonthOf(now), false); err == nil {
 			v.Month = a.Text

@@ -51,6 +51,9 @@ type Server struct {
 	AdminUser func(userID string) bool
 	WeComAuth WeComAuth
 	Directory Directory
+	// Warnings are what the console's overview tells staff first: parts not
+	// configured, and how to configure them.
+	Warnings []string
 	// Sessions keeps console sign-ins server-side (nil: the signed cookie
 	// alone, for tests of a bare server).
 	Sessions ConsoleSessions

@@ -126,6 +126,12 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	if m.WeCom != nil {
 		m.Web.WeComAuth, m.Web.Directory = m.WeCom, m.WeCom
 	}
+	if !cfg.WeComAPIEnabled() {
+		m.Web.Warnings = append(m.Web.Warnings, "企业微信未配置（WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET）：月度公告、候补转正和建议进度等通知都发不出去，“发送本月公告”会被拒绝。")
+	}
+	if len(cfg.Admins) == 0 {
+		m.Web.Warnings = append(m.Web.Warnings, "没有设置工会管理员（UNIONBOT_ADMINS，填管理员的企业微信账号，用逗号分隔）：老师不能“转人工”，也没有人能在聊天里使用管理命令。")
+	}
 	m.Web.Checks = append(m.Web.Checks, web.Check{Name: "database", Ping: m.DB.Ping})
 	if m.Redis != nil {
 		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "redis", Ping: m.Redis.Ping})
