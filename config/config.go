@@ -4,8 +4,11 @@
 package config
 
 import (
+	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"sort"
@@ -86,6 +89,31 @@ type Config struct {
 	Location *time.Location `yaml:"-"`
 }
 
+// yamlProblem words a YAML decoding error in Chinese, naming the line and
+// the key: "line 3: field wecom_secrt not found" becomes 第 3 行：没有
+// “wecom_secrt”这个设置项.
+func yamlProblem(err error) string {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return "YAML 格式有误：" + err.Error()
+	}
+	var out []string
+	for _, m := range te.Errors {
+		line, rest, _ := strings.Cut(m, ": ")
+		line = strings.TrimPrefix(line, "line ")
+		switch {
+		case strings.HasPrefix(rest, "field ") && strings.HasSuffix(rest, " not found in type config.Config"):
+			key := strings.TrimSuffix(strings.TrimPrefix(rest, "field "), " not found in type config.Config")
+			out = append(out, fmt.Sprintf("第 %s 行：没有“%s”这个设置项（拼写对吗？设置项见 README 的 Configuration）", line, key))
+		case strings.HasPrefix(rest, "cannot unmarshal "):
+			out = append(out, fmt.Sprintf("第 %s 行：值的类型不对（%s）", line, rest))
+		default:
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, "；")
+}
+
 // Load reads the optional YAML file at path (none when empty), then the
 // environment through getenv, fills defaults and validates the result.
 func Load(path string, getenv func(string) string) (*Config, error) {
@@ -96,8 +124,10 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--config: %w", err)
 		}
-		if err := yaml.Unmarshal(b, c); err != nil {
-			return nil, fmt.Errorf("--config %s: %w", path, err)
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true) // a misspelt key is an error, not silently ignored
+		if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("--config %s: %s", path, yamlProblem(err))
 		}
 	}
 	if err := c.readEnv(getenv); err != nil {

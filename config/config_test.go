@@ -106,3 +106,16 @@ func TestFileAndEnvPrecedence(t *testing.T) {
 		t.Errorf("Admins = %v, want [x y]", c.Admins)
 	}
 }
+
+// TestConfigFileUnknownKey: a misspelt key in --config is refused, in
+// Chinese, naming the line and the key.
+func TestConfigFileUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "unionbot.yaml")
+	if err := os.WriteFile(path, []byte("addr: \":8080\"\nwecom_secrt: abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), "第 2 行") || !strings.Contains(err.Error(), "wecom_secrt") {
+		t.Fatalf("Load = %v, want the line and the key named", err)
+	}
+}

@@ -14,7 +14,16 @@ import (
 
 // csvHeader is the column order of the CSV export; imports accept the
 // columns in any order, by name.
-var csvHeader = []string{"question", "answer", "alternates", "keywords", "category"}
+var csvHeader = []string{"问题", "答案", "同义问法", "关键词", "分类"}
+
+// csvColumns maps each accepted header, Chinese or English, to its column.
+var csvColumns = map[string]string{
+	"问题": "question", "question": "question", "標準問題": "question", "标准问题": "question", "問題": "question",
+	"答案": "answer", "answer": "answer",
+	"同义问法": "alternates", "同義問法": "alternates", "alternates": "alternates",
+	"关键词": "keywords", "關鍵詞": "keywords", "keywords": "keywords",
+	"分类": "category", "分類": "category", "类别": "category", "category": "category",
+}
 
 // ParseFile reads entries from YAML or CSV; format is "yaml", "csv" or ""
 // (guessed: a first line naming the question column is CSV). EINVALID with
@@ -24,7 +33,8 @@ func ParseFile(data []byte, format string) ([]*Entry, error) {
 	if format == "" {
 		first, _, _ := strings.Cut(string(data), "\n")
 		format = "yaml"
-		if strings.Contains(first, "question") && strings.Contains(first, ",") && !strings.Contains(first, ":") {
+		if (strings.Contains(first, "question") || strings.Contains(first, "问题") || strings.Contains(first, "問題")) &&
+			strings.Contains(first, ",") && !strings.Contains(first, ":") {
 			format = "csv"
 		}
 	}
@@ -55,13 +65,16 @@ func parseCSV(data []byte) ([]*Entry, error) {
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		h = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(h)), "\ufeff")
+		if name, ok := csvColumns[h]; ok {
+			col[name] = i
+		}
 	}
 	if _, ok := col["question"]; !ok {
-		return nil, fmt.Errorf("CSV 第一行须是列名，且包含 question 和 answer")
+		return nil, fmt.Errorf("CSV 第一行须是列名，且包含“问题”和“答案”（或 question 和 answer）")
 	}
 	if _, ok := col["answer"]; !ok {
-		return nil, fmt.Errorf("CSV 第一行须是列名，且包含 question 和 answer")
+		return nil, fmt.Errorf("CSV 第一行须是列名，且包含“问题”和“答案”（或 question 和 answer）")
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
