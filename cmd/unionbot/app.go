@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +31,8 @@ type Main struct {
 	Logger *slog.Logger
 	// Now is the clock of the bot, the stores and the scheduler.
 	Now func() time.Time
+	// Quiet skips the start-up banner (chat, plan, faq, migrate).
+	Quiet bool
 	// Listening, when set, runs once the address is known and before the
 	// first request (tests point UNIONBOT_PUBLIC_URL's stand-in at it).
 	Listening func(*Main)
@@ -63,7 +66,9 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	}
 	m.Config = cfg
 	m.Logger = newLogger(m.env, cfg.LogLevel)
-	m.Logger.Info("starting", cfg.Summary(m.env.getenv)...)
+	if !m.Quiet {
+		m.Logger.Info("starting", cfg.Summary(m.env.getenv)...)
+	}
 
 	if m.DB, err = storage.Open(ctx, cfg.DB); err != nil {
 		return fmt.Errorf("UNIONBOT_DB: %w", err)
@@ -98,7 +103,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	if err := wecom.InstallHTTPClient(cfg.WeComAPIBase, 10*time.Second); err != nil {
 		return err
 	}
-	sender := &wecom.Sender{CLI: cliSender{m.env}}
+	sender := &wecom.Sender{CLI: cliSender{e: m.env}}
 	var directory unionbot.MemberDirectory
 	if cfg.WeComAPIEnabled() {
 		agent, _ := strconv.Atoi(cfg.WeComAgentID)
@@ -246,10 +251,19 @@ func newLogger(e *env, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
 }
 
-// cliSender prints notices meant for terminal users of `unionbot chat`.
-type cliSender struct{ e *env }
+// cliSender prints notices for the terminal chat: the chat user's own as
+// 【通知】, anyone else's with the recipients named.
+type cliSender struct {
+	e    *env
+	self string
+}
 
 func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
-	fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)
+	to := strings.Join(n.ToUsers, "、")
+	if to == "" || to == s.self || s.self == "" {
+		fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)
+		return nil
+	}
+	fmt.Fprintf(s.e.stdout, "\n【发给 %s 的通知】%s\n", to, n.Text)
 	return nil
 }

@@ -39,6 +39,7 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := NewMain(e)
+	m.Quiet = true
 	if err := m.Open(ctx, *cfgPath); err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := NewMain(e)
+	m.Quiet = true
 	if err := m.Open(ctx, *cfgPath); err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m := NewMain(e)
+	m.Quiet = true
 	if err := m.Open(ctx, *cfgPath); err != nil { // Open migrates
 		return err
 	}
