@@ -56,10 +56,10 @@ func TestFinalStepOnce(t *testing.T) {
 			}
 
 			day := h.Now().Add(96*time.Hour).In(h.Config.Location).Format("2006-01-02") + " 14:30"
-			for _, say := range []string{"发布活动", "重阳登高", "出行", day} {
+			for _, say := range []string{"发布活动", "重阳登高", "出行", day, "香山", "默认", "30"} {
 				h.MustSay(t, testAdmin, say)
 			}
-			h.sayAtOnce(t, testAdmin, "30", 3)
+			h.sayAtOnce(t, testAdmin, "确认", 3)
 			evs, err := h.Web.Signups.Events(ctx, signup.EventFilter{})
 			if err != nil || len(evs) != 1 {
 				t.Fatalf("events after three last answers = %d, %v; want 1", len(evs), err)

@@ -125,13 +125,15 @@ func TestSignUpReminder(t *testing.T) {
 }
 
 func TestPublishByChat(t *testing.T) {
-	h := MustRunMain(t, "sqlite", nil)
+	// A Wednesday: 下周六下午两点 is 12 December, 14:00.
+	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-12-02T10:00:00+08:00"})
 	if got := h.MustSay(t, "t1", "发布活动"); strings.Contains(got, "活动名称") {
 		t.Fatalf("a teacher got the publish form: %q", got)
 	}
-	day := time.Now().Add(96*time.Hour).Format("2006-01-02") + " 14:30"
 	for _, turn := range []struct{ say, want string }{
-		{"发布活动", "活动名称"}, {"重阳登高", "类型"}, {"爬山", "只能是"}, {"出行", "开始时间"}, {day, "名额"}, {"30", "已发布"},
+		{"发布活动", "活动名称"}, {"重阳登高", "类型"}, {"爬山", "只能是"}, {"出行", "什么时候开始"},
+		{"找个时间", "没看懂"}, {"下周六下午两点", "在哪里"}, {"香山", "报名截止"}, {"默认", "名额"},
+		{"30", "2026年12月12日 14:00（周六）"}, {"好的吧", "请回复“确认”"}, {"确认", "已发布"},
 	} {
 		if got := h.MustSay(t, testAdmin, turn.say); !strings.Contains(got, turn.want) {
 			t.Fatalf("admin says %q: %q, want %q", turn.say, got, turn.want)

@@ -82,13 +82,13 @@ const (
 	txtNoLive              = "目前没有进行中的活动。"
 	txtWhichLive           = "请写上活动编号或名称；发送“管理活动”查看编号。"
 	txtAskTitle            = "请输入活动名称："
-	txtAskStart            = "活动开始时间？格式如 2026-12-05 14:30"
+	txtAskStart            = "活动什么时候开始？如“12月12日 14:00”“下周六下午两点”“2026-12-12 14:00”。"
 	txtAskCapacity         = "名额多少人？（0 表示不限；名额满后自动候补）"
 	txtBadKindAgain        = "活动类型只能是 %s，请重新回复。"
-	txtBadStart            = "时间格式应如 2026-12-05 14:30，且晚于现在，请重新回复。"
+	txtBadStart            = "没看懂这个时间，或者它已经过去了。请写日期和钟点，如“12月12日 14:00”“明天上午9点”“下周六下午两点”。"
 	txtBadCapacityAgain    = "名额请回复不小于 0 的整数。"
 	txtNoNumber            = "没有编号 %d 的活动，发送“活动”查看列表。"
-	txtPublished           = "已发布活动“%s”（编号 %d），现在开始报名。更多设置（地点、家属、报名范围、填写项）请用管理接口 PATCH /api/events/%d。"
+	txtPublished           = "已发布活动“%s”（编号 %d），现在开始报名。地点、家属、报名范围和填写项可在管理后台“活动”页修改（/admin/events/%d）。"
 )
 
 // Bounds of an event and of a party.
@@ -111,4 +111,13 @@ const (
 	txtNothingToCancel = "您现在没有正在填写的表单，也没有报名任何活动，没有需要取消的。"
 	txtCancelWhat      = "您现在没有正在填写的表单。可以取消的报名："
 	txtKept            = "好的，保留您的报名。"
+)
+
+// The 发布活动 form's further questions.
+const (
+	txtAskPlace       = "在哪里举行？（没有定下来可以回复“待定”）"
+	txtAskDeadline    = "报名截止到什么时候？回复“默认”为开始前一天；也可以写时间，如“12月10日 18:00”。"
+	txtBadDeadline    = "没看懂这个时间，或它不在现在和活动开始之间。请再写一次，或回复“默认”（开始前一天）。"
+	txtConfirmPublish = "请回复“确认”发布，或回复“取消”放弃。"
+	txtPublishSummary = "请核对：\n活动：%s（%s）\n时间：%s\n地点：%s\n报名截止：%s\n名额：%s\n无误请回复“确认”发布，回复“取消”放弃。"
 )
