@@ -25,7 +25,7 @@ func (ch *Chat) line(c *bot.Context, i int, e *Event) string {
 	if l := e.Left(); l >= 0 {
 		left = fmt.Sprintf("剩余 %d 个名额", l)
 	}
-	s := fmt.Sprintf("%d. %s（%s，%s", i+1, e.Title, e.Kind, left)
+	s := fmt.Sprintf("%d. %s（%s，%s，%s", i+1, e.Title, e.Kind, when(c, e), left)
 	if !e.SignupClosesAt.IsZero() {
 		s += "，" + e.SignupClosesAt.In(c.Location()).Format("1月2日 15:04") + " 截止"
 	}
