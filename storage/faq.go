@@ -330,6 +330,16 @@ func (db *DB) AnswerQuestion(ctx context.Context, id int64, by, reply string, n 
 	return mapErr(err, "answer question", faq.MsgNoQuestion(id), "")
 }
 
+// SetQuestionStatus implements faq.Store.
+func (db *DB) SetQuestionStatus(ctx context.Context, ids []int64, status string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := db.conn(ctx).Model(&faqQuestionRow{}).Where("id IN ? AND status IN ?", ids,
+		[]string{faq.StatusUnanswered, faq.StatusHanded, faq.StatusUnhelpful}).Update("status", status).Error
+	return mapErr(err, "set question status", "", "")
+}
+
 // ListQuestions implements faq.Store.
 func (db *DB) ListQuestions(ctx context.Context, status string, limit int) ([]*faq.Question, error) {
 	q := db.conn(ctx).Order("id DESC")

@@ -29,9 +29,11 @@ type faqView struct {
 // faqFeedback is one question staff should look at.
 type faqFeedback struct {
 	Question *faq.Question
-	Asked    string     // when, in the union's time zone
+	Asked    string     // when, in the union's time zone (the newest asking)
 	Kind     string     // 未答 / 转人工 / 没用
 	Answered *faq.Entry // the entry that answered (没用), or nil
+	Times    int        // how often it was asked in these words
+	IDs      string     // every asking's id, comma-separated, for 忽略
 }
 
 // faqEntryView is one entry with what the page shows beside it.
@@ -86,9 +88,19 @@ func (s *Server) faqPage(p *page) error {
 	if err != nil {
 		return err
 	}
+	// The same question asked again (in the same words, punctuation
+	// aside) is one row with a count.
+	seen := map[string]int{}
 	for _, q := range qs {
+		key := q.Status + "|" + s.FAQ.SameQuestion(q.Text)
+		if i, ok := seen[key]; ok {
+			v.Feedback[i].Times++
+			v.Feedback[i].IDs += "," + strconv.FormatInt(q.ID, 10)
+			continue
+		}
+		seen[key] = len(v.Feedback)
 		v.Feedback = append(v.Feedback, faqFeedback{Question: q, Asked: q.CreatedAt.In(s.location()).Format("2006-01-02 15:04"),
-			Kind: feedbackKind[q.Status], Answered: byID[q.EntryID]})
+			Kind: feedbackKind[q.Status], Answered: byID[q.EntryID], Times: 1, IDs: strconv.FormatInt(q.ID, 10)})
 	}
 	if q := strings.TrimSpace(p.r.URL.Query().Get("q")); q != "" {
 		res := s.FAQ.Result(s.FAQ.Ask(ctx, q))
@@ -233,4 +245,21 @@ func (s *Server) faqAttach(p *page) error {
 		return err
 	}
 	return p.back("/admin/faq", "已把这个问题归入“"+e.Question+"”的其他问法，机器人现在就能回答。")
+}
+
+// POST /admin/faq/ignore {ids}: 忽略 — the questions leave the list.
+func (s *Server) faqIgnore(p *page) error {
+	var ids []int64
+	for _, f := range strings.Split(p.r.PostFormValue("ids"), ",") {
+		if id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return unionbot.Errorf(unionbot.EINVALID, "没有选中要忽略的问题。")
+	}
+	if err := s.FAQ.Ignore(p.r.Context(), ids); err != nil {
+		return err
+	}
+	return p.back("/admin/faq", "已忽略。")
 }

@@ -14,6 +14,18 @@ var consoleFuncs = template.FuncMap{
 	"fill":  fillBar,
 	"chart": barChart,
 	"inc":   func(i int) int { return i + 1 },
+	"clip":  clipText,
+}
+
+// clipText shows the first n characters of a long text and the rest behind
+// 展开, so one long question does not fill the screen.
+func clipText(s string, n int) template.HTML {
+	r := []rune(s)
+	if len(r) <= n {
+		return template.HTML(html.EscapeString(s))
+	}
+	return template.HTML(html.EscapeString(string(r[:n])) + `…<details class="more"><summary>展开</summary>` +
+		html.EscapeString(s) + `</details>`)
 }
 
 // fillBar draws confirmed / capacity with the waitlist beyond it.

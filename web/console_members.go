@@ -35,18 +35,26 @@ func (p *page) IsAdmin(m *unionbot.Member) bool {
 	return m.Role == unionbot.RoleAdmin || (p.s.AdminUser != nil && p.s.AdminUser(m.UserID))
 }
 
-// POST /admin/members/{id}/tags: tags="a, b".
+// POST /admin/members/{id}/tags: name, department and tags="a, b" — staff
+// correct what the address book lacks (a roster shows names, not t001).
 func (s *Server) memberTags(p *page) error {
 	id := p.r.PathValue("id")
 	m, err := s.Members.FindMember(p.r.Context(), id)
 	if err != nil {
 		return err
 	}
+	if _, ok := p.r.PostForm["name"]; ok {
+		name, dept := strings.TrimSpace(p.r.PostFormValue("name")), strings.TrimSpace(p.r.PostFormValue("department"))
+		if len([]rune(name)) > 30 || len([]rune(dept)) > 60 {
+			return unionbot.Errorf(unionbot.EINVALID, "姓名不超过 30 个字，部门不超过 60 个字。")
+		}
+		m.Name, m.Department = name, dept
+	}
 	m.Tags = strings.FieldsFunc(p.r.PostFormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
 	if err := s.Members.SaveMember(p.r.Context(), m); err != nil {
 		return err
 	}
-	return p.back("/admin/members", "已保存 "+id+" 的标签。")
+	return p.back("/admin/members", "已保存 "+m.DisplayName()+" 的资料。")
 }
 
 // POST /admin/members/sync

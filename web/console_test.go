@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
 	"unionbot/storage/storagetest"
@@ -224,5 +226,55 @@ func TestConsolePaginates(t *testing.T) {
 	}
 	if _, body := mustGet(t, s, c, "/admin/members?page=3"); strings.Count(body, `action="/admin/members/m`) != 50 || !strings.Contains(body, "m249") {
 		t.Fatal("members page 3 is not the last 50")
+	}
+}
+
+// TestConsoleFAQFeedbackGroupsAndIgnores: the same question asked three
+// times is one row with its count, a long one is clipped behind 展开, and
+// 忽略 takes a row off the list; staff can correct a member's name and
+// department.
+func TestConsoleFAQFeedbackGroupsAndIgnores(t *testing.T) {
+	s, c, csrf := MustConsole(t)
+	ctx := t.Context()
+	db := s.Members.(faq.Store)
+	svc, err := faq.NewService(db, nil, slog.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.FAQ = svc
+	for _, q := range []string{"游泳馆几点开门？", "游泳馆几点开门", "游泳馆 几点开门!", strings.Repeat("宿舍热水", 40)} {
+		if err := db.LogQuestion(ctx, &faq.Question{UserID: "t1", Text: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := mustGet(t, s, c, "/admin/faq")
+	if strings.Count(body, "游泳馆") != 1+strings.Count(body, `value="游泳馆`) || !strings.Contains(body, "问了 3 次") || !strings.Contains(body, "展开") {
+		t.Fatalf("feedback not grouped or not clipped:\n%.4000s", body)
+	}
+	var ids string // the group asked three times
+	for _, part := range strings.Split(body, `name="ids" value="`)[1:] {
+		if v := part[:strings.IndexByte(part, '"')]; strings.Count(v, ",") == 2 {
+			ids = v
+		}
+	}
+	if got := mustPost(t, s, c, "/admin/faq/ignore", url.Values{"csrf": {csrf}, "ids": {ids}}).Code; got != 303 {
+		t.Fatalf("ignore: %d", got)
+	}
+	if qs, _ := svc.Feedback(ctx, 50); len(qs) != 1 {
+		t.Fatalf("after 忽略 %d questions to look at, want 1", len(qs))
+	}
+
+	if err := s.Members.SaveMember(ctx, &unionbot.Member{UserID: "t001"}); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"csrf": {csrf}, "name": {"张老师"}, "department": {"语文组"}, "tags": {"女教职工"}}
+	if got := mustPost(t, s, c, "/admin/members/t001/tags", form).Code; got != 303 {
+		t.Fatalf("member edit: %d", got)
+	}
+	if m, _ := s.Members.FindMember(ctx, "t001"); m.Name != "张老师" || m.Department != "语文组" || len(m.Tags) != 1 {
+		t.Fatalf("member after edit = %+v", m)
 	}
 }

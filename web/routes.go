@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/faq/export", s.console("faq", s.faqExport))
 	s.mux.HandleFunc("POST /admin/faq/starter", s.console("faq", s.faqStarter))
 	s.mux.HandleFunc("POST /admin/faq/questions/{id}/attach", s.console("faq", s.faqAttach))
+	s.mux.HandleFunc("POST /admin/faq/ignore", s.console("faq", s.faqIgnore))
 	s.mux.HandleFunc("GET /admin/ballots", s.console("ballots", s.ballotsPage))
 	s.mux.HandleFunc("POST /admin/ballots", s.console("ballots", s.ballotCreate))
 	s.mux.HandleFunc("GET /admin/ballots/{id}", s.console("ballots", s.ballotPage))

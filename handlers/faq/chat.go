@@ -63,6 +63,9 @@ func (s *Service) Fallback(c *bot.Context) error {
 		}
 		return c.Reply(s.suggestion(m))
 	}
+	if !worthLogging(text) { // not a question: answered, not logged for staff
+		return c.Reply(s.say(textNotAQuestion, m.Traditional))
+	}
 	q := &Question{UserID: c.UserID(), Text: text}
 	if err := s.Store.LogQuestion(c.Context(), q); err != nil {
 		return err

@@ -40,6 +40,7 @@ const (
 	StatusAnswered   = "answered"   // an admin replied with 答复
 	StatusUnhelpful  = "unhelpful"  // the teacher said 没用 after an answer (EntryID answered)
 	StatusAttached   = "attached"   // staff made it an alternate of an entry (EntryID)
+	StatusIgnored    = "ignored"    // staff dismissed it (忽略) from the questions to look at
 )
 
 // Question is a question the bot could not answer, or answered unhelpfully,
@@ -89,4 +90,7 @@ type Store interface {
 	AnswerQuestion(ctx context.Context, id int64, by, reply string, n *unionbot.Notice) error
 	// ListQuestions returns questions with the status (all when ""), newest first.
 	ListQuestions(ctx context.Context, status string, limit int) ([]*Question, error)
+	// SetQuestionStatus changes the status of the questions with ids
+	// that are still open (unanswered, handed over, unhelpful).
+	SetQuestionStatus(ctx context.Context, ids []int64, status string) error
 }

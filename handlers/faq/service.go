@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"unionbot"
 )
@@ -296,4 +297,33 @@ func (s *Service) Entries(ctx context.Context) ([]*Entry, error) { return s.Stor
 // first, at most limit.
 func (s *Service) Questions(ctx context.Context, status string, limit int) ([]*Question, error) {
 	return s.Store.ListQuestions(ctx, status, limit)
+}
+
+// Ignore dismisses questions from the list staff look at (忽略): a question
+// that is not one (asdfgh, ？？？) or one already dealt with.
+func (s *Service) Ignore(ctx context.Context, ids []int64) error {
+	return s.Store.SetQuestionStatus(ctx, ids, StatusIgnored)
+}
+
+// SameQuestion is the key that groups questions asked in the same words
+// (punctuation, spaces and script aside), for the console.
+func (s *Service) SameQuestion(text string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return r
+	}, s.Engine.Script.ToSimplified(fold(text)))
+}
+
+// worthLogging reports whether text looks like a question at all: two
+// Chinese characters at least (not ？？？, asdfgh or a row of emoji).
+func worthLogging(text string) bool {
+	n := 0
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n >= 2
 }

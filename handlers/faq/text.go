@@ -107,3 +107,6 @@ const (
 	textAnswerTailNoAdmin  = "\n\n（没解决？回复“没用”告诉我们）"
 	textSuggestTailNoAdmin = "回复数字查看答案。"
 )
+
+// textNotAQuestion answers text that is not a question (？？？, asdfgh).
+const textNotAQuestion = "抱歉，我没看懂。回复“帮助”查看我能做什么，或直接用一句话提问，如“体检什么时候”。"
