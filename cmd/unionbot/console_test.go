@@ -121,6 +121,19 @@ func (b *browser) Shot(t *testing.T, name string) {
 	}
 }
 
+// ShotWide takes the page as on a 1280-pixel desktop screen (Shot is the
+// width of WeCom's in-app browser on a phone, 420), then goes back.
+func (b *browser) ShotWide(t *testing.T, name string) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("viewport: %v", err)
+	}
+	b.Shot(t, name)
+	if _, err := chromedp.Run(b.ctx, chromedp.EmulateViewport(420, 900)); err != nil {
+		t.Fatalf("viewport: %v", err)
+	}
+}
+
 // Fetch posts a form from the page's own origin (cookies included) and
 // returns the status: how a forged or stale form would arrive.
 func (b *browser) Fetch(t *testing.T, path, body string) int {
@@ -233,6 +246,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	consoleFAQFlow(t, h, b)
 	b.MustOpen(t, "/admin")
 	b.Shot(t, "99-overview-after")
+	b.ShotWide(t, "99-overview-after-1280")
 }
 
 // consolePlanFlow pastes a plan, previews the parsed months, saves it and
@@ -342,6 +356,7 @@ func consoleEventFlow(t *testing.T, h *harness, b *browser) {
 	text := b.MustOpen(t, path)
 	mustContain(t, "roster", text, "李老师", xssName, "王主席", "候补（1）")
 	b.Shot(t, "14-roster")
+	b.ShotWide(t, "14-roster-1280")
 	b.MustDo(t, "check in the first teacher", chromedp.Click(chromedp.CSS("#roster button.checkin")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	mustContain(t, "checked in", b.Text(t), "已签到。")
 	select {
@@ -410,6 +425,7 @@ func consoleFAQFlow(t *testing.T, h *harness, b *browser) {
 		return
 	}
 	b.Shot(t, "13-faq")
+	b.ShotWide(t, "13-faq-1280")
 	b.MustDo(t, "answer it", chromedp.Click(chromedp.CSS("#unanswered summary")),
 		chromedp.SetValue(chromedp.CSS(`#unanswered textarea[name=answer]`), "游泳馆周末 9:00 开门，凭工作证入场。"),
 		chromedp.Submit(chromedp.CSS(`#unanswered form`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
