@@ -27,6 +27,7 @@ var migrations = []migration{
 	{8, "faq: entry source (starter or the union's own), the entry a logged question is about", migrateFAQSource},
 	{9, "plan items: changed mark for items a re-import changed after their month was announced", migratePlanChanged},
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
+	{11, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
 }
 
 type schemaMigration struct {

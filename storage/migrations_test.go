@@ -114,7 +114,8 @@ func TestMigrationsStepByStep(t *testing.T) {
 			}
 			rows := []any{&memberRow{}, &sessionRow{}, &noticeRow{}, &eventRow{}, &entryRow{}, &reminderRow{}, &teamMemberRow{},
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
-				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{}}
+				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{},
+				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,104 @@
+package storage
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migrateCare (step 11) adds the care ledger (送温暖): cases and their
+// insert-only log, payments, the member-year rows whose lock orders
+// payments against the yearly caps, the rules, the care role and the
+// access log. Its tables are written out here, as they were at this step.
+func migrateCare(tx *gorm.DB) error {
+	return tx.AutoMigrate(&s11CareCase{}, &s11CareLog{}, &s11CarePayment{}, &s11CareMemberYear{},
+		&s11CareSettings{}, &s11CareStaff{}, &s11CareAccess{})
+}
+
+type s11CareCase struct {
+	ID          int64  `gorm:"primaryKey"`
+	Kind        string `gorm:"size:32;not null"`
+	SubjectID   string `gorm:"size:64;index"`
+	SubjectName string `gorm:"size:64"`
+	Department  string `gorm:"size:128"`
+	ReporterID  string `gorm:"size:64;index"`
+	AssigneeID  string `gorm:"size:64"`
+	Status      string `gorm:"size:16;not null;index"`
+	Summary     string `gorm:"type:text"`
+	OccurredOn  time.Time
+	ActedAt     time.Time
+	Seq         int64 `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (s11CareCase) TableName() string { return "care_cases" }
+
+type s11CareLog struct {
+	ID     int64     `gorm:"primaryKey"`
+	CaseID int64     `gorm:"not null;index"`
+	At     time.Time `gorm:"not null"`
+	ByUser string    `gorm:"size:64"`
+	Action string    `gorm:"size:16;not null"`
+	Note   string    `gorm:"type:text"`
+}
+
+func (s11CareLog) TableName() string { return "care_case_log" }
+
+type s11CarePayment struct {
+	ID         int64  `gorm:"primaryKey"`
+	CaseID     int64  `gorm:"not null;index"`
+	MemberKey  string `gorm:"size:80;not null;index:idx_care_payments_member_year,priority:1"`
+	Year       int    `gorm:"not null;index:idx_care_payments_member_year,priority:2;index"`
+	Name       string `gorm:"size:64"`
+	Department string `gorm:"size:128"`
+	Kind       string `gorm:"size:32;not null"`
+	PaidOn     time.Time
+	AmountFen  int64  `gorm:"not null"`
+	Goods      string `gorm:"size:200"`
+	Handler    string `gorm:"size:64"`
+	ReceiptNo  string `gorm:"size:64"`
+	Note       string `gorm:"type:text"`
+	Override   string `gorm:"type:text"`
+	Broken     string `gorm:"type:text"`
+	CreatedBy  string `gorm:"size:64"`
+	CreatedAt  time.Time
+}
+
+func (s11CarePayment) TableName() string { return "care_payments" }
+
+type s11CareMemberYear struct {
+	ID        int64  `gorm:"primaryKey"`
+	MemberKey string `gorm:"size:80;not null;uniqueIndex:idx_care_member_year,priority:1"`
+	Year      int    `gorm:"not null;uniqueIndex:idx_care_member_year,priority:2"`
+	Seq       int64  `gorm:"not null;default:0"`
+}
+
+func (s11CareMemberYear) TableName() string { return "care_member_years" }
+
+type s11CareSettings struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement:false"`
+	Rules     string `gorm:"type:text"` // JSON care.Rules
+	UpdatedAt time.Time
+}
+
+func (s11CareSettings) TableName() string { return "care_settings" }
+
+type s11CareStaff struct {
+	ID        int64  `gorm:"primaryKey"`
+	UserID    string `gorm:"size:64;not null;uniqueIndex"`
+	GrantedBy string `gorm:"size:64"`
+	GrantedAt time.Time
+}
+
+func (s11CareStaff) TableName() string { return "care_staff" }
+
+type s11CareAccess struct {
+	ID     int64     `gorm:"primaryKey"`
+	Ref    string    `gorm:"size:80;not null;index"`
+	ByUser string    `gorm:"size:64"`
+	Action string    `gorm:"size:16;not null"`
+	At     time.Time `gorm:"not null"`
+}
+
+func (s11CareAccess) TableName() string { return "care_access_log" }
