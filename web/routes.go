@@ -108,6 +108,22 @@ func (s *Server) routes() {
 		s.handleAPI("GET /api/ballots/{id}/result", s.ballotResult)
 		s.handleAPI("GET /api/ballots/{id}/export", s.exportBallot)
 	}
+	if s.Care != nil {
+		s.handleAPI("PUT /api/members/{id}/care", s.grantCare)
+		s.handleAPI("DELETE /api/members/{id}/care", s.grantCare)
+		s.handleCare("GET /api/care/cases", s.listCases)
+		s.handleCare("POST /api/care/cases", s.createCase)
+		s.handleCare("GET /api/care/cases/{id}", s.getCase)
+		s.handleCare("GET /api/care/cases/{id}/reads", s.caseReads)
+		s.handleCare("POST /api/care/cases/{id}/assign", s.assignCase)
+		s.handleCare("POST /api/care/cases/{id}/visit", s.visitCase)
+		s.handleCare("POST /api/care/cases/{id}/payments", s.payCase)
+		s.handleCare("POST /api/care/cases/{id}/close", s.closeCase)
+		s.handleCare("GET /api/care/rules", s.getCareRules)
+		s.handleCare("PUT /api/care/rules", s.putCareRules)
+		s.handleCare("GET /api/care/payments", s.careLedger)
+		s.handleCare("GET /api/care/ledger", s.careLedger)
+	}
 	if s.Signups != nil {
 		s.handleAPI("POST /api/events", s.createEvent)
 		s.handleAPI("GET /api/events", s.listEvents)

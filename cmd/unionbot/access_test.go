@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -34,6 +35,36 @@ func TestAdminAccess(t *testing.T) {
 				t.Errorf("%s with Authorization %q: %d, want 401", pattern, auth, res.StatusCode)
 			}
 		}
+	}
+
+	// The care routes need the care role besides the token: no one named,
+	// an admin without it and a teacher are all refused with 403.
+	care := 0
+	for _, pattern := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		if !strings.HasPrefix(path, "/api/care/") {
+			continue
+		}
+		care++
+		for _, by := range []string{"", testAdmin, "t900"} {
+			req, _ := http.NewRequest(method, h.URL()+fill.Replace(path)+"?year=2026&format=xlsx", strings.NewReader(`{}`))
+			req.Header.Set("Authorization", "Bearer "+testAPIKey)
+			if by != "" {
+				req.Header.Set("X-Unionbot-User", by)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"error"`) {
+				t.Errorf("%s as %q without the care role: %d %s, want 403 with an error", pattern, by, res.StatusCode, body)
+			}
+		}
+	}
+	if care < 10 {
+		t.Errorf("only %d /api/care routes walked", care)
 	}
 
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

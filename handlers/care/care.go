@@ -68,42 +68,42 @@ func (c *Case) MemberKey() string {
 
 // LogEntry is one step of a case, in an insert-only log.
 type LogEntry struct {
-	ID     int64
-	CaseID int64
-	At     time.Time
-	By     string
-	Action string
-	Note   string
+	ID     int64     `json:"id"`
+	CaseID int64     `json:"case_id"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Action string    `json:"action"`
+	Note   string    `json:"note"`
 }
 
 // Payment is 慰问金 (AmountFen, in 分) or 慰问品 (Goods, with its value in
 // AmountFen, possibly 0) paid on a case.
 type Payment struct {
-	ID         int64
-	CaseID     int64
-	MemberKey  string
-	Name       string
-	Department string
-	Kind       string
-	Year       int
-	PaidOn     time.Time // the day paid (midnight UTC of that date)
-	AmountFen  int64
-	Goods      string
-	Handler    string // 经办人
-	ReceiptNo  string // 票据号
-	Note       string
-	Override   string // the admin's reason for paying past a rule; "" when within the rules
-	Broken     string // the rule an override passed
-	CreatedBy  string
-	CreatedAt  time.Time
+	ID         int64     `json:"id"`
+	CaseID     int64     `json:"case_id"`
+	MemberKey  string    `json:"member_key"`
+	Name       string    `json:"name"`
+	Department string    `json:"department"`
+	Kind       string    `json:"kind"`
+	Year       int       `json:"year"`
+	PaidOn     time.Time `json:"paid_on"` // the day paid (midnight UTC of that date)
+	AmountFen  int64     `json:"amount_fen"`
+	Goods      string    `json:"goods"`
+	Handler    string    `json:"handler"`    // 经办人
+	ReceiptNo  string    `json:"receipt_no"` // 票据号
+	Note       string    `json:"note"`
+	Override   string    `json:"override"` // the admin's reason for paying past a rule; "" when within the rules
+	Broken     string    `json:"broken"`   // the rule an override passed
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Read is one look at a record by a staff member, for the access log.
 type Read struct {
-	Ref    string // "case:12", or "staff:<user id>" for a grant
-	By     string
-	Action string // ActRead, ActGrant, ActRevoke
-	At     time.Time
+	Ref    string    `json:"ref"` // "case:12", or "staff:<user id>" for a grant
+	By     string    `json:"by"`
+	Action string    `json:"action"` // ActRead, ActGrant, ActRevoke
+	At     time.Time `json:"at"`
 }
 
 // Yuan shows an amount in 分 as 元, e.g. 15000 → "150元", 15050 → "150.50元".

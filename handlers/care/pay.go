@@ -78,9 +78,9 @@ type Ledger struct {
 
 // Total is a sum of payments under one name.
 type Total struct {
-	Name     string
-	Count    int
-	TotalFen int64
+	Name     string `json:"name"`
+	Count    int    `json:"count"`
+	TotalFen int64  `json:"total_fen"`
 }
 
 // Ledger returns the year's payments and their totals; care staff only.

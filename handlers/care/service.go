@@ -49,6 +49,10 @@ func (s *Service) IsStaff(ctx context.Context, userID string) bool {
 	return err == nil && ok
 }
 
+// CheckStaff refuses (EFORBIDDEN) anyone without the care role; the API
+// and the console call it before every care route.
+func (s *Service) CheckStaff(ctx context.Context, by string) error { return s.staff(ctx, by) }
+
 // staff refuses anyone without the care role.
 func (s *Service) staff(ctx context.Context, by string) error {
 	if by == "" {

@@ -3,6 +3,8 @@ package care
 // Every sentence a teacher or the union's staff reads about care cases.
 const (
 	MsgCaseNotFound = "没有找到这条慰问登记。"
+	MsgBadCaseID    = "慰问登记编号应为正整数。"
+	MsgLedgerFormat = "format 只能是 json 或 xlsx。"
 
 	txtNoKinds      = "至少要有一个慰问类别。"
 	txtBadKindName  = "第 %d 个慰问类别的名称为空、超过 16 个字或重复。"
