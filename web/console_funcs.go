@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"unionbot/handlers/care"
 )
 
 // consoleFuncs are the helpers the console's templates use beside the
@@ -14,6 +15,7 @@ var consoleFuncs = template.FuncMap{
 	"fill":  fillBar,
 	"chart": barChart,
 	"inc":   func(i int) int { return i + 1 },
+	"yuan":  care.Yuan,
 }
 
 // fillBar draws confirmed / capacity with the waitlist beyond it.

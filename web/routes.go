@@ -54,6 +54,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/plan", s.console("plan", s.planImport))
 	s.mux.HandleFunc("GET /admin/announce", s.console("announce", s.announcePage))
 	s.mux.HandleFunc("POST /admin/announce/send", s.console("announce", s.announceSend))
+	s.mux.HandleFunc("GET /admin/care", s.console("care", s.careConsole(s.carePage)))
+	s.mux.HandleFunc("POST /admin/care/cases", s.console("care", s.careConsole(s.careCreate)))
+	s.mux.HandleFunc("GET /admin/care/ledger", s.console("care", s.careConsole(s.careLedgerFile)))
+	s.mux.HandleFunc("GET /admin/care/{id}", s.console("care", s.careConsole(s.careCasePage)))
+	s.mux.HandleFunc("POST /admin/care/{id}/{step}", s.console("care", s.careConsole(s.careStep)))
+	s.mux.HandleFunc("POST /admin/members/{id}/care", s.console("members", s.memberCare))
 	s.handleAPI("POST /api/members/sync", s.syncMembers)
 
 	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))

@@ -160,3 +160,29 @@ func CheckPayment(r Rules, earlier []Payment, p *Payment) error {
 	}
 	return unionbot.Errorf(unionbot.EFORBIDDEN, "%s%s", broken, txtOverrideHint)
 }
+
+// DescribeCaps says the yearly caps in a sentence.
+func (r *Rules) DescribeCaps() string {
+	var parts []string
+	if r.OnePaidPerYear {
+		parts = append(parts, txtCapOne)
+	}
+	if r.YearCount > 0 {
+		parts = append(parts, fmt.Sprintf(txtCapCount, r.YearCount))
+	}
+	if r.YearTotalFen > 0 {
+		parts = append(parts, fmt.Sprintf(txtCapTotal, Yuan(r.YearTotalFen)))
+	}
+	if len(parts) == 0 {
+		return txtCapsNone
+	}
+	return strings.Join(parts, "；") + "。"
+}
+
+// FlashGranted is the console's note after a grant or a revocation.
+func FlashGranted(userID string, on bool) string {
+	if on {
+		return fmt.Sprintf(txtGranted, userID)
+	}
+	return fmt.Sprintf(txtRevoked, userID)
+}

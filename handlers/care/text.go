@@ -4,6 +4,16 @@ package care
 const (
 	MsgCaseNotFound = "没有找到这条慰问登记。"
 	MsgBadCaseID    = "慰问登记编号应为正整数。"
+	MsgOff          = "该功能尚未启用。"
+	TitleCare       = "关怀"
+	TitleCase       = "慰问登记第%d号"
+	FlashSaved      = "已保存。"
+	txtGranted      = "已授予 %s 工会关怀权限。"
+	txtRevoked      = "已撤销 %s 的工会关怀权限。"
+	txtCapsNone     = "每人每年不限次数和金额。"
+	txtCapCount     = "每人每年最多%d次"
+	txtCapTotal     = "每人每年最多%s"
+	txtCapOne       = "同一职工同一年内只能享受一次公款慰问"
 	MsgLedgerFormat = "format 只能是 json 或 xlsx。"
 
 	txtNoKinds      = "至少要有一个慰问类别。"

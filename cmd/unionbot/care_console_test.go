@@ -1,0 +1,81 @@
+package main
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+
+	"unionbot"
+)
+
+// mustConsole signs user in to the console through (fake) WeCom OAuth and
+// returns a client that keeps the session, following no redirects.
+func mustConsole(t *testing.T, h *harness, user string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(h.URL() + "/admin/oauth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	state := loc.Query().Get("state")
+	res, err = c.Get(h.URL() + "/admin/oauth/callback?code=" + h.Fake.OAuthCode(user) + "&state=" + url.QueryEscape(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in %s: %d, want 303", user, res.StatusCode)
+	}
+	return c
+}
+
+func mustGetAs(t *testing.T, c *http.Client, url string) (int, string) {
+	t.Helper()
+	res, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, readAll(t, res)
+}
+
+// TestCareConsole: an admin without the care role has no 关怀 link and
+// gets 403 from every care page; one with it sees the cases, the ledger
+// and a case's log, and each look at the case is in its read log.
+func TestCareConsole(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-03-02T01:00:00Z"})
+	mustCareStaff(t, h)
+	if err := h.DB.SaveMember(t.Context(), &unionbot.Member{UserID: "c001", Name: "关怀干事", Role: unionbot.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	id := mustStaffCase(t, h, "生病住院", "t001")
+
+	plain := mustConsole(t, h, testAdmin)
+	if code, body := mustGetAs(t, plain, h.URL()+"/admin"); code != 200 || strings.Contains(body, `href="/admin/care"`) {
+		t.Errorf("overview for an admin without the care role: %d, shows the care link: %v", code, strings.Contains(body, `href="/admin/care"`))
+	}
+	for _, page := range []string{"/admin/care", "/admin/care/" + id, "/admin/care/ledger?year=2026"} {
+		if code, body := mustGetAs(t, plain, h.URL()+page); code != http.StatusForbidden || !strings.Contains(body, "关怀") || strings.Contains(body, "张老师") {
+			t.Errorf("%s for an admin without the care role: %d, want 403 showing no case", page, code)
+		}
+	}
+
+	staff := mustConsole(t, h, "c001")
+	code, body := mustGetAs(t, staff, h.URL()+"/admin/care")
+	if code != 200 || !strings.Contains(body, `href="/admin/care"`) || !strings.Contains(body, "张老师") || !strings.Contains(body, "生病住院：一年内第1次150元、第2次100元、第3次50元") {
+		t.Fatalf("care page for care staff: %d\n%s", code, body)
+	}
+	for i := 0; i < 2; i++ {
+		if code, body := mustGetAs(t, staff, h.URL()+"/admin/care/"+id); code != 200 || !strings.Contains(body, "办理记录") {
+			t.Fatalf("case page: %d\n%s", code, body)
+		}
+	}
+	b := careAPI(t, h, "c001", "GET", "/api/care/cases/"+id+"/reads", "", 200)
+	if got := strings.Count(string(b), `"by":"c001","action":"查看"`); got != 2 {
+		t.Fatalf("reads %s: %d reads by c001, want the 2 console looks", b, got)
+	}
+}
