@@ -8,11 +8,12 @@ import (
 
 // migrateCare (step 11) adds the care ledger (送温暖): cases and their
 // insert-only log, payments, the member-year rows whose lock orders
-// payments against the yearly caps, the rules, the care role and the
-// access log. Its tables are written out here, as they were at this step.
+// payments against the yearly caps, the rules, the care role, the
+// access log, the 困难职工档案 (one per household) with their stage log,
+// and the reminders sent about them. Its tables are written out here, as they were at this step.
 func migrateCare(tx *gorm.DB) error {
 	return tx.AutoMigrate(&s11CareCase{}, &s11CareLog{}, &s11CarePayment{}, &s11CareMemberYear{},
-		&s11CareSettings{}, &s11CareStaff{}, &s11CareAccess{})
+		&s11CareSettings{}, &s11CareStaff{}, &s11CareAccess{}, &s11CareHardship{}, &s11CareHardshipLog{}, &s11CareReminder{})
 }
 
 type s11CareCase struct {
@@ -102,3 +103,43 @@ type s11CareAccess struct {
 }
 
 func (s11CareAccess) TableName() string { return "care_access_log" }
+
+type s11CareHardship struct {
+	ID          int64  `gorm:"primaryKey"`
+	MemberID    string `gorm:"size:64;not null;uniqueIndex"`
+	Name        string `gorm:"size:64"`
+	Department  string `gorm:"size:128"`
+	Tier        string `gorm:"size:16;not null"`
+	MainCause   string `gorm:"size:200"`
+	SubCauses   string `gorm:"type:text"` // JSON []string
+	Household   string `gorm:"type:text"` // JSON []care.HouseholdMember
+	IncomeFen   int64  `gorm:"not null;default:0"`
+	Stage       string `gorm:"size:16;not null;index"`
+	CheckedAt   time.Time
+	ClosedAt    time.Time
+	CloseReason string `gorm:"size:200"`
+	Seq         int64  `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (s11CareHardship) TableName() string { return "care_hardship" }
+
+type s11CareHardshipLog struct {
+	ID         int64     `gorm:"primaryKey"`
+	HardshipID int64     `gorm:"not null;index"`
+	At         time.Time `gorm:"not null"`
+	ByUser     string    `gorm:"size:64"`
+	Action     string    `gorm:"size:16;not null"`
+	Note       string    `gorm:"type:text"`
+}
+
+func (s11CareHardshipLog) TableName() string { return "care_hardship_log" }
+
+type s11CareReminder struct {
+	ID        int64  `gorm:"primaryKey"`
+	Key       string `gorm:"column:reminder_key;size:120;not null;uniqueIndex"`
+	CreatedAt time.Time
+}
+
+func (s11CareReminder) TableName() string { return "care_reminders" }

@@ -115,7 +115,8 @@ func TestMigrationsStepByStep(t *testing.T) {
 			rows := []any{&memberRow{}, &sessionRow{}, &noticeRow{}, &eventRow{}, &entryRow{}, &reminderRow{}, &teamMemberRow{},
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
 				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{},
-				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{}}
+				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{},
+				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

@@ -129,6 +129,11 @@ func (s *Server) routes() {
 		s.handleCare("PUT /api/care/rules", s.putCareRules)
 		s.handleCare("GET /api/care/payments", s.careLedger)
 		s.handleCare("GET /api/care/ledger", s.careLedger)
+		s.handleCare("GET /api/care/hardship", s.listHardship)
+		s.handleCare("POST /api/care/hardship", s.createHardship)
+		s.handleCare("GET /api/care/hardship/{id}", s.getHardship)
+		s.handleCare("GET /api/care/hardship/{id}/reads", s.hardshipReads)
+		s.handleCare("POST /api/care/hardship/{id}/stage", s.moveHardship)
 	}
 	if s.Signups != nil {
 		s.handleAPI("POST /api/events", s.createEvent)

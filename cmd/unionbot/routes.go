@@ -158,6 +158,9 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("认领", cc.Claim)
 	r.Handle("指派", cc.Assign)
 	m.Web.Care = cs
+	if err := m.Scheduler.Every("care-hardship-reminders", "0 8 * * *", cs.HardshipJob, false); err != nil {
+		return err
+	}
 
 	// FAQ: the fallback, so every command above and menu numbers come first.
 	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)

@@ -10,6 +10,8 @@ import (
 // log. The storage package implements it; every method that changes a case
 // runs the given rule inside its transaction, under the case's row lock.
 type Store interface {
+	HardshipStore
+
 	// IsCareStaff reports whether userID holds the care role.
 	IsCareStaff(ctx context.Context, userID string) (bool, error)
 	// SetCareStaff grants (on) or takes away the care role, recording by.
@@ -49,4 +51,21 @@ type CaseFilter struct {
 	Status   string
 	Year     int    // the year the case was reported, in UTC
 	Involves string // reported by or about this user
+}
+
+// HardshipStore keeps the 困难职工档案 and the reminders about them.
+type HardshipStore interface {
+	// CreateHardship stores h and its first log entry; a second record of
+	// the same household (MemberID) is ECONFLICT, by a unique key.
+	CreateHardship(ctx context.Context, h *Hardship, by string) error
+	// GetHardship returns the record with its log; ENOTFOUND for an
+	// unknown id. A non-empty readBy records the read first.
+	GetHardship(ctx context.Context, id int64, readBy string) (*Hardship, error)
+	ListHardship(ctx context.Context) ([]*Hardship, error)
+	// UpdateHardship runs change under the record's row lock, saves the
+	// record and appends the log entry change returns, in one transaction.
+	UpdateHardship(ctx context.Context, id int64, change func(*Hardship) (*LogEntry, error)) (*Hardship, error)
+	// QueueCareReminder records reminder key and queues n in one
+	// transaction; a key recorded before queues nothing and reports false.
+	QueueCareReminder(ctx context.Context, key string, n *unionbot.Notice) (bool, error)
 }

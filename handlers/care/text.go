@@ -73,3 +73,17 @@ const (
 	txtMineNone    = "您没有报告过慰问登记，也没有与您有关且工会已受理的登记。回复“报告慰问”可以报告。"
 	txtMineLine    = "第%d号 %s %s：%s"
 )
+
+// Sentences of the 困难职工档案.
+const (
+	MsgHardshipNotFound = "没有找到这份困难职工档案。"
+	MsgHardshipExists   = "这户已有困难职工档案（一户一档），请在原档案上办理。"
+	txtBadMove          = "档案现在是“%s”，不能改为“%s”；可以改为：%s。"
+	txtNeedReason       = "改为“%s”须写明原因（如 脱困、退休、离职、去世）。"
+	txtBadTier          = "困难类型“%s”不对，只能是 深度困难、相对困难 或 意外致困。"
+	txtBadCauses        = "请写明致困主因，次因最多 3 个。"
+	txtBadIncome        = "家庭收入不能为负数。"
+	txtBadHousehold     = "家庭成员须写明姓名，收入不能为负数。"
+	txtRecheckDue       = "困难职工档案第%d号（%s，%s）已满一年，请安排年度复核（入户核实家庭收入和困难情况）。"
+	txtRevisitDue       = "困难职工档案第%d号（%s）于%s%s已满半年，请安排回访。"
+)
