@@ -149,3 +149,19 @@ func (db *DB) ListReads(ctx context.Context, ref string) ([]care.Read, error) {
 	}
 	return out, nil
 }
+
+// AddPayments implements care.Store.
+func (db *DB) AddPayments(ctx context.Context, ps []care.Payment) error {
+	now := db.now()
+	return mapErr(db.transact(ctx, func(tx *gorm.DB) error {
+		for _, p := range ps {
+			row := carePaymentRow{CaseID: p.CaseID, MemberKey: p.MemberKey, Year: p.Year, Name: p.Name, Department: p.Department,
+				Kind: p.Kind, PaidOn: toDB(p.PaidOn), AmountFen: p.AmountFen, Goods: p.Goods, Handler: p.Handler,
+				ReceiptNo: p.ReceiptNo, Note: p.Note, CreatedBy: p.CreatedBy, CreatedAt: now}
+			if err := tx.Create(&row).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}), "add care payments", "", "")
+}

@@ -274,3 +274,22 @@ func (s *Server) grantCare(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"user_id": r.PathValue("id"), "care": on})
 	return nil
 }
+
+// MaxLedgerFile is the largest legacy ledger workbook the import reads.
+const MaxLedgerFile = 4 << 20
+
+// POST /api/care/ledger/import?dry_run=1 with the .xlsx as the body: the
+// preview (dry_run) or the outcome, row by row.
+func (s *Server) importCareLedger(w http.ResponseWriter, r *http.Request, by string) error {
+	data, err := readBody(w, r, MaxLedgerFile)
+	if err != nil {
+		return err
+	}
+	dry := r.URL.Query().Get("dry_run")
+	res, err := s.Care.ImportLedger(r.Context(), by, data, dry == "1" || dry == "true")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/base64"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -199,4 +201,36 @@ func (s *Server) memberCare(p *page) error {
 // CareStaff reports whether the members page should show m as care staff.
 func (p *page) CareStaff(m *unionbot.Member) bool {
 	return p.s.Care != nil && p.s.Care.IsStaff(p.r.Context(), m.UserID)
+}
+
+// careImportView is the preview of a legacy ledger, with the file kept in
+// the form so that 确认导入 sends the same workbook back.
+type careImportView struct {
+	Result *care.ImportResult
+	Data   string // the workbook, base64
+}
+
+// POST /admin/care/import: file (or data, from the preview) and confirm=1.
+// Without confirm it previews what would be added.
+func (s *Server) careImport(p *page) error {
+	var data []byte
+	if f, _, err := p.r.FormFile("file"); err == nil {
+		data, _ = io.ReadAll(io.LimitReader(f, MaxLedgerFile))
+		f.Close()
+	} else if b, err := base64.StdEncoding.DecodeString(p.r.PostFormValue("data")); err == nil {
+		data = b
+	}
+	confirm := p.r.PostFormValue("confirm") == "1"
+	res, err := s.Care.ImportLedger(p.r.Context(), p.Sess.User, data, !confirm)
+	if err != nil {
+		return err
+	}
+	if confirm {
+		return p.back("/admin/care", fmt.Sprintf(care.FlashImported, res.Added))
+	}
+	p.Title = care.TitleImport
+	return p.renderData(200, "care_import", struct {
+		*page
+		V careImportView
+	}{p, careImportView{Result: res, Data: base64.StdEncoding.EncodeToString(data)}})
 }

@@ -1,14 +1,34 @@
 package main
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"unionbot"
 )
+
+// mustLegacyXLSX is a one-row paper ledger of 2019.
+func mustLegacyXLSX(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, r := range [][]any{{"日期", "姓名", "部门", "类别", "金额/物品", "经办人", "票据号", "备注"},
+		{"2019-03-08", "张老师", "语文组", "生病住院", "400", "王会计", "2019-001", ""}} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		f.SetSheetRow("Sheet1", cell, &r)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
 
 // mustConsole signs user in to the console through (fake) WeCom OAuth and
 // returns a client that keeps the session, following no redirects.
@@ -69,6 +89,27 @@ func TestCareConsole(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `href="/admin/care"`) || !strings.Contains(body, "张老师") || !strings.Contains(body, "生病住院：一年内第1次150元、第2次100元、第3次50元") {
 		t.Fatalf("care page for care staff: %d\n%s", code, body)
 	}
+	// A legacy ledger: the preview lists what will be added, then 确认导入.
+	i := strings.Index(body, `name="csrf" value="`)
+	csrf := body[i+len(`name="csrf" value="`):]
+	csrf = csrf[:strings.IndexByte(csrf, '"')]
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("file", "2019.xlsx")
+	fw.Write(mustLegacyXLSX(t))
+	mw.Close()
+	res, err := staff.Post(h.URL()+"/admin/care/import", mw.FormDataContentType(), &form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preview := readAll(t, res); res.StatusCode != 200 || !strings.Contains(preview, "将新增 1 笔") || !strings.Contains(preview, "确认导入") {
+		t.Fatalf("import preview: %d\n%s", res.StatusCode, preview)
+	}
+	if l := careAPI(t, h, "c001", "GET", "/api/care/ledger?year=2019", "", 200); !bytes.Contains(l, []byte(`"total_fen":0`)) {
+		t.Fatalf("the preview imported: %s", l)
+	}
+
 	for i := 0; i < 2; i++ {
 		if code, body := mustGetAs(t, staff, h.URL()+"/admin/care/"+id); code != 200 || !strings.Contains(body, "办理记录") {
 			t.Fatalf("case page: %d\n%s", code, body)

@@ -118,6 +118,11 @@ func TestCareCaseEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The exported ledger, imported back, adds nothing: every row is there.
+	b = careAPI(t, h, "c001", "POST", "/api/care/ledger/import?dry_run=1", string(x), 200)
+	if !bytes.Contains(b, []byte(`"added":0`)) || bytes.Count(b, []byte(`"status":"已存在"`)) != 4 {
+		t.Fatalf("re-import preview: %s, want 4 rows already there", b)
+	}
 	rows, _ := f.GetRows("慰问金台账")
 	if len(rows) != 6 || strings.Join(rows[0], ",") != "日期,姓名,部门,类别,金额/物品,经办人,票据号,备注" {
 		t.Fatalf("ledger rows %q, want the header, 4 payments and 合计", rows)

@@ -40,6 +40,9 @@ type Store interface {
 	// entry and the notices pay returns. Two payments for one member
 	// therefore never both pass a cap.
 	PayCase(ctx context.Context, id int64, p *Payment, pay func(c *Case, earlier []Payment, p *Payment) (*LogEntry, []*unionbot.Notice, error)) (*Case, error)
+	// AddPayments stores payments of no case (a legacy ledger), in one
+	// transaction.
+	AddPayments(ctx context.Context, ps []Payment) error
 	// ListPayments lists a year's payments, oldest first.
 	ListPayments(ctx context.Context, year int) ([]Payment, error)
 	// ListReads lists who read ref ("case:12"), oldest first.

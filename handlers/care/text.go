@@ -8,6 +8,8 @@ const (
 	TitleCare       = "关怀"
 	TitleCase       = "慰问登记第%d号"
 	FlashSaved      = "已保存。"
+	FlashImported   = "已导入 %d 笔历史慰问记录。"
+	TitleImport     = "导入历史台账"
 	txtGranted      = "已授予 %s 工会关怀权限。"
 	txtRevoked      = "已撤销 %s 的工会关怀权限。"
 	txtCapsNone     = "每人每年不限次数和金额。"
@@ -86,4 +88,13 @@ const (
 	txtBadHousehold     = "家庭成员须写明姓名，收入不能为负数。"
 	txtRecheckDue       = "困难职工档案第%d号（%s，%s）已满一年，请安排年度复核（入户核实家庭收入和困难情况）。"
 	txtRevisitDue       = "困难职工档案第%d号（%s）于%s%s已满半年，请安排回访。"
+)
+
+// Sentences of the legacy ledger import.
+const (
+	txtImportNotExcel = "请上传 Excel 文件（.xlsx）。"
+	txtImportNoHeader = "没有找到表头：第一张表须有“日期”“姓名”“部门”“类别”“金额/物品”“经办人”“票据号”“备注”等列。"
+	txtImportTooMany  = "一次最多导入 %d 行。"
+	txtImportMissing  = "缺少姓名或类别。"
+	txtImportAmount   = "金额/物品看不懂，金额请写成 150 或 150.50。"
 )
