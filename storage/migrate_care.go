@@ -10,10 +10,11 @@ import (
 // insert-only log, payments, the member-year rows whose lock orders
 // payments against the yearly caps, the rules, the care role, the
 // access log, the 困难职工档案 (one per household) with their stage log,
-// and the reminders sent about them. Its tables are written out here, as they were at this step.
+// the reminders sent about them, and members' care profiles (birthday,
+// gender, start of work, retirement). Its tables are written out here, as they were at this step.
 func migrateCare(tx *gorm.DB) error {
 	return tx.AutoMigrate(&s11CareCase{}, &s11CareLog{}, &s11CarePayment{}, &s11CareMemberYear{},
-		&s11CareSettings{}, &s11CareStaff{}, &s11CareAccess{}, &s11CareHardship{}, &s11CareHardshipLog{}, &s11CareReminder{})
+		&s11CareSettings{}, &s11CareStaff{}, &s11CareAccess{}, &s11CareHardship{}, &s11CareHardshipLog{}, &s11CareReminder{}, &s11CareProfile{})
 }
 
 type s11CareCase struct {
@@ -143,3 +144,16 @@ type s11CareReminder struct {
 }
 
 func (s11CareReminder) TableName() string { return "care_reminders" }
+
+type s11CareProfile struct {
+	ID        int64      `gorm:"primaryKey"`
+	UserID    string     `gorm:"size:64;not null;uniqueIndex"`
+	Name      string     `gorm:"size:64"`
+	Gender    string     `gorm:"size:8"`
+	Birthday  *time.Time // NULL when unknown: birthdays reach back before 1970
+	JoinedOn  *time.Time
+	RetiresOn *time.Time
+	UpdatedAt time.Time
+}
+
+func (s11CareProfile) TableName() string { return "care_profiles" }

@@ -116,7 +116,7 @@ func TestMigrationsStepByStep(t *testing.T) {
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
 				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{},
 				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{},
-				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}}
+				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

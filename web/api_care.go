@@ -293,3 +293,67 @@ func (s *Server) importCareLedger(w http.ResponseWriter, r *http.Request, by str
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
+
+// POST /api/care/profiles/import with the .xlsx as the body.
+func (s *Server) importCareProfiles(w http.ResponseWriter, r *http.Request, by string) error {
+	data, err := readBody(w, r, MaxLedgerFile)
+	if err != nil {
+		return err
+	}
+	n, err := s.Care.ImportProfiles(r.Context(), by, data)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"saved": n})
+	return nil
+}
+
+// GET /api/care/profiles
+func (s *Server) listCareProfiles(w http.ResponseWriter, r *http.Request, by string) error {
+	ps, err := s.Care.Profiles(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"profiles": ps})
+	return nil
+}
+
+func (s *Server) festival(r *http.Request) (*care.Festival, int, error) {
+	f := care.FestivalNamed(r.PathValue("name"))
+	if f == nil {
+		return nil, 0, unionbot.Errorf(unionbot.EINVALID, "%s", care.MsgUnknownFestival)
+	}
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	if year == 0 {
+		year = s.now().In(s.location()).Year()
+	}
+	return f, year, nil
+}
+
+// GET /api/care/festivals/{name}?year=: who qualifies (三八, 重阳, 春节).
+func (s *Server) festivalQualifiers(w http.ResponseWriter, r *http.Request, by string) error {
+	f, year, err := s.festival(r)
+	if err != nil {
+		return err
+	}
+	qs, err := s.Care.FestivalQualifiers(r.Context(), by, f, year)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"festival": f.Name, "year": year, "date": day(f.On(year)), "qualifiers": qs})
+	return nil
+}
+
+// POST /api/care/festivals/{name}/cases?year=: one 节日慰问 case each.
+func (s *Server) festivalCases(w http.ResponseWriter, r *http.Request, by string) error {
+	f, year, err := s.festival(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.Care.CreateFestivalCases(r.Context(), by, f.Name, year)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"created": n})
+	return nil
+}

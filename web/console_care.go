@@ -21,6 +21,8 @@ type careView struct {
 	Rules  []string // each kind's rule in a sentence
 	Caps   string
 	Kinds  []string
+	// Festivals are the names of care.Festivals, for the one-step buttons.
+	Festivals []string
 }
 
 type careItem struct {
@@ -77,6 +79,9 @@ func (s *Server) carePage(p *page) error {
 		v.Rules = append(v.Rules, rules.Kinds[i].Describe())
 	}
 	v.Caps, v.Kinds = rules.DescribeCaps(), rules.Names()
+	for _, f := range care.Festivals {
+		v.Festivals = append(v.Festivals, f.Name)
+	}
 	p.Title = care.TitleCare
 	return p.renderData(200, "care", struct {
 		*page
@@ -233,4 +238,31 @@ func (s *Server) careImport(p *page) error {
 		*page
 		V careImportView
 	}{p, careImportView{Result: res, Data: base64.StdEncoding.EncodeToString(data)}})
+}
+
+// POST /admin/care/profiles: a member list with birthdays, gender, start
+// of work and retirement, as Excel.
+func (s *Server) careProfiles(p *page) error {
+	f, _, err := p.r.FormFile("file")
+	if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "%s", care.MsgNeedFile)
+	}
+	data, _ := io.ReadAll(io.LimitReader(f, MaxLedgerFile))
+	f.Close()
+	n, err := s.Care.ImportProfiles(p.r.Context(), p.Sess.User, data)
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care", fmt.Sprintf(care.FlashProfiles, n))
+}
+
+// POST /admin/care/festivals/{name}: the one step from a festival's list
+// to its 节日慰问 cases, for this year.
+func (s *Server) careFestival(p *page) error {
+	year := s.now().In(s.location()).Year()
+	n, err := s.Care.CreateFestivalCases(p.r.Context(), p.Sess.User, p.r.PathValue("name"), year)
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care", fmt.Sprintf(care.FlashFestival, n))
 }

@@ -158,8 +158,14 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("认领", cc.Claim)
 	r.Handle("指派", cc.Assign)
 	m.Web.Care = cs
-	if err := m.Scheduler.Every("care-hardship-reminders", "0 8 * * *", cs.HardshipJob, false); err != nil {
-		return err
+	for _, j := range []struct {
+		name, spec string
+		job        bot.Job
+	}{{"care-hardship-reminders", "0 8 * * *", cs.HardshipJob}, {"care-festivals", "0 8 * * *", cs.FestivalJob},
+		{"care-weekly-digest", "0 8 * * 1", cs.DigestJob}} {
+		if err := m.Scheduler.Every(j.name, j.spec, j.job, false); err != nil {
+			return err
+		}
 	}
 
 	// FAQ: the fallback, so every command above and menu numbers come first.

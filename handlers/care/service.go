@@ -111,6 +111,12 @@ func (s *Service) SetRules(ctx context.Context, by string, r Rules) (Rules, erro
 // a colleague, or staff). The care staff are told; the reporter is told
 // by the caller what happens next.
 func (s *Service) Report(ctx context.Context, reporter string, c *Case) error {
+	return s.report(ctx, reporter, c, true)
+}
+
+// report records a case; tellStaff sends the care staff a notice of it
+// (not for the festival cases staff open in bulk themselves).
+func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaff bool) error {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return err
@@ -143,7 +149,7 @@ func (s *Service) Report(ctx context.Context, reporter string, c *Case) error {
 	reporterName := s.name(ctx, reporter)
 	// The callbacks run inside the store's transaction: they read nothing.
 	return s.Store.CreateCase(ctx, c, func(c *Case) []*unionbot.Notice {
-		if len(staff) == 0 {
+		if len(staff) == 0 || !tellStaff {
 			return nil
 		}
 		return []*unionbot.Notice{{ToUsers: staff, Kind: "care", Ref: ref(c.ID),

@@ -68,6 +68,9 @@ type HardshipStore interface {
 	// UpdateHardship runs change under the record's row lock, saves the
 	// record and appends the log entry change returns, in one transaction.
 	UpdateHardship(ctx context.Context, id int64, change func(*Hardship) (*LogEntry, error)) (*Hardship, error)
+	// SaveProfiles creates or replaces members' care profiles by user id.
+	SaveProfiles(ctx context.Context, ps []Profile) error
+	ListProfiles(ctx context.Context) ([]Profile, error)
 	// QueueCareReminder records reminder key and queues n in one
 	// transaction; a key recorded before queues nothing and reports false.
 	QueueCareReminder(ctx context.Context, key string, n *unionbot.Notice) (bool, error)

@@ -98,3 +98,26 @@ const (
 	txtImportMissing  = "缺少姓名或类别。"
 	txtImportAmount   = "金额/物品看不懂，金额请写成 150 或 150.50。"
 )
+
+// Sentences of the care reminders.
+const (
+	txtBirthday        = "%d岁生日"
+	txtRetires         = "退休"
+	txtWorkYears       = "参加工作%d周年"
+	txtHardshipOnFile  = "困难职工档案在档户"
+	txtDigestHead      = "下周（%s 至 %s）的关怀提醒："
+	txtDigestLine      = "%s %s：%s"
+	txtFestivalHead    = "%s（%s）快到了，符合条件的%s共 %d 人：%s。\n在管理后台“关怀”页或 POST /api/care/festivals/%s/cases 一步创建节日慰问登记。"
+	txtFestivalNone    = "（无）"
+	txtFestivalCase    = "%d年%s节日慰问"
+	MsgUnknownFestival = "没有这个节日，可选：三八、重阳、春节。"
+	// FestivalKind is the kind of the cases CreateFestivalCases opens.
+	FestivalKind     = "节日慰问"
+	FlashFestival    = "已创建 %d 条节日慰问登记。"
+	FlashProfiles    = "已导入 %d 位会员的关怀信息。"
+	MsgNeedFile      = "请选择 Excel 文件。"
+	txtNoFestDate    = "%d年的%s日期还没有录入。"
+	txtProfileBadDay = "第 %d 行的日期“%s”看不懂，请写成 1980-05-01。"
+	txtProfileNoID   = "第 %d 行缺少账号或姓名，或找不到这位会员。"
+	txtProfileHeader = "没有找到表头：第一张表须有“账号”或“姓名”列，以及“性别”“出生日期”“参加工作时间”“退休日期”中的若干列。"
+)
