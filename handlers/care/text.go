@@ -40,7 +40,7 @@ const (
 	txtOverrideNote   = "超过规定：%s；理由：%s"
 
 	txtNotCare       = "您没有工会关怀（care）权限，不能查看或办理慰问登记。请联系工会管理员授权。"
-	txtNoActor       = "请说明操作人：管理接口的关怀路由须带 X-Unionbot-User 请求头，写有关怀权限的工会干事的账号。"
+	txtNoActor       = "关怀记录只对有关怀权限的工会干事开放：管理后台请用企业微信登录本人账号；管理接口的关怀路由须带 X-Unionbot-User 请求头，写本人账号。"
 	txtGrantFollower = "公众号关注者不能获得关怀权限，请授权给企业微信成员。"
 	txtNoSubject     = "请写明慰问对象（本人或同事的姓名/工号）。"
 	txtSummaryLong   = "情况说明最多 %d 个字。"
