@@ -69,7 +69,8 @@ func TestAdminAccess(t *testing.T) {
 
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, page := range []string{"/admin", "/admin/members", "/admin/events", "/admin/events/1", "/admin/proposals",
-		"/admin/proposals/JY-2026-0001", "/admin/faq", "/admin/plan", "/admin/announce", "/admin/proposals/export", "/admin/ballots", "/admin/ballots/1", "/admin/ballots/1/export"} {
+		"/admin/proposals/JY-2026-0001", "/admin/faq", "/admin/plan", "/admin/announce", "/admin/proposals/export", "/admin/ballots", "/admin/ballots/1", "/admin/ballots/1/export",
+		"/admin/care", "/admin/care/1", "/admin/care/ledger?year=2026"} {
 		res, err := noRedirect.Get(h.URL() + page)
 		if err != nil {
 			t.Fatal(err)

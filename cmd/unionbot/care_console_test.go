@@ -115,6 +115,25 @@ func TestCareConsole(t *testing.T) {
 			t.Fatalf("case page: %d\n%s", code, body)
 		}
 	}
+	// A hardship record: each read through the API is in its log, by name.
+	rec := careAPI(t, h, "c001", "POST", "/api/care/hardship", `{"member_id":"t002","tier":"相对困难","main_cause":"配偶重病","sub_causes":["子女上学"],"household":[{"name":"李小红","relation":"女","income_fen":0}],"income_fen":4800000}`, 201)
+	careAPI(t, h, testAdmin, "GET", "/api/care/hardship/1", "", 403)
+	careAPI(t, h, "c001", "GET", "/api/care/hardship/1", "", 200)
+	if !bytes.Contains(rec, []byte(`"stage":"申请"`)) {
+		t.Fatalf("new record: %s", rec)
+	}
+	for _, page := range []string{"/admin/care/hardship", "/admin/care/hardship/1"} {
+		if code, _ := mustGetAs(t, plain, h.URL()+page); code != http.StatusForbidden {
+			t.Errorf("%s for an admin without the care role: %d, want 403", page, code)
+		}
+	}
+	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care/hardship/1"); code != 200 || !strings.Contains(body, "李小红") || !strings.Contains(body, "配偶重病") {
+		t.Fatalf("hardship page: %d\n%s", code, body)
+	}
+	if got := careAPI(t, h, "c001", "GET", "/api/care/hardship/1/reads", "", 200); bytes.Count(got, []byte(`"by":"c001","action":"查看"`)) != 2 || bytes.Contains(got, []byte(testAdmin)) {
+		t.Fatalf("hardship reads %s, want the API and the console read by c001 (the refused admin read nothing)", got)
+	}
+
 	b := careAPI(t, h, "c001", "GET", "/api/care/cases/"+id+"/reads", "", 200)
 	if got := strings.Count(string(b), `"by":"c001","action":"查看"`); got != 2 {
 		t.Fatalf("reads %s: %d reads by c001, want the 2 console looks", b, got)
