@@ -109,49 +109,70 @@ func TestCareHospitalSequence(t *testing.T) {
 	})
 }
 
-// TestCarePayConcurrent: ten staff paying the same member at once, each a
-// 结婚 of 500元 under a cap of 1,000元 a year, pass exactly twice: the cap
-// is checked under the member-year lock, not before it.
+// TestCarePayConcurrent: ten staff paying the same member at once never
+// pass a rule together, because each rule is checked under the
+// member-year lock, not before it: under a 1,000元 cap ten 500元
+// weddings pass twice; under one paid visit a year, once; under
+// 150/100/50 ten hospital stays pass three times, for 300元.
 func TestCarePayConcurrent(t *testing.T) {
-	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
-		now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-		svc := mustCareService(t, db, now)
-		const n = 10
-		cases := make([]*care.Case, n)
-		for i := range cases {
-			cases[i] = mustCase(t, svc, "结婚", "t1")
-		}
-		var (
-			wg            sync.WaitGroup
-			mu            sync.Mutex
-			paid, refused int
-		)
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := svc.Pay(context.Background(), "c1", cases[i].ID, &care.Payment{Handler: "王会计"})
-				mu.Lock()
-				defer mu.Unlock()
-				switch unionbot.ErrorCode(err) {
-				case "":
-					paid++
-				case unionbot.EFORBIDDEN:
-					refused++
-				default:
-					t.Errorf("pay: %v", err)
+	for _, tc := range []struct {
+		name      string
+		kind      string
+		set       func(*care.Rules)
+		paid      int
+		totalYuan int64
+	}{
+		{"yearly total", "结婚", func(r *care.Rules) {}, 2, 1000},
+		{"one paid visit a year", "结婚", func(r *care.Rules) { r.YearTotalFen, r.YearCount, r.OnePaidPerYear = 0, 0, true }, 1, 500},
+		{"150/100/50", "生病住院", func(r *care.Rules) { r.YearTotalFen, r.YearCount = 0, 0 }, 3, 300},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+				now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+				svc := mustCareService(t, db, now)
+				rules, _ := svc.Rules(t.Context())
+				tc.set(&rules)
+				if _, err := svc.SetRules(t.Context(), "c1", rules); err != nil {
+					t.Fatal(err)
 				}
-			}()
-		}
-		wg.Wait()
-		if paid != 2 || refused != n-2 {
-			t.Fatalf("paid %d, refused %d; want 2 paid (1,000元 cap), %d refused", paid, refused, n-2)
-		}
-		l, err := svc.Ledger(t.Context(), "c1", 2026)
-		if err != nil || l.TotalFen != 100000 {
-			t.Fatalf("ledger total %v, %v; want 100000 分", l, err)
-		}
-	})
+				const n = 10
+				cases := make([]*care.Case, n)
+				for i := range cases {
+					cases[i] = mustCase(t, svc, tc.kind, "t1")
+				}
+				var (
+					wg            sync.WaitGroup
+					mu            sync.Mutex
+					paid, refused int
+				)
+				for i := 0; i < n; i++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, err := svc.Pay(context.Background(), "c1", cases[i].ID, &care.Payment{Handler: "王会计"})
+						mu.Lock()
+						defer mu.Unlock()
+						switch unionbot.ErrorCode(err) {
+						case "":
+							paid++
+						case unionbot.EFORBIDDEN:
+							refused++
+						default:
+							t.Errorf("pay: %v", err)
+						}
+					}()
+				}
+				wg.Wait()
+				if paid != tc.paid || refused != n-tc.paid {
+					t.Fatalf("paid %d, refused %d; want %d paid, %d refused", paid, refused, tc.paid, n-tc.paid)
+				}
+				l, err := svc.Ledger(t.Context(), "c1", 2026)
+				if err != nil || l.TotalFen != tc.totalYuan*100 {
+					t.Fatalf("ledger total %v, %v; want %d元", l, err, tc.totalYuan)
+				}
+			})
+		})
+	}
 }
 
 // TestCarePrivacy: without the care role (an admin too) nothing is shown;
