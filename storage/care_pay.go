@@ -165,3 +165,9 @@ func (db *DB) AddPayments(ctx context.Context, ps []care.Payment) error {
 		return nil
 	}), "add care payments", "", "")
 }
+
+// LogAccess implements care.Store.
+func (db *DB) LogAccess(ctx context.Context, ref, by, action string) error {
+	err := db.conn(ctx).Create(&careAccessRow{Ref: ref, ByUser: by, Action: action, At: db.now()}).Error
+	return mapErr(err, "log care access", "", "")
+}

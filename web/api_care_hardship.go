@@ -91,3 +91,14 @@ func (s *Server) moveHardship(w http.ResponseWriter, r *http.Request, by string)
 	writeJSON(w, http.StatusOK, h)
 	return nil
 }
+
+// GET /api/care/access?ref=ledger:2026: who looked at a listing, the
+// ledger or a record, and when.
+func (s *Server) careAccess(w http.ResponseWriter, r *http.Request, by string) error {
+	reads, err := s.Care.Access(r.Context(), by, r.URL.Query().Get("ref"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reads": reads})
+	return nil
+}

@@ -146,6 +146,7 @@ func (s *Server) routes() {
 		s.handleCare("GET /api/care/hardship/{id}", s.getHardship)
 		s.handleCare("GET /api/care/hardship/{id}/reads", s.hardshipReads)
 		s.handleCare("POST /api/care/hardship/{id}/stage", s.moveHardship)
+		s.handleCare("GET /api/care/access", s.careAccess)
 	}
 	if s.Signups != nil {
 		s.handleAPI("POST /api/events", s.createEvent)

@@ -118,6 +118,10 @@ func TestCareCaseEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Looking at the ledger is logged, as reading a case is.
+	if a := careAPI(t, h, "c001", "GET", "/api/care/access?ref=ledger:2026", "", 200); !bytes.Contains(a, []byte(`"by":"c001","action":"查看台账"`)) {
+		t.Fatalf("ledger access log %s, want c001's export", a)
+	}
 	// The exported ledger, imported back, adds nothing: every row is there.
 	b = careAPI(t, h, "c001", "POST", "/api/care/ledger/import?dry_run=1", string(x), 200)
 	if !bytes.Contains(b, []byte(`"added":0`)) || bytes.Count(b, []byte(`"status":"已存在"`)) != 4 {

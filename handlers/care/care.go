@@ -34,6 +34,8 @@ const (
 	ActOverride = "超标准发放"
 	ActClose    = "结案"
 	ActRead     = "查看"
+	ActList     = "查看列表"
+	ActLedger   = "查看台账"
 	ActGrant    = "授予关怀权限"
 	ActRevoke   = "撤销关怀权限"
 )

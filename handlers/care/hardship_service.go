@@ -42,6 +42,9 @@ func (s *Service) Hardships(ctx context.Context, by string) ([]*Hardship, error)
 	if err := s.staff(ctx, by); err != nil {
 		return nil, err
 	}
+	if err := s.Store.LogAccess(ctx, RefHardships, by, ActList); err != nil {
+		return nil, err
+	}
 	return s.Store.ListHardship(ctx)
 }
 

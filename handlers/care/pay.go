@@ -91,6 +91,9 @@ func (s *Service) Ledger(ctx context.Context, by string, year int) (*Ledger, err
 	if year < 2000 || year > 2100 {
 		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtBadYear)
 	}
+	if err := s.Store.LogAccess(ctx, LedgerRef(year), by, ActLedger); err != nil {
+		return nil, err
+	}
 	ps, err := s.Store.ListPayments(ctx, year)
 	if err != nil {
 		return nil, err

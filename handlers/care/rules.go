@@ -2,7 +2,6 @@ package care
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"unionbot"
@@ -96,14 +95,10 @@ func (k *Kind) Describe() string {
 	}
 	var parts []string
 	for i, a := range k.AmountsFen {
-		parts = append(parts, "第"+itoa(i+1)+"次"+Yuan(a))
+		parts = append(parts, fmt.Sprintf(txtNth, i+1, Yuan(a)))
 	}
 	return k.Name + "：" + txtWithinYear + strings.Join(parts, "、")
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // CheckPayment is the money rule, run by storage inside the payment's
 // transaction under the lock on the member's yearly ledger: earlier holds
@@ -129,13 +124,13 @@ func CheckPayment(r Rules, earlier []Payment, p *Payment) error {
 	switch n := len(k.AmountsFen); {
 	case n == 0:
 	case n > 1 && sameKind >= n:
-		broken = sprintf(txtRuleSequence, p.Name, p.Year, p.Kind, sameKind, k.Describe())
+		broken = fmt.Sprintf(txtRuleSequence, p.Name, p.Year, p.Kind, sameKind, k.Describe())
 	default:
 		std := k.AmountsFen[min(sameKind, n-1)]
 		if p.AmountFen == 0 && p.Goods == "" {
 			p.AmountFen = std
 		} else if p.AmountFen > std {
-			broken = sprintf(txtRuleAmount, Yuan(p.AmountFen), p.Name, sameKind+1, p.Kind, Yuan(std), k.Describe())
+			broken = fmt.Sprintf(txtRuleAmount, Yuan(p.AmountFen), p.Name, sameKind+1, p.Kind, Yuan(std), k.Describe())
 		}
 	}
 	if p.AmountFen == 0 && p.Goods == "" && broken == "" {
@@ -144,11 +139,11 @@ func CheckPayment(r Rules, earlier []Payment, p *Payment) error {
 	switch {
 	case broken != "":
 	case r.OnePaidPerYear && len(earlier) > 0:
-		broken = sprintf(txtRuleOnePerYear, p.Name, p.Year)
+		broken = fmt.Sprintf(txtRuleOnePerYear, p.Name, p.Year)
 	case r.YearCount > 0 && len(earlier) >= r.YearCount:
-		broken = sprintf(txtRuleYearCount, p.Name, p.Year, len(earlier), r.YearCount)
+		broken = fmt.Sprintf(txtRuleYearCount, p.Name, p.Year, len(earlier), r.YearCount)
 	case r.YearTotalFen > 0 && total+p.AmountFen > r.YearTotalFen:
-		broken = sprintf(txtRuleYearTotal, p.Name, p.Year, Yuan(total), Yuan(p.AmountFen), Yuan(r.YearTotalFen))
+		broken = fmt.Sprintf(txtRuleYearTotal, p.Name, p.Year, Yuan(total), Yuan(p.AmountFen), Yuan(r.YearTotalFen))
 	}
 	p.Broken = broken
 	if broken == "" {

@@ -170,6 +170,9 @@ func (s *Service) Cases(ctx context.Context, by string, f CaseFilter) ([]*Case, 
 	if err := s.staff(ctx, by); err != nil {
 		return nil, err
 	}
+	if err := s.Store.LogAccess(ctx, RefCases, by, ActList); err != nil {
+		return nil, err
+	}
 	return s.Store.ListCases(ctx, f)
 }
 
@@ -180,6 +183,24 @@ func (s *Service) Reads(ctx context.Context, by string, id int64) ([]Read, error
 	}
 	return s.Store.ListReads(ctx, ref(id))
 }
+
+// Access lists who looked at ref (RefCases, RefHardships, LedgerRef(2026),
+// a case's or a record's ref) and when; care staff only.
+func (s *Service) Access(ctx context.Context, by, ref string) ([]Read, error) {
+	if err := s.staff(ctx, by); err != nil {
+		return nil, err
+	}
+	return s.Store.ListReads(ctx, ref)
+}
+
+// Refs of the access log for listings and the ledger.
+const (
+	RefCases     = "cases"
+	RefHardships = "hardships"
+)
+
+// LedgerRef is the access log's ref of a year's ledger.
+func LedgerRef(year int) string { return "ledger:" + strconv.Itoa(year) }
 
 // Mine lists what a teacher may see: the cases they reported, and those
 // about them once staff have acted on them.

@@ -45,6 +45,8 @@ type Store interface {
 	AddPayments(ctx context.Context, ps []Payment) error
 	// ListPayments lists a year's payments, oldest first.
 	ListPayments(ctx context.Context, year int) ([]Payment, error)
+	// LogAccess records that by did action on ref (a listing, the ledger).
+	LogAccess(ctx context.Context, ref, by, action string) error
 	// ListReads lists who read ref ("case:12"), oldest first.
 	ListReads(ctx context.Context, ref string) ([]Read, error)
 }

@@ -27,6 +27,7 @@ const (
 	txtNoStandard   = "无固定标准"
 	txtStandard     = "标准"
 	txtWithinYear   = "一年内"
+	txtNth          = "第%d次%s"
 	txtUnknownKind  = "没有“%s”这个慰问类别，可选：%s。"
 	txtNoAmount     = "请填写慰问金金额或慰问品。"
 	txtBadPayAmount = "慰问金金额须在 0 到 %s 之间。"
