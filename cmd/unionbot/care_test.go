@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"unionbot"
+	"unionbot/bot/wecom/fakewecom"
 )
 
 // careAPI calls a care route as staff member by (ActorHeader) and checks
@@ -84,8 +86,11 @@ func TestCareCaseEndToEnd(t *testing.T) {
 		t.Fatalf("case %s, log %s; want 已结案 with %s", c.Status, got, want)
 	}
 	h.Drain(t)
+	// Drain delivers what is due, but a notice the background worker has
+	// leased may still be on its way: wait for the four steps' notices.
+	toReporter := func(m fakewecom.Sent) bool { return strings.Contains("|"+m.ToUser+"|", "|t002|") }
 	var told []string
-	for _, m := range h.Fake.SentTo("t002") {
+	for _, m := range h.Fake.WaitSent(4, 5*time.Second, toReporter) {
 		told = append(told, m.Content)
 	}
 	for _, want := range []string{"已由关怀干事受理", "已探望", "已发放150元", "已结案"} {
