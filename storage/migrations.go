@@ -28,6 +28,7 @@ var migrations = []migration{
 	{9, "plan items: changed mark for items a re-import changed after their month was announced", migratePlanChanged},
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
+	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
 }
 
 type schemaMigration struct {

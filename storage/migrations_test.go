@@ -114,7 +114,9 @@ func TestMigrationsStepByStep(t *testing.T) {
 			}
 			rows := []any{&memberRow{}, &sessionRow{}, &noticeRow{}, &eventRow{}, &entryRow{}, &reminderRow{}, &teamMemberRow{},
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
-				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{}, &consoleSessionRow{}}
+				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{}, &consoleSessionRow{},
+				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{},
+				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

@@ -28,6 +28,8 @@ type page struct {
 	Data    map[string]any
 	WeCom   bool
 	Version string
+	// Care: the signed-in user holds the care role (the 关怀 link shows).
+	Care bool
 }
 
 // pageFunc renders one console page or handles one form.
@@ -79,6 +81,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav string) *pa
 	if p.Sess != nil {
 		p.CSRF = s.csrfToken(p.Sess, "")
 		p.User = p.Sess.User
+		p.Care = s.Care != nil && s.Care.IsStaff(r.Context(), p.Sess.User)
 		if p.User == "" {
 			p.User = "管理员（令牌登录）"
 		}

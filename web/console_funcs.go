@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"unionbot/handlers/care"
 )
 
 // consoleFuncs are the helpers the console's templates use beside the
@@ -15,6 +16,7 @@ var consoleFuncs = template.FuncMap{
 	"chart": barChart,
 	"inc":   func(i int) int { return i + 1 },
 	"clip":  clipText,
+	"yuan":  care.Yuan,
 }
 
 // clipText shows the first n characters of a long text and the rest behind

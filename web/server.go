@@ -22,6 +22,7 @@ import (
 	"unionbot"
 	"unionbot/handlers/account"
 	"unionbot/handlers/ballot"
+	"unionbot/handlers/care"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
@@ -75,6 +76,8 @@ type Server struct {
 	Proposals *proposal.Service
 	// Ballots is secret voting (教代会 表决, 选举, 民主评议).
 	Ballots *ballot.Service
+	// Care is the care ledger (送温暖); its routes need the care role.
+	Care *care.Service
 	// Accounts links Official Account followers to WeCom members.
 	Accounts *account.Service
 

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+	"unionbot/web"
 )
 
 // TestAdminAccess walks every admin API route and every admin chat command
@@ -12,7 +14,7 @@ import (
 // checks each is refused without the admin token or to a teacher who is
 // not an admin.
 func TestAdminAccess(t *testing.T) {
-	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-12-01T09:00:00+08:00"})
 	routes := h.Web.APIRoutes()
 	if len(routes) < 30 {
 		t.Fatalf("only %d admin API routes listed: %v", len(routes), routes)
@@ -37,9 +39,42 @@ func TestAdminAccess(t *testing.T) {
 		}
 	}
 
+	// The care routes need the care role besides the token: no one named,
+	// an admin without it and a teacher are all refused with 403.
+	care := 0
+	// The wrong tokens above locked this address out for a while.
+	h.Advance(t, web.LockFor+time.Minute)
+	for _, pattern := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		if !strings.HasPrefix(path, "/api/care/") {
+			continue
+		}
+		care++
+		for _, by := range []string{"", testAdmin, "t900"} {
+			req, _ := http.NewRequest(method, h.URL()+fill.Replace(path)+"?year=2026&format=xlsx", strings.NewReader(`{}`))
+			req.Header.Set("Authorization", "Bearer "+testAPIKey)
+			if by != "" {
+				req.Header.Set("X-Unionbot-User", by)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden || !strings.Contains(string(body), `"error"`) {
+				t.Errorf("%s as %q without the care role: %d %s, want 403 with an error", pattern, by, res.StatusCode, body)
+			}
+		}
+	}
+	if care < 10 {
+		t.Errorf("only %d /api/care routes walked", care)
+	}
+
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, page := range []string{"/admin", "/admin/members", "/admin/events", "/admin/events/1", "/admin/proposals",
-		"/admin/proposals/JY-2026-0001", "/admin/faq", "/admin/plan", "/admin/announce", "/admin/proposals/export", "/admin/ballots", "/admin/ballots/1", "/admin/ballots/1/export"} {
+		"/admin/proposals/JY-2026-0001", "/admin/faq", "/admin/plan", "/admin/announce", "/admin/proposals/export", "/admin/ballots", "/admin/ballots/1", "/admin/ballots/1/export",
+		"/admin/care", "/admin/care/1", "/admin/care/ledger?year=2026"} {
 		res, err := noRedirect.Get(h.URL() + page)
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/ballot"
+	"unionbot/handlers/care"
 	"unionbot/handlers/faq"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
@@ -29,6 +30,7 @@ func (m *Main) wire(ctx context.Context) error {
 		bot.MenuItem{Title: "提合理化建议", Command: "提建议", Hint: "可匿名，有编号可查进度"},
 		bot.MenuItem{Title: "我的建议", Command: "我的建议", Hint: "查看建议、提案的办理进度"},
 		bot.MenuItem{Title: "投票", Command: "投票", Hint: "教代会表决、选举、民主评议（不记名）"},
+		bot.MenuItem{Title: "报告慰问", Command: "报告慰问", Hint: "同事或自己生病住院、结婚、生育等，请工会关怀"},
 		bot.MenuItem{Title: "预览本月公告", Command: "预览本月公告", Hint: "看看1号推送的内容", Admin: true},
 	)
 	if len(m.Config.Admins) > 0 { // 转人工 is offered only when someone can answer
@@ -148,6 +150,34 @@ func (m *Main) wire(ctx context.Context) error {
 		return err
 	}
 	m.Web.Ballots = bs
+
+	// The care ledger: 五必访, 慰问金 under the school's rules (handlers/care).
+	cs := &care.Service{Store: m.DB, Members: m.DB, Now: m.Now, Location: m.Config.Location,
+		IsAdmin: func(ctx context.Context, user string) bool {
+			if m.Config.IsAdmin(user) {
+				return true
+			}
+			mem, err := m.DB.FindMember(ctx, user)
+			return err == nil && mem.Role == unionbot.RoleAdmin
+		}}
+	cc := &care.Chat{Service: cs}
+	r.HandleExact("报告慰问", cc.Report)
+	r.HandleExact("工会关怀", cc.Report)
+	r.HandleExact("我的关怀", cc.Mine)
+	r.Flow(care.FlowReport, "报告慰问", cc.Form)
+	// Care staff (the care role, not the admin role): the service refuses others.
+	r.Handle("认领", cc.Claim)
+	r.Handle("指派", cc.Assign)
+	m.Web.Care = cs
+	for _, j := range []struct {
+		name, spec string
+		job        bot.Job
+	}{{"care-hardship-reminders", "0 8 * * *", cs.HardshipJob}, {"care-festivals", "0 8 * * *", cs.FestivalJob},
+		{"care-weekly-digest", "0 8 * * 1", cs.DigestJob}} {
+		if err := m.Scheduler.Every(j.name, j.spec, j.job, false); err != nil {
+			return err
+		}
+	}
 
 	// FAQ: the fallback, so every command above and menu numbers come first.
 	faqs, err := faq.NewService(m.DB, m.Config.Admins, m.Logger)

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"unionbot"
+	"unionbot/handlers/care"
+)
+
+// careView is the 关怀 page: the cases, the year's ledger totals and the
+// money rules. Only care staff see it.
+type careView struct {
+	Year   int
+	Cases  []careItem
+	Ledger *care.Ledger
+	Rules  []string // each kind's rule in a sentence
+	Caps   string
+	Kinds  []string
+	// Festivals are the names of care.Festivals, for the one-step buttons.
+	Festivals []string
+}
+
+type careItem struct {
+	Case     *care.Case
+	Reported string
+}
+
+// careCaseView is one case: its log, who read it, and the next steps.
+type careCaseView struct {
+	Case  *care.Case
+	Log   []careLogLine
+	Reads []careLogLine
+	Staff []string
+}
+
+type careLogLine struct{ At, By, Action, Note string }
+
+// careConsole wraps h: a console page for care staff only. An admin
+// without the care role (or a token sign-in, which names no one) gets 403.
+func (s *Server) careConsole(h pageFunc) pageFunc {
+	return func(p *page) error {
+		if s.Care == nil {
+			return unionbot.Errorf(unionbot.ENOTFOUND, "%s", care.MsgOff)
+		}
+		if err := s.Care.CheckStaff(p.r.Context(), p.Sess.User); err != nil {
+			return err
+		}
+		return h(p)
+	}
+}
+
+// GET /admin/care?year=
+func (s *Server) carePage(p *page) error {
+	ctx := p.r.Context()
+	v := careView{Year: s.now().In(s.location()).Year()}
+	if y, err := strconv.Atoi(p.r.URL.Query().Get("year")); err == nil {
+		v.Year = y
+	}
+	cases, err := s.Care.Cases(ctx, p.Sess.User, care.CaseFilter{})
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		v.Cases = append(v.Cases, careItem{Case: c, Reported: s.showTime(c.CreatedAt)})
+	}
+	if v.Ledger, err = s.Care.Ledger(ctx, p.Sess.User, v.Year); err != nil {
+		return err
+	}
+	rules, err := s.Care.Rules(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range rules.Kinds {
+		v.Rules = append(v.Rules, rules.Kinds[i].Describe())
+	}
+	v.Caps, v.Kinds = rules.DescribeCaps(), rules.Names()
+	for _, f := range care.Festivals {
+		v.Festivals = append(v.Festivals, f.Name)
+	}
+	p.Title = care.TitleCare
+	return p.renderData(200, "care", struct {
+		*page
+		V careView
+	}{p, v})
+}
+
+// GET /admin/care/{id}: the case with its log; the read is logged.
+func (s *Server) careCasePage(p *page) error {
+	id, err := caseID(p.r)
+	if err != nil {
+		return err
+	}
+	ctx := p.r.Context()
+	c, err := s.Care.Case(ctx, p.Sess.User, id)
+	if err != nil {
+		return err
+	}
+	v := careCaseView{Case: c}
+	for _, l := range c.Log {
+		v.Log = append(v.Log, careLogLine{s.showTime(l.At), l.By, l.Action, l.Note})
+	}
+	reads, err := s.Care.Reads(ctx, p.Sess.User, id)
+	if err != nil {
+		return err
+	}
+	for _, r := range reads {
+		v.Reads = append(v.Reads, careLogLine{At: s.showTime(r.At), By: r.By, Action: r.Action})
+	}
+	if v.Staff, err = s.Care.Staff(ctx); err != nil {
+		return err
+	}
+	p.Title = fmt.Sprintf(care.TitleCase, c.ID)
+	return p.renderData(200, "care_case", struct {
+		*page
+		V careCaseView
+	}{p, v})
+}
+
+// POST /admin/care/cases: staff register a case.
+func (s *Server) careCreate(p *page) error {
+	f := p.r.PostFormValue
+	on, err := care.ParseDay(f("occurred_on"))
+	if err != nil {
+		return err
+	}
+	c := &care.Case{Kind: f("kind"), SubjectName: strings.TrimSpace(f("subject")), Summary: f("summary"), OccurredOn: on}
+	if m, err := unionbot.FindMember(p.r.Context(), s.Members, c.SubjectName); err == nil {
+		c.SubjectID = m.UserID
+	}
+	if err := s.Care.Report(p.r.Context(), p.Sess.User, c); err != nil {
+		return err
+	}
+	return p.back(fmt.Sprintf("/admin/care/%d", c.ID), care.FlashSaved)
+}
+
+// POST /admin/care/{id}/{step}: assign, visit, pay or close.
+func (s *Server) careStep(p *page) error {
+	id, err := caseID(p.r)
+	if err != nil {
+		return err
+	}
+	ctx, by, f := p.r.Context(), p.Sess.User, p.r.PostFormValue
+	switch p.r.PathValue("step") {
+	case "assign":
+		_, err = s.Care.Assign(ctx, by, id, f("to"))
+	case "visit":
+		d, derr := care.ParseDay(f("date"))
+		if derr != nil {
+			return derr
+		}
+		_, err = s.Care.Visit(ctx, by, id, d, f("visitors"), f("note"))
+	case "pay":
+		d, derr := care.ParseDay(f("paid_on"))
+		if derr != nil {
+			return derr
+		}
+		yuan, _ := strconv.ParseInt(strings.TrimSpace(f("amount_yuan")), 10, 64)
+		_, err = s.Care.Pay(ctx, by, id, &care.Payment{AmountFen: yuan * 100, Goods: f("goods"), Handler: f("handler"),
+			ReceiptNo: f("receipt_no"), PaidOn: d, Note: f("note"), Override: f("override")})
+	case "close":
+		_, err = s.Care.Close(ctx, by, id, f("note"))
+	default:
+		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", care.MsgCaseNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	return p.back(fmt.Sprintf("/admin/care/%d", id), care.FlashSaved)
+}
+
+// GET /admin/care/ledger?year=: the year's ledger as Excel.
+func (s *Server) careLedgerFile(p *page) error {
+	year, _ := strconv.Atoi(p.r.URL.Query().Get("year"))
+	l, err := s.Care.Ledger(p.r.Context(), p.Sess.User, year)
+	if err != nil {
+		return err
+	}
+	p.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	p.w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"care-ledger-%d.xlsx\"; filename*=UTF-8''%s", l.Year,
+		url.PathEscape(l.FileName())))
+	return l.WriteXLSX(p.w)
+}
+
+// POST /admin/members/{id}/care: grant=1 gives the care role, else takes
+// it away. Any admin may (the role is theirs to give); it is logged.
+func (s *Server) memberCare(p *page) error {
+	if s.Care == nil {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", care.MsgOff)
+	}
+	id, on := p.r.PathValue("id"), p.r.PostFormValue("grant") == "1"
+	by := p.Sess.User
+	if by == "" {
+		by = "console"
+	}
+	if err := s.Care.Grant(p.r.Context(), id, by, on); err != nil {
+		return err
+	}
+	return p.back("/admin/members", care.FlashGranted(id, on))
+}
+
+// CareStaff reports whether the members page should show m as care staff.
+func (p *page) CareStaff(m *unionbot.Member) bool {
+	return p.s.Care != nil && p.s.Care.IsStaff(p.r.Context(), m.UserID)
+}
+
+// careImportView is the preview of a legacy ledger, with the file kept in
+// the form so that 确认导入 sends the same workbook back.
+type careImportView struct {
+	Result *care.ImportResult
+	Data   string // the workbook, base64
+}
+
+// POST /admin/care/import: file (or data, from the preview) and confirm=1.
+// Without confirm it previews what would be added.
+func (s *Server) careImport(p *page) error {
+	var data []byte
+	if f, _, err := p.r.FormFile("file"); err == nil {
+		data, _ = io.ReadAll(io.LimitReader(f, MaxLedgerFile))
+		f.Close()
+	} else if b, err := base64.StdEncoding.DecodeString(p.r.PostFormValue("data")); err == nil {
+		data = b
+	}
+	confirm := p.r.PostFormValue("confirm") == "1"
+	res, err := s.Care.ImportLedger(p.r.Context(), p.Sess.User, data, !confirm)
+	if err != nil {
+		return err
+	}
+	if confirm {
+		return p.back("/admin/care", fmt.Sprintf(care.FlashImported, res.Added))
+	}
+	p.Title = care.TitleImport
+	return p.renderData(200, "care_import", struct {
+		*page
+		V careImportView
+	}{p, careImportView{Result: res, Data: base64.StdEncoding.EncodeToString(data)}})
+}
+
+// POST /admin/care/profiles: a member list with birthdays, gender, start
+// of work and retirement, as Excel.
+func (s *Server) careProfiles(p *page) error {
+	f, _, err := p.r.FormFile("file")
+	if err != nil {
+		return unionbot.Errorf(unionbot.EINVALID, "%s", care.MsgNeedFile)
+	}
+	data, _ := io.ReadAll(io.LimitReader(f, MaxLedgerFile))
+	f.Close()
+	n, err := s.Care.ImportProfiles(p.r.Context(), p.Sess.User, data)
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care", fmt.Sprintf(care.FlashProfiles, n))
+}
+
+// POST /admin/care/festivals/{name}: the one step from a festival's list
+// to its 节日慰问 cases, for this year.
+func (s *Server) careFestival(p *page) error {
+	year := s.now().In(s.location()).Year()
+	n, err := s.Care.CreateFestivalCases(p.r.Context(), p.Sess.User, p.r.PathValue("name"), year)
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care", fmt.Sprintf(care.FlashFestival, n))
+}
