@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"unionbot"
 	"unionbot/bot/wecom/fakewecom"
 	"unionbot/storage/storagetest"
 )
@@ -167,6 +168,25 @@ func (h *harness) MustSay(tb testing.TB, user, text string) string {
 func (h *harness) Drain(tb testing.TB) {
 	tb.Helper()
 	h.Bot.Wait()
-	for h.Outbox.RunOnce(context.Background()) > 0 {
+	ctx := context.Background()
+	// The background worker may hold a notice mid-send when RunOnce finds
+	// nothing to claim: wait until no notice is left that was never tried.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if h.Outbox.RunOnce(ctx) > 0 {
+			continue
+		}
+		ns, err := h.DB.ListNotices(ctx, "", 1000)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		untried := false
+		for _, n := range ns {
+			untried = untried || (n.Status == unionbot.NoticePending && n.Attempts == 0)
+		}
+		if !untried {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
+	tb.Fatal("the outbox did not drain in 10 s")
 }
