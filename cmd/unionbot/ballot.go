@@ -18,7 +18,7 @@ import (
 func runBallot(ctx context.Context, e *env, args []string) error {
 	fs, _ := newFlags("ballot", e)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: unionbot ballot verify FILE\n\n%s\n\nFILE is the JSON of GET /api/ballots/{id}/result, or the list voters download from /ballots/{id}/result.\n", summaries["ballot"])
+		fmt.Fprintf(e.stderr, "用法：unionbot ballot verify 文件\n\n%s\n\n文件是 GET /api/ballots/{id}/result 的 JSON，或投票人从 /ballots/{id}/result 下载的名单。\n", summary("ballot"))
 	}
 	if len(args) == 0 || args[0] != "verify" {
 		if len(args) > 0 {

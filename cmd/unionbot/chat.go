@@ -17,7 +17,7 @@ import (
 
 func runChat(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("chat", e)
-	user := fs.String("user", "", "the teacher to talk as (a WeCom user id such as t001)")
+	user := fs.String("user", "", "以哪位老师的身份对话（企业微信账号，如 t001）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

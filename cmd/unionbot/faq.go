@@ -16,11 +16,11 @@ var modeName = map[string]string{faq.ModeMerge: "合并", faq.ModeReplace: "替�
 // runFAQ is `unionbot faq import FILE` and `unionbot faq export`.
 func runFAQ(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("faq", e)
-	format := fs.String("format", "", "yaml or csv (import: guessed from the file name; export: yaml)")
-	by := fs.String("by", "cli", "who made the change, kept on each entry")
-	mode := fs.String("mode", faq.ModeMerge, "import: merge (add and update) or replace (the file becomes the union's own entries; the starter set is kept)")
+	format := fs.String("format", "", "yaml 或 csv（导入时按文件名判断；导出默认 yaml）")
+	by := fs.String("by", "cli", "修改人，记在每条问答上")
+	mode := fs.String("mode", faq.ModeMerge, "导入方式：merge 合并（新增和更新）或 replace 替换（文件即本校全部问答；内置问答保留）")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: unionbot faq import [flags] FILE\n       unionbot faq export [flags] > FILE\n\n%s\n\nFlags:\n", summaries["faq"])
+		fmt.Fprintf(e.stderr, "用法：unionbot faq import [选项] 文件\n      unionbot faq export [选项] > 文件\n\n%s\n\n选项：\n", summary("faq"))
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 {

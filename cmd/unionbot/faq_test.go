@@ -51,9 +51,9 @@ func TestFAQChat(t *testing.T) {
 				// In between: choices, and a number picks one.
 				{"t001", "会费", "您是不是想问：\n1. "},
 				{"t001", "2", "0.5%"},
-				// A number not among the choices is a menu number (9: 转人工).
+				// A number not among the choices is a menu number (10: 转人工).
 				{"t001", "会费", "您是不是想问"},
-				{"t001", "9", "请在“转人工”后面写上您的问题"},
+				{"t001", "10", "请在“转人工”后面写上您的问题"},
 				// Anything else leaves the choices and is routed anew.
 				{"t001", "我是谁", "您的账号：t001"},
 				// Politeness is answered, not logged as a question.

@@ -43,26 +43,35 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) error
 }
 
-// summaries is each command's one-line help.
-var summaries = map[string]string{
-	"serve":   "run the bot: WeCom and Official Account callbacks, admin API (the default)",
-	"chat":    "talk to the bot in the terminal as a teacher (--user ID), against the same store",
-	"migrate": "bring the database schema up to date and exit",
-	"plan":    "import the union's annual work plan into the calendar (plan import FILE --year 2026)",
-	"faq":     "manage the union Q&A: faq import FILE (YAML or CSV), faq export [--format csv]",
-	"ballot":  "recount a published ballot result: ballot verify FILE (from GET /api/ballots/{id}/result)",
+// summary is each command's one-line help, in Chinese for the union's
+// staff (the flags keep their English names).
+func summary(name string) string {
+	switch name {
+	case "serve":
+		return "运行工会助手：企业微信与公众号回调、管理接口和管理后台（不写命令时即为 serve）"
+	case "chat":
+		return "在终端里以某位老师的身份与工会助手对话（--user 账号），用同一个数据库"
+	case "migrate":
+		return "把数据库结构升级到最新后退出"
+	case "plan":
+		return "导入年度工作计划到工会日历：plan import 文件 --year 2026（Word、文本均可）"
+	case "faq":
+		return "管理问答库：faq import 文件（YAML 或 CSV）、faq export [--format csv]"
+	case "ballot":
+		return "重新计票核对公布的投票结果：ballot verify 文件（来自 GET /api/ballots/{id}/result）"
+	}
+	return ""
 }
 
-// commands is the table of subcommands; built in a function because the
-// commands' own help refers back to summaries.
+// commands is the table of subcommands (upspin's command table).
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {summaries["serve"], runServe},
-		"chat":    {summaries["chat"], runChat},
-		"migrate": {summaries["migrate"], runMigrate},
-		"plan":    {summaries["plan"], runPlan},
-		"faq":     {summaries["faq"], runFAQ},
-		"ballot":  {summaries["ballot"], runBallot},
+		"serve":   {summary("serve"), runServe},
+		"chat":    {summary("chat"), runChat},
+		"migrate": {summary("migrate"), runMigrate},
+		"plan":    {summary("plan"), runPlan},
+		"faq":     {summary("faq"), runFAQ},
+		"ballot":  {summary("ballot"), runBallot},
 	}
 }
 
@@ -82,33 +91,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	cmd, ok := commands()[name]
 	if !ok {
 		usage(stderr)
-		return fmt.Errorf("unknown command %q", name)
+		return fmt.Errorf("没有“%s”这个命令（unionbot help 列出全部命令）", name)
 	}
 	return cmd.run(ctx, e, args)
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "unionbot — 工会助手 (the school union's chat bot)")
-	fmt.Fprintln(w, "\nUsage: unionbot [command] [flags]   (no command runs serve)\n\nCommands:")
+	fmt.Fprintln(w, "unionbot — 工会助手")
+	fmt.Fprintln(w, "\n用法：unionbot [命令] [选项]   （不写命令即运行 serve）\n\n命令：")
 	var names []string
-	for n := range summaries {
+	for n := range commands() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, summaries[n])
+		fmt.Fprintf(w, "  %-8s %s\n", n, summary(n))
 	}
-	fmt.Fprintln(w, "\nRun 'unionbot COMMAND --help' for a command's flags. Settings come from")
-	fmt.Fprintln(w, "environment variables (UNIONBOT_*, WECOM_*, WECHAT_*) or --config FILE; see README.md.")
+	fmt.Fprintln(w, "\n“unionbot 命令 --help”列出该命令的选项。设置来自环境变量（UNIONBOT_*、WECOM_*、WECHAT_*）")
+	fmt.Fprintln(w, "或 --config 文件（YAML），详见 README.md。")
 }
 
 // newFlags returns a flag set with --config, whose usage prints the summary.
 func newFlags(name string, e *env) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	cfg := fs.String("config", "", "optional YAML file of settings (environment variables win)")
+	cfg := fs.String("config", "", "设置文件（YAML，可选；环境变量优先）")
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: unionbot %s [flags]\n\n%s\n\nFlags:\n", name, summaries[name])
+		fmt.Fprintf(e.stderr, "用法：unionbot %s [选项]\n\n%s\n\n选项：\n", name, summary(name))
 		fs.PrintDefaults()
 	}
 	return fs, cfg

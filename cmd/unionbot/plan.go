@@ -28,7 +28,7 @@ touched.`
 
 func runPlan(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "import" {
-		fmt.Fprintf(e.stderr, "Usage: unionbot plan import FILE --year 2026 [--dry-run] [--part N]\n\n%s\n\n%s\n", summaries["plan"], planHelp)
+		fmt.Fprintf(e.stderr, "用法：unionbot plan import 文件 --year 2026 [--dry-run] [--part N]\n\n%s\n\n%s\n", summary("plan"), planHelp)
 		if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 			return flag.ErrHelp
 		}
@@ -39,9 +39,9 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "Usage: unionbot plan import FILE --year 2026 [--dry-run] [--part N]\n\n%s\n\nFlags:\n", planHelp)
 		fs.PrintDefaults()
 	}
-	year := fs.Int("year", time.Now().Year(), "the year of the plan: its first month schedule starts in this year")
-	dry := fs.Bool("dry-run", false, "show what would be imported without changing the calendar")
-	part := fs.Int("part", 0, "the plan of a collection to import (篇二 is 2)")
+	year := fs.Int("year", time.Now().Year(), "计划的年份：第一个月的安排从这一年开始")
+	dry := fs.Bool("dry-run", false, "只预览会导入什么，不改动日历")
+	part := fs.Int("part", 0, "一份文档里有几篇计划时导入第几篇（篇二即 2）")
 	// Accept the file before or after the flags.
 	var file string
 	rest := args[1:]
