@@ -33,8 +33,8 @@ type planPageData struct {
 }
 
 type calendarMonth struct {
-	Month int
-	Items []*announce.Item
+	Year, Month int
+	Items       []*announce.Item
 }
 
 // GET /admin/plan[?year=2027]: upload or paste the plan; the year's
@@ -55,17 +55,21 @@ func (s *Server) calendar(v *planView) {
 	if err != nil || s.Announce == nil {
 		return
 	}
-	items, err := s.Announce.Items(v.r.Context(), year, 0)
-	if err != nil {
-		s.logger().Error("console calendar", "err", err)
-		return
-	}
-	for _, it := range items {
-		if n := len(v.Plan.Calendar); n == 0 || v.Plan.Calendar[n-1].Month != it.Month {
-			v.Plan.Calendar = append(v.Plan.Calendar, calendarMonth{Month: it.Month})
+	// A school-year plan spans two calendar years (September to July): the
+	// next year's months follow, so its January items never vanish.
+	for _, y := range []int{year, year + 1} {
+		items, err := s.Announce.Items(v.r.Context(), y, 0)
+		if err != nil {
+			s.logger().Error("console calendar", "err", err)
+			return
 		}
-		m := &v.Plan.Calendar[len(v.Plan.Calendar)-1]
-		m.Items = append(m.Items, it)
+		for _, it := range items {
+			if n := len(v.Plan.Calendar); n == 0 || v.Plan.Calendar[n-1].Month != it.Month || v.Plan.Calendar[n-1].Year != y {
+				v.Plan.Calendar = append(v.Plan.Calendar, calendarMonth{Year: y, Month: it.Month})
+			}
+			m := &v.Plan.Calendar[len(v.Plan.Calendar)-1]
+			m.Items = append(m.Items, it)
+		}
 	}
 }
 

@@ -269,7 +269,7 @@ func consolePlanFlow(t *testing.T, h *harness, b *browser) {
 	b.MustDo(t, "save plan", chromedp.Click(chromedp.CSS("#plan-save")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	mustContain(t, "announce after save", b.Text(t), "工作计划已保存", "教职工健身月活动")
 	b.Shot(t, "11-announce-preview")
-	mustContain(t, "calendar", b.MustOpen(t, "/admin/plan?year="+strconv.Itoa(now.Year())), "年日历", "教职工健身月活动") // from this month on
+	mustContain(t, "calendar", b.MustOpen(t, "/admin/plan?year="+strconv.Itoa(now.Year())), "年起的日历", "教职工健身月活动")
 	b.Shot(t, "12-calendar")
 }
 
