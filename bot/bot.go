@@ -229,33 +229,44 @@ func (b *Bot) saveMore(c *Context) {
 	}
 }
 
-// splitPages cuts text into pieces of at most max bytes, at line breaks when
-// it can and at rune boundaries when a single line is longer.
+// splitPages cuts text into pieces of at most max bytes: at a blank line
+// (between paragraphs, say the months of 全年安排) when that leaves the page
+// at least half full, else at a line break, and at rune boundaries when a
+// single line is longer.
 func splitPages(text string, max int) []string {
 	var pages []string
 	var cur strings.Builder
+	flush := func() {
+		if s := strings.TrimRight(cur.String(), "\n"); s != "" {
+			pages = append(pages, s)
+		}
+		cur.Reset()
+	}
 	for _, line := range strings.SplitAfter(text, "\n") {
 		for len(line) > max {
 			cut := max
 			for cut > 0 && !isRuneStart(line[cut]) {
 				cut--
 			}
-			if cur.Len() > 0 {
-				pages = append(pages, strings.TrimRight(cur.String(), "\n"))
-				cur.Reset()
-			}
+			flush()
 			pages = append(pages, line[:cut])
 			line = line[cut:]
 		}
 		if cur.Len()+len(line) > max {
-			pages = append(pages, strings.TrimRight(cur.String(), "\n"))
-			cur.Reset()
+			page := cur.String()
+			if i := strings.LastIndex(page, "\n\n"); i >= max/2 {
+				cur.Reset()
+				cur.WriteString(page[:i])
+				flush()
+				cur.WriteString(strings.TrimLeft(page[i:], "\n"))
+			}
+			if cur.Len()+len(line) > max {
+				flush()
+			}
 		}
 		cur.WriteString(line)
 	}
-	if s := strings.TrimRight(cur.String(), "\n"); s != "" {
-		pages = append(pages, s)
-	}
+	flush()
 	return pages
 }
 
