@@ -254,7 +254,7 @@ func TestFAQLearningLoop(t *testing.T) {
 }
 
 // TestFAQCalendar: "when / where is …" is answered from the open events
-// (date, place, places left, 回复"报名 …") and the annual plan before the
+// (date, place, places left, 回复“报名 …”) and the annual plan before the
 // Q&A, on the harness's clock.
 func TestFAQCalendar(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-03-02T09:00:00+08:00"})

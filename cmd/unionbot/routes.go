@@ -62,7 +62,7 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
 	// The announcement lists the events open for sign-up that month, with
-	// 回复"报名 …".
+	// 回复“报名 …”.
 	ann.Events = announce.EventListerFunc(func(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
 		from := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, m.Config.Location)
 		evs, err := signups.OpenDuring(ctx, from, from.AddDate(0, 1, 0))

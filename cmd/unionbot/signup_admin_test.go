@@ -162,7 +162,7 @@ func TestAnnouncementListsOpenEvents(t *testing.T) {
 	month := h.Now().In(h.Config.Location).Format("2006-01")
 	var a struct{ Text string }
 	json.Unmarshal(MustAPI(t, h, "POST", "/api/announcements/preview?month="+month, "", 200), &a)
-	if !strings.Contains(a.Text, ev.Title) || !strings.Contains(a.Text, `回复"报名 `+ev.Title+`"`) || strings.Contains(a.Text, "已取消的登山") {
+	if !strings.Contains(a.Text, ev.Title) || !strings.Contains(a.Text, "回复“报名 "+ev.Title+"”") || strings.Contains(a.Text, "已取消的登山") {
 		t.Fatalf("announcement text:\n%s", a.Text)
 	}
 	if got := h.MustSay(t, "a1", "报名 "+ev.Title); !strings.Contains(got, "报名成功") {

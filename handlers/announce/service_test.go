@@ -64,7 +64,7 @@ func TestComposeSignupHints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"4月18日 羽毛球赛　回复\"报名 羽毛球\"", "乒乓球比赛（4月22日）　回复\"报名 乒乓球\"", "（补发）", "本月可报名的活动"} {
+		for _, want := range []string{"4月18日 羽毛球赛　回复“报名 羽毛球”", "乒乓球比赛（4月22日）　回复“报名 乒乓球”", "（补发）", "本月可报名的活动"} {
 			if !strings.Contains(a.Markdown, want) {
 				t.Errorf("markdown lacks %q:\n%s", want, a.Markdown)
 			}

@@ -23,7 +23,7 @@ const (
 	titleLate     = "（补发）"
 	noteLate      = "本月公告因系统维护未能按时发出，现补发。"
 	headEvents    = "本月可报名的活动"
-	fmtSignupHint = "回复\"报名 %s\""
+	fmtSignupHint = "回复“报名 %s”"
 	footer        = "回复“本月活动”随时查看，回复“全年安排”查看全年计划。"
 
 	markChanged   = "（有变动）"
