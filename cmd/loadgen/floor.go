@@ -30,12 +30,19 @@ func (echo) Serve(_ context.Context, m *bot.Message) string { return "收到："
 // per message, with the bot's own callback code: check the signature and
 // timestamp, decrypt, parse, encrypt a reply. The ratio of unionbot's
 // throughput to this shows what the bot's own work costs.
-func startFloor(t target) (target, func(), error) {
+//
+// With cpus set the floor runs under "taskset -c cpus", so that it gets the
+// CPUs the bot was pinned to and not the load generator's own.
+func startFloor(t target, cpus string) (target, func(), error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return t, nil, err
 	}
-	cmd := exec.Command(exe, "floor-serve", "-channel", t.Channel, "-token", t.Token, "-aes-key", t.AESKey, "-corp", t.CorpID)
+	argv := []string{exe, "floor-serve", "-channel", t.Channel, "-token", t.Token, "-aes-key", t.AESKey, "-corp", t.CorpID}
+	if cpus != "" {
+		argv = append([]string{"taskset", "-c", cpus}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return t, nil, err

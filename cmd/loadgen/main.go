@@ -6,6 +6,7 @@
 // answered empty and sent the reply through message/send later).
 //
 //	loadgen -mix help -n 20000 -c 32 -floor          # 帮助, and the crypto-only floor for comparison
+//	taskset -c 1 loadgen -mix help -floor -floor-cpu 0 -rounds 3   # bot pinned to CPU 0 too
 //	loadgen -mix faq -n 20000 -c 32
 //	loadgen -mix help:2,faq:2,signup:1,mine:1,form:1 -duration 30s -rate 300
 //	loadgen storm -teachers 2000 -places 100         # one event, everyone at once
@@ -22,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"time"
 )
@@ -80,7 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	fs.DurationVar(&o.Duration, "duration", 0, "send for this long instead of -n messages")
 	fs.Float64Var(&o.Rate, "rate", 0, "target messages per second; 0 is as fast as possible")
 	fs.IntVar(&o.Warmup, "warmup", 200, "messages sent first and left out of the figures")
-	floor := fs.Bool("floor", false, "also measure a crypto-only floor server in this process and print the ratio")
+	floor := fs.Bool("floor", false, "also measure a crypto-only floor server (a child process) and print the ratio")
+	rounds := fs.Int("rounds", 1, "with -floor: alternate floor and unionbot runs this many times and print min/median/max of each")
+	floorCPU := fs.String("floor-cpu", "", "run the floor server under taskset -c LIST, on the CPUs the bot is pinned to")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,28 +92,70 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if err != nil {
 		return err
 	}
-	var floorRes *result
-	if *floor {
-		ft, closeFloor, err := startFloor(t)
-		if err != nil {
-			return err
-		}
-		floorRes, err = load(ctx, ft, mix, o)
-		closeFloor()
-		if err != nil {
-			return err
-		}
-		floorRes.print(out, "floor (verify, decrypt, encrypt only)")
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds must be at least 1")
 	}
-	res, err := load(ctx, t, mix, o)
+	title := fmt.Sprintf("unionbot %s (%s), mix %s, %d teachers, %d in flight", t.URL, t.Channel, o.Mix, o.Teachers, o.Concurrency)
+	if !*floor {
+		res, err := load(ctx, t, mix, o)
+		if err != nil {
+			return err
+		}
+		res.print(out, title)
+		return nil
+	}
+	ft, closeFloor, err := startFloor(t, *floorCPU)
 	if err != nil {
 		return err
 	}
-	res.print(out, fmt.Sprintf("unionbot %s (%s), mix %s, %d teachers, %d in flight", t.URL, t.Channel, o.Mix, o.Teachers, o.Concurrency))
-	if floorRes != nil && floorRes.Rate() > 0 {
-		fmt.Fprintf(out, "ratio unionbot/floor: %.2f (throughput), p99 %s vs %s\n", res.Rate()/floorRes.Rate(), res.Pct(99), floorRes.Pct(99))
+	defer closeFloor()
+	// The floor and the bot take turns, so that whatever else the machine
+	// is doing falls on both alike.
+	var floors, bots, ratios, floorP99, botP99 []float64
+	for i := 1; i <= *rounds; i++ {
+		fr, err := load(ctx, ft, mix, o)
+		if err != nil {
+			return err
+		}
+		fr.print(out, fmt.Sprintf("round %d/%d: floor (verify, decrypt, encrypt only)", i, *rounds))
+		res, err := load(ctx, t, mix, o)
+		if err != nil {
+			return err
+		}
+		res.print(out, fmt.Sprintf("round %d/%d: %s", i, *rounds, title))
+		if fr.Rate() > 0 {
+			fmt.Fprintf(out, "ratio unionbot/floor: %.2f (throughput), p99 %s vs %s\n", res.Rate()/fr.Rate(), res.Pct(99), fr.Pct(99))
+			ratios = append(ratios, res.Rate()/fr.Rate())
+		}
+		floors = append(floors, fr.Rate())
+		bots = append(bots, res.Rate())
+		floorP99 = append(floorP99, ms(fr.Pct(99)))
+		botP99 = append(botP99, ms(res.Pct(99)))
+	}
+	if *rounds > 1 {
+		fmt.Fprintf(out, "== %d rounds, min / median / max\n", *rounds)
+		fmt.Fprintf(out, "floor    %s msg/s, p99 %s ms\n", spread(floors, "%.0f"), spread(floorP99, "%.1f"))
+		fmt.Fprintf(out, "unionbot %s msg/s, p99 %s ms\n", spread(bots, "%.0f"), spread(botP99, "%.1f"))
+		fmt.Fprintf(out, "ratio    %s\n", spread(ratios, "%.2f"))
 	}
 	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// spread prints min / median / max of xs in the given format.
+func spread(xs []float64, format string) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	f := func(x float64) string { return fmt.Sprintf(format, x) }
+	return f(s[0]) + " / " + f(med) + " / " + f(s[len(s)-1])
 }
 
 // parseMix reads help:2,faq:1 into weights; a bare kind weighs 1.
