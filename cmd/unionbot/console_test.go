@@ -209,7 +209,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		{"/admin/events", "04-events", "活动"},
 		{"/admin/proposals", "05-proposals", "建议与提案"},
 		{"/admin/faq", "06-faq", "问答"},
-		{"/admin/plan", "07-plan", "粘贴工作计划全文"},
+		{"/admin/plan", "07-plan", "还没有年度计划"},
 		{"/admin/announce", "08-announce", "公告"},
 	} {
 		mustContain(t, pg.path, b.MustOpen(t, pg.path), pg.want)
