@@ -31,6 +31,9 @@ const (
 	// teachers are reminded.
 	DefaultRemindBefore = 24 * time.Hour
 	DefaultRateLimit    = 20 // messages per teacher per minute
+	// DefaultDedupCap is how many messages' dedup marks and replies the
+	// bot keeps in memory when it runs without Redis.
+	DefaultDedupCap = 20000
 	// DefaultMotionSeconders is how many colleagues must second a staff
 	// congress motion (附议人) before it counts as submitted.
 	DefaultMotionSeconders = 2
@@ -55,6 +58,8 @@ type Config struct {
 	// RemindBefore is the lead of the reminder sent to confirmed teachers.
 	RemindBefore time.Duration `yaml:"remind_before"` // UNIONBOT_REMIND_BEFORE
 	RateLimit    int           `yaml:"rate_limit"`    // UNIONBOT_RATE_LIMIT
+	// DedupCap caps the in-process dedup store (without Redis); 0: no cap.
+	DedupCap int `yaml:"dedup_cap"` // UNIONBOT_DEDUP_CAP
 	// MotionSeconders is the number of 附议人 a motion needs.
 	MotionSeconders int `yaml:"motion_seconders"` // UNIONBOT_MOTION_SECONDERS
 	// ProposalDailyLimit caps each teacher's submissions a day.
@@ -118,7 +123,7 @@ func yamlProblem(err error) string {
 // environment through getenv, fills defaults and validates the result.
 func Load(path string, getenv func(string) string) (*Config, error) {
 	// Set before the file and the environment, where 0 turns the limit off.
-	c := &Config{RateLimit: DefaultRateLimit}
+	c := &Config{RateLimit: DefaultRateLimit, DedupCap: DefaultDedupCap}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -174,6 +179,13 @@ func (c *Config) readEnv(getenv func(string) string) error {
 			return fmt.Errorf("UNIONBOT_RATE_LIMIT: %q is not a whole number of messages per minute (0 turns the limit off)", v)
 		}
 		c.RateLimit = n
+	}
+	if v := getenv("UNIONBOT_DEDUP_CAP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("UNIONBOT_DEDUP_CAP: %q is not a whole number of messages (0 turns the cap off)", v)
+		}
+		c.DedupCap = n
 	}
 	for name, dst := range map[string]*int{
 		"UNIONBOT_MOTION_SECONDERS":     &c.MotionSeconders,
@@ -289,6 +301,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RateLimit < 0 {
 		return fmt.Errorf("UNIONBOT_RATE_LIMIT: must not be negative")
+	}
+	if c.DedupCap < 0 {
+		return fmt.Errorf("UNIONBOT_DEDUP_CAP: must not be negative")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

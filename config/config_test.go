@@ -37,12 +37,18 @@ func TestLoadDefaults(t *testing.T) {
 // TestRateLimitOff: UNIONBOT_RATE_LIMIT=0 turns the limit off, as its
 // error message promises, rather than falling back to the default.
 func TestRateLimitOff(t *testing.T) {
-	c, err := Load("", env(map[string]string{"UNIONBOT_RATE_LIMIT": "0", "UNIONBOT_MOTION_SECONDERS": "3"}))
+	c, err := Load("", env(map[string]string{"UNIONBOT_RATE_LIMIT": "0", "UNIONBOT_MOTION_SECONDERS": "3", "UNIONBOT_DEDUP_CAP": "0"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.RateLimit != 0 || c.MotionSeconders != 3 {
-		t.Fatalf("RateLimit = %d, MotionSeconders = %d; want 0, 3", c.RateLimit, c.MotionSeconders)
+	if c.RateLimit != 0 || c.MotionSeconders != 3 || c.DedupCap != 0 {
+		t.Fatalf("RateLimit = %d, MotionSeconders = %d, DedupCap = %d; want 0, 3, 0", c.RateLimit, c.MotionSeconders, c.DedupCap)
+	}
+	if c, err := Load("", env(nil)); err != nil || c.DedupCap != DefaultDedupCap {
+		t.Fatalf("DedupCap by default = %v, %v; want %d", c, err, DefaultDedupCap)
+	}
+	if _, err := Load("", env(map[string]string{"UNIONBOT_DEDUP_CAP": "-1"})); err == nil || !strings.Contains(err.Error(), "UNIONBOT_DEDUP_CAP") {
+		t.Fatalf("UNIONBOT_DEDUP_CAP=-1: %v", err)
 	}
 	if _, err := Load("", env(map[string]string{"UNIONBOT_MOTION_SECONDERS": "0"})); err == nil || !strings.Contains(err.Error(), "UNIONBOT_MOTION_SECONDERS") {
 		t.Fatalf("UNIONBOT_MOTION_SECONDERS=0: %v", err)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -11,21 +12,52 @@ import (
 // dedup marks, locks, rate-limit counters and the token cache of a single
 // bot process. (Sessions then live in the database, not here, so forms
 // survive a restart.)
+//
+// Dedup marks and the replies kept for WeCom's retries are capped at
+// DedupCap: past it the oldest are dropped first, but never one younger
+// than DedupKeep, which covers the platforms' retries (three, five seconds
+// apart) and the replay guard's retry window, after which a repeat is
+// refused as a replay anyway. So memory stays bounded however long the
+// process runs, and a retry is always answered with its first reply.
 type Memory struct {
 	mu    sync.Mutex
 	items map[string]memItem
 	Now   func() time.Time
 
-	added int // items added since the last sweep
+	// DedupCap is the most dedup marks kept (0: no cap).
+	DedupCap int
+
+	added int    // items added since the last sweep
+	seq   uint64 // numbers items as they are added
+	order []dedupRef
+	head  int // order[head:] are the dedup marks, oldest first
 }
 
 type memItem struct {
 	val     string
 	expires time.Time
+	seq     uint64
 }
 
-// NewMemory returns an empty in-process store.
-func NewMemory() *Memory { return &Memory{items: map[string]memItem{}} }
+// dedupRef is a dedup mark in the order it was added.
+type dedupRef struct {
+	key string
+	seq uint64
+	at  time.Time
+}
+
+const (
+	// DefaultDedupCap keeps the marks and replies of the last 20,000
+	// messages: far more than a school's union sees in half an hour, and
+	// about 40 MB at the longest replies.
+	DefaultDedupCap = 20000
+	// DedupKeep is how long a dedup mark is kept whatever the cap: past
+	// the platforms' retries and the replay guard's retry window.
+	DedupKeep = time.Minute
+)
+
+// NewMemory returns an empty in-process store with the default cap.
+func NewMemory() *Memory { return &Memory{items: map[string]memItem{}, DedupCap: DefaultDedupCap} }
 
 func (m *Memory) now() time.Time {
 	if m.Now != nil {
@@ -49,10 +81,19 @@ func (m *Memory) set(key, val string, ttl time.Duration) {
 	if ttl > 0 {
 		exp = m.now().Add(ttl)
 	}
-	if _, ok := m.items[key]; !ok {
+	it := memItem{val: val, expires: exp}
+	if old, ok := m.items[key]; ok {
+		it.seq = old.seq
+	} else {
 		m.added++
+		m.seq++
+		it.seq = m.seq
+		if m.DedupCap > 0 && strings.HasPrefix(key, "dedup:") {
+			m.order = append(m.order, dedupRef{key: key, seq: it.seq, at: m.now()})
+			m.evict()
+		}
 	}
-	m.items[key] = memItem{val: val, expires: exp}
+	m.items[key] = it
 	// Sweep expired items once the map has grown by half since the last
 	// sweep: amortised O(1) a write. (It used to sweep whenever the size was
 	// a multiple of 1024, which under load meant on every overwrite.)
@@ -65,6 +106,40 @@ func (m *Memory) set(key, val string, ttl time.Duration) {
 		}
 		m.added = 0
 	}
+}
+
+// evict drops the oldest dedup marks past DedupCap, keeping any younger
+// than DedupKeep; m.mu must be held.
+func (m *Memory) evict() {
+	now := m.now()
+	for len(m.order)-m.head > m.DedupCap {
+		r := m.order[m.head]
+		if now.Sub(r.at) < DedupKeep {
+			break
+		}
+		if it, ok := m.items[r.key]; ok && it.seq == r.seq {
+			delete(m.items, r.key)
+		}
+		m.order[m.head] = dedupRef{}
+		m.head++
+	}
+	if m.head >= 1024 && m.head*2 >= len(m.order) {
+		m.order = append([]dedupRef(nil), m.order[m.head:]...)
+		m.head = 0
+	}
+}
+
+// DedupMarks is how many dedup marks the store holds.
+func (m *Memory) DedupMarks() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, r := range m.order[m.head:] {
+		if it, ok := m.items[r.key]; ok && it.seq == r.seq {
+			n++
+		}
+	}
+	return n
 }
 
 // Claim implements bot.Deduper.

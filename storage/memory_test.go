@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +61,71 @@ func TestAllowSlidingWindow(t *testing.T) {
 	now = now.Add(2 * time.Minute)
 	if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); !ok {
 		t.Fatal("refused after the window passed")
+	}
+}
+
+// TestMemoryDedupCap: past DedupCap the oldest marks go first, never one
+// younger than DedupKeep, and a mark's older twin in the order (the key
+// expired and was claimed again) does not take the new mark with it.
+func TestMemoryDedupCap(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	m := NewMemory()
+	m.Now = func() time.Time { return now }
+	m.DedupCap = 100
+	ctx := context.Background()
+	for i := 0; i < 150; i++ {
+		m.Claim(ctx, "k"+strconv.Itoa(i), 30*time.Minute)
+	}
+	if n := m.DedupMarks(); n != 150 {
+		t.Fatalf("%d marks kept within DedupKeep, want all 150 (a retry must be answered)", n)
+	}
+	now = now.Add(DedupKeep + time.Second)
+	m.Claim(ctx, "late", 30*time.Minute)
+	if n := m.DedupMarks(); n != 100 {
+		t.Fatalf("%d marks after the keep time, want the cap of 100", n)
+	}
+	if first, _ := m.Claim(ctx, "k149", 30*time.Minute); first {
+		t.Error("k149, among the newest, was dropped")
+	}
+	if first, _ := m.Claim(ctx, "k0", 30*time.Minute); !first {
+		t.Error("k0, the oldest, was kept past the cap")
+	}
+
+	m = NewMemory()
+	m.Now = func() time.Time { return now }
+	m.DedupCap = 3
+	m.Claim(ctx, "a", time.Second)
+	now = now.Add(2 * time.Second)
+	m.Claim(ctx, "a", time.Hour) // expired and claimed again: a new mark
+	now = now.Add(DedupKeep + time.Second)
+	m.Claim(ctx, "b", time.Hour)
+	m.Claim(ctx, "c", time.Hour)
+	if first, _ := m.Claim(ctx, "a", time.Hour); first {
+		t.Error("the first, expired mark of a took its second one with it")
+	}
+}
+
+// TestMemoryBounded: 200,000 distinct messages with 2 KB replies, at 200 a
+// second, leave at most DefaultDedupCap marks.
+func TestMemoryBounded(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	m := NewMemory()
+	m.Now = func() time.Time { return now }
+	ctx := context.Background()
+	reply := strings.Repeat("回", 680)
+	for i := 0; i < 200000; i++ {
+		k := strconv.Itoa(i)
+		m.Claim(ctx, k, 30*time.Minute)
+		m.SetOutcome(ctx, k, reply, 30*time.Minute)
+		now = now.Add(5 * time.Millisecond)
+	}
+	if n := m.DedupMarks(); n > DefaultDedupCap {
+		t.Errorf("%d marks kept, more than the cap %d", n, DefaultDedupCap)
+	}
+	if n := len(m.items); n > DefaultDedupCap+1 {
+		t.Errorf("%d items kept, more than the cap %d", n, DefaultDedupCap)
+	}
+	if n := len(m.order); n > 2*DefaultDedupCap+1024 {
+		t.Errorf("the order of marks holds %d entries", n)
 	}
 }

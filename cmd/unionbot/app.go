@@ -97,6 +97,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		userLocks = m.Redis
 	} else {
 		m.Memory = storage.NewMemory()
+		m.Memory.DedupCap = cfg.DedupCap
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
 	}
 
