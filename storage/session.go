@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -29,22 +30,63 @@ func (sessionRow) TableName() string { return "sessions" }
 // teacher can still be told the form lapsed.
 const sessionKeep = 7 * 24 * time.Hour
 
+// cachedSession is a session row as the table holds it; data "" is none.
+type cachedSession struct {
+	data    string
+	expires time.Time
+}
+
+// CacheSessions serves sessions from memory in front of the table, for a
+// bot that is the only process using this database (no Redis, so no
+// replicas): every write still goes to the table first, so a restart loses
+// nothing, and a message whose session did not change reads nothing from
+// the database. A teacher's messages are handled one at a time, so one
+// user's entry is never written by two at once.
+func (db *DB) CacheSessions() { db.sessions = &sync.Map{} }
+
 // LoadSession implements bot.SessionStore.
 func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
-	// Every message reads its sender's session: plain SQL, without gorm's
-	// statement building, which was a sixth of a 帮助's cost.
 	var data string
-	err := db.sql.QueryRowContext(ctx, "SELECT data FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
-	} else if err != nil {
-		return nil, fmt.Errorf("load session: %w", err)
+	if v, ok := db.sessionCached(userID); ok {
+		if v.data == "" || !v.expires.After(db.now()) {
+			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+		}
+		data = v.data
+	} else {
+		// Plain SQL, without gorm's statement building, which was a sixth
+		// of a 帮助's cost.
+		var expires time.Time
+		err := db.sql.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			db.cacheSession(userID, cachedSession{})
+			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+		} else if err != nil {
+			return nil, fmt.Errorf("load session: %w", err)
+		}
+		db.cacheSession(userID, cachedSession{data, expires})
 	}
-	var s bot.Session
+	var s bot.Session // a copy of its own: the caller may change it and not save
 	if err := json.Unmarshal([]byte(data), &s); err != nil {
 		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
 	}
 	return &s, nil
+}
+
+func (db *DB) sessionCached(userID string) (cachedSession, bool) {
+	if db.sessions == nil {
+		return cachedSession{}, false
+	}
+	v, ok := db.sessions.Load(userID)
+	if !ok {
+		return cachedSession{}, false
+	}
+	return v.(cachedSession), true
+}
+
+func (db *DB) cacheSession(userID string, c cachedSession) {
+	if db.sessions != nil {
+		db.sessions.Store(userID, c)
+	}
 }
 
 // SaveSession implements bot.SessionStore.
@@ -55,18 +97,42 @@ func (db *DB) SaveSession(ctx context.Context, s *bot.Session) error {
 	}
 	row := sessionRow{UserID: s.UserID, Data: string(b), ExpiresAt: sessionExpiry(s, db.now()), UpdatedAt: db.now()}
 	err = db.conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error
-	return mapErr(err, "save session", "", "")
+	if err != nil {
+		if db.sessions != nil {
+			db.sessions.Delete(s.UserID) // the table decides again
+		}
+		return mapErr(err, "save session", "", "")
+	}
+	db.cacheSession(s.UserID, cachedSession{row.Data, row.ExpiresAt})
+	return nil
 }
 
 // DeleteSession implements bot.SessionStore.
 func (db *DB) DeleteSession(ctx context.Context, userID string) error {
 	err := db.conn(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
-	return mapErr(err, "delete session", "", "")
+	if err != nil {
+		if db.sessions != nil {
+			db.sessions.Delete(userID)
+		}
+		return mapErr(err, "delete session", "", "")
+	}
+	db.cacheSession(userID, cachedSession{})
+	return nil
 }
 
-// PurgeSessions deletes sessions past their keep time.
+// PurgeSessions deletes sessions past their keep time, and forgets them
+// (and the users without one) in the cache.
 func (db *DB) PurgeSessions(ctx context.Context) error {
-	return db.conn(ctx).Where("expires_at <= ?", db.now()).Delete(&sessionRow{}).Error
+	now := db.now()
+	if db.sessions != nil {
+		db.sessions.Range(func(k, v any) bool {
+			if c := v.(cachedSession); c.data == "" || !c.expires.After(now) {
+				db.sessions.CompareAndDelete(k, v)
+			}
+			return true
+		})
+	}
+	return db.conn(ctx).Where("expires_at <= ?", now).Delete(&sessionRow{}).Error
 }
 
 func sessionExpiry(s *bot.Session, now time.Time) time.Time {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -33,6 +34,10 @@ type DB struct {
 	Now func() time.Time
 
 	replays uint64 // callbacks recorded, for sweeping old ones now and then
+
+	// sessions, when not nil, serves sessions from memory in front of the
+	// table (see CacheSessions).
+	sessions *sync.Map
 }
 
 // Open connects to the database named by a UNIONBOT_DB value

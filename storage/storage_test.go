@@ -91,6 +91,63 @@ func TestSessionsDB(t *testing.T) {
 	})
 }
 
+// TestSessionsCached: with the cache on, sessions behave as the table's,
+// every save reaches the table (a second handle, as after a restart, reads
+// it), a loaded session is the caller's own copy, and expiry still holds.
+func TestSessionsCached(t *testing.T) {
+	for _, d := range storagetest.Drivers() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			url := storagetest.URL(t, d)
+			open := func() *storage.DB {
+				db, err := storage.Open(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if err := db.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return db
+			}
+			db := open()
+			db.CacheSessions()
+			testSessions(t, db)
+
+			now := time.Date(2026, 12, 31, 21, 30, 0, 0, time.UTC)
+			db.Now = func() time.Time { return now }
+			s := &bot.Session{UserID: "t2", Flow: "suggestion", State: json.RawMessage(`{"step":1}`), StartedAt: now, ExpiresAt: now.Add(time.Hour)}
+			if err := db.SaveSession(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.LoadSession(ctx, "t2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Flow, got.More = "changed but not saved", []string{"x"}
+			if again, _ := db.LoadSession(ctx, "t2"); again == nil || again.Flow != "suggestion" || len(again.More) != 0 {
+				t.Fatalf("a caller's unsaved change leaked into the cache: %+v", again)
+			}
+			restarted := open()
+			restarted.Now = db.Now
+			if got, err := restarted.LoadSession(ctx, "t2"); err != nil || string(got.State) != `{"step":1}` {
+				t.Fatalf("after a restart = %+v, %v; want the saved session", got, err)
+			}
+			// Past the row's keep time the cache answers as the table does.
+			now = now.Add(8 * 24 * time.Hour)
+			if _, err := db.LoadSession(ctx, "t2"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+				t.Fatalf("expired session: code %q, want not_found", unionbot.ErrorCode(err))
+			}
+			if err := db.PurgeSessions(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := restarted.LoadSession(ctx, "t2"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+				t.Fatalf("purged session: code %q, want not_found", unionbot.ErrorCode(err))
+			}
+		})
+	}
+}
+
 func TestSessionsRedis(t *testing.T) {
 	testSessions(t, storagetest.MustOpenRedis(t))
 }

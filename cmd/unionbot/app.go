@@ -98,6 +98,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	} else {
 		m.Memory = storage.NewMemory()
 		m.Memory.DedupCap = cfg.DedupCap
+		m.DB.CacheSessions() // one process: sessions read from memory, written through
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
 	}
 
