@@ -308,6 +308,20 @@ func (s *Server) importCareProfiles(w http.ResponseWriter, r *http.Request, by s
 	return nil
 }
 
+// POST /api/care/profiles with a care.ProfileForm: one member's profile.
+func (s *Server) saveCareProfile(w http.ResponseWriter, r *http.Request, by string) error {
+	var f care.ProfileForm
+	if err := decodeJSON(w, r, &f); err != nil {
+		return err
+	}
+	p, err := s.Care.SaveProfile(r.Context(), by, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
 // GET /api/care/profiles
 func (s *Server) listCareProfiles(w http.ResponseWriter, r *http.Request, by string) error {
 	ps, err := s.Care.Profiles(r.Context(), by)

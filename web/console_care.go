@@ -23,6 +23,10 @@ type careView struct {
 	Kinds  []string
 	// Festivals are the names of care.Festivals, for the one-step buttons.
 	Festivals []string
+	// Profiles are the members' care profiles; Edit fills the form, from
+	// ?profile=USERID.
+	Profiles []care.Profile
+	Edit     care.ProfileForm
 }
 
 type careItem struct {
@@ -81,6 +85,17 @@ func (s *Server) carePage(p *page) error {
 	v.Caps, v.Kinds = rules.DescribeCaps(), rules.Names()
 	for _, f := range care.Festivals {
 		v.Festivals = append(v.Festivals, f.Name)
+	}
+	if v.Profiles, err = s.Care.Profiles(ctx, p.Sess.User); err != nil {
+		return err
+	}
+	if uid := p.r.URL.Query().Get("profile"); uid != "" {
+		v.Edit.Member = uid
+		for _, pr := range v.Profiles {
+			if pr.UserID == uid {
+				v.Edit = care.ProfileForm{Member: uid, Gender: pr.Gender, Birthday: day(pr.Birthday), JoinedOn: day(pr.JoinedOn), RetiresOn: day(pr.RetiresOn)}
+			}
+		}
 	}
 	p.Title = care.TitleCare
 	return p.renderData(200, "care", struct {
@@ -254,6 +269,18 @@ func (s *Server) careProfiles(p *page) error {
 		return err
 	}
 	return p.back("/admin/care", fmt.Sprintf(care.FlashProfiles, n))
+}
+
+// POST /admin/care/profile: one member's profile, typed on the console.
+func (s *Server) careProfile(p *page) error {
+	f := func(k string) string { return strings.TrimSpace(p.r.PostFormValue(k)) }
+	pr, err := s.Care.SaveProfile(p.r.Context(), p.Sess.User, care.ProfileForm{
+		Member: f("member"), Gender: f("gender"), Birthday: f("birthday"), JoinedOn: f("joined_on"), RetiresOn: f("retires_on"),
+	})
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care#profiles", fmt.Sprintf(care.FlashProfile, pr.Name))
 }
 
 // POST /admin/care/festivals/{name}: the one step from a festival's list

@@ -17,6 +17,7 @@ var consoleFuncs = template.FuncMap{
 	"inc":   func(i int) int { return i + 1 },
 	"clip":  clipText,
 	"yuan":  care.Yuan,
+	"day":   day,
 }
 
 // clipText shows the first n characters of a long text and the rest behind

@@ -134,6 +134,37 @@ func TestCareConsole(t *testing.T) {
 		t.Fatalf("hardship reads %s, want the API and the console read by c001 (the refused admin read nothing)", got)
 	}
 
+	// One member's profile typed on the console: saved, tagged, shown in
+	// the list, and brought back into the form to be changed; a date the
+	// form cannot read is refused in Chinese.
+	post := func(vals url.Values) (int, string) {
+		vals.Set("csrf", csrf)
+		res, err := staff.PostForm(h.URL()+"/admin/care/profile", vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, readAll(t, res)
+	}
+	if code, body := post(url.Values{"member": {"李老师"}, "gender": {"女"}, "birthday": {"1975-03-08"}, "retires_on": {"2025-09-01"}}); code != http.StatusSeeOther {
+		t.Fatalf("save profile: %d\n%s", code, body)
+	}
+	if m, err := h.DB.FindMember(t.Context(), "t002"); err != nil || !m.HasTag("女教职工") || !m.HasTag("退休") {
+		t.Fatalf("t002 after the profile = %+v, %v; want tagged 女教职工 and 退休", m, err)
+	}
+	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care?profile=t002"); code != 200 || !strings.Contains(body, `value="1975-03-08"`) || !strings.Contains(body, "<td>李老师</td><td>女</td><td>1975-03-08</td>") {
+		t.Fatalf("care page with the profile in the form: %d\n%s", code, body)
+	}
+	if code, body := post(url.Values{"member": {"t002"}, "birthday": {"三月八日"}}); code != http.StatusBadRequest || !strings.Contains(body, "出生日期“三月八日”看不懂") {
+		t.Fatalf("a bad date: %d\n%s", code, body)
+	}
+	if got := careAPI(t, h, "c001", "POST", "/api/care/profiles", `{"member":"t001","gender":"男","birthday":"1980年5月1日"}`, 200); !bytes.Contains(got, []byte(`"birthday":"1980-05-01T00:00:00Z"`)) {
+		t.Fatalf("profile by API: %s", got)
+	}
+	careAPI(t, h, "c001", "POST", "/api/care/profiles", `{"member":"t001","gender":"未知"}`, 400)
+	if code, _ := mustGetAs(t, plain, h.URL()+"/admin/care?profile=t002"); code != http.StatusForbidden {
+		t.Errorf("profiles for an admin without the care role: %d, want 403", code)
+	}
+
 	b := careAPI(t, h, "c001", "GET", "/api/care/cases/"+id+"/reads", "", 200)
 	if got := strings.Count(string(b), `"by":"c001","action":"查看"`); got != 2 {
 		t.Fatalf("reads %s: %d reads by c001, want the 2 console looks", b, got)

@@ -74,12 +74,7 @@ func (s *Service) ImportProfiles(ctx context.Context, by string, data []byte) (i
 				return 0, unionbot.Errorf(unionbot.EINVALID, txtProfileBadDay, line, v)
 			}
 		}
-		if p.Gender == GenderF && !m.HasTag(TagWomen) {
-			m.Tags = append(m.Tags, TagWomen)
-		}
-		if !p.RetiresOn.IsZero() && !p.RetiresOn.After(today) && !m.HasTag(TagRetired) {
-			m.Tags = append(m.Tags, TagRetired)
-		}
+		tagFromProfile(m, &p, today)
 		ps, members = append(ps, p), append(members, m)
 	}
 	if err := s.Store.SaveProfiles(ctx, ps); err != nil {
@@ -91,6 +86,67 @@ func (s *Service) ImportProfiles(ctx context.Context, by string, data []byte) (i
 		}
 	}
 	return len(ps), nil
+}
+
+// tagFromProfile tags m 女教职工 and 退休 as its profile p says.
+func tagFromProfile(m *unionbot.Member, p *Profile, today time.Time) {
+	if p.Gender == GenderF && !m.HasTag(TagWomen) {
+		m.Tags = append(m.Tags, TagWomen)
+	}
+	if !p.RetiresOn.IsZero() && !p.RetiresOn.After(today) && !m.HasTag(TagRetired) {
+		m.Tags = append(m.Tags, TagRetired)
+	}
+}
+
+// ProfileForm is one member's care profile as a person types it: the
+// member by 账号 or name, the gender, and dates such as 1980-05-01 or
+// 1980年5月1日 ("" leaves a date unknown).
+type ProfileForm struct {
+	Member    string `json:"member"`
+	Gender    string `json:"gender"`
+	Birthday  string `json:"birthday"`
+	JoinedOn  string `json:"joined_on"`
+	RetiresOn string `json:"retires_on"`
+}
+
+// SaveProfile creates or replaces one member's care profile and tags the
+// member as ImportProfiles does; care staff only.
+func (s *Service) SaveProfile(ctx context.Context, by string, f ProfileForm) (*Profile, error) {
+	if err := s.staff(ctx, by); err != nil {
+		return nil, err
+	}
+	word := strings.TrimSpace(f.Member)
+	if word == "" {
+		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtProfileNoMember)
+	}
+	m, err := unionbot.FindMember(ctx, s.Members, word)
+	if err != nil {
+		return nil, err
+	}
+	p := Profile{UserID: m.UserID, Name: m.DisplayName(), Gender: strings.TrimSpace(f.Gender)}
+	if p.Gender != "" && p.Gender != GenderF && p.Gender != GenderM {
+		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtProfileGender)
+	}
+	for _, d := range []struct {
+		label, v string
+		to       *time.Time
+	}{{"出生日期", f.Birthday, &p.Birthday}, {"参加工作时间", f.JoinedOn, &p.JoinedOn}, {"退休日期", f.RetiresOn, &p.RetiresOn}} {
+		v := strings.TrimSpace(d.v)
+		if v == "" {
+			continue
+		}
+		if *d.to, err = parseLedgerDay(v); err != nil {
+			return nil, unionbot.Errorf(unionbot.EINVALID, txtProfileFormDay, d.label, v)
+		}
+	}
+	tagFromProfile(m, &p, s.day(s.now()))
+	if err := s.Store.SaveProfiles(ctx, []Profile{p}); err != nil {
+		return nil, err
+	}
+	if err := s.Members.SaveMember(ctx, m); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // DigestJob sends the care staff, once a week, the next seven days'

@@ -115,12 +115,17 @@ const (
 	txtFestivalCase    = "%d年%s节日慰问"
 	MsgUnknownFestival = "没有这个节日，可选：三八、重阳、春节。"
 	// FestivalKind is the kind of the cases CreateFestivalCases opens.
-	FestivalKind     = "节日慰问"
-	FlashFestival    = "已创建 %d 条节日慰问登记。"
-	FlashProfiles    = "已导入 %d 位会员的关怀信息。"
-	MsgNeedFile      = "请选择 Excel 文件。"
-	txtNoFestDate    = "%d年的%s日期还没有录入。"
-	txtProfileBadDay = "第 %d 行的日期“%s”看不懂，请写成 1980-05-01。"
+	FestivalKind       = "节日慰问"
+	FlashFestival      = "已创建 %d 条节日慰问登记。"
+	FlashProfiles      = "已导入 %d 位会员的关怀信息。"
+	MsgNeedFile        = "请选择 Excel 文件。"
+	txtNoFestDate      = "%d年的%s日期还没有录入。"
+	txtProfileBadDay   = "第 %d 行的日期“%s”看不懂，请写成 1980-05-01。"
+	txtProfileFormDay  = "%s“%s”看不懂，请写成 1980-05-01。"
+	txtProfileNoMember = "请填写会员的账号或姓名。"
+	txtProfileGender   = "性别请填“男”或“女”，不清楚可以不填。"
+	// FlashProfile is the console's word after one profile is saved.
+	FlashProfile     = "已保存%s的关怀信息。"
 	txtProfileNoID   = "第 %d 行缺少账号或姓名，或找不到这位会员。"
 	txtProfileHeader = "没有找到表头：第一张表须有“账号”或“姓名”列，以及“性别”“出生日期”“参加工作时间”“退休日期”中的若干列。"
 )
