@@ -27,6 +27,8 @@ type careView struct {
 	// ?profile=USERID.
 	Profiles []care.Profile
 	Edit     care.ProfileForm
+	// RulesForm fills the money rules' form.
+	RulesForm care.RulesForm
 }
 
 type careItem struct {
@@ -83,6 +85,7 @@ func (s *Server) carePage(p *page) error {
 		v.Rules = append(v.Rules, rules.Kinds[i].Describe())
 	}
 	v.Caps, v.Kinds = rules.DescribeCaps(), rules.Names()
+	v.RulesForm = care.FormOf(rules)
 	for _, f := range care.Festivals {
 		v.Festivals = append(v.Festivals, f.Name)
 	}
@@ -269,6 +272,18 @@ func (s *Server) careProfiles(p *page) error {
 		return err
 	}
 	return p.back("/admin/care", fmt.Sprintf(care.FlashProfiles, n))
+}
+
+// POST /admin/care/rules: the money rules from the page's form.
+func (s *Server) careRules(p *page) error {
+	_, err := s.Care.SetRulesForm(p.r.Context(), p.Sess.User, care.RulesForm{
+		Kinds: p.r.PostFormValue("kinds"), YearCount: p.r.PostFormValue("year_count"),
+		YearTotalYuan: p.r.PostFormValue("year_total"), OnePaidPerYear: p.r.PostFormValue("one_paid") != "",
+	})
+	if err != nil {
+		return err
+	}
+	return p.back("/admin/care#rules", care.FlashRules)
 }
 
 // POST /admin/care/profile: one member's profile, typed on the console.

@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /admin/care/hardship/{id}/stage", s.console("care", s.careConsole(s.hardshipStage)))
 	s.mux.HandleFunc("POST /admin/care/profiles", s.console("care", s.careConsole(s.careProfiles)))
 	s.mux.HandleFunc("POST /admin/care/profile", s.console("care", s.careConsole(s.careProfile)))
+	s.mux.HandleFunc("POST /admin/care/rules", s.console("care", s.careConsole(s.careRules)))
 	s.mux.HandleFunc("POST /admin/care/festivals/{name}", s.console("care", s.careConsole(s.careFestival)))
 	s.mux.HandleFunc("GET /admin/care/{id}", s.console("care", s.careConsole(s.careCasePage)))
 	s.mux.HandleFunc("POST /admin/care/{id}/{step}", s.console("care", s.careConsole(s.careStep)))

@@ -165,6 +165,28 @@ func TestCareConsole(t *testing.T) {
 		t.Errorf("profiles for an admin without the care role: %d, want 403", code)
 	}
 
+	// The money rules from the page's form, without the API.
+	rules := func(vals url.Values) (int, string) {
+		vals.Set("csrf", csrf)
+		res, err := staff.PostForm(h.URL()+"/admin/care/rules", vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, readAll(t, res)
+	}
+	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care"); code != 200 || !strings.Contains(body, "生病住院 150/100/50\n结婚 500</textarea>") {
+		t.Fatalf("the rules form does not show the rules: %d\n%s", code, body)
+	}
+	if code, body := rules(url.Values{"kinds": {"生病住院 200/100\r\n结婚 500\r\n意外"}, "year_total": {"600"}, "one_paid": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("save rules: %d\n%s", code, body)
+	}
+	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care"); code != 200 || !strings.Contains(body, "生病住院：一年内第1次200元、第2次100元") || !strings.Contains(body, "意外：") || !strings.Contains(body, "600元") {
+		t.Fatalf("care page after the rules form: %d\n%s", code, body)
+	}
+	if code, body := rules(url.Values{"kinds": {"生病住院 两百"}}); code != http.StatusBadRequest || !strings.Contains(body, "第 1 行“生病住院 两百”看不懂") {
+		t.Fatalf("bad rules: %d\n%s", code, body)
+	}
+
 	b := careAPI(t, h, "c001", "GET", "/api/care/cases/"+id+"/reads", "", 200)
 	if got := strings.Count(string(b), `"by":"c001","action":"查看"`); got != 2 {
 		t.Fatalf("reads %s: %d reads by c001, want the 2 console looks", b, got)

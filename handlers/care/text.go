@@ -123,7 +123,12 @@ const (
 	txtProfileBadDay   = "第 %d 行的日期“%s”看不懂，请写成 1980-05-01。"
 	txtProfileFormDay  = "%s“%s”看不懂，请写成 1980-05-01。"
 	txtProfileNoMember = "请填写会员的账号或姓名。"
-	txtProfileGender   = "性别请填“男”或“女”，不清楚可以不填。"
+	txtRulesBadLine    = "第 %d 行“%s”看不懂：请写类别名称，后面跟金额（元），多次的用“/”分开，例如：生病住院 150/100/50。"
+	txtRulesBadCount   = "每年次数上限“%s”看不懂，请写整数，不限就留空。"
+	txtRulesBadTotal   = "每年金额上限“%s”看不懂，请写金额（元），不限就留空。"
+	// FlashRules is the console's word after the rules are saved.
+	FlashRules       = "慰问标准已保存。"
+	txtProfileGender = "性别请填“男”或“女”，不清楚可以不填。"
 	// FlashProfile is the console's word after one profile is saved.
 	FlashProfile     = "已保存%s的关怀信息。"
 	txtProfileNoID   = "第 %d 行缺少账号或姓名，或找不到这位会员。"
