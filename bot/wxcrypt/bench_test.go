@@ -1,0 +1,30 @@
+package wxcrypt
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkSealOpen is the crypto every callback does: open the
+// platform's envelope, seal the reply.
+func BenchmarkSealOpen(b *testing.B) {
+	box, err := New("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain := []byte("<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Content><![CDATA[" + strings.Repeat("帮助", 100) + "]]></Content></xml>")
+	env, err := box.Seal(plain, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), "nonce")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := box.Open(env); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := box.Seal(plain, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), "nonce"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
