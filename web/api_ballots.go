@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -121,47 +122,23 @@ func (s *Server) listBallots(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /api/ballots/{id}: the preview (and, once closed, the tally).
-func (s *Server) getBallot(w http.ResponseWriter, r *http.Request) error {
-	id, err := ballotID(r)
-	if err != nil {
-		return err
+// ballotStep answers GET /api/ballots/{id} (the preview and, once closed,
+// the tally), POST …/open (snapshots the electorate; votes are taken from
+// opens_at to closes_at) and POST …/close (ends voting now, counts and
+// publishes) alike: the step on the ballot, then the ballot.
+func (s *Server) ballotStep(step func(ctx context.Context, id int64) (*ballot.Ballot, error)) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := ballotID(r)
+		if err != nil {
+			return err
+		}
+		b, err := step(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, toBallotJSON(b))
+		return nil
 	}
-	b, err := s.Ballots.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toBallotJSON(b))
-	return nil
-}
-
-// POST /api/ballots/{id}/open: snapshots the electorate; votes are taken
-// from opens_at to closes_at.
-func (s *Server) openBallot(w http.ResponseWriter, r *http.Request) error {
-	id, err := ballotID(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.Ballots.Open(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toBallotJSON(b))
-	return nil
-}
-
-// POST /api/ballots/{id}/close: ends voting now, counts and publishes.
-func (s *Server) closeBallot(w http.ResponseWriter, r *http.Request) error {
-	id, err := ballotID(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.Ballots.Close(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toBallotJSON(b))
-	return nil
 }
 
 // GET /api/ballots/{id}/result: the published list, for `unionbot ballot

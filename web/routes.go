@@ -117,10 +117,10 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("GET /ballots/{id}/result", s.publicBallotResult)
 		s.handleAPI("POST /api/ballots", s.createBallot)
 		s.handleAPI("GET /api/ballots", s.listBallots)
-		s.handleAPI("GET /api/ballots/{id}", s.getBallot)
+		s.handleAPI("GET /api/ballots/{id}", s.ballotStep(s.Ballots.Get))
 		s.handleAPI("PUT /api/ballots/{id}", s.updateBallot)
-		s.handleAPI("POST /api/ballots/{id}/open", s.openBallot)
-		s.handleAPI("POST /api/ballots/{id}/close", s.closeBallot)
+		s.handleAPI("POST /api/ballots/{id}/open", s.ballotStep(s.Ballots.Open))
+		s.handleAPI("POST /api/ballots/{id}/close", s.ballotStep(s.Ballots.Close))
 		s.handleAPI("GET /api/ballots/{id}/result", s.ballotResult)
 		s.handleAPI("GET /api/ballots/{id}/export", s.exportBallot)
 	}
