@@ -96,20 +96,6 @@ type inbound struct {
 	Encrypt      string `xml:"Encrypt"`
 }
 
-type cdata struct {
-	Value string `xml:",cdata"`
-}
-
-// replyText is a passive text reply in the documented shape.
-type replyText struct {
-	XMLName      xml.Name `xml:"xml"`
-	ToUserName   cdata    `xml:"ToUserName"`
-	FromUserName cdata    `xml:"FromUserName"`
-	CreateTime   int64    `xml:"CreateTime"`
-	MsgType      cdata    `xml:"MsgType"`
-	Content      cdata    `xml:"Content"`
-}
-
 // ServeHTTP verifies the server URL (GET) or handles a message (POST).
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
@@ -218,10 +204,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "success")
 		return
 	}
-	out, err := xml.Marshal(replyText{
-		ToUserName: cdata{in.FromUserName}, FromUserName: cdata{in.ToUserName}, CreateTime: cb.now().Unix(),
-		MsgType: cdata{"text"}, Content: cdata{reply},
-	})
+	out, err := wxcrypt.TextReply(in.FromUserName, in.ToUserName, reply, cb.now())
 	if err == nil && cb.box != nil {
 		out, err = cb.box.Seal(out, cb.now(), wxcrypt.NewNonce())
 	}

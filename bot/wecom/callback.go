@@ -88,19 +88,6 @@ type inbound struct {
 	Recognition  string `xml:"Recognition"`
 }
 
-type cdata struct {
-	Value string `xml:",cdata"`
-}
-
-type replyText struct {
-	XMLName      xml.Name `xml:"xml"`
-	ToUserName   cdata    `xml:"ToUserName"`
-	FromUserName cdata    `xml:"FromUserName"`
-	CreateTime   int64    `xml:"CreateTime"`
-	MsgType      cdata    `xml:"MsgType"`
-	Content      cdata    `xml:"Content"`
-}
-
 // ServeHTTP verifies the URL (GET) or handles a message (POST).
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
@@ -222,10 +209,7 @@ func (cb *Callback) checkSignature(sig, ts, nonce, data string) error {
 func (cb *Callback) decrypt(encrypted string) ([]byte, error) { return cb.box.Decrypt(encrypted) }
 
 func (cb *Callback) encryptReply(toUser, text, nonce string) ([]byte, error) {
-	plain, err := xml.Marshal(replyText{
-		ToUserName: cdata{toUser}, FromUserName: cdata{cb.CorpID}, CreateTime: cb.now().Unix(),
-		MsgType: cdata{"text"}, Content: cdata{text},
-	})
+	plain, err := wxcrypt.TextReply(toUser, cb.CorpID, text, cb.now())
 	if err != nil {
 		return nil, err
 	}

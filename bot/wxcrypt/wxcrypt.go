@@ -141,3 +141,22 @@ func NewNonce() string {
 	return strconv.FormatUint(uint64(b[0])<<56|uint64(b[1])<<48|uint64(b[2])<<40|uint64(b[3])<<32|
 		uint64(b[4])<<24|uint64(b[5])<<16|uint64(b[6])<<8|uint64(b[7]), 36)
 }
+
+// replyText is a passive text reply in the shape both platforms document.
+type replyText struct {
+	XMLName      xml.Name `xml:"xml"`
+	ToUserName   cdata    `xml:"ToUserName"`
+	FromUserName cdata    `xml:"FromUserName"`
+	CreateTime   int64    `xml:"CreateTime"`
+	MsgType      cdata    `xml:"MsgType"`
+	Content      cdata    `xml:"Content"`
+}
+
+// TextReply is the plain XML of a passive text reply from from to to,
+// before Seal (or as is in the Official Account's plain mode).
+func TextReply(to, from, content string, now time.Time) ([]byte, error) {
+	return xml.Marshal(replyText{
+		ToUserName: cdata{to}, FromUserName: cdata{from}, CreateTime: now.Unix(),
+		MsgType: cdata{"text"}, Content: cdata{content},
+	})
+}
