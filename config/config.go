@@ -32,7 +32,9 @@ const (
 	DefaultRemindBefore = 24 * time.Hour
 	DefaultRateLimit    = 20 // messages per teacher per minute
 	// DefaultDedupCap is how many messages' dedup marks and replies the
-	// bot keeps in memory when it runs without Redis.
+	// bot keeps in memory when it runs without Redis: far more than a
+	// school's union sees in half an hour, about 40 MB at the longest
+	// replies.
 	DefaultDedupCap = 20000
 	// DefaultMotionSeconders is how many colleagues must second a staff
 	// congress motion (附议人) before it counts as submitted.

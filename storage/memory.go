@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"unionbot/config"
 )
 
 // Memory is the in-process stand-in for Redis when UNIONBOT_REDIS is empty:
@@ -47,17 +49,16 @@ type dedupRef struct {
 }
 
 const (
-	// DefaultDedupCap keeps the marks and replies of the last 20,000
-	// messages: far more than a school's union sees in half an hour, and
-	// about 40 MB at the longest replies.
-	DefaultDedupCap = 20000
 	// DedupKeep is how long a dedup mark is kept whatever the cap: past
 	// the platforms' retries and the replay guard's retry window.
 	DedupKeep = time.Minute
 )
 
-// NewMemory returns an empty in-process store with the default cap.
-func NewMemory() *Memory { return &Memory{items: map[string]memItem{}, DedupCap: DefaultDedupCap} }
+// NewMemory returns an empty in-process store with the default cap
+// (UNIONBOT_DEDUP_CAP's default).
+func NewMemory() *Memory {
+	return &Memory{items: map[string]memItem{}, DedupCap: config.DefaultDedupCap}
+}
 
 func (m *Memory) now() time.Time {
 	if m.Now != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"unionbot/config"
 )
 
 // TestMemorySweeps: expired dedup marks are swept as the map grows, and an
@@ -106,7 +108,7 @@ func TestMemoryDedupCap(t *testing.T) {
 }
 
 // TestMemoryBounded: 200,000 distinct messages with 2 KB replies, at 200 a
-// second, leave at most DefaultDedupCap marks.
+// second, leave at most config.DefaultDedupCap marks.
 func TestMemoryBounded(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	m := NewMemory()
@@ -119,13 +121,13 @@ func TestMemoryBounded(t *testing.T) {
 		m.SetOutcome(ctx, k, reply, 30*time.Minute)
 		now = now.Add(5 * time.Millisecond)
 	}
-	if n := m.DedupMarks(); n > DefaultDedupCap {
-		t.Errorf("%d marks kept, more than the cap %d", n, DefaultDedupCap)
+	if n := m.DedupMarks(); n > config.DefaultDedupCap {
+		t.Errorf("%d marks kept, more than the cap %d", n, config.DefaultDedupCap)
 	}
-	if n := len(m.items); n > DefaultDedupCap+1 {
-		t.Errorf("%d items kept, more than the cap %d", n, DefaultDedupCap)
+	if n := len(m.items); n > config.DefaultDedupCap+1 {
+		t.Errorf("%d items kept, more than the cap %d", n, config.DefaultDedupCap)
 	}
-	if n := len(m.order); n > 2*DefaultDedupCap+1024 {
+	if n := len(m.order); n > 2*config.DefaultDedupCap+1024 {
 		t.Errorf("the order of marks holds %d entries", n)
 	}
 }
