@@ -62,17 +62,8 @@ func (s *Service) ImportProfiles(ctx context.Context, by string, data []byte) (i
 			return 0, unionbot.Errorf(unionbot.EINVALID, txtProfileNoID, line)
 		}
 		p := Profile{UserID: m.UserID, Name: m.DisplayName(), Gender: cell(row, "性别")}
-		for _, d := range []struct {
-			col string
-			to  *time.Time
-		}{{"出生日期", &p.Birthday}, {"参加工作时间", &p.JoinedOn}, {"退休日期", &p.RetiresOn}} {
-			v := cell(row, d.col)
-			if v == "" {
-				continue
-			}
-			if *d.to, err = parseLedgerDay(v); err != nil {
-				return 0, unionbot.Errorf(unionbot.EINVALID, txtProfileBadDay, line, v)
-			}
+		if _, v, ok := p.readDays(func(col string) string { return cell(row, col) }); !ok {
+			return 0, unionbot.Errorf(unionbot.EINVALID, txtProfileBadDay, line, v)
 		}
 		tagFromProfile(m, &p, today)
 		ps, members = append(ps, p), append(members, m)
@@ -86,6 +77,27 @@ func (s *Service) ImportProfiles(ctx context.Context, by string, data []byte) (i
 		}
 	}
 	return len(ps), nil
+}
+
+// readDays fills p's dates from value(column) for the columns 出生日期,
+// 参加工作时间 and 退休日期 ("" leaves a date unknown); on a date it cannot
+// read it stops and returns that column and its text.
+func (p *Profile) readDays(value func(column string) string) (column, text string, ok bool) {
+	for _, d := range []struct {
+		column string
+		to     *time.Time
+	}{{"出生日期", &p.Birthday}, {"参加工作时间", &p.JoinedOn}, {"退休日期", &p.RetiresOn}} {
+		v := value(d.column)
+		if v == "" {
+			continue
+		}
+		t, err := parseLedgerDay(v)
+		if err != nil {
+			return d.column, v, false
+		}
+		*d.to = t
+	}
+	return "", "", true
 }
 
 // tagFromProfile tags m 女教职工 and 退休 as its profile p says.
@@ -127,17 +139,9 @@ func (s *Service) SaveProfile(ctx context.Context, by string, f ProfileForm) (*P
 	if p.Gender != "" && p.Gender != GenderF && p.Gender != GenderM {
 		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtProfileGender)
 	}
-	for _, d := range []struct {
-		label, v string
-		to       *time.Time
-	}{{"出生日期", f.Birthday, &p.Birthday}, {"参加工作时间", f.JoinedOn, &p.JoinedOn}, {"退休日期", f.RetiresOn, &p.RetiresOn}} {
-		v := strings.TrimSpace(d.v)
-		if v == "" {
-			continue
-		}
-		if *d.to, err = parseLedgerDay(v); err != nil {
-			return nil, unionbot.Errorf(unionbot.EINVALID, txtProfileFormDay, d.label, v)
-		}
+	form := map[string]string{"出生日期": f.Birthday, "参加工作时间": f.JoinedOn, "退休日期": f.RetiresOn}
+	if label, v, ok := p.readDays(func(col string) string { return strings.TrimSpace(form[col]) }); !ok {
+		return nil, unionbot.Errorf(unionbot.EINVALID, txtProfileFormDay, label, v)
 	}
 	tagFromProfile(m, &p, s.day(s.now()))
 	if err := s.Store.SaveProfiles(ctx, []Profile{p}); err != nil {
