@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -61,7 +62,11 @@ func (s *Server) careConsole(h pageFunc) pageFunc {
 }
 
 // GET /admin/care?year=
-func (s *Server) carePage(p *page) error {
+func (s *Server) carePage(p *page) error { return s.renderCare(p, nil) }
+
+// renderCare renders the 关怀 page; with refused set it is a form's refusal
+// (status 400, its sentence on top) with what was typed kept in the forms.
+func (s *Server) renderCare(p *page, refused *careRefusal) error {
 	ctx := p.r.Context()
 	v := careView{Year: s.now().In(s.location()).Year()}
 	if y, err := strconv.Atoi(p.r.URL.Query().Get("year")); err == nil {
@@ -100,11 +105,38 @@ func (s *Server) carePage(p *page) error {
 			}
 		}
 	}
+	status := 200
+	if refused != nil {
+		status, p.Error = http.StatusBadRequest, unionbot.ErrorMessage(refused.err)
+		if refused.profile != nil {
+			v.Edit = *refused.profile
+		}
+		if refused.rules != nil {
+			v.RulesForm = *refused.rules
+		}
+	}
 	p.Title = care.TitleCare
-	return p.renderData(200, "care", struct {
+	return p.renderData(status, "care", struct {
 		*page
 		V careView
 	}{p, v})
+}
+
+// careRefusal is a refused profile or rules form, shown again as typed.
+type careRefusal struct {
+	err     error
+	profile *care.ProfileForm
+	rules   *care.RulesForm
+}
+
+// refusedForm re-shows the care page for a form the service refused with a
+// sentence for the person (EINVALID, ENOTFOUND); other errors go on.
+func (s *Server) refusedForm(p *page, r *careRefusal) error {
+	switch unionbot.ErrorCode(r.err) {
+	case unionbot.EINVALID, unionbot.ENOTFOUND:
+		return s.renderCare(p, r)
+	}
+	return r.err
 }
 
 // GET /admin/care/{id}: the case with its log; the read is logged.
@@ -276,12 +308,12 @@ func (s *Server) careProfiles(p *page) error {
 
 // POST /admin/care/rules: the money rules from the page's form.
 func (s *Server) careRules(p *page) error {
-	_, err := s.Care.SetRulesForm(p.r.Context(), p.Sess.User, care.RulesForm{
+	f := care.RulesForm{
 		Kinds: p.r.PostFormValue("kinds"), YearCount: p.r.PostFormValue("year_count"),
 		YearTotalYuan: p.r.PostFormValue("year_total"), OnePaidPerYear: p.r.PostFormValue("one_paid") != "",
-	})
-	if err != nil {
-		return err
+	}
+	if _, err := s.Care.SetRulesForm(p.r.Context(), p.Sess.User, f); err != nil {
+		return s.refusedForm(p, &careRefusal{err: err, rules: &f})
 	}
 	return p.back("/admin/care#rules", care.FlashRules)
 }
@@ -289,11 +321,10 @@ func (s *Server) careRules(p *page) error {
 // POST /admin/care/profile: one member's profile, typed on the console.
 func (s *Server) careProfile(p *page) error {
 	f := func(k string) string { return strings.TrimSpace(p.r.PostFormValue(k)) }
-	pr, err := s.Care.SaveProfile(p.r.Context(), p.Sess.User, care.ProfileForm{
-		Member: f("member"), Gender: f("gender"), Birthday: f("birthday"), JoinedOn: f("joined_on"), RetiresOn: f("retires_on"),
-	})
+	form := care.ProfileForm{Member: f("member"), Gender: f("gender"), Birthday: f("birthday"), JoinedOn: f("joined_on"), RetiresOn: f("retires_on")}
+	pr, err := s.Care.SaveProfile(p.r.Context(), p.Sess.User, form)
 	if err != nil {
-		return err
+		return s.refusedForm(p, &careRefusal{err: err, profile: &form})
 	}
 	return p.back("/admin/care#profiles", fmt.Sprintf(care.FlashProfile, pr.Name))
 }

@@ -154,7 +154,10 @@ func TestCareConsole(t *testing.T) {
 	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care?profile=t002"); code != 200 || !strings.Contains(body, `value="1975-03-08"`) || !strings.Contains(body, "<td>李老师</td><td>女</td><td>1975-03-08</td>") {
 		t.Fatalf("care page with the profile in the form: %d\n%s", code, body)
 	}
-	if code, body := post(url.Values{"member": {"t002"}, "birthday": {"三月八日"}}); code != http.StatusBadRequest || !strings.Contains(body, "出生日期“三月八日”看不懂") {
+	if code, body := post(url.Values{"member": {"t002"}, "birthday": {"三月八日"}}); code != http.StatusBadRequest || !strings.Contains(body, "出生日期“三月八日”看不懂") || !strings.Contains(body, `name="member" value="t002"`) {
+		t.Fatalf("a bad date: %d\n%s", code, body)
+	}
+	if code, body := post(url.Values{"member": {"不存在的人"}, "gender": {"女"}}); code != http.StatusBadRequest || !strings.Contains(body, "没有找到会员“不存在的人”") || !strings.Contains(body, `value="不存在的人"`) {
 		t.Fatalf("a bad date: %d\n%s", code, body)
 	}
 	if got := careAPI(t, h, "c001", "POST", "/api/care/profiles", `{"member":"t001","gender":"男","birthday":"1980年5月1日"}`, 200); !bytes.Contains(got, []byte(`"birthday":"1980-05-01T00:00:00Z"`)) {
@@ -183,7 +186,8 @@ func TestCareConsole(t *testing.T) {
 	if code, body := mustGetAs(t, staff, h.URL()+"/admin/care"); code != 200 || !strings.Contains(body, "生病住院：一年内第1次200元、第2次100元") || !strings.Contains(body, "意外：") || !strings.Contains(body, "600元") {
 		t.Fatalf("care page after the rules form: %d\n%s", code, body)
 	}
-	if code, body := rules(url.Values{"kinds": {"生病住院 两百"}}); code != http.StatusBadRequest || !strings.Contains(body, "第 1 行“生病住院 两百”看不懂") {
+	if code, body := rules(url.Values{"kinds": {"生病住院 两百\n结婚 800"}, "year_count": {"4"}}); code != http.StatusBadRequest || !strings.Contains(body, "第 1 行“生病住院 两百”看不懂") ||
+		!strings.Contains(body, "生病住院 两百\n结婚 800</textarea>") || !strings.Contains(body, `name="year_count" value="4"`) {
 		t.Fatalf("bad rules: %d\n%s", code, body)
 	}
 
