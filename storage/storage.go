@@ -38,6 +38,9 @@ type DB struct {
 	// sessions, when not nil, serves sessions from memory in front of the
 	// table (see CacheSessions).
 	sessions *sync.Map
+	// replayCache, when not nil, keeps callback sightings in memory in
+	// front of their table (see CacheReplays).
+	replayCache *replayCache
 }
 
 // Open connects to the database named by a UNIONBOT_DB value
@@ -93,7 +96,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.replayCache != nil {
+		db.replayCache.close()
+		db.replayCache = nil
+	}
+	return db.sql.Close()
+}
 
 // Driver is "sqlite" or "mysql".
 func (db *DB) Driver() string { return db.driver }

@@ -98,7 +98,12 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	} else {
 		m.Memory = storage.NewMemory()
 		m.Memory.DedupCap = cfg.DedupCap
-		m.DB.CacheSessions() // one process: sessions read from memory, written through
+		m.DB.CacheSessions()           // one process: sessions read from memory, written through
+		if m.DB.Driver() == "sqlite" { // SQLite is one process's: replay sightings in memory, written in batches
+			if err := m.DB.CacheReplays(ctx, 0, m.Logger); err != nil {
+				return err
+			}
+		}
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
 	}
 
