@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -172,6 +173,10 @@ func (c *replayCache) flush(db *DB) {
 	}
 }
 
+// replayBatchRows is how many sightings one INSERT carries (3 parameters
+// each, under SQLite's 999).
+const replayBatchRows = 300
+
 func writeReplays(conn *sql.DB, batch []replayRow) error {
 	ctx := context.Background()
 	tx, err := conn.BeginTx(ctx, nil)
@@ -179,15 +184,21 @@ func writeReplays(conn *sql.DB, batch []replayRow) error {
 		return err
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, "INSERT OR REPLACE INTO callback_replays (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, r := range batch {
-		if _, err := stmt.ExecContext(ctx, r.Key, r.FirstSeen, r.ExpiresAt); err != nil {
+	for len(batch) > 0 {
+		n := min(len(batch), replayBatchRows)
+		q := strings.Builder{}
+		q.WriteString("INSERT OR REPLACE INTO callback_replays (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
+		args := make([]any, 0, 3*n)
+		for i, r := range batch[:n] {
+			if i > 0 {
+				q.WriteString(", (?, ?, ?)")
+			}
+			args = append(args, r.Key, r.FirstSeen, r.ExpiresAt)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return err
 		}
+		batch = batch[n:]
 	}
 	return tx.Commit()
 }

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -104,5 +105,34 @@ func TestReplayCache(t *testing.T) {
 	}
 	if !remember(db, "wecom:a:s", t0.Add(bot.ReplayWindow+time.Hour)) {
 		t.Fatal("a sighting was kept past its window")
+	}
+}
+
+// TestReplayCacheBatch: more sightings than one INSERT carries are all
+// written, and a restart knows every one.
+func TestReplayCacheBatch(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.URL(t, "sqlite")
+	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	var db *storage.DB
+	for round := 0; round < 2; round++ {
+		var err error
+		if db, err = storage.Open(ctx, url); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return t0 }
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CacheReplays(ctx, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 1000; i++ {
+			fresh, err := db.RememberCallback(ctx, fmt.Sprintf("wecom:n%d:s", i), t0, bot.ReplayWindow)
+			if err != nil || fresh != (round == 0) {
+				t.Fatalf("round %d, callback %d: fresh=%v, %v", round, i, fresh, err)
+			}
+		}
+		db.Close()
 	}
 }
