@@ -131,7 +131,7 @@ func coveringUnion(ix *Index, en *Entry) *Entry {
 		if len(hits) == 0 {
 			continue
 		}
-		if i == 0 && confidence(hits, false) == High {
+		if confidence(hits, false) == High && (i == 0 || hits[0].Exact) {
 			return hits[0].Entry
 		}
 		if hits[0].Coverage >= middleCoverage && hits[0].Words >= 2 {
