@@ -50,6 +50,7 @@ type Main struct {
 
 	ln     net.Listener
 	server *http.Server
+	pprof  *http.Server // UNIONBOT_PPROF_ADDR
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -198,6 +199,9 @@ func (m *Main) Start(ctx context.Context) error {
 		m.Listening(m)
 	}
 	m.server = &http.Server{Handler: m.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	if err := m.servePprof(); err != nil {
+		return err
+	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
 	m.wg.Add(2)
@@ -231,6 +235,9 @@ func (m *Main) Close() error {
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		m.server.Shutdown(ctx)
+		if m.pprof != nil {
+			m.pprof.Shutdown(ctx)
+		}
 		cancel()
 	}
 	if m.Bot != nil {
