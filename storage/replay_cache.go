@@ -19,7 +19,7 @@ import (
 // memory (about 150 bytes each). Past it the oldest are dropped from
 // memory only; until their window ends, a callback not found in memory is
 // looked up in the table, as without the cache.
-const DefaultReplayCacheCap = 100_000
+const DefaultReplayCacheCap = 50_000
 
 // replayFlushEvery is how long a sighting may wait in memory before it is
 // written to callback_replays. A crash loses at most this much of the
