@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -84,8 +85,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		// transactions from ever waiting on each other's file locks.
 		sqlDB.SetMaxOpenConns(1)
 	} else {
-		sqlDB.SetMaxOpenConns(32)
-		sqlDB.SetMaxIdleConns(16)
+		// Sized for the cores: a message holds a connection only for its
+		// queries, so a few per core keep every core busy while others
+		// wait on the network; MariaDB's own default allows 151.
+		conns := max(16, 4*runtime.GOMAXPROCS(0))
+		sqlDB.SetMaxOpenConns(conns)
+		sqlDB.SetMaxIdleConns(conns)
 		sqlDB.SetConnMaxLifetime(10 * time.Minute)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
