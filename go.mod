@@ -43,4 +43,5 @@ require (
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
+	gorm.io/plugin/dbresolver v1.6.2 // indirect
 )
