@@ -85,6 +85,12 @@ func serveFloor(args []string, getenv func(string) string, out io.Writer) error 
 		}
 		h = cb
 	}
+	return serveLoopback(h, out)
+}
+
+// serveLoopback serves h on a free loopback port, printing the address
+// first (startChild reads it), until killed.
+func serveLoopback(h http.Handler, out io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -2,11 +2,8 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/officialaccount"
@@ -40,11 +37,5 @@ func servePeer(args []string, getenv func(string) string, out io.Writer) error {
 		}
 		srv.Send()
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(out, ln.Addr().String())
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	return srv.Serve(ln)
+	return serveLoopback(h, out)
 }
