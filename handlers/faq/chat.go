@@ -250,7 +250,11 @@ func (s *Service) Reply(c *bot.Context) error {
 	trad := s.Engine.Script.IsTraditional(q.Text)
 	text := fmt.Sprintf(s.say(textTeacherReply, trad), id, q.Text, s.say(rest, trad))
 	n := &unionbot.Notice{ToUsers: []string{q.UserID}, Kind: "faq", Ref: "faq-a-" + num, Text: text}
-	if err := s.Store.AnswerQuestion(c.Context(), id, c.UserID(), rest, n); err != nil {
+	ctx, rec := s.Audit.Begin(c.Context(), "faq.reply", fmt.Sprintf("faq-question:%d", id))
+	rec.After(map[string]string{"question": q.Text, "reply": rest})
+	err = s.Store.AnswerQuestion(ctx, id, c.UserID(), rest, n)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return err
 	}
 	if err := c.StartFlow(FlowSave, saveState{Question: q.Text, Answer: rest}); err != nil {
