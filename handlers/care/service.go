@@ -131,7 +131,7 @@ func (s *Service) Report(ctx context.Context, reporter string, c *Case) error {
 
 // report records a case; tellStaff sends the care staff a notice of it
 // (not for the festival cases staff open in bulk themselves).
-func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaff bool) error {
+func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaff bool) (err error) {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return err
@@ -162,14 +162,25 @@ func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaf
 	}
 	c.ReporterID, c.Status, c.AssigneeID, c.ActedAt = reporter, StatusReported, "", time.Time{}
 	reporterName := s.name(ctx, reporter)
+	// A case staff open from the API or the console is an admin action
+	// for the audit log; a teacher's report in chat is not.
+	if ch := unionbot.ActorOf(ctx).Channel; ch == unionbot.FromAPI || ch == unionbot.FromConsole {
+		var rec *audit.Change
+		ctx, rec = s.Audit.Begin(ctx, "care.case", "")
+		rec.TargetOf(func() string { return fmt.Sprintf("care-case:%d", c.ID) })
+		rec.After(caseLater{c})
+		rec.Note(ActReport)
+		defer func() { s.Audit.Finish(ctx, rec, err) }()
+	}
 	// The callbacks run inside the store's transaction: they read nothing.
-	return s.Store.CreateCase(ctx, c, func(c *Case) []*unionbot.Notice {
+	err = s.Store.CreateCase(ctx, c, func(c *Case) []*unionbot.Notice {
 		if len(staff) == 0 || !tellStaff {
 			return nil
 		}
 		return []*unionbot.Notice{{ToUsers: staff, Kind: "care", Ref: ref(c.ID),
 			Text: fmt.Sprintf(txtNoticeReported, c.ID, c.SubjectName, c.Kind, reporterName, c.ID)}}
 	})
+	return err
 }
 
 // Case shows one case to care staff, and records the read.
