@@ -152,7 +152,7 @@ func (s *Service) Push(ctx context.Context, ym YM, trigger, by string, late bool
 		return nil, err
 	}
 	d := &Delivery{Month: ym, Late: late, Trigger: trigger, By: by, Items: a.Count, Text: a.Markdown}
-	ctx, rec := s.Audit.Begin(ctx, "announce.send", "announce:"+ym.Ref())
+	ctx, rec := s.Audit.Begin(ctx, "announce.send", ym.Ref())
 	rec.After(d)
 	err = s.Store.CreateDelivery(ctx, d, notices)
 	s.Audit.Finish(ctx, rec, err)
