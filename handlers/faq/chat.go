@@ -287,7 +287,7 @@ func (s *Service) SaveFlow(c *bot.Context) error {
 	}
 	question := s.Engine.Script.ToSimplified(st.Question)
 	e := &Entry{Question: question, Answer: st.Answer, Enabled: true, Source: SourceUnion}
-	if _, err := s.Import(c.Context(), []*Entry{e}, c.UserID(), ModeMerge); err != nil {
+	if err := s.SaveEntry(c.Context(), e, c.UserID()); err != nil {
 		return err
 	}
 	return c.Replyf(textSaved, question)

@@ -188,6 +188,18 @@ type ImportResult struct {
 // the union's entries the file lacks; the starter set is never deleted.
 // EINVALID for an empty list, an unknown mode or a bad entry.
 func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string) (ImportResult, error) {
+	return s.importAs(ctx, "faq.import", entries, by, mode)
+}
+
+// SaveEntry creates or updates one of the union's entries by its standard
+// question (the console's form, an admin's 存为问答); see Import.
+func (s *Service) SaveEntry(ctx context.Context, e *Entry, by string) error {
+	_, err := s.importAs(ctx, "faq.entry", []*Entry{e}, by, ModeMerge)
+	return err
+}
+
+// importAs is Import recorded in the audit log as action.
+func (s *Service) importAs(ctx context.Context, action string, entries []*Entry, by, mode string) (ImportResult, error) {
 	if mode == "" {
 		mode = ModeMerge
 	}
@@ -206,7 +218,7 @@ func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string)
 			e.Source = SourceUnion
 		}
 	}
-	ctx, rec := s.Audit.Begin(ctx, "faq.import", "faq")
+	ctx, rec := s.Audit.Begin(ctx, action, "faq")
 	imported := make([]map[string]string, len(entries))
 	for i, e := range entries {
 		imported[i] = map[string]string{"question": e.Question, "answer": e.Answer}
