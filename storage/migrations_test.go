@@ -126,3 +126,16 @@ func TestMigrationsStepByStep(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrationsInOrder: the list is in increasing version order (gaps
+// allowed, while parallel branches hold the numbers between), since
+// Migrate targets the last entry and MigrateTo walks the list in order: a
+// merge that appended a lower number after a higher one would skip it.
+func TestMigrationsInOrder(t *testing.T) {
+	for i := 1; i < len(migrations); i++ {
+		if migrations[i].version <= migrations[i-1].version {
+			t.Fatalf("migration %d (%s) comes after %d: keep the list in version order",
+				migrations[i].version, migrations[i].name, migrations[i-1].version)
+		}
+	}
+}
