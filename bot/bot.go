@@ -32,6 +32,9 @@ type Bot struct {
 	Limiter   RateLimiter              // optional per-teacher limit
 	RateLimit int                      // messages per teacher per minute; 0 is no limit
 	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
+	// Refused, when set, is told of a teacher refused an admin command
+	// (the audit log records it).
+	Refused func(ctx context.Context, userID, command string)
 	// UserLocks orders one teacher's messages across replicas (Redis);
 	// nil orders them within this process only.
 	UserLocks Locker
@@ -101,6 +104,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 			return b.slowDown(ctx, msg.UserID)
 		}
 	}
+	ctx = unionbot.WithActor(ctx, actor(msg))
 	c := &Context{ctx: ctx, bot: b, Msg: msg}
 	if _, ok := b.known.Load(msg.UserID); !ok && msg.UserID != "" {
 		if m, err := c.Member(); err != nil { // first contact creates the record
@@ -383,16 +387,6 @@ func (b *Bot) fillFromDirectory(userID string) {
 	// Only the name and department: tags or a role set meanwhile stay.
 	if err := b.Members.SetProfile(ctx, userID, d.Name, d.Department); err != nil {
 		b.logger().Warn("address book lookup: save member", "user", userID, "err", err)
-	}
-}
-
-// AdminOnly lets only union staff through.
-func AdminOnly(next HandlerFunc) HandlerFunc {
-	return func(c *Context) error {
-		if !c.IsAdmin() {
-			return unionbot.Errorf(unionbot.EFORBIDDEN, "抱歉，“%s”只有工会管理员可以使用。", c.Command)
-		}
-		return next(c)
 	}
 }
 

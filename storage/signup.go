@@ -123,7 +123,14 @@ func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
 	row := newEventRow(e)
 	row.ID = 0
 	row.CreatedAt, row.UpdatedAt = db.now(), db.now()
-	if err := db.conn(ctx).Create(row).Error; err != nil {
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		*e = *row.domain() // the audit entry written with it shows the new id
+		return nil
+	})
+	if err != nil {
 		return mapErr(err, "create event", "", "")
 	}
 	*e = *row.domain()
@@ -135,13 +142,17 @@ func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
 func (db *DB) UpdateEvent(ctx context.Context, e *signup.Event) error {
 	row := newEventRow(e)
 	row.UpdatedAt = db.now()
-	res := db.conn(ctx).Model(&eventRow{}).Where("id = ?", e.ID).
-		Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
-			"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
-			"team_max", "eligible_tags", "fields", "status", "remind_unanswered", "updated_at").
-		Updates(row)
-	if res.Error != nil {
-		return mapErr(res.Error, "update event", "", "")
+	// A transaction of one statement, so that an admin's audit entry
+	// (audit.Begin) commits with the change.
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&eventRow{}).Where("id = ?", e.ID).
+			Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
+				"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
+				"team_max", "eligible_tags", "fields", "status", "remind_unanswered", "updated_at").
+			Updates(row).Error
+	})
+	if err != nil {
+		return mapErr(err, "update event", "", "")
 	}
 	got, err := db.FindEvent(ctx, e.ID)
 	if err != nil {
@@ -270,15 +281,18 @@ func (db *DB) CheckIn(ctx context.Context, eventID int64, userID string) error {
 func (db *DB) SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error {
 	// updated_at changes too, so that MariaDB (which counts changed rows)
 	// reports the row even when it was checked in already.
-	res := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
-		Updates(map[string]any{"checked_in": in, "updated_at": db.now()})
-	if res.Error != nil {
-		return fmt.Errorf("check in: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return signup.ErrNoPlace()
-	}
-	return nil
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
+			Updates(map[string]any{"checked_in": in, "updated_at": db.now()})
+		if res.Error != nil {
+			return fmt.Errorf("check in: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return signup.ErrNoPlace()
+		}
+		return nil
+	})
+	return err
 }
 
 // PromoteEntry implements signup.Store.

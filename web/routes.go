@@ -78,6 +78,10 @@ func (s *Server) routes() {
 	s.handleAPI("GET /api/members/{id}", s.getMember)
 	s.handleAPI("PATCH /api/members/{id}", s.patchMember)
 	s.handleAPI("GET /api/notices", s.listNotices)
+	if s.Audit != nil {
+		s.handleAPI("GET /api/audit", s.listAudit)
+		s.mux.HandleFunc("GET /admin/audit", s.console("audit", s.auditPage))
+	}
 	if s.Accounts != nil {
 		s.handleAPI("GET /api/links", s.listLinks)
 		s.handleAPI("PUT /api/links/{follower}", s.putLink)

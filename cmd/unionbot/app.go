@@ -19,6 +19,7 @@ import (
 	"unionbot/bot/wecom"
 	"unionbot/config"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/audit"
 	"unionbot/storage"
 	"unionbot/web"
 )
@@ -47,6 +48,7 @@ type Main struct {
 	WeCom     *wecom.Client
 	Web       *web.Server
 	Announce  *announce.Service
+	Audit     *audit.Service
 
 	ln     net.Listener
 	server *http.Server
@@ -280,4 +282,16 @@ func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
 	}
 	fmt.Fprintf(s.e.stdout, "\n【发给 %s 的通知】%s\n", to, n.Text)
 	return nil
+}
+
+// cliActor is who runs a subcommand, for the audit log: by when given,
+// else the login name ($USER), else "cli".
+func cliActor(ctx context.Context, e *env, by string) context.Context {
+	if by == "" {
+		by = e.getenv("USER")
+	}
+	if by == "" {
+		by = "cli"
+	}
+	return unionbot.WithActor(ctx, unionbot.Actor{ID: by, Channel: unionbot.FromCLI})
 }

@@ -10,6 +10,7 @@ import (
 	"unionbot/bot"
 	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/audit"
 	"unionbot/handlers/ballot"
 	"unionbot/handlers/care"
 	"unionbot/handlers/faq"
@@ -41,8 +42,18 @@ func (m *Main) wire(ctx context.Context) error {
 	r.AdminHelp(adminHelp()...)
 	r.HandleExact("我是谁", whoAmI)
 
+	// The audit log of admin actions (handlers/audit): every service below
+	// records its staff changes in it; the web face adds sign-ins and
+	// refused tokens, the bot refused admin commands.
+	aud := &audit.Service{Store: m.DB, Now: m.Now, Logger: m.Logger}
+	m.Audit, m.Web.Audit = aud, aud
+	m.Bot.Refused = func(ctx context.Context, userID, command string) {
+		aud.Refuse(ctx, "chat.refused", "", command)
+	}
+
 	// A 公众号 follower linked to their WeCom member (handlers/account).
 	acc := account.NewService(m.DB, m.DB, m.Now)
+	acc.Audit = aud
 	ac := &account.Chat{Service: acc}
 	r.HandleExact("绑定公众号", ac.Start)
 	r.Handle("绑定", ac.Confirm)
@@ -50,13 +61,14 @@ func (m *Main) wire(ctx context.Context) error {
 	m.Bot.Links, m.Web.Accounts = acc, acc
 
 	signups := signup.NewService(m.DB, m.DB, m.Now, m.Config.Location)
+	signups.Audit = aud
 
 	// Calendar and monthly announcement (handlers/announce).
 	ann, err := announce.NewService(m.DB, m.Config.AnnounceCron)
 	if err != nil {
 		return err
 	}
-	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
+	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location, ann.Audit = m.DB, m.DB, m.Logger, m.Now, m.Config.Location, aud
 	if !m.Config.WeComAPIEnabled() {
 		ann.CanSend = func() error { return unionbot.Errorf(unionbot.EUNAVAILABLE, "%s", announce.MsgWeComOff) }
 	}
@@ -134,6 +146,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("proposal-seconding", "*/10 * * * *", ps.LapseJob, false); err != nil {
 		return err
 	}
+	ps.Audit = aud
 	m.Web.Proposals = ps
 
 	// Secret ballots: 教代会 表决, 选举, 民主评议 (handlers/ballot).
@@ -149,6 +162,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("ballot-close-remind", "*/5 * * * *", bs.CloseJob, true); err != nil {
 		return err
 	}
+	bs.Audit = aud
 	m.Web.Ballots = bs
 
 	// The care ledger: 五必访, 慰问金 under the school's rules (handlers/care).
@@ -168,6 +182,7 @@ func (m *Main) wire(ctx context.Context) error {
 	// Care staff (the care role, not the admin role): the service refuses others.
 	r.Handle("认领", cc.Claim)
 	r.Handle("指派", cc.Assign)
+	cs.Audit = aud
 	m.Web.Care = cs
 	for _, j := range []struct {
 		name, spec string
@@ -201,6 +216,7 @@ func (m *Main) wire(ctx context.Context) error {
 	// Commands typed in traditional characters (報名 羽毛球, 幫助) route
 	// as the simplified ones do, and are answered in traditional.
 	r.Script = faqs.Engine.Script
+	faqs.Audit = aud
 	m.Web.FAQ = faqs
 	return nil
 }

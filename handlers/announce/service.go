@@ -11,6 +11,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // DefaultCron is when the month's announcement goes out: 08:00 on the 1st.
@@ -37,6 +38,8 @@ type Service struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
 
 	// Parties are the WeCom department ids the announcement goes to ("|"-
 	// separated); empty means @all.
@@ -149,7 +152,11 @@ func (s *Service) Push(ctx context.Context, ym YM, trigger, by string, late bool
 		return nil, err
 	}
 	d := &Delivery{Month: ym, Late: late, Trigger: trigger, By: by, Items: a.Count, Text: a.Markdown}
-	if err := s.Store.CreateDelivery(ctx, d, notices); err != nil {
+	ctx, rec := s.Audit.Begin(ctx, "announce.send", ym.Ref())
+	rec.After(d)
+	err = s.Store.CreateDelivery(ctx, d, notices)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		if unionbot.ErrorCode(err) == unionbot.ECONFLICT {
 			return nil, s.alreadySent(ctx, ym)
 		}
@@ -232,7 +239,11 @@ func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionb
 	if s.Outbox == nil {
 		return nil, fmt.Errorf("broadcast: no outbox")
 	}
-	if err := s.Outbox.Enqueue(ctx, n); err != nil {
+	ctx, rec := s.Audit.Begin(ctx, "broadcast", n.Ref)
+	rec.After(map[string]any{"audience": audience, "to_users": n.ToUsers, "to_party": n.ToParty, "to_tag": n.ToTag, "text": n.Text})
+	err := s.Outbox.Enqueue(ctx, n)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -259,7 +270,12 @@ func (s *Service) AddItem(ctx context.Context, it *Item) error {
 	if it.Audience != "" && it.Audience != "all" && ((kind != "tag" && kind != "department") || val == "") {
 		return unionbot.Errorf(unionbot.EINVALID, msgBadItemAudience, it.Audience)
 	}
-	return s.Store.AddItem(ctx, it)
+	ctx, rec := s.Audit.Begin(ctx, "plan.item", "")
+	rec.TargetOf(func() string { return fmt.Sprintf("plan-item:%d", it.ID) })
+	rec.After(it)
+	err := s.Store.AddItem(ctx, it)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Deliveries is the announcement log, newest first.

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // Service holds the rules of proposals; the chat commands and the admin API
@@ -24,6 +25,8 @@ type Service struct {
 	Admins   []string
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff steps (nil: none).
+	Audit *audit.Service
 }
 
 func (s *Service) now() time.Time {
@@ -162,14 +165,29 @@ func (s *Service) notice(p *Proposal, to []string, text string) *unionbot.Notice
 
 // Transition moves a proposal along the workflow and tells its author and
 // seconders. Illegal moves are ECONFLICT with the reason.
+//
+// The staff member's audit entry holds the proposal's status, department
+// and reply before and after, never its author (anonymity holds there
+// too), and is written in the step's transaction.
 func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal, error) {
-	return s.Store.UpdateProposal(ctx, NormalizeNo(no), func(p *Proposal) (*Change, error) {
+	ctx, rec := s.Audit.Begin(ctx, "proposal.transition", "proposal:"+NormalizeNo(no))
+	p, err := s.Store.UpdateProposal(ctx, NormalizeNo(no), func(p *Proposal) (*Change, error) {
+		rec.Before(auditView(p))
 		entry, err := m.apply(p)
 		if err != nil {
 			return nil, err
 		}
+		rec.After(auditView(p))
+		rec.Note(m.Note)
 		return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), stepText(p, entry))}}, nil
 	})
+	s.Audit.Finish(ctx, rec, err)
+	return p, err
+}
+
+// auditView is what the audit log keeps of a proposal: no author.
+func auditView(p *Proposal) map[string]string {
+	return map[string]string{"no": p.No, "title": p.Title, "status": p.Status, "department": p.Department, "reply": p.Reply}
 }
 
 // AnswerSecond records a seconder's answer. Enough agreements submit the motion;
@@ -302,7 +320,11 @@ func (s *Service) CreateSession(ctx context.Context, sess *Session) error {
 	if !sess.ClosesAt.After(sess.OpensAt) {
 		return unionbot.Errorf(unionbot.EINVALID, txtBadWindow)
 	}
-	return s.Store.CreateSession(ctx, sess)
+	ctx, rec := s.Audit.Begin(ctx, "proposal.session", "session:"+sess.Name)
+	rec.After(sess)
+	err := s.Store.CreateSession(ctx, sess)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Stats counts proposals by category, status, kind and satisfaction.

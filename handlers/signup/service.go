@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // Service holds every sign-up use case: publishing and changing events,
@@ -19,6 +20,8 @@ type Service struct {
 	Members  unionbot.MemberStore
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
 }
 
 // NewService returns the service; times in texts are shown in loc.
@@ -39,8 +42,15 @@ func (s *Service) Publish(ctx context.Context, e *Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return s.Store.CreateEvent(ctx, e)
+	ctx, rec := s.Audit.Begin(ctx, "event.create", "")
+	rec.TargetOf(func() string { return eventTarget(e.ID) })
+	rec.After(e)
+	err := s.Store.CreateEvent(ctx, e)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
+
+func eventTarget(id int64) string { return fmt.Sprintf("event:%d", id) }
 
 // Update validates and saves an event; places raised (or made unlimited)
 // take the waitlist in, in order, and each promoted teacher is told.
@@ -56,7 +66,12 @@ func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error
 	if err := e.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if err := s.Store.UpdateEvent(ctx, e); err != nil {
+	actx, rec := s.Audit.Begin(ctx, "event.update", eventTarget(e.ID))
+	rec.Before(old)
+	rec.After(e)
+	err = s.Store.UpdateEvent(actx, e)
+	s.Audit.Finish(actx, rec, err)
+	if err != nil {
 		return nil, nil, err
 	}
 	promoted, err := s.Store.PromoteWaiting(ctx, e.ID, s.PromotedNotice)
@@ -89,8 +104,13 @@ func (s *Service) CloseSignup(ctx context.Context, id int64) (*Event, error) {
 	if ev.Status == StatusClosed {
 		return nil, unionbot.Errorf(unionbot.ECONFLICT, txtAlreadyClosed, ev.Title)
 	}
+	ctx, rec := s.Audit.Begin(ctx, "event.close", eventTarget(id))
+	rec.Before(ev)
 	ev.Status = StatusClosed
-	if err := s.Store.UpdateEvent(ctx, ev); err != nil {
+	rec.After(ev)
+	err = s.Store.UpdateEvent(ctx, ev)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -99,7 +119,18 @@ func (s *Service) CloseSignup(ctx context.Context, id int64) (*Event, error) {
 // CancelEvent calls an event off; everyone signed up or waiting is told in
 // the same transaction.
 func (s *Service) CancelEvent(ctx context.Context, id int64) (*Event, error) {
-	return s.Store.CancelEvent(ctx, id, CancelledNotice)
+	ctx, rec := s.Audit.Begin(ctx, "event.cancel", eventTarget(id))
+	if old, err := s.Store.FindEvent(ctx, id); err == nil {
+		rec.Before(old)
+		after := *old
+		after.Status = StatusCancelled
+		rec.After(&after)
+	} else {
+		rec.After(map[string]string{"Status": StatusCancelled})
+	}
+	ev, err := s.Store.CancelEvent(ctx, id, CancelledNotice)
+	s.Audit.Finish(ctx, rec, err)
+	return ev, err
 }
 
 // Event returns one event; ENOTFOUND for an unknown id.
@@ -219,13 +250,23 @@ func (s *Service) CheckIn(ctx context.Context, ev *Event, userID string) error {
 
 // SetCheckedIn is staff marking a confirmed teacher present or not.
 func (s *Service) SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error {
-	return s.Store.SetCheckedIn(ctx, eventID, userID, in)
+	ctx, rec := s.Audit.Begin(ctx, "roster.checkin", fmt.Sprintf("event:%d/%s", eventID, userID))
+	rec.Before(map[string]bool{"checked_in": !in})
+	rec.After(map[string]bool{"checked_in": in})
+	err := s.Store.SetCheckedIn(ctx, eventID, userID, in)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Promote is staff confirming one waiting teacher out of turn (ECONFLICT
 // when the places are taken); the teacher is told.
 func (s *Service) Promote(ctx context.Context, eventID int64, userID string) (*Entry, error) {
-	return s.Store.PromoteEntry(ctx, eventID, userID, s.PromotedNotice)
+	ctx, rec := s.Audit.Begin(ctx, "roster.promote", fmt.Sprintf("event:%d/%s", eventID, userID))
+	rec.Before(map[string]string{"status": EntryWaiting})
+	rec.After(map[string]string{"status": EntryConfirmed})
+	e, err := s.Store.PromoteEntry(ctx, eventID, userID, s.PromotedNotice)
+	s.Audit.Finish(ctx, rec, err)
+	return e, err
 }
 
 // Mine lists a teacher's live entries, each with its event.
