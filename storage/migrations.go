@@ -29,6 +29,7 @@ var migrations = []migration{
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
+	{14, "sign-ups: confirmation window for promotions, rotation allocation and its published draws", migrateAllocation},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 }
 
@@ -82,6 +83,12 @@ func (db *DB) MigrateTo(ctx context.Context, version int) error {
 		}
 		if err := conn.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: db.now()}).Error; err != nil {
 			return fmt.Errorf("migrate %d (%s): record: %w", m.version, m.name, err)
+		}
+		// A step that adds columns leaves prepared "SELECT *" statements
+		// (AutoMigrate's own among them) describing the old table on
+		// SQLite; drop them so the next use prepares them anew.
+		if p, ok := conn.ConnPool.(*gorm.PreparedStmtDB); ok {
+			p.Close()
 		}
 	}
 	return nil

@@ -277,13 +277,19 @@ func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) e
 			names[i] = m.Name
 		}
 		st := "已报名"
-		if e.Status == EntryWaiting {
+		switch e.Status {
+		case EntryWaiting:
 			st = fmt.Sprintf("名额已满，队伍进入候补第 %d 位", e.Position)
+		case EntryRegistered:
+			st = "已登记，截止后统一分配"
 		}
 		return c.Replyf(txtTeamDone, ev.Title, e.Team, st, strings.Join(names, "、"))
 	}
-	if e.Status == EntryWaiting {
+	switch e.Status {
+	case EntryWaiting:
 		return c.Replyf(txtWaiting, ev.Title, e.Position)
+	case EntryRegistered:
+		return c.Replyf(txtRegistered, ev.Title, when(c, ev), ev.SignupClosesAt.In(c.Location()).Format("1月2日 15:04"))
 	}
 	return c.Replyf(txtConfirmed, ev.Title, when(c, ev))
 }
@@ -358,8 +364,13 @@ func (ch *Chat) Mine(c *bot.Context) error {
 	lines := []string{txtMyHead}
 	for i, e := range es {
 		st := e.Status
-		if st == EntryWaiting {
+		switch st {
+		case EntryWaiting:
 			st = fmt.Sprintf("候补第 %d 位", e.Position)
+		case EntryPending:
+			st = fmt.Sprintf(txtMinePending, e.ConfirmBy.In(c.Location()).Format("1月2日 15:04"), e.Event.Title)
+		case EntryRegistered:
+			st = "已登记，截止后统一分配"
 		}
 		if e.CheckedIn {
 			st += "，已签到"

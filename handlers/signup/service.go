@@ -19,6 +19,9 @@ type Service struct {
 	Members  unionbot.MemberStore
 	Now      func() time.Time
 	Location *time.Location
+	// NewSeed, when set, gives the seed of a rotation draw (tests); by
+	// default it is 16 random bytes in hex.
+	NewSeed func() string
 }
 
 // NewService returns the service; times in texts are shown in loc.
@@ -259,12 +262,6 @@ func (s *Service) AnswerInvite(ctx context.Context, ev *Event, userID string, ac
 // FindMember finds a teammate a captain names, by user id or full name.
 func (s *Service) FindMember(ctx context.Context, word string) (*unionbot.Member, error) {
 	return unionbot.FindMember(ctx, s.Members, word)
-}
-
-// PromotedNotice tells a teacher promoted from the waitlist.
-func (s *Service) PromotedNotice(ev *Event, p *Entry) *unionbot.Notice {
-	return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: eventRef(ev),
-		Text: fmt.Sprintf(txtPromoted, ev.Title, "活动时间 "+s.fmtTime(ev.StartsAt)+"。")}
 }
 
 // CancelledNotice tells everyone signed up that the event is off.
