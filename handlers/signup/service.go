@@ -47,7 +47,8 @@ func (s *Service) Publish(ctx context.Context, e *Event) error {
 
 // Update validates and saves an event; places raised (or made unlimited)
 // take the waitlist in, in order, and each promoted teacher is told.
-// Places cannot drop below those already taken (ECONFLICT).
+// Places cannot drop below those already taken, nor the allocation rule
+// change once teachers have signed up (ECONFLICT).
 func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error) {
 	old, err := s.Store.FindEvent(ctx, e.ID)
 	if err != nil {
@@ -58,6 +59,9 @@ func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error
 	}
 	if err := e.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if e.Allocation != old.Allocation && (old.Taken > 0 || old.Waiting > 0 || old.Registered > 0) {
+		return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtAllocationFixed, old.Title)
 	}
 	if err := s.Store.UpdateEvent(ctx, e); err != nil {
 		return nil, nil, err

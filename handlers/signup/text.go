@@ -146,6 +146,7 @@ const (
 	txtNoDraw                = "“%s”还没有分配名额。"
 	txtVerifyCount           = "重新抽签得到 %d 人，公布的顺序有 %d 人。"
 	txtVerifyDiffers         = "第 %d 位重新抽签是 %s，公布的是 %s。"
+	txtAllocationFixed       = "“%s”已有老师报名，分配方式不能再改。"
 	txtMinePending           = "待确认，请在 %s 前回复“确认参加 %s”"
 	txtNotPending            = "您没有“%s”待确认的名额。"
 )
