@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 )
 
 // migration is one step of the schema. The list is only ever appended to:
@@ -44,13 +45,26 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // Migrate brings the schema up to date. On MySQL it holds a named lock so
 // that replicas starting together migrate once.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.MigrateTo(ctx, migrations[len(migrations)-1].version)
+	return db.MigrateTo(ctx, latestVersion())
+}
+
+// latestVersion is the highest step: branches are given numbers ahead of
+// time and merged in any order, so the last step listed need not be it.
+func latestVersion() int {
+	v := 0
+	for _, m := range migrations {
+		v = max(v, m.version)
+	}
+	return v
 }
 
 // MigrateTo applies the steps up to and including version (tests of a
 // step start from the schema before it).
 func (db *DB) MigrateTo(ctx context.Context, version int) error {
-	conn := db.conn(ctx)
+	// Every statement of the steps goes to the writer (on SQLite reads would
+	// go to the read-only pool), so that the prepared statements a step
+	// leaves describing a table it changed are the writer's, dropped below.
+	conn := db.conn(ctx).Clauses(dbresolver.Write).Session(&gorm.Session{})
 	if db.driver == "mysql" {
 		sqlConn, err := db.sql.Conn(ctx)
 		if err != nil {
