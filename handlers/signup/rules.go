@@ -13,10 +13,10 @@ type Line struct {
 	Smallest int
 }
 
-// Admit decides where a new entry taking places goes: on a rotation event
-// before its draw, to the register (EntryRegistered) whatever the places;
-// otherwise given the places
-// already taken and the line: a place when its party fits the places left
+// Admit decides where a new entry taking places goes. On a rotation event
+// before its draw: to the register (EntryRegistered), whatever the places.
+// Otherwise, given the places already taken and the line: a place when its
+// party fits the places left
 // and nobody waiting could use them; else the waitlist when the event keeps
 // one; else it is refused (ErrFull). A party larger than all the places is
 // refused outright (ErrPartyTooBig), since it could never be promoted; an
