@@ -16,9 +16,8 @@ type Line struct {
 // Admit decides where a new entry taking places goes. On a rotation event
 // before its draw: to the register (EntryRegistered), whatever the places.
 // Otherwise, given the places already taken and the line: a place when its
-// party fits the places left
-// and nobody waiting could use them; else the waitlist when the event keeps
-// one; else it is refused (ErrFull). A party larger than all the places is
+// party fits the places left and nobody waiting could use them; else the
+// waitlist when the event keeps one; else it is refused (ErrFull). A party larger than all the places is
 // refused outright (ErrPartyTooBig), since it could never be promoted; an
 // event not open refuses (ErrNotOpen). This is the one answer to "when
 // does a teacher go to the waitlist".
