@@ -102,7 +102,7 @@ func TestMigrationsStepByStep(t *testing.T) {
 					t.Fatalf("step %d: %v", m.version, err)
 				}
 			}
-			if v, _ := stepwise.SchemaVersion(ctx); v != migrations[len(migrations)-1].version {
+			if v, _ := stepwise.SchemaVersion(ctx); v != latestVersion() {
 				t.Fatalf("schema version %d after every step", v)
 			}
 			if err := fresh.Migrate(ctx); err != nil {
@@ -116,7 +116,7 @@ func TestMigrationsStepByStep(t *testing.T) {
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
 				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{}, &consoleSessionRow{},
 				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{},
-				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}, &auditRow{}}
+				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}, &auditRow{}, &drawRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

@@ -31,6 +31,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/events/{id}/export", s.console("events", s.eventExport))
 	s.mux.HandleFunc("POST /admin/events/{id}/checkin", s.console("events", s.eventCheckIn))
 	s.mux.HandleFunc("POST /admin/events/{id}/promote", s.console("events", s.eventPromote))
+	s.mux.HandleFunc("POST /admin/events/{id}/draw", s.console("events", s.eventDraw))
+	s.mux.HandleFunc("GET /admin/events/{id}/draw.json", s.console("events", s.eventDrawJSON))
 	s.mux.HandleFunc("GET /admin/proposals", s.console("proposals", s.proposalsPage))
 	s.mux.HandleFunc("GET /admin/proposals/export", s.console("proposals", s.proposalsExport))
 	s.mux.HandleFunc("POST /admin/proposals/sessions", s.console("proposals", s.proposalSession))
@@ -166,6 +168,8 @@ func (s *Server) routes() {
 		s.handleAPI("GET /api/events/{id}/stats", s.eventStats)
 		s.handleAPI("POST /api/events/{id}/entries/{user}/checkin", s.setCheckIn)
 		s.handleAPI("POST /api/events/{id}/entries/{user}/promote", s.promoteEntry)
+		s.handleAPI("POST /api/events/{id}/draw", s.drawNow)
+		s.handleAPI("GET /api/events/{id}/draw", s.getDraw)
 	}
 }
 

@@ -57,6 +57,8 @@ func summary(name string) string {
 		return "导入年度工作计划到工会日历：plan import 文件 --year 2026（Word、文本均可）"
 	case "faq":
 		return "管理问答库：faq import 文件（YAML 或 CSV）、faq export [--format csv]"
+	case "draw":
+		return "重新抽签核对公布的名额分配：draw verify 文件（来自 GET /api/events/{id}/draw）"
 	case "ballot":
 		return "重新计票核对公布的投票结果：ballot verify 文件（来自 GET /api/ballots/{id}/result）"
 	}
@@ -72,6 +74,7 @@ func commands() map[string]command {
 		"plan":    {summary("plan"), runPlan},
 		"faq":     {summary("faq"), runFAQ},
 		"ballot":  {summary("ballot"), runBallot},
+		"draw":    {summary("draw"), runDraw},
 	}
 }
 

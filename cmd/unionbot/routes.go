@@ -107,6 +107,8 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("签到", su.CheckIn)
 	r.Handle("确认组队", su.Accept)
 	r.Handle("拒绝组队", su.Decline)
+	r.Handle("确认参加", su.ConfirmPlace)
+	r.Handle("放弃", su.GiveUp)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
 	r.Choice(signup.FlowPickEvent, "选择活动", su.Picked)
 	r.Choice(signup.FlowConfirmCancel, "确认取消报名", su.ConfirmCancel)
@@ -119,6 +121,14 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("取消活动", su.CancelEvent, bot.AdminOnly)
 	m.Web.Signups = signups
 	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signups.RemindJob(m.Config.RemindBefore), false); err != nil {
+		return err
+	}
+	// Promoted teachers who let their confirmation window pass, and the
+	// rotation draws of events whose sign-up has closed.
+	if err := m.Scheduler.Every("signup-confirmations", "*/5 * * * *", signups.ConfirmJob(), true); err != nil {
+		return err
+	}
+	if err := m.Scheduler.Every("signup-draws", "*/5 * * * *", signups.DrawJob(), true); err != nil {
 		return err
 	}
 
@@ -226,7 +236,7 @@ func (m *Main) wire(ctx context.Context) error {
 func adminHelp() []string {
 	return []string{
 		"管理员命令（只有管理员能看到）：",
-		"· 活动：发布活动（按提示填写）、管理活动、修改名额 1 30、截止报名 1、取消活动 1",
+		"· 活动：发布活动（按提示填写）、管理活动、修改名额 1 30、截止报名 1、取消活动 1（确认时限、轮换分配与抽签在管理后台设置）",
 		"· 建议与提案：待办建议、办理 JY-2026-0001 已交办 总务处 请办理、回复 JY-2026-0001 答复内容、提案征集 六届二次教代会 2026-12-31",
 		"· 问答：答复 3 游泳馆周末九点开门（回答转人工的问题）",
 		"· 公告：预览本月公告、发送本月公告",

@@ -22,6 +22,9 @@ type Service struct {
 	Location *time.Location
 	// Audit records staff changes (nil: none).
 	Audit *audit.Service
+	// NewSeed, when set, gives the seed of a rotation draw (tests); by
+	// default it is 16 random bytes in hex.
+	NewSeed func() string
 }
 
 // NewService returns the service; times in texts are shown in loc.
@@ -54,7 +57,8 @@ func eventTarget(id int64) string { return fmt.Sprintf("event:%d", id) }
 
 // Update validates and saves an event; places raised (or made unlimited)
 // take the waitlist in, in order, and each promoted teacher is told.
-// Places cannot drop below those already taken (ECONFLICT).
+// Places cannot drop below those already taken, nor the allocation rule
+// change once teachers have signed up (ECONFLICT).
 func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error) {
 	old, err := s.Store.FindEvent(ctx, e.ID)
 	if err != nil {
@@ -65,6 +69,9 @@ func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error
 	}
 	if err := e.Validate(); err != nil {
 		return nil, nil, err
+	}
+	if e.Allocation != old.Allocation && (old.Taken > 0 || old.Waiting > 0 || old.Registered > 0) {
+		return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtAllocationFixed, old.Title)
 	}
 	actx, rec := s.Audit.Begin(ctx, "event.update", eventTarget(e.ID))
 	rec.Before(old)
@@ -300,12 +307,6 @@ func (s *Service) AnswerInvite(ctx context.Context, ev *Event, userID string, ac
 // FindMember finds a teammate a captain names, by user id or full name.
 func (s *Service) FindMember(ctx context.Context, word string) (*unionbot.Member, error) {
 	return unionbot.FindMember(ctx, s.Members, word)
-}
-
-// PromotedNotice tells a teacher promoted from the waitlist.
-func (s *Service) PromotedNotice(ev *Event, p *Entry) *unionbot.Notice {
-	return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: eventRef(ev),
-		Text: fmt.Sprintf(txtPromoted, ev.Title, "活动时间 "+s.fmtTime(ev.StartsAt)+"。")}
 }
 
 // CancelledNotice tells everyone signed up that the event is off.
