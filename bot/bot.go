@@ -32,6 +32,9 @@ type Bot struct {
 	Limiter   RateLimiter              // optional per-teacher limit
 	RateLimit int                      // messages per teacher per minute; 0 is no limit
 	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
+	// Cards lets features answer WeCom members with template cards
+	// (UNIONBOT_CARDS); the typed commands work either way.
+	Cards bool
 	// UserLocks orders one teacher's messages across replicas (Redis);
 	// nil orders them within this process only.
 	UserLocks Locker
@@ -152,6 +155,8 @@ func (b *Bot) dispatch(c *Context) error {
 			return b.Router.Help(c)
 		case EventClick:
 			msg.Text = msg.EventKey
+		case EventCard:
+			return b.Router.card(c)
 		default:
 			return nil // other events need no answer
 		}

@@ -155,3 +155,37 @@ func (c *Context) Notify(users []string, text string) error {
 	}
 	return c.bot.Outbox.Enqueue(c.ctx, &unionbot.Notice{ToUsers: users, Text: text, Kind: "chat"})
 }
+
+// Cards reports whether this teacher can be sent template cards: cards
+// are on and the message came from WeCom itself (not a linked Official
+// Account follower, not the terminal chat).
+func (c *Context) Cards() bool {
+	return c.bot.Cards && c.Msg.Channel == ChannelWeCom && c.Msg.Via == ""
+}
+
+// SendCard queues card to the sender through the outbox; text is the same
+// message in words, for when the card cannot be shown.
+func (c *Context) SendCard(text string, card *unionbot.Card) error {
+	if c.bot.Outbox == nil {
+		return nil
+	}
+	n := &unionbot.Notice{ToUsers: []string{c.Msg.UserID}, Channel: ChannelWeCom, Text: text, Card: card, Kind: "card",
+		Ref: card.TaskID}
+	return c.bot.Outbox.Enqueue(c.ctx, n)
+}
+
+// UpdateCard replaces the buttons of the card that was tapped with done
+// (已报名, 候补第 2 位 ...), once, with the tap's response code. When WeCom
+// no longer takes the code (72 hours, or used), text goes as a new
+// message instead; "" sends nothing then. Nothing happens for a message
+// that is not a card tap.
+func (c *Context) UpdateCard(done, text string) error {
+	if c.Msg.ResponseCode == "" || c.bot.Outbox == nil {
+		return nil
+	}
+	card := &unionbot.Card{Type: c.Msg.CardType, TaskID: c.Msg.TaskID, ResponseCode: c.Msg.ResponseCode,
+		CodeAt: c.Msg.CreateTime, Done: done}
+	n := &unionbot.Notice{ToUsers: []string{c.Msg.UserID}, Channel: ChannelWeCom, Text: text, Card: card, Kind: "card",
+		Ref: c.Msg.TaskID}
+	return c.bot.Outbox.Enqueue(c.ctx, n)
+}
