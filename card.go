@@ -99,5 +99,10 @@ func NewTaskID(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
+// KeySignup starts the key of a card's 报名 button: signup:<event id>. The
+// sign-ups answer it; the monthly announcement puts such buttons on its
+// cards too.
+const KeySignup = "signup"
+
 // CardKey joins a card key's parts with ":" (signup:12, team:accept:12).
 func CardKey(parts ...string) string { return strings.Join(parts, ":") }

@@ -174,18 +174,40 @@ func (c *Context) SendCard(text string, card *unionbot.Card) error {
 	return c.bot.Outbox.Enqueue(c.ctx, n)
 }
 
-// UpdateCard replaces the buttons of the card that was tapped with done
-// (已报名, 候补第 2 位 ...), once, with the tap's response code. When WeCom
-// no longer takes the code (72 hours, or used), text goes as a new
-// message instead; "" sends nothing then. Nothing happens for a message
-// that is not a card tap.
-func (c *Context) UpdateCard(done, text string) error {
-	if c.Msg.ResponseCode == "" || c.bot.Outbox == nil {
+// CardTap is the card a tap came from: enough to update that card once,
+// now or later (a form keeps it in its state and updates the card when it
+// is submitted), within the 72 hours of its response code.
+type CardTap struct {
+	TaskID       string    `json:"task_id"`
+	CardType     string    `json:"card_type"`
+	ResponseCode string    `json:"response_code"`
+	At           time.Time `json:"at"`
+}
+
+// Tap is the card this message is a tap on, nil for anything else.
+func (c *Context) Tap() *CardTap {
+	if c.Msg.Event != EventCard || c.Msg.ResponseCode == "" {
 		return nil
 	}
-	card := &unionbot.Card{Type: c.Msg.CardType, TaskID: c.Msg.TaskID, ResponseCode: c.Msg.ResponseCode,
-		CodeAt: c.Msg.CreateTime, Done: done}
+	return &CardTap{TaskID: c.Msg.TaskID, CardType: c.Msg.CardType, ResponseCode: c.Msg.ResponseCode, At: c.Msg.CreateTime}
+}
+
+// UpdateCard replaces the buttons of the tapped card with done (已报名,
+// 候补第 2 位 ...) through the outbox, using tap's response code once.
+// When WeCom no longer takes the code (72 hours, or used), text goes as a
+// new message instead; "" sends nothing then. A nil tap does nothing.
+func (c *Context) UpdateCard(tap *CardTap, done, text string) error {
+	if tap == nil || c.bot.Outbox == nil {
+		return nil
+	}
+	card := &unionbot.Card{Type: tap.CardType, TaskID: tap.TaskID, ResponseCode: tap.ResponseCode, CodeAt: tap.At, Done: done}
 	n := &unionbot.Notice{ToUsers: []string{c.Msg.UserID}, Channel: ChannelWeCom, Text: text, Card: card, Kind: "card",
-		Ref: c.Msg.TaskID}
+		Ref: tap.TaskID}
 	return c.bot.Outbox.Enqueue(c.ctx, n)
+}
+
+// Warn logs a problem the teacher need not hear about (a card that could
+// not be updated, say).
+func (c *Context) Warn(msg string, args ...any) {
+	c.bot.logger().Warn(msg, append([]any{"user", c.Msg.UserID, "command", c.Command}, args...)...)
 }

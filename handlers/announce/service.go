@@ -45,6 +45,11 @@ type Service struct {
 	Robot bool
 	// WeChat also sends to members who wrote from the Official Account.
 	WeChat bool
+	// Format is how the WeCom app gets the announcement and broadcasts:
+	// FormatText (the default) or FormatCard; CardURL is the page a
+	// text_notice card opens.
+	Format  string
+	CardURL string
 	// CanSend, when set, says why the announcement cannot go out now (WeCom
 	// not configured); Push refuses with it before writing anything.
 	CanSend func() error
@@ -171,13 +176,13 @@ func (s *Service) alreadySent(ctx context.Context, ym YM) error {
 // notices are the announcement's messages: the WeCom app (to @all or the
 // configured departments), the group robot, Official Account followers.
 func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*unionbot.Notice, error) {
-	app := &unionbot.Notice{Format: unionbot.FormatMarkdown, Title: a.Title, Text: a.Markdown, Kind: "announce", Ref: ym.Ref()}
+	app := &unionbot.Notice{Title: a.Title, Kind: "announce", Ref: ym.Ref()}
 	if s.Parties != "" {
 		app.ToParty = s.Parties
 	} else {
 		app.ToUsers = []string{"@all"}
 	}
-	out := []*unionbot.Notice{app}
+	out := s.appNotices(app, a.Title, a.Text, a.Open)
 	if s.Robot {
 		out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
 			Text: a.Markdown, Kind: "announce", Ref: ym.Ref()})
@@ -232,8 +237,10 @@ func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionb
 	if s.Outbox == nil {
 		return nil, fmt.Errorf("broadcast: no outbox")
 	}
-	if err := s.Outbox.Enqueue(ctx, n); err != nil {
-		return nil, err
+	for _, p := range s.appNotices(n, titleBroadcast, text, nil) {
+		if err := s.Outbox.Enqueue(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	return n, nil
 }

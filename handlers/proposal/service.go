@@ -146,7 +146,9 @@ func (s *Service) Submit(ctx context.Context, p *Proposal) error {
 				to = append(to, sc.UserID)
 			}
 			deadline := p.SecondBy.In(s.loc()).Format("1月2日 15:04")
-			ns = append(ns, s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No)))
+			n := s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No))
+			n.Card = secondCard(p, deadline)
+			ns = append(ns, n)
 		} else if len(s.Admins) > 0 {
 			ns = append(ns, s.notice(p, s.Admins, fmt.Sprintf(txtNewForAdmins, KindName(p.Kind), p.No, p.Title, p.Category)))
 		}
@@ -168,7 +170,19 @@ func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal,
 		if err != nil {
 			return nil, err
 		}
-		return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), stepText(p, entry))}}, nil
+		text := stepText(p, entry)
+		if p.Status != StatusReplied {
+			return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}, nil
+		}
+		// The author is asked to rate the answer (a vote card in WeCom);
+		// the seconders are only told.
+		author := s.notice(p, []string{p.AuthorID}, text)
+		author.Card = rateCard(p)
+		ch := &Change{Log: entry, Notices: []*unionbot.Notice{author}}
+		if rest := p.Recipients()[1:]; len(rest) > 0 {
+			ch.Notices = append(ch.Notices, s.notice(p, rest, text))
+		}
+		return ch, nil
 	})
 }
 
@@ -253,6 +267,16 @@ var errSkip = errors.New("proposal: nothing to lapse")
 // Rate stores the author's 满意 / 基本满意 / 不满意 on an answered
 // proposal; 不满意 is told to the union.
 func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, false)
+}
+
+// RateOnce is Rate from the rating card: a proposal already rated is
+// ECONFLICT (an old card tapped again), never a second rating.
+func (s *Service) RateOnce(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, true)
+}
+
+func (s *Service) rate(ctx context.Context, no, userID, answer string, once bool) (*Proposal, error) {
 	if !contains(Satisfactions, answer) {
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtBadSatisfaction)
 	}
@@ -262,6 +286,9 @@ func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposa
 		}
 		if p.Status != StatusReplied {
 			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtNotReplied, p.No, p.Status)
+		}
+		if once && p.Satisfaction != "" {
+			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtRatedAlready, p.No, p.Satisfaction)
 		}
 		p.Satisfaction = answer
 		entry := &LogEntry{From: p.Status, To: p.Status, By: p.AuthorID, ByName: p.AuthorName, Note: "评价：" + answer}

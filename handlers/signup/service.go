@@ -177,7 +177,8 @@ func (s *Service) SignUp(ctx context.Context, ev *Event, m *unionbot.Member, e *
 			users[i] = m.UserID
 		}
 		return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: eventRef(ev),
-			Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title)}
+			Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title),
+			Card: inviteCard(ev, e, s.fmtTime(ev.StartsAt))}
 	})
 }
 

@@ -121,3 +121,21 @@ const (
 	txtConfirmPublish = "请回复“确认”发布，或回复“取消”放弃。"
 	txtPublishSummary = "请核对：\n活动：%s（%s）\n时间：%s\n地点：%s\n报名截止：%s\n名额：%s\n无误请回复“确认”发布，回复“取消”放弃。"
 )
+
+// Cards (WeCom template cards) and their taps.
+const (
+	txtCardSource     = "工会活动报名"
+	txtCardsSent      = "也可以直接点下面活动卡片上的“报名”。"
+	txtCardFallback   = "“%s”正在报名，回复“报名 %d”即可报名。"
+	txtCardGone       = "这个活动已经不存在了，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardClosed     = "“%s”现在不在报名中，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardOutcome    = "“%s”：%s"
+	txtCardSignedUp   = "已报名"
+	txtCardWaiting    = "候补第 %d 位"
+	txtCardFull       = "名额已满"
+	txtCardShut       = "报名已截止"
+	txtCardAccepted   = "已确认组队"
+	txtCardDeclined   = "已拒绝组队"
+	txtCardAnswered   = "已处理"
+	txtCardInviteDesc = "%s 邀请您加入队伍“%s”"
+)
