@@ -97,6 +97,9 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if n.Card != nil && (c.Cards || n.Card.IsUpdate()) {
 		return c.sendCard(ctx, n)
 	}
+	if n.Card != nil && strings.TrimSpace(n.Text) == "" {
+		return nil // a card with nothing to say in words: cards are off
+	}
 	limit := MaxTextBytes - 48
 	if n.Format == unionbot.FormatMarkdown {
 		limit = 4096 - 48

@@ -127,7 +127,9 @@ func TestSuggestionWorkflow(t *testing.T) {
 				}
 				MustAPI(t, h, "POST", path, st.body, 200)
 			}
-			got := h.Fake.WaitSent(len(steps), 10*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "t002" && strings.Contains(s.Content, no) })
+			got := h.Fake.WaitSent(len(steps), 10*time.Second, func(s fakewecom.Sent) bool {
+				return s.ToUser == "t002" && s.MsgType == "text" && strings.Contains(s.Content, no)
+			})
 			if len(got) != len(steps) {
 				t.Fatalf("notices to t002 = %d, want %d: %+v", len(got), len(steps), got)
 			}

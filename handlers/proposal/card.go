@@ -19,10 +19,11 @@ const (
 	KeyRate          = "rate"
 )
 
-func secondCard(p *Proposal, deadline string) *unionbot.Card {
+// secondCard is a seconder's invitation; its text is the invitation's own.
+func secondCard(p *Proposal, deadline, text string) *unionbot.Card {
 	return &unionbot.Card{
 		Type: unionbot.CardButtons, TaskID: unionbot.NewTaskID("second-" + p.No), Source: txtCardSource,
-		Title: p.Title, Desc: p.AuthorName + " 的提案 " + p.No, Body: clip(p.Content, 120),
+		Title: p.Title, Desc: p.AuthorName + " 的提案 " + p.No, Body: text,
 		Fields: []unionbot.CardField{{Name: "提案人", Value: p.AuthorName}, {Name: "截止", Value: deadline}},
 		Buttons: []unionbot.CardButton{
 			{Text: "附议", Key: unionbot.CardKey(KeySecondAgree, p.No), Style: unionbot.StylePrimary},
@@ -31,6 +32,8 @@ func secondCard(p *Proposal, deadline string) *unionbot.Card {
 	}
 }
 
+// rateCard is the satisfaction vote that follows the answer's text (a
+// vote card shows no text of its own).
 func rateCard(p *Proposal) *unionbot.Card {
 	c := &unionbot.Card{
 		Type: unionbot.CardVote, TaskID: unionbot.NewTaskID("rate-" + p.No), Source: txtCardSource,

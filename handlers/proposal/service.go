@@ -147,7 +147,7 @@ func (s *Service) Submit(ctx context.Context, p *Proposal) error {
 			}
 			deadline := p.SecondBy.In(s.loc()).Format("1月2日 15:04")
 			n := s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No))
-			n.Card = secondCard(p, deadline)
+			n.Card = secondCard(p, deadline, n.Text)
 			ns = append(ns, n)
 		} else if len(s.Admins) > 0 {
 			ns = append(ns, s.notice(p, s.Admins, fmt.Sprintf(txtNewForAdmins, KindName(p.Kind), p.No, p.Title, p.Category)))
@@ -174,13 +174,15 @@ func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal,
 		if p.Status != StatusReplied {
 			return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}, nil
 		}
-		// The author is asked to rate the answer (a vote card in WeCom);
-		// the seconders are only told.
-		author := s.notice(p, []string{p.AuthorID}, text)
-		author.Card = rateCard(p)
-		ch := &Change{Log: entry, Notices: []*unionbot.Notice{author}}
-		if rest := p.Recipients()[1:]; len(rest) > 0 {
-			ch.Notices = append(ch.Notices, s.notice(p, rest, text))
+		// The answer goes to the author and the seconders; a WeCom author
+		// then gets the satisfaction vote as a card, which has no text of
+		// its own: where cards are not shown it is not sent at all (the
+		// answer already asks for 满意 / 基本满意 / 不满意).
+		ch := &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}
+		if !unionbot.IsWeChatUser(p.AuthorID) {
+			vote := s.notice(p, []string{p.AuthorID}, "")
+			vote.Card = rateCard(p)
+			ch.Notices = append(ch.Notices, vote)
 		}
 		return ch, nil
 	})

@@ -176,11 +176,12 @@ func (ch *Chat) CardTeam(c *bot.Context) error {
 }
 
 // inviteCard is the card of a team invitation.
-func inviteCard(ev *Event, e *Entry, when string) *unionbot.Card {
+// Its text is the invitation's own, which also names the typed commands.
+func inviteCard(ev *Event, e *Entry, when, text string) *unionbot.Card {
 	id := strconv.FormatInt(ev.ID, 10)
 	return &unionbot.Card{
 		Type: unionbot.CardButtons, TaskID: unionbot.NewTaskID("team-" + id), Source: txtCardSource,
-		Title: ev.Title, Desc: fmt.Sprintf(txtCardInviteDesc, e.Name, e.Team),
+		Title: ev.Title, Desc: fmt.Sprintf(txtCardInviteDesc, e.Name, e.Team), Body: text,
 		Fields: []unionbot.CardField{{Name: "时间", Value: when}, {Name: "队长", Value: e.Name}, {Name: "队名", Value: e.Team}},
 		Buttons: []unionbot.CardButton{
 			{Text: "确认组队", Key: unionbot.CardKey(KeyTeamAccept, id), Style: unionbot.StylePrimary},
