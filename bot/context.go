@@ -105,6 +105,15 @@ func (c *Context) IsAdmin() bool {
 // Flow is the name of the flow in progress, "" for none.
 func (c *Context) Flow() string { return c.session.Flow }
 
+// FormTitle is the title of the form being filled in (发布活动, 合理化建议
+// ...), "" when none is open or only a question waits for its answer.
+func (c *Context) FormTitle() string {
+	if !c.bot.Router.inForm(c) {
+		return ""
+	}
+	return c.bot.Router.flows[c.session.Flow].title
+}
+
 // StartFlow begins a multi-turn form named flow with its initial state. The
 // flow's handler gets the teacher's next messages until EndFlow.
 func (c *Context) StartFlow(flow string, state any) error {

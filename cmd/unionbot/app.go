@@ -262,6 +262,9 @@ type cliSender struct {
 }
 
 func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
+	if strings.TrimSpace(n.Text) == "" {
+		return nil // a card with no words of its own (the satisfaction vote): the terminal shows no cards
+	}
 	to := strings.Join(n.ToUsers, "、")
 	if to == "" || to == s.self || s.self == "" {
 		fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)

@@ -96,6 +96,10 @@ func (ch *Chat) CardSignUp(c *bot.Context) error {
 		ch.updateOutcome(c, tap, ev)
 		return c.Replyf(txtCardClosed, ev.Title)
 	}
+	if title := c.FormTitle(); title != "" && len(steps(ev)) > 0 {
+		// Its questions would replace the form being filled in.
+		return c.Replyf(txtCardBusy, title, ev.Title)
+	}
 	if err := ch.signUpTapped(c, ev, tap); err != nil {
 		ch.updateOutcome(c, tap, ev) // 已报名, 名额已满...: the card stops asking
 		return err

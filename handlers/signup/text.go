@@ -138,4 +138,5 @@ const (
 	txtCardDeclined   = "已拒绝组队"
 	txtCardAnswered   = "已处理"
 	txtCardInviteDesc = "%s 邀请您加入队伍“%s”"
+	txtCardBusy       = "您正在填写「%s」，请先填完或回复“取消”，再点“报名”（或回复“报名 %[2]s”）。"
 )
