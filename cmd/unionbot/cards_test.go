@@ -154,6 +154,35 @@ func TestSignupCard(t *testing.T) {
 				t.Fatalf("roster has %d entries, want c1 and c2 only", len(entries))
 			}
 			mustTap(t, h, fakewecom.Tap{User: "c3", TaskID: "x", CardType: "button_interaction", Key: "nosuch:1", At: h.Now()}, "这张卡片已失效")
+
+			// An event with a question: the tap asks it in chat, and the
+			// card shows the outcome once the answer is in, with the
+			// tap's code. A teacher halfway through another form is not
+			// thrown out of it.
+			now := h.Now().UTC()
+			ev2 := &signup.Event{Title: "冬季长跑", Kind: "比赛", StartsAt: now.Add(72 * time.Hour), EndsAt: now.Add(75 * time.Hour),
+				SignupClosesAt: now.Add(48 * time.Hour), Capacity: 5, Fields: []signup.Field{{Name: "衣服尺码", Options: []string{"S", "M", "L"}}}}
+			if err := ev2.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.DB.CreateEvent(t.Context(), ev2); err != nil {
+				t.Fatal(err)
+			}
+			key2 := "signup:" + strconv.FormatInt(ev2.ID, 10)
+			h.MustSay(t, "c4", "活动")
+			h.MustSay(t, "c5", "活动")
+			asked := tap(h, "c4", mustCard(t, h, "c4", key2), key2)
+			mustTap(t, h, asked, "请填写“衣服尺码”")
+			if got := updates(t, h, "c4"); len(got) != 0 {
+				t.Fatalf("card updated before the answer: %q", got)
+			}
+			mustTurns(t, h, []turn{{"c4", "M", "报名成功：“冬季长跑”"}})
+			if got := updates(t, h, "c4"); len(got) != 1 || got[0] != "已报名" || h.Fake.CardUpdates("c4")[0].ResponseCode != asked.ResponseCode {
+				t.Fatalf("c4's card updates = %q, want [已报名] with the tap's code", got)
+			}
+			mustTurns(t, h, []turn{{"c5", "提建议", "标题"}})
+			mustTap(t, h, tap(h, "c5", mustCard(t, h, "c5", key2), key2), "您正在填写「建议/提案」")
+			mustTurns(t, h, []turn{{"c5", "食堂增加晚餐窗口", "属于哪一类"}}) // the form goes on
 		})
 	}
 }
