@@ -212,8 +212,9 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 }
 
 // Broadcast queues an ad-hoc message to an audience: "all" (or ""),
-// "department:2|3", "tag:1" or "users:t001,t002". It returns EINVALID for
-// an empty text or an unknown audience.
+// "department:2|3", "tag:1" or "users:t001,t002", as text pages (or
+// text_notice cards, see Format), and returns the first page's notice. It
+// returns EINVALID for an empty text or an unknown audience.
 func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionbot.Notice, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -237,12 +238,13 @@ func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionb
 	if s.Outbox == nil {
 		return nil, fmt.Errorf("broadcast: no outbox")
 	}
-	for _, p := range s.appNotices(n, titleBroadcast, text, nil) {
+	pages := s.appNotices(n, titleBroadcast, text, nil)
+	for _, p := range pages {
 		if err := s.Outbox.Enqueue(ctx, p); err != nil {
 			return nil, err
 		}
 	}
-	return n, nil
+	return pages[0], nil // the first page: a longer text follows as more
 }
 
 // Items lists the calendar of year (month 0 = all months).
