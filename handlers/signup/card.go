@@ -166,17 +166,25 @@ func (ch *Chat) CardTeam(c *bot.Context) error {
 	accept := c.Command == KeyTeamAccept
 	captain, err := ch.Service.AnswerInvite(c.Context(), ev, c.UserID(), accept)
 	if err != nil {
-		if unionbot.ErrorCode(err) != unionbot.EINTERNAL {
-			c.UpdateCard(c.Tap(), txtCardAnswered, "")
+		if unionbot.ErrorCode(err) != unionbot.EINTERNAL { // answered before, or the team is gone
+			updateCard(c, txtCardAnswered)
 		}
 		return err
 	}
 	if accept {
-		c.UpdateCard(c.Tap(), txtCardAccepted, "")
+		updateCard(c, txtCardAccepted)
 		return c.Replyf(txtAccepted, ev.Title, captain.Team, captain.Name)
 	}
-	c.UpdateCard(c.Tap(), txtCardDeclined, "")
+	updateCard(c, txtCardDeclined)
 	return c.Replyf(txtDeclined, ev.Title, captain.Team, captain.Name)
+}
+
+// updateCard shows done on the tapped card; the reply already says it in
+// words, so nothing more is sent when WeCom no longer takes the code.
+func updateCard(c *bot.Context, done string) {
+	if err := c.UpdateCard(c.Tap(), done, ""); err != nil {
+		c.Warn("update card", "err", err)
+	}
 }
 
 // inviteCard is the card of a team invitation.
