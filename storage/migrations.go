@@ -30,6 +30,7 @@ var migrations = []migration{
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
 	{13, "notices: the template card (WeCom) a notice carries beside its text", migrateNoticeCards},
+	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 }
 
 type schemaMigration struct {
