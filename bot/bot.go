@@ -35,6 +35,9 @@ type Bot struct {
 	// Refused, when set, is told of a teacher refused an admin command
 	// (the audit log records it).
 	Refused func(ctx context.Context, userID, command string)
+	// Cards lets features answer WeCom members with template cards
+	// (UNIONBOT_CARDS); the typed commands work either way.
+	Cards bool
 	// UserLocks orders one teacher's messages across replicas (Redis);
 	// nil orders them within this process only.
 	UserLocks Locker
@@ -156,6 +159,8 @@ func (b *Bot) dispatch(c *Context) error {
 			return b.Router.Help(c)
 		case EventClick:
 			msg.Text = msg.EventKey
+		case EventCard:
+			return b.Router.card(c)
 		default:
 			return nil // other events need no answer
 		}

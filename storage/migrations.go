@@ -30,6 +30,7 @@ var migrations = []migration{
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
+	{13, "notices: the template card (WeCom) a notice carries beside its text", migrateNoticeCards},
 	{14, "sign-ups: confirmation window for promotions, rotation allocation and its published draws", migrateAllocation},
 	{15, "audit log: every admin action, sign-ins and refused attempts, insert-only", migrateAudit},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},

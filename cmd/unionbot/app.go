@@ -118,7 +118,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	if cfg.WeComAPIEnabled() {
 		agent, _ := strconv.Atoi(cfg.WeComAgentID)
 		m.WeCom = wecom.NewClient(cfg.WeComCorpID, cfg.WeComSecret, agent, cfg.WeComRobotKey, tokens)
-		m.WeCom.Logger = m.Logger
+		m.WeCom.Logger, m.WeCom.Now, m.WeCom.Cards = m.Logger, m.Now, cfg.CardsOn()
 		sender.WeCom, directory = m.WeCom, m.WeCom
 		if cfg.WeComAPIBase != config.DefaultWeComAPI { // a fake WeCom also plays the OAuth page
 			m.WeCom.AuthorizeBase = cfg.WeComAPIBase
@@ -130,6 +130,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		Router: m.Router, Sessions: sessions, Dedup: dedup, Members: m.DB, Directory: directory,
 		Outbox: m.DB, Limiter: limiter, RateLimit: cfg.RateLimit, IsAdmin: cfg.IsAdmin, Logger: m.Logger, UserLocks: userLocks,
 		Now: m.Now, Location: cfg.Location, SessionTTL: cfg.SessionTTL, ReplyBudget: cfg.ReplyBudget,
+		Cards: cfg.CardsOn() && cfg.WeComAPIEnabled(), // cards go out through the WeCom API
 	}
 	m.Scheduler = &bot.Scheduler{Locker: locker, Logger: m.Logger, Location: cfg.Location, Now: m.Now}
 	hostname, _ := os.Hostname()
@@ -275,6 +276,9 @@ type cliSender struct {
 }
 
 func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
+	if strings.TrimSpace(n.Text) == "" {
+		return nil // a card with no words of its own (the satisfaction vote): the terminal shows no cards
+	}
 	to := strings.Join(n.ToUsers, "、")
 	if to == "" || to == s.self || s.self == "" {
 		fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)

@@ -73,6 +73,7 @@ func (m *Main) wire(ctx context.Context) error {
 		ann.CanSend = func() error { return unionbot.Errorf(unionbot.EUNAVAILABLE, "%s", announce.MsgWeComOff) }
 	}
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
+	ann.Format, ann.CardURL = m.Config.AnnounceFormat, m.Config.AnnounceURL
 	// The announcement lists the events open for sign-up that month, with
 	// 回复“报名 …”.
 	ann.Events = announce.EventListerFunc(func(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
@@ -113,6 +114,9 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Choice(signup.FlowPickEvent, "选择活动", su.Picked)
 	r.Choice(signup.FlowConfirmCancel, "确认取消报名", su.ConfirmCancel)
 	r.HandleExact("取消", su.CancelBare)
+	r.Card(unionbot.KeySignup, su.CardSignUp) // signup:<event id>
+	r.Card(signup.KeyTeamAccept, su.CardTeam) // team:accept:<event id>
+	r.Card(signup.KeyTeamDecline, su.CardTeam)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	r.HandleExact("管理活动", su.Manage, bot.AdminOnly)
@@ -149,6 +153,9 @@ func (m *Main) wire(ctx context.Context) error {
 	for _, w := range []string{"满意", "基本满意", "不满意", "评价"} {
 		r.Handle(w, pc.Evaluate)
 	}
+	r.Card(proposal.KeySecondAgree, pc.CardSecond) // second:agree:<no>
+	r.Card(proposal.KeySecondDecline, pc.CardSecond)
+	r.Card(proposal.KeyRate, pc.CardRate) // rate:<no>, the vote's submit
 	r.HandleExact("待办建议", pc.Pending, bot.AdminOnly)
 	r.Handle("回复", pc.Answer, bot.AdminOnly)
 	r.Handle("办理", pc.Handle, bot.AdminOnly)

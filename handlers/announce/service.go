@@ -48,6 +48,11 @@ type Service struct {
 	Robot bool
 	// WeChat also sends to members who wrote from the Official Account.
 	WeChat bool
+	// Format is how the WeCom app gets the announcement and broadcasts:
+	// FormatText (the default) or FormatCard; CardURL is the page a
+	// text_notice card opens.
+	Format  string
+	CardURL string
 	// CanSend, when set, says why the announcement cannot go out now (WeCom
 	// not configured); Push refuses with it before writing anything.
 	CanSend func() error
@@ -178,13 +183,13 @@ func (s *Service) alreadySent(ctx context.Context, ym YM) error {
 // notices are the announcement's messages: the WeCom app (to @all or the
 // configured departments), the group robot, Official Account followers.
 func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*unionbot.Notice, error) {
-	app := &unionbot.Notice{Format: unionbot.FormatMarkdown, Title: a.Title, Text: a.Markdown, Kind: "announce", Ref: ym.Ref()}
+	app := &unionbot.Notice{Title: a.Title, Kind: "announce", Ref: ym.Ref()}
 	if s.Parties != "" {
 		app.ToParty = s.Parties
 	} else {
 		app.ToUsers = []string{"@all"}
 	}
-	out := []*unionbot.Notice{app}
+	out := s.appNotices(app, a.Title, a.Text, a.Open)
 	if s.Robot {
 		out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
 			Text: a.Markdown, Kind: "announce", Ref: ym.Ref()})
@@ -214,8 +219,9 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 }
 
 // Broadcast queues an ad-hoc message to an audience: "all" (or ""),
-// "department:2|3", "tag:1" or "users:t001,t002". It returns EINVALID for
-// an empty text or an unknown audience.
+// "department:2|3", "tag:1" or "users:t001,t002", as text pages (or
+// text_notice cards, see Format), and returns the first page's notice. It
+// returns EINVALID for an empty text or an unknown audience.
 func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionbot.Notice, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -239,14 +245,20 @@ func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionb
 	if s.Outbox == nil {
 		return nil, fmt.Errorf("broadcast: no outbox")
 	}
+	pages := s.appNotices(n, titleBroadcast, text, nil)
 	ctx, rec := s.Audit.Begin(ctx, "broadcast", n.Ref)
-	rec.After(map[string]any{"audience": audience, "to_users": n.ToUsers, "to_party": n.ToParty, "to_tag": n.ToTag, "text": n.Text})
-	err := s.Outbox.Enqueue(ctx, n)
+	rec.After(map[string]any{"audience": audience, "to_users": n.ToUsers, "to_party": n.ToParty, "to_tag": n.ToTag, "text": n.Text, "pages": len(pages)})
+	var err error
+	for _, p := range pages {
+		if err = s.Outbox.Enqueue(ctx, p); err != nil {
+			break
+		}
+	}
 	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
 	}
-	return n, nil
+	return pages[0], nil // the first page: a longer text follows as more
 }
 
 // Items lists the calendar of year (month 0 = all months).

@@ -149,7 +149,9 @@ func (s *Service) Submit(ctx context.Context, p *Proposal) error {
 				to = append(to, sc.UserID)
 			}
 			deadline := p.SecondBy.In(s.loc()).Format("1月2日 15:04")
-			ns = append(ns, s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No)))
+			n := s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No))
+			n.Card = secondCard(p, deadline, n.Text)
+			ns = append(ns, n)
 		} else if len(s.Admins) > 0 {
 			ns = append(ns, s.notice(p, s.Admins, fmt.Sprintf(txtNewForAdmins, KindName(p.Kind), p.No, p.Title, p.Category)))
 		}
@@ -179,7 +181,21 @@ func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal,
 		}
 		rec.After(auditView(p))
 		rec.Note(m.Note)
-		return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), stepText(p, entry))}}, nil
+		text := stepText(p, entry)
+		if p.Status != StatusReplied {
+			return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}, nil
+		}
+		// The answer goes to the author and the seconders; a WeCom author
+		// then gets the satisfaction vote as a card, which has no text of
+		// its own: where cards are not shown it is not sent at all (the
+		// answer already asks for 满意 / 基本满意 / 不满意).
+		ch := &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}
+		if !unionbot.IsWeChatUser(p.AuthorID) {
+			vote := s.notice(p, []string{p.AuthorID}, "")
+			vote.Card = rateCard(p)
+			ch.Notices = append(ch.Notices, vote)
+		}
+		return ch, nil
 	})
 	s.Audit.Finish(ctx, rec, err)
 	return p, err
@@ -271,6 +287,16 @@ var errSkip = errors.New("proposal: nothing to lapse")
 // Rate stores the author's 满意 / 基本满意 / 不满意 on an answered
 // proposal; 不满意 is told to the union.
 func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, false)
+}
+
+// RateOnce is Rate from the rating card: a proposal already rated is
+// ECONFLICT (an old card tapped again), never a second rating.
+func (s *Service) RateOnce(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, true)
+}
+
+func (s *Service) rate(ctx context.Context, no, userID, answer string, once bool) (*Proposal, error) {
 	if !contains(Satisfactions, answer) {
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtBadSatisfaction)
 	}
@@ -280,6 +306,9 @@ func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposa
 		}
 		if p.Status != StatusReplied {
 			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtNotReplied, p.No, p.Status)
+		}
+		if once && p.Satisfaction != "" {
+			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtRatedAlready, p.No, p.Satisfaction)
 		}
 		p.Satisfaction = answer
 		entry := &LogEntry{From: p.Status, To: p.Status, By: p.AuthorID, ByName: p.AuthorName, Note: "评价：" + answer}

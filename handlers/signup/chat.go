@@ -45,6 +45,12 @@ func (ch *Chat) List(c *bot.Context) error {
 	for i, e := range evs {
 		lines = append(lines, ch.line(c, i, e))
 	}
+	if c.Cards() {
+		if err := ch.sendEventCards(c, evs); err != nil {
+			return err
+		}
+		lines = append(lines, txtCardsSent)
+	}
 	return c.Reply(strings.Join(lines, "\n"))
 }
 
@@ -93,6 +99,7 @@ type form struct {
 	Companions int
 	Team       string
 	Members    []TeamMember
+	Tap        *bot.CardTap `json:",omitempty"` // the event card tapped, updated on submit
 }
 
 // The sign-up form's questions after the event's own fields.
@@ -133,7 +140,10 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 
 // signUp runs the pre-checks and opens the sign-up form for ev (or signs
 // up at once when it asks nothing).
-func (ch *Chat) signUp(c *bot.Context, ev *Event) error {
+func (ch *Chat) signUp(c *bot.Context, ev *Event) error { return ch.signUpTapped(c, ev, nil) }
+
+// signUpTapped is signUp from a tap on ev's card, which the form keeps.
+func (ch *Chat) signUpTapped(c *bot.Context, ev *Event, tap *bot.CardTap) error {
 	m, err := c.Member()
 	if err != nil {
 		return err
@@ -141,7 +151,7 @@ func (ch *Chat) signUp(c *bot.Context, ev *Event) error {
 	if err := ch.Service.CheckSignUp(c.Context(), ev, m); err != nil {
 		return err
 	}
-	f := &form{EventID: ev.ID, Fields: map[string]string{}}
+	f := &form{EventID: ev.ID, Fields: map[string]string{}, Tap: tap}
 	if len(steps(ev)) == 0 {
 		return ch.submit(c, ev, m, f)
 	}
@@ -231,7 +241,11 @@ func (ch *Chat) Form(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return ch.submit(c, ev, m, &f)
+	err = ch.submit(c, ev, m, &f)
+	if f.Tap != nil && unionbot.ErrorCode(err) != unionbot.EINTERNAL {
+		ch.updateOutcome(c, f.Tap, ev)
+	}
+	return err
 }
 
 // teammates resolves the captain's list: user ids or names separated by

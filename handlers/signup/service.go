@@ -214,8 +214,9 @@ func (s *Service) SignUp(ctx context.Context, ev *Event, m *unionbot.Member, e *
 		for i, m := range e.Members {
 			users[i] = m.UserID
 		}
-		return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: eventRef(ev),
-			Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title)}
+		text := fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title)
+		return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: eventRef(ev), Text: text,
+			Card: inviteCard(ev, e, s.fmtTime(ev.StartsAt), text)}
 	})
 }
 

@@ -150,3 +150,22 @@ const (
 	txtMinePending           = "待确认，请在 %s 前回复“确认参加 %s”"
 	txtNotPending            = "您没有“%s”待确认的名额。"
 )
+
+// Cards (WeCom template cards) and their taps.
+const (
+	txtCardSource     = "工会活动报名"
+	txtCardsSent      = "也可以直接点下面活动卡片上的“报名”。"
+	txtCardFallback   = "“%s”正在报名，回复“报名 %d”即可报名。"
+	txtCardGone       = "这个活动已经不存在了，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardClosed     = "“%s”现在不在报名中，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardOutcome    = "“%s”：%s"
+	txtCardSignedUp   = "已报名"
+	txtCardWaiting    = "候补第 %d 位"
+	txtCardFull       = "名额已满"
+	txtCardShut       = "报名已截止"
+	txtCardAccepted   = "已确认组队"
+	txtCardDeclined   = "已拒绝组队"
+	txtCardAnswered   = "已处理"
+	txtCardInviteDesc = "%s 邀请您加入队伍“%s”"
+	txtCardBusy       = "您正在填写「%s」，请先填完或回复“取消”，再点“报名”（或回复“报名 %[2]s”）。"
+)
