@@ -3,49 +3,89 @@ package storage
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"unionbot"
 	"unionbot/bot"
+	"unionbot/config"
 )
 
 // Redis keeps sessions, dedup marks, locks, rate-limit counters and the
 // WeCom access token in Redis, so that replicas share them and a restart of
-// the bot loses none.
+// the bot loses none. It speaks to one server, to a primary found through
+// Sentinel, or to a Cluster (go-redis's UniversalClient); every operation
+// that touches several keys keeps them in one hash slot.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient
+	mode   string // config.RedisSingle, RedisSentinel or RedisCluster
 	// Prefix starts every key, so several bots (or tests) can share a server.
 	Prefix string
 	// SessionTTL bounds how long an idle session is kept.
 	SessionTTL time.Duration
+
+	// lastAck is when (unix nanoseconds) a replica last acknowledged one
+	// of our writes (Sentinel only; see durable).
+	lastAck atomic.Int64
 }
 
-// OpenRedis connects to a redis:// URL.
+// OpenRedis connects to a UNIONBOT_REDIS value: redis://…, a Sentinel URL
+// redis+sentinel://[:PASSWORD@]MASTER@HOST:26379,HOST:26379/DB or a
+// Cluster list redis+cluster://[:PASSWORD@]HOST:7000,HOST:7001.
 func OpenRedis(ctx context.Context, url, prefix string) (*Redis, error) {
-	opt, err := redis.ParseURL(url)
+	t, err := config.ParseRedis(url)
 	if err != nil {
-		return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
+		return nil, err
 	}
-	// Fail fast when Redis is down: the bot falls back (sessions are told
-	// to retry, dedup fails open onto the database's own uniqueness), and
-	// a reply must still fit WeCom's 5-second window.
-	opt.DialTimeout = time.Second
-	opt.DialerRetries = 1
-	opt.ReadTimeout = 2 * time.Second
-	opt.WriteTimeout = 2 * time.Second
-	opt.MaxRetries = 1
-	c := redis.NewClient(opt)
+	var tlsConfig *tls.Config
+	if t.TLS {
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	var c redis.UniversalClient
+	switch t.Mode {
+	case config.RedisSingle:
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
+		}
+		// Fail fast when Redis is down: the bot falls back (sessions are
+		// told to retry, dedup fails open onto the database's own
+		// uniqueness), and a reply must still fit WeCom's 5-second window.
+		opt.DialTimeout = time.Second
+		opt.DialerRetries = 1
+		opt.ReadTimeout = 2 * time.Second
+		opt.WriteTimeout = 2 * time.Second
+		opt.MaxRetries = 1
+		c = redis.NewClient(opt)
+	case config.RedisSentinel:
+		// A failover takes Sentinel a second or two: ride it out with
+		// retries (a reply that misses the passive window goes out
+		// actively) rather than fail the teacher's message.
+		c = redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: t.Master, SentinelAddrs: t.Addrs, SentinelPassword: t.SentinelPassword,
+			Username: t.Username, Password: t.Password, DB: t.DB, TLSConfig: tlsConfig,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
+			MaxRetries: 8, MinRetryBackoff: 50 * time.Millisecond, MaxRetryBackoff: 500 * time.Millisecond,
+		})
+	case config.RedisCluster:
+		c = redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: t.Addrs, Username: t.Username, Password: t.Password, TLSConfig: tlsConfig,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
+			MaxRetries: 8, MinRetryBackoff: 50 * time.Millisecond, MaxRetryBackoff: 500 * time.Millisecond,
+		})
+	}
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("connect to redis: %w", err)
+		return nil, fmt.Errorf("connect to redis (%s): %w", t.Mode, err)
 	}
-	return &Redis{client: c, Prefix: prefix}, nil
+	return &Redis{client: c, mode: t.Mode, Prefix: prefix}, nil
 }
 
 // Close closes the connection pool.
@@ -87,7 +127,7 @@ func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	if err := r.client.Set(ctx, r.key("session:", s.UserID), b, ttl).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Set(ctx, r.key("session:", s.UserID), b, ttl) }); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
@@ -95,24 +135,37 @@ func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
 
 // DeleteSession implements bot.SessionStore.
 func (r *Redis) DeleteSession(ctx context.Context, userID string) error {
-	if err := r.client.Del(ctx, r.key("session:", userID)).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Del(ctx, r.key("session:", userID)) }); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
 }
 
-// Claim implements bot.Deduper with SET NX.
+// claimScript sets KEYS[1] to the claim's token unless it exists, and
+// reports 1 when the key holds our token: a claim that go-redis sends again
+// after a lost answer (a failover) still finds itself first.
+var claimScript = redis.NewScript(`local v = redis.call("GET", KEYS[1])
+if not v then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 end
+if v == ARGV[1] then return 1 end
+return 0`)
+
+// Claim implements bot.Deduper.
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	ok, err := r.client.SetNX(ctx, r.key("dedup:", key), "", ttl).Result()
+	var claim *redis.Cmd
+	err := r.durable(ctx, func(p redis.Pipeliner) {
+		// The token cannot be mistaken for an outcome (P:…, A, N).
+		claim = claimScript.Eval(ctx, p, []string{r.key("dedup:", key)}, "C:"+randomToken(), ttl.Milliseconds())
+	})
 	if err != nil {
 		return false, fmt.Errorf("dedup claim: %w", err)
 	}
-	return ok, nil
+	n, err := claim.Int()
+	return n == 1, err
 }
 
 // SetOutcome implements bot.Deduper.
 func (r *Redis) SetOutcome(ctx context.Context, key, outcome string, ttl time.Duration) error {
-	if err := r.client.Set(ctx, r.key("dedup:", key), outcome, ttl).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Set(ctx, r.key("dedup:", key), outcome, ttl) }); err != nil {
 		return fmt.Errorf("dedup outcome: %w", err)
 	}
 	return nil
@@ -148,11 +201,12 @@ func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (fun
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
 	now := time.Now().UnixNano()
 	slot := now / int64(window)
-	k := r.key("rl:", key, ":", fmt.Sprint(slot))
+	// Both windows' counters in one hash slot, for MULTI on a Cluster.
+	k := r.key("rl:{", key, "}:", fmt.Sprint(slot))
 	pipe := r.client.TxPipeline()
 	incr := pipe.Incr(ctx, k)
 	pipe.Expire(ctx, k, 2*window+time.Second)
-	prev := pipe.Get(ctx, r.key("rl:", key, ":", fmt.Sprint(slot-1)))
+	prev := pipe.Get(ctx, r.key("rl:{", key, "}:", fmt.Sprint(slot-1)))
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return true, fmt.Errorf("rate limit: %w", err)
 	}
@@ -184,6 +238,45 @@ func (r *Redis) IsExist(key string) bool {
 // Delete implements cache.Cache.
 func (r *Redis) Delete(key string) error {
 	return r.client.Del(context.Background(), r.key("cache:", key)).Err()
+}
+
+// Replication checks for writes through Sentinel (durable).
+const (
+	replicaWait  = 250 * time.Millisecond
+	replicaGrace = 10 * time.Second
+)
+
+var errNotReplicated = errors.New("no replica acknowledged the write (a failover under way?)")
+
+// durable runs cmds in one pipeline (one round trip, one connection). With
+// Sentinel it then WAITs for a replica to acknowledge them, so that a form
+// step or a dedup mark the bot has acted on survives the replica's
+// promotion. A primary being demoted after a failover has lost its replica:
+// no acknowledgement within replicaGrace of the last one is an error (the
+// teacher is asked to send again, the delivery is processed on the new
+// primary). Past replicaGrace without any replica the bot accepts
+// unreplicated writes rather than stop, as Redis itself does.
+func (r *Redis) durable(ctx context.Context, cmds func(redis.Pipeliner)) error {
+	var wait *redis.Cmd
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		cmds(p)
+		if r.mode == config.RedisSentinel {
+			wait = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+		}
+		return nil
+	})
+	if err != nil || wait == nil {
+		return err
+	}
+	now := time.Now().UnixNano()
+	if n, _ := wait.Int64(); n >= 1 {
+		r.lastAck.Store(now)
+		return nil
+	}
+	if last := r.lastAck.Load(); last != 0 && now-last < int64(replicaGrace) {
+		return errNotReplicated
+	}
+	return nil
 }
 
 func randomToken() string {
