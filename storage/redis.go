@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,9 +32,10 @@ type Redis struct {
 	// SessionTTL bounds how long an idle session is kept.
 	SessionTTL time.Duration
 
-	// lastAck is when (unix nanoseconds) a replica last acknowledged one
-	// of our writes (Sentinel only; see durable).
-	lastAck atomic.Int64
+	// acked maps a server's address to when (time.Time) one of its
+	// replicas last acknowledged our writes (Sentinel only; see durable).
+	acked   sync.Map
+	lastAck atomic.Int64 // unix nanoseconds, any server
 }
 
 // OpenRedis connects to a UNIONBOT_REDIS value: redis://…, a Sentinel URL
@@ -152,9 +154,9 @@ return 0`)
 // Claim implements bot.Deduper.
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
 	var claim *redis.Cmd
+	token := "C:" + randomToken() // cannot be mistaken for an outcome (P:…, A, N)
 	err := r.durable(ctx, func(p redis.Pipeliner) {
-		// The token cannot be mistaken for an outcome (P:…, A, N).
-		claim = claimScript.Eval(ctx, p, []string{r.key("dedup:", key)}, "C:"+randomToken(), ttl.Milliseconds())
+		claim = claimScript.Eval(ctx, p, []string{r.key("dedup:", key)}, token, ttl.Milliseconds())
 	})
 	if err != nil {
 		return false, fmt.Errorf("dedup claim: %w", err)
@@ -238,45 +240,6 @@ func (r *Redis) IsExist(key string) bool {
 // Delete implements cache.Cache.
 func (r *Redis) Delete(key string) error {
 	return r.client.Del(context.Background(), r.key("cache:", key)).Err()
-}
-
-// Replication checks for writes through Sentinel (durable).
-const (
-	replicaWait  = 250 * time.Millisecond
-	replicaGrace = 10 * time.Second
-)
-
-var errNotReplicated = errors.New("no replica acknowledged the write (a failover under way?)")
-
-// durable runs cmds in one pipeline (one round trip, one connection). With
-// Sentinel it then WAITs for a replica to acknowledge them, so that a form
-// step or a dedup mark the bot has acted on survives the replica's
-// promotion. A primary being demoted after a failover has lost its replica:
-// no acknowledgement within replicaGrace of the last one is an error (the
-// teacher is asked to send again, the delivery is processed on the new
-// primary). Past replicaGrace without any replica the bot accepts
-// unreplicated writes rather than stop, as Redis itself does.
-func (r *Redis) durable(ctx context.Context, cmds func(redis.Pipeliner)) error {
-	var wait *redis.Cmd
-	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		cmds(p)
-		if r.mode == config.RedisSentinel {
-			wait = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
-		}
-		return nil
-	})
-	if err != nil || wait == nil {
-		return err
-	}
-	now := time.Now().UnixNano()
-	if n, _ := wait.Int64(); n >= 1 {
-		r.lastAck.Store(now)
-		return nil
-	}
-	if last := r.lastAck.Load(); last != 0 && now-last < int64(replicaGrace) {
-		return errNotReplicated
-	}
-	return nil
 }
 
 func randomToken() string {

@@ -57,9 +57,14 @@ func (n *RedisNode) Kill() {
 }
 
 // startRedis runs redis-server with args (a conf file first, if any) in
-// dir and waits until it answers PING.
+// a directory of its own under dir (replicas write the primary's snapshot
+// there) and waits until it answers PING.
 func startRedis(tb testing.TB, dir string, port int, args ...string) *RedisNode {
 	tb.Helper()
+	dir = filepath.Join(dir, strconv.Itoa(port))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
 	args = append(args, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--appendonly", "no", "--logfile", filepath.Join(dir, fmt.Sprintf("redis-%d.log", port)))
 	cmd := exec.Command(redisServer(tb), args...)
@@ -99,6 +104,18 @@ func StartSentinel(tb testing.TB) *Sentinel {
 	s := &Sentinel{}
 	s.Primary = startRedis(tb, dir, freePort(tb))
 	s.Replica = startRedis(tb, dir, freePort(tb), "--replicaof", "127.0.0.1", strconv.Itoa(s.Primary.Port))
+	ctx := context.Background()
+	rc := redis.NewClient(&redis.Options{Addr: s.Replica.Addr()})
+	defer rc.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		info, _ := rc.Info(ctx, "replication").Result()
+		if strings.Contains(info, "master_link_status:up") {
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("the replica is not in sync after 10 s:\n%s", info)
+		}
+	}
 	var addrs []string
 	for i := 0; i < 3; i++ {
 		port := freePort(tb)
@@ -114,7 +131,6 @@ func StartSentinel(tb testing.TB) *Sentinel {
 		addrs = append(addrs, s.Sentinels[i].Addr())
 	}
 	s.URL = "redis+sentinel://mymaster@" + strings.Join(addrs, ",") + "/0"
-	ctx := context.Background()
 	for _, n := range s.Sentinels {
 		sc := redis.NewSentinelClient(&redis.Options{Addr: n.Addr()})
 		defer sc.Close()
