@@ -143,9 +143,8 @@ func (r *Redis) DeleteSession(ctx context.Context, userID string) error {
 	return nil
 }
 
-// claimScript sets KEYS[1] to the claim's token unless it exists, and
-// reports 1 when the key holds our token: a claim that go-redis sends again
-// after a lost answer (a failover) still finds itself first.
+// claimScript sets KEYS[1] to ARGV[1] (a token) unless it exists, and
+// reports 1 when the key holds the token (setOnce).
 var claimScript = redis.NewScript(`local v = redis.call("GET", KEYS[1])
 if not v then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 end
 if v == ARGV[1] then return 1 end
@@ -153,16 +152,12 @@ return 0`)
 
 // Claim implements bot.Deduper.
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	var claim *redis.Cmd
-	token := "C:" + randomToken() // cannot be mistaken for an outcome (P:…, A, N)
-	err := r.durable(ctx, func(p redis.Pipeliner) {
-		claim = claimScript.Eval(ctx, p, []string{r.key("dedup:", key)}, token, ttl.Milliseconds())
-	})
+	// The token cannot be mistaken for an outcome (P:…, A, N).
+	ok, err := r.setOnce(ctx, r.key("dedup:", key), "C:"+randomToken(), ttl)
 	if err != nil {
 		return false, fmt.Errorf("dedup claim: %w", err)
 	}
-	n, err := claim.Int()
-	return n == 1, err
+	return ok, nil
 }
 
 // SetOutcome implements bot.Deduper.
@@ -189,14 +184,34 @@ var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] the
 func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
 	token := randomToken()
 	k := r.key("lock:", key)
-	ok, err := r.client.SetNX(ctx, k, token, ttl).Result()
+	ok, err := r.setOnce(ctx, k, token, ttl)
 	if err != nil {
 		return nil, false, fmt.Errorf("lock %s: %w", key, err)
 	}
 	if !ok {
 		return nil, false, nil
 	}
-	return func() { unlockScript.Run(context.Background(), r.client, []string{k}, token) }, true, nil
+	// Released durably: a release that reached only a primary being
+	// replaced would leave the lock on the new one for its whole TTL.
+	return func() {
+		r.durable(context.Background(), func(p redis.Pipeliner) { unlockScript.Eval(context.Background(), p, []string{k}, token) })
+	}, true, nil
+}
+
+// setOnce sets k to token unless k exists, durably (see durable), and
+// reports whether k now holds token: a command that go-redis sends again
+// after a lost answer, or durable after a failover, still finds itself
+// the one that set it.
+func (r *Redis) setOnce(ctx context.Context, k, token string, ttl time.Duration) (bool, error) {
+	var cmd *redis.Cmd
+	err := r.durable(ctx, func(p redis.Pipeliner) {
+		cmd = claimScript.Eval(ctx, p, []string{k}, token, ttl.Milliseconds())
+	})
+	if err != nil {
+		return false, err
+	}
+	n, err := cmd.Int()
+	return n == 1, err
 }
 
 // Allow implements bot.RateLimiter with a counter per fixed window.

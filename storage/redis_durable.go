@@ -91,6 +91,10 @@ func (r *Redis) replicated(ctx context.Context, cmds func(redis.Pipeliner)) erro
 	if last, ok := r.acked.Load(server); ok && now.Sub(last.(time.Time)) < replicaGrace {
 		return errNotReplicated
 	}
+	// A primary without a replica (a promoted one, before the old primary
+	// has rejoined under it): wait briefly from now on, until a replica
+	// acknowledges again.
+	r.lastAck.Store(0)
 	return nil
 }
 
