@@ -11,11 +11,24 @@ import (
 	"unionbot/storage/storagetest"
 )
 
-// TestSentinelFailoverKeepsWrites saves sessions as fast as one client
-// can while Sentinel promotes the replica: every save that returned
-// without error is on the new primary. (Without the WAIT in durable, a
+// TestSentinelFailoverKeepsWrites saves sessions from four goroutines as
+// fast as they can while Sentinel promotes the replica, asked to or
+// because the primary died: every save that returned without error is on
+// the new primary. (Without the WAIT in durable, a
 // run lost about a third of 50,000.)
 func TestSentinelFailoverKeepsWrites(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail func(*storagetest.Sentinel, testing.TB)
+	}{
+		{"SENTINEL FAILOVER", (*storagetest.Sentinel).Failover},
+		{"primary killed", (*storagetest.Sentinel).KillPrimary},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testFailoverKeepsWrites(t, tc.fail) })
+	}
+}
+
+func testFailoverKeepsWrites(t *testing.T, fail func(*storagetest.Sentinel, testing.TB)) {
 	s := storagetest.StartSentinel(t)
 	r := storagetest.MustOpenRedisAt(t, s.URL)
 	ctx := context.Background()
@@ -47,7 +60,7 @@ func TestSentinelFailoverKeepsWrites(t *testing.T) {
 		}()
 	}
 	time.Sleep(300 * time.Millisecond)
-	s.Failover(t)
+	fail(s, t)
 	time.Sleep(500 * time.Millisecond)
 	close(stop)
 	wg.Wait()

@@ -72,15 +72,14 @@ func summary(name string) string {
 // commands is the table of subcommands (upspin's command table).
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {summary("serve"), runServe},
-		"chat":    {summary("chat"), runChat},
-		"migrate": {summary("migrate"), runMigrate},
-		"plan":    {summary("plan"), runPlan},
-		"faq":     {summary("faq"), runFAQ},
-		"ballot":  {summary("ballot"), runBallot},
-		"backup":  {summary("backup"), runBackup},
-		"restore": {summary("restore"), runRestore},
-		// migrate-data is longer than the others' names: usage pads to 12.
+		"serve":        {summary("serve"), runServe},
+		"chat":         {summary("chat"), runChat},
+		"migrate":      {summary("migrate"), runMigrate},
+		"plan":         {summary("plan"), runPlan},
+		"faq":          {summary("faq"), runFAQ},
+		"ballot":       {summary("ballot"), runBallot},
+		"backup":       {summary("backup"), runBackup},
+		"restore":      {summary("restore"), runRestore},
 		"migrate-data": {summary("migrate-data"), runMigrateData},
 	}
 }

@@ -159,6 +159,21 @@ func (s *Sentinel) Failover(tb testing.TB) {
 	if err := sc.Failover(ctx, "mymaster").Err(); err != nil {
 		tb.Fatalf("SENTINEL FAILOVER: %v", err)
 	}
+	s.awaitPromotion(tb)
+}
+
+// KillPrimary kills the primary (SIGKILL) and returns once every sentinel
+// has noticed and names the replica the primary. Primary and Replica
+// swap; the killed one stays down.
+func (s *Sentinel) KillPrimary(tb testing.TB) {
+	tb.Helper()
+	s.Primary.Kill()
+	s.awaitPromotion(tb)
+}
+
+func (s *Sentinel) awaitPromotion(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
 	want := s.Replica.Addr()
 	for _, n := range s.Sentinels {
 		c := redis.NewSentinelClient(&redis.Options{Addr: n.Addr()})
