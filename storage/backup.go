@@ -34,6 +34,7 @@ var (
 	ErrBackupTooNew   = errors.New("the backup's schema is newer than this program's")
 	ErrTargetNotEmpty = errors.New("the target database is not empty")
 	ErrBackupCut      = errors.New("the backup file is incomplete")
+	ErrNoSchema       = errors.New("the database has no unionbot schema")
 )
 
 // BackupInfo describes a backup: where it came from and what it holds.
@@ -74,8 +75,8 @@ type querier interface {
 // CONSISTENT SNAPSHOT reads every table.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (*BackupInfo, error) {
 	schema, err := db.SchemaVersion(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("backup: schema version: %w", err)
+	if err != nil || schema == 0 {
+		return nil, fmt.Errorf("%w (%v)", ErrNoSchema, err)
 	}
 	info := &BackupInfo{Format: BackupFormat, Version: BackupVersion, Schema: schema, Driver: db.driver, CreatedAt: db.now()}
 	if db.driver == "sqlite" {

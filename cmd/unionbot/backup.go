@@ -31,6 +31,11 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if driver, file, _ := config.ParseDB(cfg.DB); driver == "sqlite" {
+		if _, err := os.Stat(file); err != nil { // Open would make an empty one
+			return fmt.Errorf("backup: UNIONBOT_DB 指向的数据库文件 %s 不存在", file)
+		}
+	}
 	db, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
 		return fmt.Errorf("UNIONBOT_DB: %w", err)
@@ -38,7 +43,9 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	path := fs.Arg(0)
 	info, err := writeBackup(ctx, db, path)
-	if err != nil {
+	if errors.Is(err, storage.ErrNoSchema) {
+		return fmt.Errorf("backup: UNIONBOT_DB 指向的数据库里没有工会助手的数据（%v）", err)
+	} else if err != nil {
 		return fmt.Errorf("backup %s: %w", path, err)
 	}
 	fmt.Fprintf(e.stdout, "已备份到 %s：%d 张表，%d 行，数据库结构版本 %d（%s）。\n", path, len(info.Rows), info.Total(), info.Schema, info.Driver)

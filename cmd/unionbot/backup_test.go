@@ -213,6 +213,14 @@ func TestRestoreRefusals(t *testing.T) {
 			t.Errorf("%s: restore = %v (%s), want %q", tc.name, err, out, tc.want)
 		}
 	}
+	for _, tc := range []struct{ db, want string }{
+		{"sqlite://" + filepath.Join(dir, "missing.db"), "不存在"},
+		{target["UNIONBOT_DB"], "没有工会助手的数据"}, // left empty by the refusals above
+	} {
+		if out, err := runCLI(map[string]string{"UNIONBOT_DB": tc.db}, "backup", filepath.Join(dir, "x.jsonl")); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("backup of %s: %v (%s), want %q", tc.db, err, out, tc.want)
+		}
+	}
 	if out, err := runCLI(target, "restore", "--help"); err == nil || !strings.Contains(out, "从备份文件恢复数据库") {
 		t.Errorf("restore --help: %v, %q", err, out)
 	}
