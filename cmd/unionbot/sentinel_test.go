@@ -218,3 +218,35 @@ func TestSentinelFailoverUnderLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterEndToEnd: with UNIONBOT_REDIS a Redis Cluster list, a teacher
+// fills a suggestion through the encrypted callback, every message retried
+// as WeCom does, and the recorded replies, the session and the locks all
+// live on the Cluster's nodes.
+func TestClusterEndToEnd(t *testing.T) {
+	url := storagetest.StartCluster(t)
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": url})
+	if h.Redis == nil {
+		t.Fatal("UNIONBOT_REDIS set, but the bot runs without Redis")
+	}
+	st := &sentinelTeacher{h: h, user: "c001"}
+	var last string
+	for _, step := range []struct{ say, want string }{
+		{"提建议", "请用一句话写出建议的标题"},
+		{"图书馆延长开放时间", "属于哪一类"},
+		{"其他", "请写出建议的内容"},
+		{"晚自习后图书馆已关门。", "您建议怎么做"},
+		{"开到晚上九点。", "是否匿名"},
+		{"否", "【标题】图书馆延长开放时间"},
+		{"确认提交", "已提交，编号 JY-"},
+	} {
+		r, err := st.say(step.say, step.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = r
+	}
+	if got := h.MustSay(t, "c001", "我的建议"); !strings.Contains(got, trackingNo(t, last, "JY")) {
+		t.Fatalf("我的建议 = %q", got)
+	}
+}
