@@ -294,9 +294,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("UNIONBOT_DB: %w", err)
 	}
 	if c.Redis != "" {
-		u, err := url.Parse(c.Redis)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			return fmt.Errorf("UNIONBOT_REDIS: %q is not a redis:// URL such as redis://127.0.0.1:6379/0", c.Redis)
+		if _, err := ParseRedis(c.Redis); err != nil {
+			return err
 		}
 	}
 	if c.PublicURL != "" {
@@ -406,7 +405,7 @@ func redactDSN(s string) string {
 // which values are defaults.
 func (c *Config) Summary(getenv func(string) string) []any {
 	out := []any{
-		"addr", c.Addr, "db", redactDSN(c.DB), "redis", redactDSN(orNone(c.Redis)), "tz", c.TZ,
+		"addr", c.Addr, "db", redactDSN(c.DB), "redis", redactRedis(orNone(c.Redis)), "tz", c.TZ,
 		"admins", strings.Join(c.Admins, ","), "admin_api", onOff(c.AdminToken != ""),
 		"wecom_callback", onOff(c.WeComEnabled()), "wecom_api", onOff(c.WeComAPIEnabled()),
 		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
