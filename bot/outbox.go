@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"unionbot"
@@ -21,8 +22,16 @@ type OutboxWorker struct {
 	Poll        time.Duration // default 1s
 	// Admins are told when a notice is given up on.
 	Admins []string
+	// Pace, when set, paces WeCom app messages to Limits (WeCom's quotas)
+	// and lets one replica at a time send, in order per member; see
+	// outbox_pace.go. Without it notices are leased one by one and sent
+	// as fast as they come.
+	Pace   PaceStore
+	Limits PaceLimits
 
-	wake chan struct{}
+	wake     chan struct{}
+	mu       sync.Mutex // one pass at a time in this process
+	prunedAt time.Time
 }
 
 // Wake makes the worker look at the outbox now rather than at the next poll.
@@ -68,6 +77,11 @@ func (w *OutboxWorker) Run(ctx context.Context) {
 
 // RunOnce claims and sends one batch; it returns how many it handled.
 func (w *OutboxWorker) RunOnce(ctx context.Context) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.Pace != nil {
+		return w.runPaced(ctx)
+	}
 	ns, err := w.Outbox.ClaimNotices(ctx, w.Worker, 20, 2*time.Minute)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -128,6 +142,11 @@ func (w *OutboxWorker) deliver(ctx context.Context, n *unionbot.Notice) {
 		w.logger().Error("mark notice", "id", n.ID, "err", err)
 		return
 	}
+	w.alertFailed(ctx, n)
+}
+
+// alertFailed tells the admins of a notice given up on.
+func (w *OutboxWorker) alertFailed(ctx context.Context, n *unionbot.Notice) {
 	if n.Status == unionbot.NoticeFailed && n.Kind != "alert" && len(w.Admins) > 0 {
 		alert := &unionbot.Notice{
 			ToUsers: w.Admins, Kind: "alert", Ref: n.Ref,

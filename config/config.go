@@ -92,6 +92,18 @@ type Config struct {
 	AnnounceParties string `yaml:"announce_parties"` // UNIONBOT_ANNOUNCE_PARTIES
 	AnnounceWeChat  bool   `yaml:"announce_wechat"`  // UNIONBOT_ANNOUNCE_WECHAT
 
+	// WeCom's quotas the outbox paces to; 0 takes WeCom's documented
+	// value (30 and 1,000 a member, 10,000 calls a minute). The daily
+	// quota is the corp's account cap × 200 person-times unless set.
+	WeComAccountCap      int `yaml:"wecom_account_cap"`       // WECOM_ACCOUNT_CAP (default 200)
+	WeComDailyQuota      int `yaml:"wecom_daily_quota"`       // WECOM_DAILY_QUOTA
+	WeComMemberPerMinute int `yaml:"wecom_member_per_minute"` // WECOM_MEMBER_PER_MINUTE
+	WeComMemberPerHour   int `yaml:"wecom_member_per_hour"`   // WECOM_MEMBER_PER_HOUR
+	WeComAPIPerMinute    int `yaml:"wecom_api_per_minute"`    // WECOM_API_PER_MINUTE
+	// WeComBulkQuiet is how long before and after :00 and :30 a bulk send
+	// waits (default 30s); "off" (env) or a negative duration turns it off.
+	WeComBulkQuiet time.Duration `yaml:"wecom_bulk_quiet"` // WECOM_BULK_QUIET
+
 	// Location is TZ loaded; set by Validate.
 	Location *time.Location `yaml:"-"`
 }
@@ -201,6 +213,32 @@ func (c *Config) readEnv(getenv func(string) string) error {
 			*dst = n
 		}
 	}
+	for name, dst := range map[string]*int{
+		"WECOM_ACCOUNT_CAP":       &c.WeComAccountCap,
+		"WECOM_DAILY_QUOTA":       &c.WeComDailyQuota,
+		"WECOM_MEMBER_PER_MINUTE": &c.WeComMemberPerMinute,
+		"WECOM_MEMBER_PER_HOUR":   &c.WeComMemberPerHour,
+		"WECOM_API_PER_MINUTE":    &c.WeComAPIPerMinute,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%s: %q is not a whole number of 1 or more", name, v)
+			}
+			*dst = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("WECOM_BULK_QUIET")); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case v == "off" || (err == nil && d <= 0):
+			c.WeComBulkQuiet = -1
+		case err != nil || d >= 15*time.Minute:
+			return fmt.Errorf("WECOM_BULK_QUIET: %q is not a duration under 15m such as 30s (or off)", v)
+		default:
+			c.WeComBulkQuiet = d
+		}
+	}
 	str("WECOM_CORP_ID", &c.WeComCorpID)
 	str("WECOM_AGENT_ID", &c.WeComAgentID)
 	str("WECOM_SECRET", &c.WeComSecret)
@@ -307,6 +345,15 @@ func (c *Config) Validate() error {
 	if c.DedupCap < 0 {
 		return fmt.Errorf("UNIONBOT_DEDUP_CAP: must not be negative")
 	}
+	for name, n := range map[string]int{"WECOM_ACCOUNT_CAP": c.WeComAccountCap, "WECOM_DAILY_QUOTA": c.WeComDailyQuota,
+		"WECOM_MEMBER_PER_MINUTE": c.WeComMemberPerMinute, "WECOM_MEMBER_PER_HOUR": c.WeComMemberPerHour, "WECOM_API_PER_MINUTE": c.WeComAPIPerMinute} {
+		if n < 0 {
+			return fmt.Errorf("%s: must not be negative", name)
+		}
+	}
+	if c.WeComBulkQuiet >= 15*time.Minute {
+		return fmt.Errorf("WECOM_BULK_QUIET: must be under 15m")
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -390,6 +437,7 @@ func (c *Config) Summary(getenv func(string) string) []any {
 		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
 		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
 		"announce_cron", c.AnnounceCron, "announce_to", orAll(c.AnnounceParties),
+		"wecom_daily_quota", orDefault(c.WeComDailyQuota), "wecom_account_cap", orDefault(c.WeComAccountCap),
 	}
 	var defaults []string
 	for name, def := range map[string]bool{
@@ -402,6 +450,13 @@ func (c *Config) Summary(getenv func(string) string) []any {
 	}
 	sort.Strings(defaults)
 	return append(out, "defaults", strings.Join(defaults, ","))
+}
+
+func orDefault(n int) any {
+	if n == 0 {
+		return "default"
+	}
+	return n
 }
 
 func onOff(b bool) string {

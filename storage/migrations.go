@@ -29,6 +29,7 @@ var migrations = []migration{
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
+	{16, "outbox pacing: why a notice waits, batch progress, recent WeCom sends, the sender lease", migratePace},
 }
 
 type schemaMigration struct {
