@@ -68,6 +68,9 @@ func (w *OutboxWorker) Run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
+			w.mu.Lock()
+			w.release(ctx)
+			w.mu.Unlock()
 			return
 		case <-t.C:
 		case <-w.wake:

@@ -29,8 +29,8 @@ import (
 
 const (
 	outboxLease    = "outbox"
-	outboxLeaseTTL = time.Minute
-	pendingWindow  = 500 // notices looked at in one pass
+	outboxLeaseTTL = 30 * time.Second // renewed every 10 s of a pass; a send takes at most the HTTP timeout
+	pendingWindow  = 500              // notices looked at in one pass
 )
 
 // Parter is a sender that knows how many messages a notice takes (its
@@ -123,6 +123,19 @@ func (w *OutboxWorker) runPaced(ctx context.Context) int {
 		}
 	}
 	return handled
+}
+
+// release gives the sender lease up, so another replica need not wait
+// for it to lapse (on shutdown).
+func (w *OutboxWorker) release(ctx context.Context) {
+	if w.Pace == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := w.Pace.ReleaseLease(ctx, outboxLease, w.Worker); err != nil {
+		w.logger().Warn("release outbox lease", "err", err)
+	}
 }
 
 // orderKeys are what a notice keeps order with: each member it still has

@@ -110,6 +110,8 @@ type PaceStore interface {
 	// AcquireLease takes or renews the named lease for holder until
 	// now+ttl; false when another holder has it.
 	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives the lease up if holder has it.
+	ReleaseLease(ctx context.Context, name, holder string) error
 }
 
 // batch is the part of a notice the next message/send carries.

@@ -165,3 +165,9 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, ttl time.Du
 	}
 	return row.Holder == holder, nil
 }
+
+// ReleaseLease implements bot.PaceStore.
+func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
+	err := db.conn(ctx).Where("name = ? AND holder = ?", name, holder).Delete(&outboxLeaseRow{}).Error
+	return mapErr(err, "release lease", "", "")
+}
