@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,16 +17,26 @@ import (
 
 // drainPaced runs the outbox until no notice is left undelivered, moving
 // the harness clock on to the next notice's expected time whenever all
-// that is left waits. It returns every wait reason a pending notice showed
-// along the way, and fails if a notice ends anywhere but sent.
-func drainPaced(t *testing.T, h *harness) map[string]int {
+// that is left waits. With several harnesses (replicas on one database)
+// their workers run at once and their clocks move together. It returns
+// every wait reason a pending notice showed along the way, and fails if a
+// notice ends anywhere but sent.
+func drainPaced(t *testing.T, hs ...*harness) map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	reasons := map[string]int{}
 	for step := 0; step < 20000; step++ {
-		h.Bot.Wait()
-		h.Outbox.RunOnce(ctx)
-		ns, err := h.DB.ListNotices(ctx, "", 0)
+		var wg sync.WaitGroup
+		for _, h := range hs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h.Bot.Wait()
+				h.Outbox.RunOnce(ctx)
+			}()
+		}
+		wg.Wait()
+		ns, err := hs[0].DB.ListNotices(ctx, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,8 +59,10 @@ func drainPaced(t *testing.T, h *harness) map[string]int {
 		if pending == 0 {
 			return reasons
 		}
-		if now := h.Now(); next.After(now) {
-			h.Advance(t, next.Sub(now))
+		if now := hs[0].Now(); next.After(now) {
+			for _, h := range hs {
+				h.Advance(t, next.Sub(now))
+			}
 		}
 	}
 	t.Fatal("the outbox never drained")
@@ -252,6 +265,47 @@ func TestPacedFortyNotices(t *testing.T) {
 			for _, want := range []string{"t040 一分钟内最多收 30 条", "错误码 45047", "错误码 45009"} {
 				if !hasReason(reasons, want) {
 					t.Fatalf("no notice waited with %q: %v", want, reasons)
+				}
+			}
+		})
+	}
+}
+
+// TestPacedReplicas: two replicas on one database share the counters and
+// the sender lease: 40 notices to one teacher arrive once each, in order,
+// 30 in the first minute, with nothing dropped; when the replica holding
+// the lease shuts down the other carries on at once.
+func TestPacedReplicas(t *testing.T) {
+	for _, driver := range storagetest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			extra := map[string]string{"UNIONBOT_DB": storagetest.URL(t, driver), "test.clock": "2026-12-03T10:05:00+08:00",
+				"UNIONBOT_ANNOUNCE_CRON": "0 0 1 1 *"}
+			h1 := MustRunMain(t, driver, extra)
+			extra["WECOM_API_BASE"] = h1.Env["WECOM_API_BASE"] // the process shares one HTTP client: one fake
+			h2 := MustRunMain(t, driver, extra)
+			for i := 1; i <= 40; i++ {
+				MustAPI(t, h1, "POST", "/api/broadcasts", fmt.Sprintf(`{"text":"第 %d 条通知","audience":"users:t040"}`, i), 202)
+			}
+			var wg sync.WaitGroup
+			for _, h := range []*harness{h1, h2, h1, h2} {
+				wg.Add(1)
+				go func() { defer wg.Done(); h.Outbox.RunOnce(context.Background()) }()
+			}
+			wg.Wait()
+			if got := len(h1.Fake.DeliveredTo("t040")); got != 30 {
+				t.Fatalf("after the first minute t040 has %d notices, want 30", got)
+			}
+			h1.Close() // whichever held the lease, h2 now sends alone
+			h1.Fake.SetClock(h2.Now)
+			drainPaced(t, h2)
+			mustNoDrops(t, h1)
+			got := h1.Fake.DeliveredTo("t040")
+			if len(got) != 40 {
+				t.Fatalf("t040 got %d notices, want 40", len(got))
+			}
+			for i, m := range got {
+				if want := fmt.Sprintf("第 %d 条通知", i+1); m.Content != want {
+					t.Fatalf("notice %d is %q, want %q", i+1, m.Content, want)
 				}
 			}
 		})

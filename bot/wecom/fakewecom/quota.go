@@ -64,9 +64,19 @@ func (s *Server) DeliveredTo(user string) []Sent {
 	return append([]Sent(nil), s.q.delivered[user]...)
 }
 
+// SetClock replaces the fake's clock while it serves.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Now = now
+}
+
 func (s *Server) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
+	s.mu.Lock()
+	now := s.Now
+	s.mu.Unlock()
+	if now != nil {
+		return now()
 	}
 	return time.Now()
 }
