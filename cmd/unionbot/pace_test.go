@@ -11,6 +11,7 @@ import (
 
 	"unionbot"
 	"unionbot/bot/wecom/fakewecom"
+	"unionbot/config"
 	"unionbot/handlers/signup"
 	"unionbot/storage/storagetest"
 )
@@ -309,5 +310,26 @@ func TestPacedReplicas(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPaceLimitsFromConfig: the daily quota is the account cap × 200
+// person-times unless WECOM_DAILY_QUOTA says otherwise.
+func TestPaceLimitsFromConfig(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want int
+	}{
+		{map[string]string{}, 0}, // the worker's default: 200 accounts × 200
+		{map[string]string{"WECOM_ACCOUNT_CAP": "2000"}, 400000},
+		{map[string]string{"WECOM_ACCOUNT_CAP": "2000", "WECOM_DAILY_QUOTA": "1000"}, 1000},
+	} {
+		cfg, err := config.Load("", func(k string) string { return tc.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := paceLimits(cfg).DailyQuota; got != tc.want {
+			t.Errorf("%v: daily quota %d, want %d", tc.env, got, tc.want)
+		}
 	}
 }
