@@ -53,22 +53,24 @@ func quotaCode(code int) bool {
 // runPaced is one pass over the undelivered notices; it returns how many
 // it sent or tried.
 func (w *OutboxWorker) runPaced(ctx context.Context) int {
-	ok, err := w.Pace.AcquireLease(ctx, outboxLease, w.Worker, outboxLeaseTTL)
-	if err != nil || !ok {
-		if err != nil && ctx.Err() == nil {
-			w.logger().Warn("outbox lease", "err", err)
-		}
-		return 0
-	}
-	leased := w.now()
-	w.prune(ctx, leased)
+	// Read first: an idle outbox costs one query a poll, and no write.
 	ns, err := w.Pace.PendingNotices(ctx, pendingWindow)
-	if err != nil {
-		if ctx.Err() == nil {
+	if err != nil || len(ns) == 0 {
+		if err != nil && ctx.Err() == nil {
 			w.logger().Warn("pending notices", "err", err)
 		}
 		return 0
 	}
+	if !w.holdLease(ctx) {
+		return 0
+	}
+	// Read again under the lease: what the last holder sent meanwhile is
+	// no longer pending.
+	if ns, err = w.Pace.PendingNotices(ctx, pendingWindow); err != nil {
+		w.logger().Warn("pending notices", "err", err)
+		return 0
+	}
+	w.prune(ctx, w.now())
 	limits := w.Limits.withDefaults()
 	waiting := map[string]time.Time{} // member (or "@all") -> when what holds them back is expected
 	hold := func(keys []string, until time.Time) {
@@ -84,11 +86,8 @@ func (w *OutboxWorker) runPaced(ctx context.Context) int {
 			break
 		}
 		now := w.now()
-		if now.Sub(leased) > outboxLeaseTTL/3 { // renew before it can lapse mid-pass
-			if ok, err := w.Pace.AcquireLease(ctx, outboxLease, w.Worker, outboxLeaseTTL); err != nil || !ok {
-				return handled
-			}
-			leased = now
+		if !w.holdLease(ctx) { // renewed before it can lapse mid-pass
+			return handled
 		}
 		keys := orderKeys(n)
 		if n.NextAt.After(now) {
@@ -125,14 +124,32 @@ func (w *OutboxWorker) runPaced(ctx context.Context) int {
 	return handled
 }
 
+// holdLease takes or renews the sender lease; while a third of it has not
+// yet passed since it was last taken, this replica still holds it and
+// nothing is written.
+func (w *OutboxWorker) holdLease(ctx context.Context) bool {
+	now := w.now()
+	if !w.leasedAt.IsZero() && now.Sub(w.leasedAt) < outboxLeaseTTL/3 && !now.Before(w.leasedAt) {
+		return true
+	}
+	ok, err := w.Pace.AcquireLease(ctx, outboxLease, w.Worker, outboxLeaseTTL)
+	if err != nil && ctx.Err() == nil {
+		w.logger().Warn("outbox lease", "err", err)
+	}
+	if err != nil || !ok {
+		w.leasedAt = time.Time{}
+		return false
+	}
+	w.leasedAt = now
+	return true
+}
+
 // release gives the sender lease up, so another replica need not wait
 // for it to lapse (on shutdown).
 func (w *OutboxWorker) release(ctx context.Context) {
-	if w.Pace == nil {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
+	w.leasedAt = time.Time{}
 	if err := w.Pace.ReleaseLease(ctx, outboxLease, w.Worker); err != nil {
 		w.logger().Warn("release outbox lease", "err", err)
 	}
@@ -218,6 +235,9 @@ func (w *OutboxWorker) deliverBatch(ctx context.Context, n *unionbot.Notice, b b
 	}
 	n.Attempts++
 	now := w.now()
+	// A send in flight finishes even when shutdown cancels ctx (the HTTP
+	// client's timeout bounds it): cut off halfway, WeCom may have taken
+	// the message while we record a failure, and it would go out twice.
 	err := w.Sender.Send(context.WithoutCancel(ctx), &part)
 	var se *unionbot.SendError
 	errors.As(err, &se)
@@ -230,6 +250,8 @@ func (w *OutboxWorker) deliverBatch(ctx context.Context, n *unionbot.Notice, b b
 	}
 	w.logger().Info("notice attempt", "id", n.ID, "kind", n.Kind, "ref", n.Ref, "attempt", n.Attempts,
 		"batch", len(b.users), "errcode", n.LastCode, "ok", err == nil)
+	// Record the outcome even when ctx ended during the send (shutdown):
+	// a notice WeCom accepted but left pending would go out again.
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if paced {
