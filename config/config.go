@@ -213,31 +213,8 @@ func (c *Config) readEnv(getenv func(string) string) error {
 			*dst = n
 		}
 	}
-	for name, dst := range map[string]*int{
-		"WECOM_ACCOUNT_CAP":       &c.WeComAccountCap,
-		"WECOM_DAILY_QUOTA":       &c.WeComDailyQuota,
-		"WECOM_MEMBER_PER_MINUTE": &c.WeComMemberPerMinute,
-		"WECOM_MEMBER_PER_HOUR":   &c.WeComMemberPerHour,
-		"WECOM_API_PER_MINUTE":    &c.WeComAPIPerMinute,
-	} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return fmt.Errorf("%s: %q is not a whole number of 1 or more", name, v)
-			}
-			*dst = n
-		}
-	}
-	if v := strings.TrimSpace(getenv("WECOM_BULK_QUIET")); v != "" {
-		d, err := time.ParseDuration(v)
-		switch {
-		case v == "off" || (err == nil && d <= 0):
-			c.WeComBulkQuiet = -1
-		case err != nil || d >= 15*time.Minute:
-			return fmt.Errorf("WECOM_BULK_QUIET: %q is not a duration under 15m such as 30s (or off)", v)
-		default:
-			c.WeComBulkQuiet = d
-		}
+	if err := c.readQuotaEnv(getenv); err != nil {
+		return err
 	}
 	str("WECOM_CORP_ID", &c.WeComCorpID)
 	str("WECOM_AGENT_ID", &c.WeComAgentID)
@@ -345,14 +322,8 @@ func (c *Config) Validate() error {
 	if c.DedupCap < 0 {
 		return fmt.Errorf("UNIONBOT_DEDUP_CAP: must not be negative")
 	}
-	for name, n := range map[string]int{"WECOM_ACCOUNT_CAP": c.WeComAccountCap, "WECOM_DAILY_QUOTA": c.WeComDailyQuota,
-		"WECOM_MEMBER_PER_MINUTE": c.WeComMemberPerMinute, "WECOM_MEMBER_PER_HOUR": c.WeComMemberPerHour, "WECOM_API_PER_MINUTE": c.WeComAPIPerMinute} {
-		if n < 0 {
-			return fmt.Errorf("%s: must not be negative", name)
-		}
-	}
-	if c.WeComBulkQuiet >= 15*time.Minute {
-		return fmt.Errorf("WECOM_BULK_QUIET: must be under 15m")
+	if err := c.validateQuotas(); err != nil {
+		return err
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
