@@ -153,7 +153,7 @@ func paceCheck(l PaceLimits, u *PaceUsage, b batch, now time.Time) (time.Time, s
 		y, m, d := now.In(l.Location).Date()
 		later(time.Date(y, m, d+1, 0, 0, 0, 0, l.Location), fmt.Sprintf(txtWaitDaily, u.Today, l.DailyQuota, cost))
 	}
-	if t := freeAt(u.Calls, now, time.Minute+l.Margin, l.APIPerMinute, 1); t.After(now) {
+	if t := freeAt(u.Calls, now, time.Minute+l.Margin, l.APIPerMinute, b.messages); t.After(now) {
 		later(t, fmt.Sprintf(txtWaitAPI, l.APIPerMinute))
 	}
 	byUser := map[string][]PaceStamp{}
