@@ -35,6 +35,13 @@ type Notice struct {
 	LastErr   string // last error text
 	CreatedAt time.Time
 	SentAt    *time.Time
+	// NextAt is when the outbox tries the notice next; WaitReason says why
+	// it waits (a WeCom quota, a retry), for the console.
+	NextAt     time.Time
+	WaitReason string
+	// Progress counts the ToUsers already sent to: a notice to more members
+	// than one message/send takes goes out in batches.
+	Progress int
 }
 
 // Notice delivery statuses.

@@ -2,15 +2,17 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"unionbot"
 )
 
-// OutboxWorker delivers queued notices with retries and backoff. Several
-// replicas may run one each: notices are leased, never sent twice at once.
+// OutboxWorker delivers queued notices with retries and backoff, paced to
+// WeCom's quotas. Several replicas may run one each: one at a time holds
+// the sender lease and sends, so no notice goes twice and no quota is
+// passed.
 type OutboxWorker struct {
 	Outbox      unionbot.Outbox
 	Sender      unionbot.Sender
@@ -21,8 +23,15 @@ type OutboxWorker struct {
 	Poll        time.Duration // default 1s
 	// Admins are told when a notice is given up on.
 	Admins []string
+	// Pace keeps the pacing counters and the sender lease (required);
+	// WeCom app messages are paced to Limits, see outbox_pace.go.
+	Pace   PaceStore
+	Limits PaceLimits
 
-	wake chan struct{}
+	wake     chan struct{}
+	mu       sync.Mutex // one pass at a time in this process
+	prunedAt time.Time
+	leasedAt time.Time // when this worker last took or renewed the sender lease
 }
 
 // Wake makes the worker look at the outbox now rather than at the next poll.
@@ -59,6 +68,9 @@ func (w *OutboxWorker) Run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
+			w.mu.Lock()
+			w.release(ctx)
+			w.mu.Unlock()
 			return
 		case <-t.C:
 		case <-w.wake:
@@ -66,19 +78,12 @@ func (w *OutboxWorker) Run(ctx context.Context) {
 	}
 }
 
-// RunOnce claims and sends one batch; it returns how many it handled.
+// RunOnce is one pass over the undelivered notices (outbox_pace.go); it
+// returns how many it sent or tried.
 func (w *OutboxWorker) RunOnce(ctx context.Context) int {
-	ns, err := w.Outbox.ClaimNotices(ctx, w.Worker, 20, 2*time.Minute)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.logger().Warn("claim notices", "err", err)
-		}
-		return 0
-	}
-	for _, n := range ns {
-		w.deliver(ctx, n)
-	}
-	return len(ns)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.runPaced(ctx)
 }
 
 func (w *OutboxWorker) logger() *slog.Logger {
@@ -88,46 +93,8 @@ func (w *OutboxWorker) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func (w *OutboxWorker) deliver(ctx context.Context, n *unionbot.Notice) {
-	max := w.MaxAttempts
-	if max <= 0 {
-		max = 6
-	}
-	n.Attempts++
-	// A send in flight finishes even when shutdown cancels ctx (the HTTP
-	// client's timeout bounds it): cut off halfway, WeCom may have taken
-	// the message while we record a failure, and it would go out twice.
-	err := w.Sender.Send(context.WithoutCancel(ctx), n)
-	var se *unionbot.SendError
-	errors.As(err, &se)
-	n.LastCode, n.LastErr = 0, ""
-	if se != nil {
-		n.LastCode = se.Code
-	}
-	if err != nil {
-		n.LastErr = err.Error()
-	}
-	w.logger().Info("notice attempt", "id", n.ID, "kind", n.Kind, "ref", n.Ref, "attempt", n.Attempts, "errcode", n.LastCode, "ok", err == nil)
-
-	var retryAt time.Time
-	switch {
-	case err == nil:
-		now := w.now()
-		n.Status, n.SentAt = unionbot.NoticeSent, &now
-	case (se == nil || se.Retryable) && n.Attempts < max:
-		n.Status = unionbot.NoticePending
-		retryAt = w.now().Add(Backoff(n.Attempts))
-	default:
-		n.Status = unionbot.NoticeFailed
-	}
-	// Record the outcome even when ctx ended during the send (shutdown):
-	// a notice WeCom accepted but left pending would go out again.
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := w.Outbox.MarkNotice(mctx, n, retryAt); err != nil {
-		w.logger().Error("mark notice", "id", n.ID, "err", err)
-		return
-	}
+// alertFailed tells the admins of a notice given up on.
+func (w *OutboxWorker) alertFailed(ctx context.Context, n *unionbot.Notice) {
 	if n.Status == unionbot.NoticeFailed && n.Kind != "alert" && len(w.Admins) > 0 {
 		alert := &unionbot.Notice{
 			ToUsers: w.Admins, Kind: "alert", Ref: n.Ref,

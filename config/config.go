@@ -107,6 +107,18 @@ type Config struct {
 	// commands work either way.
 	Cards string `yaml:"cards"` // UNIONBOT_CARDS
 
+	// WeCom's quotas the outbox paces to; 0 takes WeCom's documented
+	// value (30 and 1,000 a member, 10,000 calls a minute). The daily
+	// quota is the corp's account cap × 200 person-times unless set.
+	WeComAccountCap      int `yaml:"wecom_account_cap"`       // WECOM_ACCOUNT_CAP (default 200)
+	WeComDailyQuota      int `yaml:"wecom_daily_quota"`       // WECOM_DAILY_QUOTA
+	WeComMemberPerMinute int `yaml:"wecom_member_per_minute"` // WECOM_MEMBER_PER_MINUTE
+	WeComMemberPerHour   int `yaml:"wecom_member_per_hour"`   // WECOM_MEMBER_PER_HOUR
+	WeComAPIPerMinute    int `yaml:"wecom_api_per_minute"`    // WECOM_API_PER_MINUTE
+	// WeComBulkQuiet is how long before and after :00 and :30 a bulk send
+	// waits (default 30s); "off" (env) or a negative duration turns it off.
+	WeComBulkQuiet time.Duration `yaml:"wecom_bulk_quiet"` // WECOM_BULK_QUIET
+
 	// Location is TZ loaded; set by Validate.
 	Location *time.Location `yaml:"-"`
 }
@@ -216,6 +228,9 @@ func (c *Config) readEnv(getenv func(string) string) error {
 			}
 			*dst = n
 		}
+	}
+	if err := c.readQuotaEnv(getenv); err != nil {
+		return err
 	}
 	str("WECOM_CORP_ID", &c.WeComCorpID)
 	str("WECOM_AGENT_ID", &c.WeComAgentID)
@@ -328,6 +343,9 @@ func (c *Config) Validate() error {
 	if c.DedupCap < 0 {
 		return fmt.Errorf("UNIONBOT_DEDUP_CAP: must not be negative")
 	}
+	if err := c.validateQuotas(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -412,6 +430,7 @@ func (c *Config) Summary(getenv func(string) string) []any {
 		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
 		"announce_cron", c.AnnounceCron, "announce_to", orAll(c.AnnounceParties),
 		"announce_format", c.AnnounceFormat, "cards", c.Cards,
+		"wecom_daily_quota", orDefault(c.WeComDailyQuota), "wecom_account_cap", orDefault(c.WeComAccountCap),
 	}
 	var defaults []string
 	for name, def := range map[string]bool{
@@ -425,6 +444,13 @@ func (c *Config) Summary(getenv func(string) string) []any {
 	}
 	sort.Strings(defaults)
 	return append(out, "defaults", strings.Join(defaults, ","))
+}
+
+func orDefault(n int) any {
+	if n == 0 {
+		return "default"
+	}
+	return n
 }
 
 func onOff(b bool) string {

@@ -69,6 +69,9 @@ func TestLoadBadValues(t *testing.T) {
 		{map[string]string{"UNIONBOT_REPLY_BUDGET": "soon"}, "UNIONBOT_REPLY_BUDGET"},
 		{map[string]string{"UNIONBOT_REMIND_BEFORE": "-2h"}, "UNIONBOT_REMIND_BEFORE"},
 		{map[string]string{"WECOM_AGENT_ID": "abc"}, "WECOM_AGENT_ID"},
+		{map[string]string{"WECOM_DAILY_QUOTA": "lots"}, "WECOM_DAILY_QUOTA"},
+		{map[string]string{"WECOM_MEMBER_PER_MINUTE": "0"}, "WECOM_MEMBER_PER_MINUTE"},
+		{map[string]string{"WECOM_BULK_QUIET": "soon"}, "WECOM_BULK_QUIET"},
 	} {
 		_, err := Load("", env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
@@ -110,6 +113,24 @@ func TestFileAndEnvPrecedence(t *testing.T) {
 	}
 	if !c.IsAdmin("y") || c.IsAdmin("a1") {
 		t.Errorf("Admins = %v, want [x y]", c.Admins)
+	}
+}
+
+// TestWeComQuotas: the quotas come from the file and the environment
+// (which wins); WECOM_BULK_QUIET=off turns the quiet window off.
+func TestWeComQuotas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("wecom_account_cap: 500\nwecom_member_per_minute: 20\nwecom_bulk_quiet: 45s\n"), 0o600)
+	c, err := Load(path, env(map[string]string{"WECOM_MEMBER_PER_MINUTE": "10", "WECOM_API_PER_MINUTE": "600"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.WeComAccountCap != 500 || c.WeComMemberPerMinute != 10 || c.WeComAPIPerMinute != 600 || c.WeComBulkQuiet != 45*time.Second || c.WeComDailyQuota != 0 {
+		t.Fatalf("quotas = cap %d, per minute %d, api %d, quiet %v, daily %d; want 500, 10, 600, 45s, 0 (from the cap)",
+			c.WeComAccountCap, c.WeComMemberPerMinute, c.WeComAPIPerMinute, c.WeComBulkQuiet, c.WeComDailyQuota)
+	}
+	if c, err := Load("", env(map[string]string{"WECOM_BULK_QUIET": "off"})); err != nil || c.WeComBulkQuiet >= 0 {
+		t.Fatalf("WECOM_BULK_QUIET=off: %v, %v; want a negative window (off)", c.WeComBulkQuiet, err)
 	}
 }
 

@@ -55,7 +55,7 @@ func TestMigrateChannels(t *testing.T) {
 			if err := db.SaveSession(ctx, &bot.Session{UserID: openid, Flow: "proposal", ExpiresAt: now.Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Enqueue(ctx, &unionbot.Notice{ToUsers: []string{openid}, Text: "候补转正", Kind: "signup"}); err != nil {
+			if err := db.EnqueueStep1(ctx, &unionbot.Notice{ToUsers: []string{openid}, Text: "候补转正", Kind: "signup"}); err != nil {
 				t.Fatal(err)
 			}
 

@@ -33,6 +33,7 @@ var migrations = []migration{
 	{13, "notices: the template card (WeCom) a notice carries beside its text", migrateNoticeCards},
 	{14, "sign-ups: confirmation window for promotions, rotation allocation and its published draws", migrateAllocation},
 	{15, "audit log: every admin action, sign-ins and refused attempts, insert-only", migrateAudit},
+	{16, "outbox pacing: why a notice waits, batch progress, recent WeCom sends, the sender lease", migratePace},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 }
 

@@ -116,7 +116,8 @@ func TestMigrationsStepByStep(t *testing.T) {
 				&counterRow{}, &proposalRow{}, &seconderRow{}, &proposalLogRow{}, &congressSessionRow{}, &faqRow{}, &faqQuestionRow{},
 				&planItemRow{}, &announceDeliveryRow{}, &replayRow{}, &linkRow{}, &linkCodeRow{}, &consoleSessionRow{},
 				&careCaseRow{}, &careLogRow{}, &carePaymentRow{}, &careMemberYearRow{}, &careSettingsRow{}, &careStaffRow{}, &careAccessRow{},
-				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}, &auditRow{}, &drawRow{}}
+				&careHardshipRow{}, &careHardshipLogRow{}, &careReminderRow{}, &careProfileRow{}, &auditRow{}, &drawRow{},
+				&wecomSendRow{}, &wecomCallRow{}, &outboxLeaseRow{}}
 			if err := fresh.conn(ctx).AutoMigrate(rows...); err != nil {
 				t.Fatal(err)
 			}

@@ -33,6 +33,8 @@ type noticeRow struct {
 	LastErr     string `gorm:"size:512"`
 	CreatedAt   time.Time
 	SentAt      *time.Time
+	WaitReason  string `gorm:"size:255"`
+	Progress    int
 }
 
 func (noticeRow) TableName() string { return "notices" }
@@ -63,6 +65,7 @@ func (r *noticeRow) domain() *unionbot.Notice {
 		ID: r.ID, ToUsers: to, ToParty: r.ToParty, ToTag: r.ToTag, Channel: r.Channel, Format: r.Format,
 		Title: r.Title, Text: r.Text, Kind: r.Kind, Ref: r.Ref, Status: r.Status,
 		Attempts: r.Attempts, LastCode: r.LastCode, LastErr: r.LastErr, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
+		NextAt: r.NextAt, WaitReason: r.WaitReason, Progress: r.Progress,
 	}
 	if r.Card != "" {
 		var c unionbot.Card
@@ -131,7 +134,7 @@ func (db *DB) ClaimNotices(ctx context.Context, worker string, limit int, lease 
 func (db *DB) MarkNotice(ctx context.Context, n *unionbot.Notice, retryAt time.Time) error {
 	up := map[string]any{
 		"status": n.Status, "attempts": n.Attempts, "last_code": n.LastCode, "last_err": clipText(n.LastErr, 500),
-		"leased_until": epoch, "sent_at": n.SentAt,
+		"leased_until": epoch, "sent_at": n.SentAt, "wait_reason": clipText(n.WaitReason, 120), "progress": n.Progress,
 	}
 	if !retryAt.IsZero() {
 		up["next_at"] = retryAt.UTC()

@@ -117,6 +117,11 @@ type noticeJSON struct {
 	Recipients int        `json:"recipients"`
 	CreatedAt  time.Time  `json:"created_at"`
 	SentAt     *time.Time `json:"sent_at,omitempty"`
+	// A pending notice's next try, why it waits (a WeCom quota, a retry)
+	// and how many of its members a batched send has reached.
+	NotBefore  *time.Time `json:"not_before,omitempty"`
+	WaitReason string     `json:"wait_reason,omitempty"`
+	Progress   int        `json:"progress,omitempty"`
 }
 
 // GET /api/notices?kind=: the delivery log of active messages. Texts and
@@ -129,7 +134,11 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
 	out := make([]noticeJSON, len(ns))
 	for i, n := range ns {
 		out[i] = noticeJSON{ID: n.ID, Kind: n.Kind, Ref: n.Ref, Channel: n.Channel, Status: n.Status, Attempts: n.Attempts,
-			ErrCode: n.LastCode, Error: n.LastErr, Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt, SentAt: n.SentAt}
+			ErrCode: n.LastCode, Error: n.LastErr, Recipients: len(n.ToUsers), CreatedAt: n.CreatedAt, SentAt: n.SentAt,
+			WaitReason: n.WaitReason, Progress: n.Progress}
+		if n.Status == unionbot.NoticePending && !n.NextAt.IsZero() {
+			out[i].NotBefore = &n.NextAt
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notices": out})
 	return nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ type overviewView struct {
 	Unanswered  []*faq.Question
 	LastPush    *announce.Delivery
 	Undelivered []undeliveredNotice
+	Queued      []queuedNotice // waiting to go out, with why and when
+	QueuedTotal int
 	Lockouts    []Lockout // addresses locked out of signing in
 	Warnings    []string  // parts not configured
 }
@@ -62,6 +65,9 @@ func (s *Server) overviewPage(p *page) error {
 		}
 	}
 	if v.Undelivered, err = s.undelivered(ctx, now.Location()); err != nil {
+		return err
+	}
+	if v.Queued, v.QueuedTotal, err = s.queued(ctx, now); err != nil {
 		return err
 	}
 	v.Lockouts = s.throttle.lockouts(s.now())
@@ -141,4 +147,72 @@ func (p *page) NoticeStatus(st string) string {
 		return "发送失败"
 	}
 	return "待发送"
+}
+
+// queuedNotice is a notice still in the outbox, for the overview: what it
+// is, who it goes to, why it waits and when it is expected to go.
+type queuedNotice struct {
+	At, Channel, Kind, Ref, To, Reason, Expected string
+}
+
+// pendingLister is the outbox's list of undelivered notices, oldest first.
+type pendingLister interface {
+	PendingNotices(ctx context.Context, limit int) ([]*unionbot.Notice, error)
+}
+
+// queued lists the oldest notices still waiting (20 at most) and how many
+// wait in all (up to 500 counted).
+func (s *Server) queued(ctx context.Context, now time.Time) ([]queuedNotice, int, error) {
+	var ns []*unionbot.Notice
+	if pl, ok := s.Outbox.(pendingLister); ok {
+		var err error
+		if ns, err = pl.PendingNotices(ctx, 500); err != nil {
+			return nil, 0, err
+		}
+	} else {
+		all, err := s.Outbox.ListNotices(ctx, "", 300)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := len(all) - 1; i >= 0; i-- {
+			if all[i].Status == unionbot.NoticePending {
+				ns = append(ns, all[i])
+			}
+		}
+	}
+	var out []queuedNotice
+	for _, n := range ns[:min(len(ns), 20)] {
+		q := queuedNotice{At: n.CreatedAt.In(now.Location()).Format("1月2日 15:04:05"), Channel: channelName(n.Channel),
+			Kind: noticeKind(n.Kind), Ref: n.Ref, To: audience(n), Reason: n.WaitReason, Expected: expected(n.NextAt, now)}
+		if q.Reason == "" {
+			q.Reason = txtQueuedDue
+		}
+		out = append(out, q)
+	}
+	return out, len(ns), nil
+}
+
+// audience says how many a notice goes to.
+func audience(n *unionbot.Notice) string {
+	if n.ToParty != "" || n.ToTag != "" || (len(n.ToUsers) == 1 && n.ToUsers[0] == "@all") {
+		return txtQueuedEveryone
+	}
+	// Counts, never ids: a notice may go to the anonymous author of a
+	// suggestion, and the console must not name them.
+	if n.Progress > 0 {
+		return fmt.Sprintf(txtQueuedBatches, len(n.ToUsers), n.Progress)
+	}
+	return fmt.Sprintf(txtQueuedMembers, len(n.ToUsers))
+}
+
+// expected is when a waiting notice should go: now when it is due.
+func expected(at, now time.Time) string {
+	if !at.After(now) {
+		return txtQueuedNow
+	}
+	at = at.In(now.Location())
+	if y, m, d := at.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return at.Format("15:04:05")
+	}
+	return at.Format("1月2日 15:04:05")
 }

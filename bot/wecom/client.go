@@ -24,6 +24,8 @@ const (
 	CodeInvalidToken      = 40014
 	CodeTokenExpired      = 42001
 	CodeRateLimited       = 45009
+	CodeTooConcurrent     = 45033 // too many concurrent calls
+	CodePerUserLimit      = 45047 // too many messages to one member
 	CodeSystemBusy        = -1
 	CodeUserNotFound      = 60111
 )
@@ -100,11 +102,7 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if n.Card != nil && strings.TrimSpace(n.Text) == "" {
 		return nil // a card with nothing to say in words: cards are off
 	}
-	limit := MaxTextBytes - 48
-	if n.Format == unionbot.FormatMarkdown {
-		limit = 4096 - 48
-	}
-	for _, part := range SplitText(n.Text, limit) {
+	for _, part := range textParts(n) {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
 		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
@@ -112,6 +110,27 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 		}
 	}
 	return nil
+}
+
+// textParts is n's text cut into the messages Send makes of it.
+func textParts(n *unionbot.Notice) []string {
+	limit := MaxTextBytes - 48
+	if n.Format == unionbot.FormatMarkdown {
+		limit = 4096 - 48
+	}
+	return SplitText(n.Text, limit)
+}
+
+// Parts tells the outbox how many messages Send makes of n: each counts
+// against WeCom's per-member quotas.
+func (c *Client) Parts(n *unionbot.Notice) int {
+	switch {
+	case n.Card != nil && (c.Cards || n.Card.IsUpdate()):
+		return 1
+	case n.Card != nil && strings.TrimSpace(n.Text) == "":
+		return 0
+	}
+	return len(textParts(n))
 }
 
 func (c *Client) sendRobot(ctx context.Context, n *unionbot.Notice) error {
@@ -179,7 +198,8 @@ func classify(err error) error {
 		return nil
 	}
 	if code := errCode(err); code != 0 {
-		retry := code == CodeRateLimited || code == CodeSystemBusy || code == CodeTokenExpired || code == CodeInvalidToken
+		retry := code == CodeRateLimited || code == CodeTooConcurrent || code == CodePerUserLimit ||
+			code == CodeSystemBusy || code == CodeTokenExpired || code == CodeInvalidToken
 		return &unionbot.SendError{Code: code, Msg: err.Error(), Retryable: retry}
 	}
 	return &unionbot.SendError{Msg: err.Error(), Retryable: true} // network, 5xx, timeout
@@ -311,6 +331,14 @@ type Sender struct {
 	WeCom  unionbot.Sender
 	WeChat unionbot.Sender
 	CLI    unionbot.Sender
+}
+
+// Parts implements bot.Parter for WeCom app messages.
+func (s *Sender) Parts(n *unionbot.Notice) int {
+	if p, ok := s.WeCom.(interface{ Parts(*unionbot.Notice) int }); ok {
+		return p.Parts(n)
+	}
+	return 1
 }
 
 // Send implements unionbot.Sender.

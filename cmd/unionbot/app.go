@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -134,8 +136,8 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	}
 	m.Scheduler = &bot.Scheduler{Locker: locker, Logger: m.Logger, Location: cfg.Location, Now: m.Now}
 	hostname, _ := os.Hostname()
-	m.Outbox = &bot.OutboxWorker{Outbox: m.DB, Sender: sender, Worker: hostname + "-" + strconv.Itoa(os.Getpid()),
-		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins}
+	m.Outbox = &bot.OutboxWorker{Outbox: m.DB, Sender: sender, Worker: workerName(hostname),
+		Logger: m.Logger, Now: m.Now, Admins: cfg.Admins, Pace: m.DB, Limits: paceLimits(cfg)}
 
 	m.Web = &web.Server{AdminToken: cfg.AdminToken, Logger: m.Logger, Now: m.Now, Location: cfg.Location, Members: m.DB, Outbox: m.DB,
 		Callbacks: map[string]http.Handler{}, AdminUser: cfg.IsAdmin, PublicURL: cfg.PublicURL, Sessions: m.DB}
@@ -180,6 +182,27 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		}
 	}
 	return m.wire(ctx)
+}
+
+// workerName names this replica's outbox worker for the sender lease:
+// host, process and a random part, so two programs in one process (tests)
+// are two holders too.
+func workerName(hostname string) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return hostname + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
+}
+
+// paceLimits are WeCom's quotas as configured; the daily quota defaults
+// to the account cap × 200 person-times.
+func paceLimits(cfg *config.Config) bot.PaceLimits {
+	l := bot.PaceLimits{MemberPerMinute: cfg.WeComMemberPerMinute, MemberPerHour: cfg.WeComMemberPerHour,
+		DailyQuota: cfg.WeComDailyQuota, APIPerMinute: cfg.WeComAPIPerMinute, QuietWindow: cfg.WeComBulkQuiet,
+		Location: cfg.Location}
+	if l.DailyQuota == 0 && cfg.WeComAccountCap > 0 {
+		l.DailyQuota = cfg.WeComAccountCap * bot.QuotaPerAccount
+	}
+	return l
 }
 
 // tokenCache is the silenceper/wechat cache.Cache the stores provide.

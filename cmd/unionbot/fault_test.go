@@ -367,8 +367,9 @@ func TestRedisDown(t *testing.T) {
 }
 
 // TestWeComFaults: the fake WeCom answers with an expired token, its rate
-// limit, a 5xx and a timeout; each notice still arrives, and when the
-// outbox gives up on one the admins are told.
+// limit, a 5xx and a timeout; each notice still arrives (a rate limit is
+// retried past the attempts allowed: WeCom's "too often" never loses a
+// notice), and when the outbox gives up on one the admins are told.
 func TestWeComFaults(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"test.outbox_attempts": "2"})
 	const send = "/cgi-bin/message/send"
@@ -387,6 +388,7 @@ func TestWeComFaults(t *testing.T) {
 	}{
 		{"token expired (42001)", h.Fake.ExpireTokens, 5 * time.Second},
 		{"rate limited (45009)", func() { h.Fake.FailNext(send, 45009, 1) }, 10 * time.Second},
+		{"rate limited past the attempts (45009, 45033)", func() { h.Fake.FailNext(send, 45009, 1); h.Fake.FailNext(send, 45033, 1) }, 15 * time.Second},
 		{"HTTP 502", func() { h.Fake.FailHTTP(send, 502, 1) }, 10 * time.Second},
 		{"timeout", func() { h.Fake.Delay(send, 11*time.Second, 1) }, 30 * time.Second},
 	} {
@@ -397,14 +399,14 @@ func TestWeComFaults(t *testing.T) {
 			t.Errorf("%s: the notice never arrived", tc.name)
 		}
 	}
-	// Two rate-limit answers in a row: with 2 attempts the outbox gives up
-	// and the admins hear of it.
-	h.Fake.FailNext(send, 45009, 2)
+	// Two "system busy" answers in a row: with 2 attempts the outbox gives
+	// up and the admins hear of it.
+	h.Fake.FailNext(send, -1, 2)
 	broadcast("故障测试：放弃")
 	alert := h.Fake.WaitSent(1, 15*time.Second, func(s fakewecom.Sent) bool {
 		return s.ToUser == testAdmin && strings.Contains(s.Content, "发送失败，已放弃重试")
 	})
-	if len(alert) != 1 || !strings.Contains(alert[0].Content, "45009") {
+	if len(alert) != 1 || !strings.Contains(alert[0].Content, "错误码 -1") {
 		t.Fatalf("admins not told of the notice given up on: %+v", h.Fake.SentTo(testAdmin))
 	}
 	var log struct {
@@ -419,8 +421,8 @@ func TestWeComFaults(t *testing.T) {
 	for _, n := range log.Notices {
 		if n.Status == "failed" {
 			failed++
-			if n.Attempts != 2 || n.ErrCode != 45009 {
-				t.Errorf("given-up notice: %+v, want 2 attempts, errcode 45009", n)
+			if n.Attempts != 2 || n.ErrCode != -1 {
+				t.Errorf("given-up notice: %+v, want 2 attempts, errcode -1", n)
 			}
 		}
 	}

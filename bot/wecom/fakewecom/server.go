@@ -53,6 +53,13 @@ type Server struct {
 	CorpID   string
 	Secret   string
 	RobotKey string
+	// Now is the fake's clock, by which it counts its limits (time.Now
+	// when nil); tests give it theirs.
+	Now func() time.Time
+
+	limits  Limits
+	q       quota
+	userIDs []string // the address book in the order users were added
 
 	mu      sync.Mutex
 	tokens  map[string]bool
@@ -79,7 +86,8 @@ type Server struct {
 // New returns a fake for corpID/secret; Start or use as an http.Handler.
 func New(corpID, secret string) *Server {
 	return &Server{CorpID: corpID, Secret: secret, tokens: map[string]bool{}, users: map[string]User{},
-		depts: map[int]string{1: "学校"}, faults: map[string][]*fault{}, calls: map[string]int{}, changed: make(chan struct{})}
+		depts: map[int]string{1: "学校"}, faults: map[string][]*fault{}, calls: map[string]int{}, changed: make(chan struct{}),
+		limits: WeComLimits, q: quota{byUser: map[string][]time.Time{}, delivered: map[string][]Sent{}}}
 }
 
 // Start serves the fake on a loopback port and returns its base URL.
@@ -102,6 +110,9 @@ func (s *Server) URL() string { return s.httpSrv.URL }
 func (s *Server) AddUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.users[u.UserID]; !ok {
+		s.userIDs = append(s.userIDs, u.UserID)
+	}
 	s.users[u.UserID] = u
 }
 
@@ -175,6 +186,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sent, s.faults, s.calls = nil, map[string][]*fault{}, map[string]int{}
+	s.q = quota{byUser: map[string][]time.Time{}, delivered: map[string][]Sent{}}
 }
 
 // WaitSent waits until at least n messages match pred, or timeout.
@@ -208,7 +220,7 @@ type apiError struct {
 var errMsgs = map[int]string{
 	0: "ok", 40001: "invalid credential", 40002: "invalid grant_type", 40125: "invalid appsecret", 40003: "invalid openid",
 	45015: "response out of time limit or subscription is canceled", 44002: "empty post data", 40013: "invalid corpid", 40014: "invalid access_token",
-	42001: "access_token expired", 45009: "api freq out of limit", -1: "system busy",
+	42001: "access_token expired", 45009: "api freq out of limit", 45033: "api concurrent out of limit", 45047: "user msg out of limit", -1: "system busy",
 	60111: "userid not found", 40008: "invalid message type", 40035: "invalid args",
 	93000: "invalid webhook url", 41001: "access_token missing", 47001: "data format error",
 	60123: "invalid party id",
@@ -369,6 +381,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 	var req struct {
 		ToUser   string                              `json:"touser"`
 		ToParty  string                              `json:"toparty"`
+		ToTag    string                              `json:"totag"`
 		ChatID   string                              `json:"chatid"`
 		MsgType  string                              `json:"msgtype"`
 		Text     struct{ Content string }            `json:"text"`
@@ -381,7 +394,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		writeErr(w, 47001)
 		return
 	}
-	m := Sent{Path: path, ToUser: req.ToUser, ToParty: req.ToParty, MsgType: req.MsgType, Body: string(body), At: time.Now()}
+	m := Sent{Path: path, ToUser: req.ToUser, ToParty: req.ToParty, MsgType: req.MsgType, Body: string(body), At: s.now()}
 	switch req.MsgType {
 	case "text":
 		m.Content = req.Text.Content
@@ -426,6 +439,14 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
 	}
 	s.mu.Lock()
+	if path == "/cgi-bin/message/send" {
+		if !s.allowCall(m.At, m) {
+			s.mu.Unlock()
+			writeErr(w, 45009)
+			return
+		}
+		s.deliver(m.At, m, s.recipients(req.ToUser, req.ToParty, req.ToTag))
+	}
 	n := s.appendSent(m)
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": fmt.Sprintf("fake-msg-%d", n)})
