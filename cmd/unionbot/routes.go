@@ -117,6 +117,8 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Card(unionbot.KeySignup, su.CardSignUp) // signup:<event id>
 	r.Card(signup.KeyTeamAccept, su.CardTeam) // team:accept:<event id>
 	r.Card(signup.KeyTeamDecline, su.CardTeam)
+	r.Card(signup.KeyPromoConfirm, su.CardPromo) // promo:confirm:<entry id>
+	r.Card(signup.KeyPromoDecline, su.CardPromo)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	r.HandleExact("管理活动", su.Manage, bot.AdminOnly)

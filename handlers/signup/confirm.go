@@ -96,6 +96,7 @@ func (s *Service) PromotedNotice(ev *Event, p *Entry) *unionbot.Notice {
 		Text: fmt.Sprintf(txtPromoted, ev.Title, "活动时间 "+s.fmtTime(ev.StartsAt)+"。")}
 	if p.Status == EntryPending {
 		n.Text = fmt.Sprintf(txtPromotedAsk, ev.Title, s.fmtTime(ev.StartsAt), s.fmtTime(p.ConfirmBy), ev.Title, ev.Title)
+		s.promoNoticeCard(n, ev, p)
 	}
 	return n
 }

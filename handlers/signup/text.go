@@ -166,6 +166,9 @@ const (
 	txtCardAccepted   = "已确认组队"
 	txtCardDeclined   = "已拒绝组队"
 	txtCardAnswered   = "已处理"
+	txtCardConfirmed  = "已确认参加"
+	txtCardGaveUp     = "已放弃"
+	txtCardPromoDesc  = "候补转正：请确认是否参加"
 	txtCardInviteDesc = "%s 邀请您加入队伍“%s”"
 	txtCardBusy       = "您正在填写「%s」，请先填完或回复“取消”，再点“报名”（或回复“报名 %[2]s”）。"
 )
