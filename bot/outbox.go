@@ -21,6 +21,8 @@ type OutboxWorker struct {
 	Poll        time.Duration // default 1s
 	// Admins are told when a notice is given up on.
 	Admins []string
+	// Observer counts send attempts by kind and errcode; nil: none.
+	Observer Observer
 
 	wake chan struct{}
 }
@@ -107,6 +109,7 @@ func (w *OutboxWorker) deliver(ctx context.Context, n *unionbot.Notice) {
 	if err != nil {
 		n.LastErr = err.Error()
 	}
+	observer(w.Observer).NoticeAttempt(n.Kind, n.LastCode, err)
 	w.logger().Info("notice attempt", "id", n.ID, "kind", n.Kind, "ref", n.Ref, "attempt", n.Attempts, "errcode", n.LastCode, "ok", err == nil)
 
 	var retryAt time.Time
