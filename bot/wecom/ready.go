@@ -7,6 +7,6 @@ import "context"
 // cached for the sends). /readyz calls it; an error carries WeCom's
 // errcode (40001: a wrong WECOM_SECRET, 40013: a wrong WECOM_CORP_ID).
 func (c *Client) CheckToken(ctx context.Context) error {
-	_, err := c.token.GetAccessTokenContext(ctx)
-	return classify(err)
+	_, err := c.token.GetAccessTokenContext(ctx) // errors never carry the URL (the secret)
+	return err
 }
