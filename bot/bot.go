@@ -147,7 +147,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	}
 	reply := b.page(c)
 	obs.MessageHandled(msg.Channel, c.Route(), outcome)
-	b.logger().DebugContext(ctx, "message handled", "channel", msg.Channel, "user", msg.UserID, "route", c.Route(),
+	b.logger().DebugContext(ctx, "message handled", "channel", msg.Channel, "msgid", msg.MsgID, "route", c.Route(),
 		"outcome", outcome, "took", b.now().Sub(start))
 	return reply
 }

@@ -48,7 +48,7 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 	}
 	if !first {
 		observer(b.Observer).DedupHit(msg.Channel)
-		b.logger().DebugContext(ctx, "delivery seen before; not handled again", "key", key, "user", msg.UserID)
+		b.logger().DebugContext(ctx, "delivery seen before; not handled again", "channel", msg.Channel, "msgid", msg.MsgID)
 	}
 	// Register as a waiter under the same lock that creates or finds the
 	// flight, so a handler that finishes at once still finds us waiting.
@@ -178,7 +178,7 @@ func (b *Bot) sendLate(ctx context.Context, msg *Message, reply string) {
 		to = msg.Via
 	}
 	n := &unionbot.Notice{ToUsers: []string{to}, Channel: msg.Channel, Text: reply, Kind: "reply", Ref: msg.DedupKey()}
-	b.logger().DebugContext(ctx, "reply late; queued to send actively", "user", msg.UserID, "key", msg.DedupKey())
+	b.logger().DebugContext(ctx, "reply late; queued to send actively", "channel", msg.Channel, "msgid", msg.MsgID)
 	if err := b.Outbox.Enqueue(ctx, n); err != nil {
 		b.logger().ErrorContext(ctx, "queue late reply", "user", msg.UserID, "err", err)
 	}

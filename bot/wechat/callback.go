@@ -200,7 +200,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := ""
 	if msg != nil {
-		cb.logger().DebugContext(r.Context(), "wechat message", "user", msg.UserID, "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+		cb.logger().DebugContext(r.Context(), "wechat message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
 		reply = cb.Bot.Serve(r.Context(), msg)
 	}
 	if reply == "" {

@@ -164,7 +164,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
-	cb.logger().DebugContext(r.Context(), "wecom message", "user", msg.UserID, "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+	cb.logger().DebugContext(r.Context(), "wecom message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
 	reply := cb.Bot.Serve(r.Context(), msg)
 	if reply == "" {
 		w.WriteHeader(http.StatusOK) // an empty answer: WeCom expects nothing more

@@ -141,39 +141,49 @@ func jsonLog(tb testing.TB, h *harness) []logLine {
 func TestJSONLogRequestID(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_LOG_FORMAT": "json", "UNIONBOT_LOG_LEVEL": "debug"})
 	h.Router.HandleExact("出错", func(c *bot.Context) error { return errors.New("the disk is on fire") })
-	if got := h.MustSay(t, "t-log1", "出错"); got != "系统繁忙，请稍后再试。" {
-		t.Fatalf("reply = %q, want the busy sentence", got)
+	for _, m := range []struct{ user, text, msgid string }{{"t-log1", "出错", "700001"}, {"t-log2", "帮助", "700002"}} {
+		r, err := h.WeCom.Post(h.WeCom.TextXML(m.user, m.text, m.msgid))
+		if err != nil || r.Status != 200 || r.Content == "" {
+			t.Fatalf("say %q: %+v, %v", m.text, r, err)
+		}
 	}
-	h.MustSay(t, "t-log2", "帮助")
 	h.Drain(t)
 
+	// A line is about a message when it names its msgid or its sender (the
+	// handler's failure does); each must carry that message's one id.
 	lines := jsonLog(t, h)
-	ids := map[string]string{} // user -> the request id of their message
+	ids := map[string]string{} // message -> its request id
 	byID := map[string][]string{}
 	for _, l := range lines {
 		if l.str("level") == "" || l.str("msg") == "" || l.str("time") == "" {
 			t.Errorf("log line without time, level or msg: %v", l)
 		}
-		user, id := l.str("user"), l.str("request_id")
-		if strings.HasPrefix(user, "t-log") {
-			if id == "" {
-				t.Errorf("a line about %s's message has no request_id: %v", user, l)
-			} else if prev, ok := ids[user]; ok && prev != id {
-				t.Errorf("%s's message logged under request ids %s and %s", user, prev, id)
+		id := l.str("request_id")
+		for msg, about := range map[string]bool{
+			"700001": l.str("msgid") == "700001" || l.str("user") == "t-log1",
+			"700002": l.str("msgid") == "700002" || l.str("user") == "t-log2",
+		} {
+			if !about {
+				continue
 			}
-			ids[user] = id
+			if id == "" {
+				t.Errorf("a line about message %s has no request_id: %v", msg, l)
+			} else if prev, ok := ids[msg]; ok && prev != id {
+				t.Errorf("message %s logged under request ids %s and %s", msg, prev, id)
+			}
+			ids[msg] = id
 		}
 		if id != "" {
 			byID[id] = append(byID[id], l.str("msg"))
 		}
 	}
-	if ids["t-log1"] == "" || ids["t-log1"] == ids["t-log2"] {
+	if ids["700001"] == "" || ids["700001"] == ids["700002"] {
 		t.Fatalf("request ids = %v, want one for each message, distinct", ids)
 	}
-	got := byID[ids["t-log1"]]
+	got := byID[ids["700001"]]
 	for _, want := range []string{"wecom message", "handler failed", "message handled"} {
 		if !slices.Contains(got, want) {
-			t.Errorf("lines under t-log1's request id = %q, want %q among them", got, want)
+			t.Errorf("lines under the first message's request id = %q, want %q among them", got, want)
 		}
 	}
 
