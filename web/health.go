@@ -37,7 +37,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	errs := make([]error, len(s.Checks))
 	var wg sync.WaitGroup
 	for i, c := range s.Checks {
-		wg.Go(func() { errs[i] = c.Ping(ctx) })
+		if err := s.failed.held(c, s.now()); err != nil {
+			errs[i] = err
+			continue
+		}
+		wg.Go(func() {
+			errs[i] = c.Ping(ctx)
+			s.failed.record(c, errs[i], s.now())
+		})
 	}
 	wg.Wait()
 	out := readiness{Status: "ready", Checks: map[string]string{}}
@@ -57,6 +64,46 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// failedChecks remembers when each check last failed, for Check.Hold.
+type failedChecks struct {
+	mu   sync.Mutex
+	last map[string]failedCheck
+}
+
+type failedCheck struct {
+	at  time.Time
+	err error
+}
+
+// held is the failure c last had, while its Hold lasts; nil otherwise.
+func (f *failedChecks) held(c Check, now time.Time) error {
+	if c.Hold <= 0 {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if l, ok := f.last[c.Name]; ok && now.Sub(l.at) < c.Hold && !now.Before(l.at) {
+		return l.err
+	}
+	return nil
+}
+
+func (f *failedChecks) record(c Check, err error, now time.Time) {
+	if c.Hold <= 0 {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.last == nil {
+		f.last = map[string]failedCheck{}
+	}
+	if err == nil {
+		delete(f.last, c.Name)
+		return
+	}
+	f.last[c.Name] = failedCheck{at: now, err: err}
 }
 
 // withRequestID gives every request an id in its context, for its log

@@ -37,6 +37,10 @@ const MaxJSONBody = 1 << 20
 type Check struct {
 	Name string
 	Ping func(context.Context) error
+	// Hold, when set, repeats a failure for this long without pinging
+	// again: a check that calls out (WeCom's gettoken) must not let
+	// unauthenticated /readyz requests call out as often as they come.
+	Hold time.Duration
 }
 
 // Server routes HTTP requests. Set the fields, then call Handler.
@@ -91,6 +95,7 @@ type Server struct {
 	apiRoutes []string
 	tmpl      templates
 	throttle  signInThrottle
+	failed    failedChecks
 }
 
 func (s *Server) location() *time.Location {

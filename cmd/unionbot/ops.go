@@ -54,6 +54,10 @@ func (h requestIDHandler) WithGroup(name string) slog.Handler {
 	return requestIDHandler{h.Handler.WithGroup(name)}
 }
 
+// ReadyHold is how long /readyz repeats WeCom's refusal of a token before
+// asking gettoken again.
+const ReadyHold = 10 * time.Second
+
 // wireOps builds the metrics and gives them to the bot, the outbox worker
 // and the scheduler, and lists what /readyz checks. /metrics goes on the
 // main listener behind the admin token unless UNIONBOT_METRICS_ADDR gives
@@ -73,7 +77,9 @@ func (m *Main) wireOps() {
 		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "redis", Ping: m.Redis.Ping})
 	}
 	if m.WeCom != nil {
-		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "wecom", Ping: m.WeCom.CheckToken})
+		// A wrong secret is answered from memory for a while: /readyz
+		// needs no token, and must not make the bot hammer gettoken.
+		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "wecom", Ping: m.WeCom.CheckToken, Hold: ReadyHold})
 	}
 }
 

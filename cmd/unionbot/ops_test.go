@@ -42,7 +42,7 @@ func MustGetReady(tb testing.TB, h *harness) (int, readyAnswer) {
 func TestReadyz(t *testing.T) {
 	for _, driver := range storagetest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			extra := map[string]string{}
+			extra := map[string]string{"test.clock": "2026-12-03T10:00:00+08:00"}
 			wantChecks := []string{"database", "wecom"}
 			if driver == "mysql" {
 				extra["UNIONBOT_REDIS"] = "test"
@@ -57,6 +57,14 @@ func TestReadyz(t *testing.T) {
 			if code != 503 || a.Status != "unavailable" || !slices.Equal(a.Failed, []string{"wecom"}) || !strings.Contains(a.Checks["wecom"], "40001") {
 				t.Fatalf("/readyz with WeCom refusing the token = %d %+v, want 503 naming wecom and errcode 40001", code, a)
 			}
+
+			// Asked again at once, the refusal is repeated without calling
+			// WeCom: an unauthenticated probe cannot make the bot hammer
+			// gettoken.
+			if code, a = MustGetReady(t, h); code != 503 || h.Fake.Calls("/cgi-bin/gettoken") != 1 {
+				t.Fatalf("/readyz right after = %d %+v with %d token fetches; want 503 and still 1", code, a, h.Fake.Calls("/cgi-bin/gettoken"))
+			}
+			h.Advance(t, ReadyHold)
 
 			code, a = MustGetReady(t, h)
 			var names []string
