@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -59,6 +60,9 @@ type Router struct {
 	greeting string
 	// adminHelp is what 帮助 adds for admins.
 	adminHelp []string
+	// help holds the rendered menu for a member [0] and an admin [1]: the
+	// menu is set at wiring, and 帮助 is the commonest message.
+	help [2]atomic.Pointer[string]
 }
 
 // NewRouter returns an empty router.
@@ -139,13 +143,19 @@ func (r *Router) inForm(c *Context) bool {
 }
 
 // AddMenu appends items to the menu.
-func (r *Router) AddMenu(items ...MenuItem) { r.menu = append(r.menu, items...) }
+func (r *Router) AddMenu(items ...MenuItem) { r.menu = append(r.menu, items...); r.forgetHelp() }
 
 // AdminHelp sets the lines 帮助 adds for admins after the menu.
-func (r *Router) AdminHelp(lines ...string) { r.adminHelp = lines }
+func (r *Router) AdminHelp(lines ...string) { r.adminHelp = lines; r.forgetHelp() }
 
 // Menu sets the numbered menu shown by 帮助 / 菜单.
-func (r *Router) Menu(items ...MenuItem) { r.menu = items }
+func (r *Router) Menu(items ...MenuItem) { r.menu = items; r.forgetHelp() }
+
+func (r *Router) forgetHelp() {
+	for i := range r.help {
+		r.help[i].Store(nil)
+	}
+}
 
 // Greeting sets the first line said on subscribe / enter_agent.
 func (r *Router) Greeting(text string) { r.greeting = text }
@@ -279,6 +289,13 @@ func (r *Router) visibleMenu(c *Context) []MenuItem {
 
 // Help renders the numbered menu for the sender.
 func (r *Router) Help(c *Context) error {
+	role := 0
+	if c.IsAdmin() {
+		role = 1
+	}
+	if text := r.help[role].Load(); text != nil {
+		return c.Reply(*text)
+	}
 	var b strings.Builder
 	b.WriteString("您好，我是工会助手，可以帮您：\n")
 	for i, it := range r.visibleMenu(c) {
@@ -289,10 +306,12 @@ func (r *Router) Help(c *Context) error {
 		b.WriteString("（回复“" + it.Command + "”）\n")
 	}
 	b.WriteString("回复数字即可选择；也可以直接提问，如“体检什么时候”。填写表单时回复“取消”可随时退出。")
-	if len(r.adminHelp) > 0 && c.IsAdmin() {
+	if len(r.adminHelp) > 0 && role == 1 {
 		b.WriteString("\n\n" + strings.Join(r.adminHelp, "\n"))
 	}
-	return c.Reply(b.String())
+	text := b.String()
+	r.help[role].Store(&text)
+	return c.Reply(text)
 }
 
 // normalize trims the text and folds full-width spaces and digits.

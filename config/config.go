@@ -63,6 +63,9 @@ type Config struct {
 	RateLimit    int           `yaml:"rate_limit"`    // UNIONBOT_RATE_LIMIT
 	// DedupCap caps the in-process dedup store (without Redis); 0: no cap.
 	DedupCap int `yaml:"dedup_cap"` // UNIONBOT_DEDUP_CAP
+	// PprofAddr, when set, serves Go's profiles (net/http/pprof) on this
+	// address, apart from the bot's own: keep it on loopback.
+	PprofAddr string `yaml:"pprof_addr"` // UNIONBOT_PPROF_ADDR
 	// MotionSeconders is the number of 附议人 a motion needs.
 	MotionSeconders int `yaml:"motion_seconders"` // UNIONBOT_MOTION_SECONDERS
 	// ProposalDailyLimit caps each teacher's submissions a day.
@@ -169,6 +172,7 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("UNIONBOT_LOG_LEVEL", &c.LogLevel)
 	str("UNIONBOT_LOG_FORMAT", &c.LogFormat)
 	str("UNIONBOT_METRICS_ADDR", &c.MetricsAddr)
+	str("UNIONBOT_PPROF_ADDR", &c.PprofAddr)
 	if v := getenv("UNIONBOT_ADMINS"); v != "" {
 		c.Admins = splitList(v)
 	}

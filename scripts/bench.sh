@@ -10,10 +10,15 @@
 #   bash scripts/bench.sh            # everything (about 6 minutes)
 #   N=5000 bash scripts/bench.sh     # fewer messages a run
 #   BOT_CPU=0-7 LOAD_CPU=8-15 bash scripts/bench.sh   # on a bigger machine
+#   STAGES="sqlite memory" bash scripts/bench.sh       # some of: sqlite mariadb large memory
+# In the MariaDB + Redis stage, MariaDB and Redis are pinned to LOAD_CPU too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N="${N:-20000}"
+MEM_N="${MEM_N:-200000}"
+STAGES="${STAGES:-sqlite mariadb large memory}"
+stage() { [[ " $STAGES " == *" $1 "* ]]; }
 BOT_CPU="${BOT_CPU:-0}"
 LOAD_CPU="${LOAD_CPU:-1}"
 command -v taskset >/dev/null || { echo "bench.sh needs taskset (util-linux) to pin the bot and the load generator to their own CPUs" >&2; exit 1; }
@@ -55,23 +60,39 @@ runs() { # the same runs on each store
   lg storm -url "$URL/wecom/callback" -admin-token bench -teachers 2000 -places 100 -c 64
 }
 
+if stage sqlite; then
 echo; echo "== SQLite, in-process cache"
 start_bot "sqlite://$work/bench.db"
 runs
-lg -channel wechat -url "$URL/wechat/callback" -token wechat-bench -corp wxbench -mix help -n "$N" -c 32 "${FLOOR[@]}"
+# The Official Account path, with silenceper/wechat's own server as the peer.
+lg -channel wechat -url "$URL/wechat/callback" -token wechat-bench -corp wxbench -mix help -n "$N" -c 32 "${FLOOR[@]}" -peer
 stop_bot
+fi
 
-echo; echo "== MariaDB + Redis"
+if stage mariadb; then
+echo; echo "== MariaDB + Redis (both pinned to CPU $LOAD_CPU)"
 eval "$(bash scripts/services.sh)"
+for p in $(pgrep -x mariadbd; pgrep -x mysqld; pgrep -f 'redis-server .*:6379'); do taskset -a -p -c "$LOAD_CPU" "$p" >/dev/null; done
 mysql --protocol=socket -uroot -e 'DROP DATABASE IF EXISTS unionbot_bench; CREATE DATABASE unionbot_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
 redis-cli -n 14 flushdb >/dev/null
 start_bot "mysql://unionbot:unionbot@tcp(127.0.0.1:3306)/unionbot_bench?charset=utf8mb4&parseTime=true&loc=Local" "redis://127.0.0.1:6379/14"
 runs
 stop_bot
+fi
 
+if stage large; then
 echo; echo "== a large union: 50,000 members and 5,000 events (SQLite)"
 lg seed -db "sqlite://$work/large.db" -members 50000 -events 5000
 start_bot "sqlite://$work/large.db"
 lg -url "$URL/wecom/callback" -mix help:2,faq:2,signup:1,mine:1 -n "$N" -c 32
 echo "bot with 50,000 members and 5,000 events under load: RSS $(rss $bot), peak $(peak $bot)"
 stop_bot
+fi
+
+if stage memory; then
+echo; echo "== memory without Redis: $MEM_N distinct messages (SQLite)"
+start_bot "sqlite://$work/memory.db"
+lg -url "$URL/wecom/callback" -mix help:2,faq:2,signup:1,mine:1 -teachers 2000 -n "$MEM_N" -c 32
+echo "bot after $MEM_N distinct messages: RSS $(rss $bot), peak $(peak $bot)"
+stop_bot
+fi

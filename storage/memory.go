@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
+	"unionbot/bot"
 	"unionbot/config"
 )
 
@@ -49,9 +51,10 @@ type dedupRef struct {
 }
 
 const (
-	// DedupKeep is how long a dedup mark is kept whatever the cap: past
-	// the platforms' retries and the replay guard's retry window.
-	DedupKeep = time.Minute
+	// DedupKeep is how long a dedup mark is kept whatever the cap: the
+	// replay guard's retry window, past the platforms' three retries five
+	// seconds apart; after it a repeat is refused as a replay anyway.
+	DedupKeep = bot.RetryWindow
 )
 
 // NewMemory returns an empty in-process store with the default cap
@@ -158,7 +161,10 @@ func (m *Memory) Claim(_ context.Context, key string, ttl time.Duration) (bool, 
 func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.set("dedup:"+key, outcome, ttl)
+	// One copy of each distinct reply: most are the same few (the menu,
+	// the Q&A's answers), and the kept replies were most of the memory
+	// under load.
+	m.set("dedup:"+key, unique.Make(outcome).Value(), ttl)
 	return nil
 }
 

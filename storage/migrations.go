@@ -29,6 +29,7 @@ var migrations = []migration{
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
+	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 }
 
 type schemaMigration struct {

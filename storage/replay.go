@@ -25,6 +25,20 @@ const replayPurgeEvery = 512
 // key turns into "seen", unless the old row has expired.
 func (db *DB) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
 	now = now.UTC()
+	if c := db.replayCache; c != nil {
+		if fresh, known := c.remember(key, now, ttl); known {
+			return fresh, nil
+		}
+		fresh, err := db.rememberInTable(ctx, key, now, ttl)
+		if err == nil {
+			c.note(key, now.Add(ttl))
+		}
+		return fresh, err
+	}
+	return db.rememberInTable(ctx, key, now, ttl)
+}
+
+func (db *DB) rememberInTable(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
 	// Every callback passes here: plain SQL, without gorm's statement
 	// building.
 	_, err := db.sql.ExecContext(ctx, "INSERT INTO callback_replays (`key`, first_seen, expires_at) VALUES (?, ?, ?)", key, now, now.Add(ttl))

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -45,4 +46,94 @@ func TestRememberCallback(t *testing.T) {
 		}
 	})
 	t.Run("redis", func(t *testing.T) { check(t, storagetest.MustOpenRedis(t)) })
+}
+
+// TestReplayCache: with the sightings in memory (SQLite, one process), a
+// callback is still refused after a restart, and past the cap the oldest
+// are looked up in the table, so none is forgotten within its window.
+func TestReplayCache(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.URL(t, "sqlite")
+	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	open := func() *storage.DB {
+		db, err := storage.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return t0 }
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CacheReplays(ctx, 3, nil); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	remember := func(db *storage.DB, key string, at time.Time) bool {
+		t.Helper()
+		fresh, err := db.RememberCallback(ctx, key, at, bot.ReplayWindow)
+		if err != nil {
+			t.Fatalf("remember %s: %v", key, err)
+		}
+		return fresh
+	}
+	db := open()
+	keys := []string{"wecom:a:s", "wecom:b:s", "wecom:c:s", "wecom:d:s", "wecom:e:s", "wecom:f:s"}
+	for i, k := range keys {
+		if !remember(db, k, t0.Add(time.Duration(i)*time.Second)) {
+			t.Fatalf("%s: seen before it was sent", k)
+		}
+	}
+	db.FlushReplays() // logs all six and keeps the newest three in memory
+	for _, k := range keys {
+		if remember(db, k, t0.Add(time.Minute)) {
+			t.Fatalf("%s forgotten before the restart", k)
+		}
+	}
+	if err := db.Close(); err != nil { // writes what is pending
+		t.Fatal(err)
+	}
+
+	db = open() // a restart: the cap of 3 holds the newest, the table the rest
+	defer db.Close()
+	for _, k := range keys {
+		if remember(db, k, t0.Add(2*time.Minute)) {
+			t.Fatalf("%s forgotten after the restart", k)
+		}
+	}
+	if !remember(db, "wecom:g:s", t0.Add(2*time.Minute)) {
+		t.Fatal("a new callback counted as seen")
+	}
+	if !remember(db, "wecom:a:s", t0.Add(bot.ReplayWindow+time.Hour)) {
+		t.Fatal("a sighting was kept past its window")
+	}
+}
+
+// TestReplayCacheBatch: more sightings than one INSERT carries are all
+// written, and a restart knows every one.
+func TestReplayCacheBatch(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.URL(t, "sqlite")
+	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	var db *storage.DB
+	for round := 0; round < 2; round++ {
+		var err error
+		if db, err = storage.Open(ctx, url); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return t0 }
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CacheReplays(ctx, 0, nil); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 1000; i++ {
+			fresh, err := db.RememberCallback(ctx, fmt.Sprintf("wecom:n%d:s", i), t0, bot.ReplayWindow)
+			if err != nil || fresh != (round == 0) {
+				t.Fatalf("round %d, callback %d: fresh=%v, %v", round, i, fresh, err)
+			}
+		}
+		db.Close()
+	}
 }

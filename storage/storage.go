@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 
 	"unionbot"
 	"unionbot/config"
@@ -38,6 +40,9 @@ type DB struct {
 	// sessions, when not nil, serves sessions from memory in front of the
 	// table (see CacheSessions).
 	sessions *sync.Map
+	// replayCache, when not nil, keeps callback sightings in memory in
+	// front of their table (see CacheReplays).
+	replayCache *replayCache
 }
 
 // Open connects to the database named by a UNIONBOT_DB value
@@ -55,13 +60,16 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
 	var dialector gorm.Dialector
+	var readDSN string // SQLite: the read-only pool beside the writer
 	switch driver {
 	case "sqlite":
 		sep := "?"
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		dsn = "file:" + dsn + sep + "_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_foreign_keys=1"
+		file := dsn
+		dsn = "file:" + file + sep + "_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_foreign_keys=1"
+		readDSN = "file:" + file + sep + "mode=ro&_busy_timeout=10000&_foreign_keys=1"
 		dialector = sqlite.Open(dsn)
 	case "mysql":
 		// Without RETURNING, RowsAffected means rows changed on MariaDB too
@@ -77,12 +85,30 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("open %s database: %w", driver, err)
 	}
 	if driver == "sqlite" {
-		// One connection: SQLite has one writer anyway, and this keeps
-		// transactions from ever waiting on each other's file locks.
+		// One writing connection: SQLite has one writer anyway, and this
+		// keeps transactions from ever waiting on each other's file locks.
+		// Reads outside a transaction go to a read-only pool beside it (gorm's
+		// dbresolver), which WAL lets run while the writer writes, so a
+		// read does not queue behind every write.
 		sqlDB.SetMaxOpenConns(1)
+		if err := sqlDB.PingContext(ctx); err != nil { // creates the file, in WAL mode, before readers open it
+			sqlDB.Close()
+			return nil, fmt.Errorf("connect to %s database: %w", driver, err)
+		}
+		readers := max(2, runtime.GOMAXPROCS(0))
+		resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.Open(readDSN)}}).
+			SetMaxOpenConns(readers).SetMaxIdleConns(readers)
+		if err := g.Use(resolver); err != nil {
+			sqlDB.Close()
+			return nil, fmt.Errorf("open %s database readers: %w", driver, err)
+		}
 	} else {
-		sqlDB.SetMaxOpenConns(32)
-		sqlDB.SetMaxIdleConns(16)
+		// Sized for the cores: a message holds a connection only for its
+		// queries, so a few per core keep every core busy while others
+		// wait on the network; MariaDB's own default allows 151.
+		conns := max(16, 4*runtime.GOMAXPROCS(0))
+		sqlDB.SetMaxOpenConns(conns)
+		sqlDB.SetMaxIdleConns(conns)
 		sqlDB.SetConnMaxLifetime(10 * time.Minute)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
@@ -93,7 +119,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.replayCache != nil {
+		db.replayCache.close()
+		db.replayCache = nil
+	}
+	return db.sql.Close()
+}
 
 // Driver is "sqlite" or "mysql".
 func (db *DB) Driver() string { return db.driver }

@@ -307,3 +307,25 @@ func TestDedupAndLocks(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLiteReadersBesideWriter: on SQLite a read outside a transaction
+// does not wait for the writer: with a write transaction open, a member
+// is still found (reads go to the read-only pool, which WAL lets run).
+func TestSQLiteReadersBesideWriter(t *testing.T) {
+	db := storagetest.MustOpenDB(t, "sqlite")
+	ctx := context.Background()
+	if err := db.SaveMember(ctx, &unionbot.Member{UserID: "t1", Name: "张老师"}); err != nil {
+		t.Fatal(err)
+	}
+	release, err := db.HoldWriter(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	m, err := db.FindMember(ctx, "t1")
+	if err != nil || m.Name != "张老师" {
+		t.Fatalf("FindMember while the writer is busy = %+v, %v", m, err)
+	}
+}

@@ -24,7 +24,8 @@ type echo struct{}
 
 func (echo) Serve(_ context.Context, m *bot.Message) string { return "收到：" + m.Text }
 
-// startFloor runs the floor server in a child process of its own (this
+// startChild runs the floor server (kind "floor-serve", or the peer,
+// "peer-serve") in a child process of its own (this
 // binary, "loadgen floor-serve"), so it is measured as the bot is: in its
 // own process, across loopback. It serves the least any WeCom bot must do
 // per message, with the bot's own callback code: check the signature and
@@ -33,12 +34,12 @@ func (echo) Serve(_ context.Context, m *bot.Message) string { return "收到："
 //
 // With cpus set the floor runs under "taskset -c cpus", so that it gets the
 // CPUs the bot was pinned to and not the load generator's own.
-func startFloor(t target, cpus string) (target, func(), error) {
+func startChild(kind string, t target, cpus string) (target, func(), error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return t, nil, err
 	}
-	argv := []string{exe, "floor-serve", "-channel", t.Channel, "-token", t.Token, "-aes-key", t.AESKey, "-corp", t.CorpID}
+	argv := []string{exe, kind, "-channel", t.Channel, "-token", t.Token, "-aes-key", t.AESKey, "-corp", t.CorpID}
 	if cpus != "" {
 		argv = append([]string{"taskset", "-c", cpus}, argv...)
 	}
@@ -54,7 +55,7 @@ func startFloor(t target, cpus string) (target, func(), error) {
 	addr, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		cmd.Process.Kill()
-		return t, nil, fmt.Errorf("floor server: %w", err)
+		return t, nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	ft := t
 	ft.URL = "http://" + strings.TrimSpace(addr) + "/callback"
@@ -84,6 +85,12 @@ func serveFloor(args []string, getenv func(string) string, out io.Writer) error 
 		}
 		h = cb
 	}
+	return serveLoopback(h, out)
+}
+
+// serveLoopback serves h on a free loopback port, printing the address
+// first (startChild reads it), until killed.
+func serveLoopback(h http.Handler, out io.Writer) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@
 //
 //	loadgen -mix help -n 20000 -c 32 -floor          # 帮助, and the crypto-only floor for comparison
 //	taskset -c 1 loadgen -mix help -floor -floor-cpu 0 -rounds 3   # bot pinned to CPU 0 too
+//	loadgen -channel wechat -url http://127.0.0.1:8080/wechat/callback -floor -peer   # and silenceper's own server
 //	loadgen -mix faq -n 20000 -c 32
 //	loadgen -mix help:2,faq:2,signup:1,mine:1,form:1 -duration 30s -rate 300
 //	loadgen storm -teachers 2000 -places 100         # one event, everyone at once
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 			return runSeed(ctx, args[1:], out)
 		case "floor-serve":
 			return serveFloor(args[1:], getenv, out)
+		case "peer-serve":
+			return servePeer(args[1:], getenv, out)
 		}
 	}
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
@@ -84,7 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	fs.IntVar(&o.Warmup, "warmup", 200, "messages sent first and left out of the figures")
 	floor := fs.Bool("floor", false, "also measure a crypto-only floor server (a child process) and print the ratio")
 	rounds := fs.Int("rounds", 1, "with -floor: alternate floor and unionbot runs this many times and print min/median/max of each")
-	floorCPU := fs.String("floor-cpu", "", "run the floor server under taskset -c LIST, on the CPUs the bot is pinned to")
+	floorCPU := fs.String("floor-cpu", "", "run the floor (and peer) server under taskset -c LIST, on the CPUs the bot is pinned to")
+	peer := fs.Bool("peer", false, "with -floor and -channel wechat: also measure silenceper/wechat's own server answering one line")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,39 +108,61 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		res.print(out, title)
 		return nil
 	}
-	ft, closeFloor, err := startFloor(t, *floorCPU)
+	// The contenders take turns, so that whatever else the machine is
+	// doing falls on all of them alike.
+	type contender struct {
+		name      string
+		t         target
+		rates     []float64
+		p99       []float64
+		ratios    []float64
+		isFloorOf bool
+	}
+	ft, closeFloor, err := startChild("floor-serve", t, *floorCPU)
 	if err != nil {
 		return err
 	}
 	defer closeFloor()
-	// The floor and the bot take turns, so that whatever else the machine
-	// is doing falls on both alike.
-	var floors, bots, ratios, floorP99, botP99 []float64
+	cs := []*contender{{name: "floor", t: ft, isFloorOf: true}}
+	if *peer {
+		if t.Channel != "wechat" {
+			return fmt.Errorf("-peer needs -channel wechat: silenceper/wechat has an Official Account server only")
+		}
+		pt, closePeer, err := startChild("peer-serve", t, *floorCPU)
+		if err != nil {
+			return err
+		}
+		defer closePeer()
+		cs = append(cs, &contender{name: "peer", t: pt})
+	}
+	cs = append(cs, &contender{name: "unionbot", t: t})
+	labels := map[string]string{"floor": "floor (verify, decrypt, encrypt only)", "peer": "peer (silenceper/wechat's Official Account server answering one line)", "unionbot": title}
 	for i := 1; i <= *rounds; i++ {
-		fr, err := load(ctx, ft, mix, o)
-		if err != nil {
-			return err
+		var floorRate float64
+		for _, c := range cs {
+			res, err := load(ctx, c.t, mix, o)
+			if err != nil {
+				return err
+			}
+			res.print(out, fmt.Sprintf("round %d/%d: %s", i, *rounds, labels[c.name]))
+			c.rates = append(c.rates, res.Rate())
+			c.p99 = append(c.p99, ms(res.Pct(99)))
+			if c.isFloorOf {
+				floorRate = res.Rate()
+			} else if floorRate > 0 {
+				c.ratios = append(c.ratios, res.Rate()/floorRate)
+				fmt.Fprintf(out, "ratio %s/floor: %.2f (throughput)\n", c.name, res.Rate()/floorRate)
+			}
 		}
-		fr.print(out, fmt.Sprintf("round %d/%d: floor (verify, decrypt, encrypt only)", i, *rounds))
-		res, err := load(ctx, t, mix, o)
-		if err != nil {
-			return err
-		}
-		res.print(out, fmt.Sprintf("round %d/%d: %s", i, *rounds, title))
-		if fr.Rate() > 0 {
-			fmt.Fprintf(out, "ratio unionbot/floor: %.2f (throughput), p99 %s vs %s\n", res.Rate()/fr.Rate(), res.Pct(99), fr.Pct(99))
-			ratios = append(ratios, res.Rate()/fr.Rate())
-		}
-		floors = append(floors, fr.Rate())
-		bots = append(bots, res.Rate())
-		floorP99 = append(floorP99, ms(fr.Pct(99)))
-		botP99 = append(botP99, ms(res.Pct(99)))
 	}
 	if *rounds > 1 {
 		fmt.Fprintf(out, "== %d rounds, min / median / max\n", *rounds)
-		fmt.Fprintf(out, "floor    %s msg/s, p99 %s ms\n", spread(floors, "%.0f"), spread(floorP99, "%.1f"))
-		fmt.Fprintf(out, "unionbot %s msg/s, p99 %s ms\n", spread(bots, "%.0f"), spread(botP99, "%.1f"))
-		fmt.Fprintf(out, "ratio    %s\n", spread(ratios, "%.2f"))
+		for _, c := range cs {
+			fmt.Fprintf(out, "%-8s %s msg/s, p99 %s ms\n", c.name, spread(c.rates, "%.0f"), spread(c.p99, "%.1f"))
+		}
+		for _, c := range cs[1:] {
+			fmt.Fprintf(out, "ratio %-8s %s of the floor\n", c.name, spread(c.ratios, "%.2f"))
+		}
 	}
 	return nil
 }

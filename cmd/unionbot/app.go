@@ -56,6 +56,7 @@ type Main struct {
 	// metricsLn and metricsServer serve UNIONBOT_METRICS_ADDR, when set.
 	metricsLn     net.Listener
 	metricsServer *http.Server
+	pprof         *http.Server // UNIONBOT_PPROF_ADDR
 	cancel        context.CancelFunc
 	wg            sync.WaitGroup
 }
@@ -104,7 +105,12 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	} else {
 		m.Memory = storage.NewMemory()
 		m.Memory.DedupCap = cfg.DedupCap
-		m.DB.CacheSessions() // one process: sessions read from memory, written through
+		m.DB.CacheSessions()           // one process: sessions read from memory, written through
+		if m.DB.Driver() == "sqlite" { // SQLite is one process's: replay sightings in memory, written in batches
+			if err := m.DB.CacheReplays(ctx, 0, m.Logger); err != nil {
+				return err
+			}
+		}
 		dedup, locker, limiter, tokens = m.Memory, m.Memory, m.Memory, m.Memory
 	}
 
@@ -200,6 +206,9 @@ func (m *Main) Start(ctx context.Context) error {
 		m.Listening(m)
 	}
 	m.server = &http.Server{Handler: m.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	if err := m.servePprof(); err != nil {
+		return err
+	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
 	m.wg.Add(2)
@@ -233,6 +242,9 @@ func (m *Main) Close() error {
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		m.server.Shutdown(ctx)
+		if m.pprof != nil {
+			m.pprof.Shutdown(ctx)
+		}
 		cancel()
 	}
 	if m.metricsServer != nil {

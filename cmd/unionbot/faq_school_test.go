@@ -94,8 +94,9 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 // TestFAQSchoolChat is issue 18's bar through the chat: a school's own Q&A
 // imported through the API with the starter set on, its teachers' questions
 // (a third traditional) through the encrypted callback: the right entry
-// first for ≥ 80 %, confidently wrong ≤ 5 %. The held-out school is
-// reported beside it (never tuned on, so no bar).
+// first for ≥ 80 %, confidently wrong ≤ 5 %. The 明德 school (read while
+// tuning in an earlier stop) and the vocational school written apart from
+// the matcher (never tuned on) are reported beside it, with no bar.
 func TestFAQSchoolChat(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	s := scoreSchoolChat(t, h, "../../handlers/faq/testdata/tuning_faq.yaml", "../../handlers/faq/testdata/tuning_questions.yaml")
@@ -111,6 +112,8 @@ func TestFAQSchoolChat(t *testing.T) {
 	}
 	h2 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	scoreSchoolChat(t, h2, "../../handlers/faq/testdata/heldout_faq.yaml", "../../handlers/faq/testdata/heldout_questions.yaml")
+	h3 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	scoreSchoolChat(t, h3, "../../handlers/faq/testdata/heldout3_faq.yaml", "../../handlers/faq/testdata/heldout3_questions.yaml")
 }
 
 // TestFAQImportModes: replace makes the file the union's own entries and

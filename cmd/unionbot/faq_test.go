@@ -163,7 +163,8 @@ func TestFAQCommand(t *testing.T) {
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []string{"新增 1 条，更新 1 条，删除 0 条，现有 50 条", "新增 0 条，更新 2 条，删除 0 条，现有 50 条"} {
+	// 49 answer: the union's 体检什么时候？ covers the starter's, which steps aside.
+	for i, want := range []string{"新增 1 条，更新 1 条，删除 0 条，现有 49 条", "新增 0 条，更新 2 条，删除 0 条，现有 49 条"} {
 		out, err := say("faq", "import", file)
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("import #%d = %q, %v; want %q", i+1, out, err, want)

@@ -104,6 +104,16 @@ func (e *Engine) Load(entries []*Entry) {
 			shadowed[en.ID] = u.ID
 		}
 	}
+	for _, u := range entries {
+		if !u.Enabled || u.Source == SourceStarter {
+			continue
+		}
+		if st := pairedStarter(full, u); st != nil {
+			if _, ok := shadowed[st.ID]; !ok {
+				shadowed[st.ID] = u.ID
+			}
+		}
+	}
 	ix := full
 	if len(shadowed) > 0 {
 		var kept []*Entry
@@ -131,7 +141,7 @@ func coveringUnion(ix *Index, en *Entry) *Entry {
 		if len(hits) == 0 {
 			continue
 		}
-		if i == 0 && confidence(hits, false) == High {
+		if confidence(hits, false) == High && (i == 0 || hits[0].Exact) {
 			return hits[0].Entry
 		}
 		if hits[0].Coverage >= middleCoverage && hits[0].Words >= 2 {
@@ -144,6 +154,51 @@ func coveringUnion(ix *Index, en *Entry) *Entry {
 		}
 	}
 	return nil
+}
+
+// pairCoverage is the least coverage each side of a pair must show.
+const pairCoverage = 0.25
+
+// pairedStarter is the starter entry on the same topic as a union entry,
+// by mutual choice: asked the union's standard question, the starter
+// entries put it first (with pairCoverage), and asked that starter's own
+// question and alternates, the union's entries put this one first most
+// (coverage summed over the phrasings). The union wrote its entry in its
+// own words ("困难职工帮扶申请" for "怎么申请困难补助？"), so the starter's
+// general answer steps aside. Nil when there is no such pair.
+func pairedStarter(ix *Index, u *Entry) *Entry {
+	all, _ := ix.SearchOwn(u.Question, 4*maxChoices)
+	var st *Entry
+	for _, h := range all {
+		if h.Entry.Source == SourceStarter {
+			if h.Coverage >= pairCoverage && h.Words >= 2 {
+				st = h.Entry
+			}
+			break
+		}
+	}
+	if st == nil {
+		return nil
+	}
+	sum := map[*Entry]float64{}
+	best := 0.0
+	for _, p := range append([]string{st.Question}, st.Alternates...) {
+		if _, own := ix.SearchOwn(p, 1); len(own) > 0 {
+			sum[own[0].Entry] += own[0].Coverage
+			if own[0].Entry == u {
+				best = max(best, own[0].Coverage)
+			}
+		}
+	}
+	if best < pairCoverage {
+		return nil
+	}
+	for other, v := range sum {
+		if other != u && v >= sum[u] {
+			return nil
+		}
+	}
+	return st
 }
 
 // Shadowed reports the union entry that covers a starter entry (0 when
