@@ -31,16 +31,6 @@ func NewRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// EnsureRequestID returns ctx with a request id, adding a new one when it
-// has none, and the id.
-func EnsureRequestID(ctx context.Context) (context.Context, string) {
-	if id := RequestID(ctx); id != "" {
-		return ctx, id
-	}
-	id := NewRequestID()
-	return WithRequestID(ctx, id), id
-}
-
 // ValidRequestID reports whether id, taken from a client's X-Request-Id
 // header, may be echoed and logged: 1 to 64 letters, digits, '-', '_' or
 // '.', so a header cannot forge log fields or fill the log.

@@ -93,8 +93,9 @@ type inbound struct {
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The request id names this message in every log line of its
 	// handling; the web server gives one, a callback mounted alone makes one.
-	ctx, _ := unionbot.EnsureRequestID(r.Context())
-	r = r.WithContext(ctx)
+	if unionbot.RequestID(r.Context()) == "" {
+		r = r.WithContext(unionbot.WithRequestID(r.Context(), unionbot.NewRequestID()))
+	}
 	switch r.Method {
 	case http.MethodGet:
 		cb.verifyURL(w, r)
