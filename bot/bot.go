@@ -147,8 +147,10 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	}
 	reply := b.page(c)
 	obs.MessageHandled(msg.Channel, c.Route(), outcome)
-	b.logger().DebugContext(ctx, "message handled", "channel", msg.Channel, "msgid", msg.MsgID, "route", c.Route(),
-		"outcome", outcome, "took", b.now().Sub(start))
+	if l := b.logger(); l.Enabled(ctx, slog.LevelDebug) { // the arguments cost allocations on the hot path
+		l.DebugContext(ctx, "message handled", "channel", msg.Channel, "msgid", msg.MsgID, "route", c.Route(),
+			"outcome", outcome, "took", b.now().Sub(start))
+	}
 	return reply
 }
 

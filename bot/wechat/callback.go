@@ -201,7 +201,9 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := ""
 	if msg != nil {
-		cb.logger().DebugContext(r.Context(), "wechat message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+		if l := cb.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
+			l.DebugContext(r.Context(), "wechat message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+		}
 		reply = cb.Bot.Serve(r.Context(), msg)
 	}
 	if reply == "" {

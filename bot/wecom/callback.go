@@ -165,7 +165,9 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
-	cb.logger().DebugContext(r.Context(), "wecom message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+	if l := cb.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
+		l.DebugContext(r.Context(), "wecom message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+	}
 	reply := cb.Bot.Serve(r.Context(), msg)
 	if reply == "" {
 		w.WriteHeader(http.StatusOK) // an empty answer: WeCom expects nothing more
