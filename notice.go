@@ -16,14 +16,17 @@ const (
 // waitlist, a reply to a proposal, the monthly announcement, or a chat reply
 // that was not ready within the passive-reply budget.
 type Notice struct {
-	ID        int64
-	ToUsers   []string // user ids; ["@all"] means every member of the app
-	ToParty   string   // WeCom department ids, "|"-separated
-	ToTag     string   // WeCom tag ids, "|"-separated
-	Channel   string   // wecom (default), wechat, robot (the group robot) or cli
-	Format    string   // FormatText (default) or FormatMarkdown
-	Title     string   // used by channels that show a title (textcard, robot)
-	Text      string
+	ID      int64
+	ToUsers []string // user ids; ["@all"] means every member of the app
+	ToParty string   // WeCom department ids, "|"-separated
+	ToTag   string   // WeCom tag ids, "|"-separated
+	Channel string   // wecom (default), wechat, robot (the group robot) or cli
+	Format  string   // FormatText (default) or FormatMarkdown
+	Title   string   // used by channels that show a title (textcard, robot)
+	Text    string
+	// Card, when set, is shown instead of Text where the channel can show
+	// it (WeCom with cards on); Text stays the whole message elsewhere.
+	Card      *Card
 	Kind      string // what sent it, for the delivery log: reply, signup, proposal, announce...
 	Ref       string // the feature's reference, e.g. "announce:2026-12" or "JY-2026-0001"
 	Status    string // pending, sent, failed

@@ -32,6 +32,12 @@ type Bot struct {
 	Limiter   RateLimiter              // optional per-teacher limit
 	RateLimit int                      // messages per teacher per minute; 0 is no limit
 	IsAdmin   func(userID string) bool // UNIONBOT_ADMINS
+	// Refused, when set, is told of a teacher refused an admin command
+	// (the audit log records it).
+	Refused func(ctx context.Context, userID, command string)
+	// Cards lets features answer WeCom members with template cards
+	// (UNIONBOT_CARDS); the typed commands work either way.
+	Cards bool
 	// UserLocks orders one teacher's messages across replicas (Redis);
 	// nil orders them within this process only.
 	UserLocks Locker
@@ -107,6 +113,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 			return b.slowDown(ctx, msg.UserID)
 		}
 	}
+	ctx = unionbot.WithActor(ctx, actor(msg))
 	c := &Context{ctx: ctx, bot: b, Msg: msg}
 	if _, ok := b.known.Load(msg.UserID); !ok && msg.UserID != "" {
 		if m, err := c.Member(); err != nil { // first contact creates the record
@@ -169,6 +176,8 @@ func (b *Bot) dispatch(c *Context) error {
 			return b.Router.Help(c)
 		case EventClick:
 			msg.Text = msg.EventKey
+		case EventCard:
+			return b.Router.card(c)
 		default:
 			c.route = "event"
 			return nil // other events need no answer
@@ -404,16 +413,6 @@ func (b *Bot) fillFromDirectory(requestID, userID string) {
 	// Only the name and department: tags or a role set meanwhile stay.
 	if err := b.Members.SetProfile(ctx, userID, d.Name, d.Department); err != nil {
 		b.logger().WarnContext(ctx, "address book lookup: save member", "user", userID, "err", err)
-	}
-}
-
-// AdminOnly lets only union staff through.
-func AdminOnly(next HandlerFunc) HandlerFunc {
-	return func(c *Context) error {
-		if !c.IsAdmin() {
-			return unionbot.Errorf(unionbot.EFORBIDDEN, "抱歉，“%s”只有工会管理员可以使用。", c.Command)
-		}
-		return next(c)
 	}
 }
 

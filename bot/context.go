@@ -119,6 +119,15 @@ func (c *Context) IsAdmin() bool {
 // Flow is the name of the flow in progress, "" for none.
 func (c *Context) Flow() string { return c.session.Flow }
 
+// FormTitle is the title of the form being filled in (发布活动, 合理化建议
+// ...), "" when none is open or only a question waits for its answer.
+func (c *Context) FormTitle() string {
+	if !c.bot.Router.inForm(c) {
+		return ""
+	}
+	return c.bot.Router.flows[c.session.Flow].title
+}
+
 // StartFlow begins a multi-turn form named flow with its initial state. The
 // flow's handler gets the teacher's next messages until EndFlow.
 func (c *Context) StartFlow(flow string, state any) error {
@@ -168,4 +177,60 @@ func (c *Context) Notify(users []string, text string) error {
 		return nil
 	}
 	return c.bot.Outbox.Enqueue(c.ctx, &unionbot.Notice{ToUsers: users, Text: text, Kind: "chat"})
+}
+
+// Cards reports whether this teacher can be sent template cards: cards
+// are on and the message came from WeCom itself (not a linked Official
+// Account follower, not the terminal chat).
+func (c *Context) Cards() bool {
+	return c.bot.Cards && c.Msg.Channel == ChannelWeCom && c.Msg.Via == ""
+}
+
+// SendCard queues card to the sender through the outbox; text is the same
+// message in words, for when the card cannot be shown.
+func (c *Context) SendCard(text string, card *unionbot.Card) error {
+	if c.bot.Outbox == nil {
+		return nil
+	}
+	n := &unionbot.Notice{ToUsers: []string{c.Msg.UserID}, Channel: ChannelWeCom, Text: text, Card: card, Kind: "card",
+		Ref: card.TaskID}
+	return c.bot.Outbox.Enqueue(c.ctx, n)
+}
+
+// CardTap is the card a tap came from: enough to update that card once,
+// now or later (a form keeps it in its state and updates the card when it
+// is submitted), within the 72 hours of its response code.
+type CardTap struct {
+	TaskID       string    `json:"task_id"`
+	CardType     string    `json:"card_type"`
+	ResponseCode string    `json:"response_code"`
+	At           time.Time `json:"at"`
+}
+
+// Tap is the card this message is a tap on, nil for anything else.
+func (c *Context) Tap() *CardTap {
+	if c.Msg.Event != EventCard || c.Msg.ResponseCode == "" {
+		return nil
+	}
+	return &CardTap{TaskID: c.Msg.TaskID, CardType: c.Msg.CardType, ResponseCode: c.Msg.ResponseCode, At: c.Msg.CreateTime}
+}
+
+// UpdateCard replaces the buttons of the tapped card with done (已报名,
+// 候补第 2 位 ...) through the outbox, using tap's response code once.
+// When WeCom no longer takes the code (72 hours, or used), text goes as a
+// new message instead; "" sends nothing then. A nil tap does nothing.
+func (c *Context) UpdateCard(tap *CardTap, done, text string) error {
+	if tap == nil || c.bot.Outbox == nil {
+		return nil
+	}
+	card := &unionbot.Card{Type: tap.CardType, TaskID: tap.TaskID, ResponseCode: tap.ResponseCode, CodeAt: tap.At, Done: done}
+	n := &unionbot.Notice{ToUsers: []string{c.Msg.UserID}, Channel: ChannelWeCom, Text: text, Card: card, Kind: "card",
+		Ref: tap.TaskID}
+	return c.bot.Outbox.Enqueue(c.ctx, n)
+}
+
+// Warn logs a problem the teacher need not hear about (a card that could
+// not be updated, say).
+func (c *Context) Warn(msg string, args ...any) {
+	c.bot.logger().WarnContext(c.ctx, msg, append([]any{"user", c.Msg.UserID, "command", c.Command}, args...)...)
 }

@@ -36,6 +36,8 @@ const (
 	EventClick      = "click"
 	EventView       = "view"
 	EventScan       = "scan"
+	// EventCard is a tap on a template card's button (WeCom).
+	EventCard = "template_card_event"
 )
 
 // Message is one thing a teacher sent, whatever the channel.
@@ -51,15 +53,26 @@ type Message struct {
 	Event      string
 	EventKey   string
 	CreateTime time.Time
+	// A template_card_event: the card's task id and type, the response
+	// code that updates the card once (within 72 hours), and the options
+	// chosen in a vote card.
+	TaskID       string
+	CardType     string
+	ResponseCode string
+	Selected     []string
 }
 
 // DedupKey identifies a delivery so that a channel's retries are processed
 // once: the MsgId for messages, user+CreateTime+Event+EventKey for events
-// (which carry no MsgId). Never user+second alone: two real messages can
-// share a second.
+// (which carry no MsgId), and a card tap's TaskId with them. Never
+// user+second alone: two real messages can share a second.
 func (m *Message) DedupKey() string {
 	if m.MsgID != "" {
 		return m.Channel + ":msg:" + m.MsgID
 	}
-	return m.Channel + ":ev:" + m.UserID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+	key := m.Channel + ":ev:" + m.UserID + ":" + strconv.FormatInt(m.CreateTime.Unix(), 10) + ":" + m.Event + ":" + m.EventKey
+	if m.TaskID != "" {
+		key += ":" + m.TaskID
+	}
+	return key
 }

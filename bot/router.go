@@ -37,6 +37,11 @@ type route struct {
 	h     HandlerFunc
 }
 
+type cardRoute struct {
+	prefix string
+	h      HandlerFunc
+}
+
 type flow struct {
 	title  string
 	h      HandlerFunc
@@ -53,6 +58,7 @@ type Router struct {
 	Script Script
 
 	routes   []route
+	cards    []cardRoute
 	flows    map[string]flow
 	menu     []MenuItem
 	fallback HandlerFunc
@@ -119,6 +125,45 @@ func (r *Router) add(cmd string, exact bool, h HandlerFunc, mw []MiddlewareFunc)
 	}
 	r.routes = append(r.routes, route{cmd: cmd, exact: exact, admin: admin, h: h})
 	sort.SliceStable(r.routes, func(i, j int) bool { return len(r.routes[i].cmd) > len(r.routes[j].cmd) })
+}
+
+// Card routes taps on template-card buttons whose key is prefix or starts
+// with prefix+":" (signup:12, team:accept:12) to h: Command is the prefix,
+// Args what follows the colon, Msg the tap (TaskID, ResponseCode,
+// Selected). A tap never goes to an open form: the card says what it is.
+func (r *Router) Card(prefix string, h HandlerFunc, mw ...MiddlewareFunc) {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	r.cards = append(r.cards, cardRoute{prefix: prefix, h: h})
+	sort.SliceStable(r.cards, func(i, j int) bool { return len(r.cards[i].prefix) > len(r.cards[j].prefix) })
+}
+
+// CardPrefixes lists the card routes, for tests that walk them.
+func (r *Router) CardPrefixes() []string {
+	out := make([]string, len(r.cards))
+	for i, cr := range r.cards {
+		out[i] = cr.prefix
+	}
+	return out
+}
+
+// TxtStaleCard answers a tap whose key no route knows (a card from an
+// older version, or a forged key).
+const TxtStaleCard = "这张卡片已失效。回复“帮助”查看现在能做什么。"
+
+// card dispatches a template-card tap by its key.
+func (r *Router) card(c *Context) error {
+	key := c.Msg.EventKey
+	for _, cr := range r.cards {
+		rest, ok := strings.CutPrefix(key, cr.prefix)
+		if !ok || (rest != "" && rest[0] != ':') {
+			continue
+		}
+		c.Command, c.Args = cr.prefix, strings.TrimPrefix(rest, ":")
+		return r.wrap(cr.h)(c)
+	}
+	return c.Reply(TxtStaleCard)
 }
 
 // Flow registers the handler of a multi-turn form. While a teacher's session

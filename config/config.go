@@ -102,6 +102,18 @@ type Config struct {
 	AnnounceCron    string `yaml:"announce_cron"`    // UNIONBOT_ANNOUNCE_CRON
 	AnnounceParties string `yaml:"announce_parties"` // UNIONBOT_ANNOUNCE_PARTIES
 	AnnounceWeChat  bool   `yaml:"announce_wechat"`  // UNIONBOT_ANNOUNCE_WECHAT
+	// AnnounceFormat is how the WeCom app sends the announcement and
+	// broadcasts: text (the default, readable everywhere, 微工作台 too) or
+	// card (text_notice cards, plus 报名 buttons for the open events).
+	AnnounceFormat string `yaml:"announce_format"` // UNIONBOT_ANNOUNCE_FORMAT
+	// AnnounceURL is the page a text_notice card opens when tapped (WeCom
+	// requires one); UNIONBOT_PUBLIC_URL when empty.
+	AnnounceURL string `yaml:"announce_url"` // UNIONBOT_ANNOUNCE_URL
+
+	// Cards is on (the default) or off: whether WeCom members get template
+	// cards (活动, team invitations, 附议, the satisfaction vote). The typed
+	// commands work either way.
+	Cards string `yaml:"cards"` // UNIONBOT_CARDS
 
 	// Location is TZ loaded; set by Validate.
 	Location *time.Location `yaml:"-"`
@@ -229,6 +241,9 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("UNIONBOT_ANNOUNCE_CRON", &c.AnnounceCron)
 	str("UNIONBOT_ANNOUNCE_PARTIES", &c.AnnounceParties)
 	str("UNIONBOT_PUBLIC_URL", &c.PublicURL)
+	str("UNIONBOT_ANNOUNCE_FORMAT", &c.AnnounceFormat)
+	str("UNIONBOT_ANNOUNCE_URL", &c.AnnounceURL)
+	str("UNIONBOT_CARDS", &c.Cards)
 	if v := getenv("UNIONBOT_ANNOUNCE_WECHAT"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -285,13 +300,15 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("UNIONBOT_TZ: unknown time zone %q (use a name such as Asia/Shanghai)", c.TZ)
 	}
 	c.Location = loc
+	if err := c.validateCards(); err != nil {
+		return err
+	}
 	if _, _, err := ParseDB(c.DB); err != nil {
 		return fmt.Errorf("UNIONBOT_DB: %w", err)
 	}
 	if c.Redis != "" {
-		u, err := url.Parse(c.Redis)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			return fmt.Errorf("UNIONBOT_REDIS: %q is not a redis:// URL such as redis://127.0.0.1:6379/0", c.Redis)
+		if _, err := ParseRedis(c.Redis); err != nil {
+			return err
 		}
 	}
 	if c.PublicURL != "" {
@@ -409,18 +426,20 @@ func redactDSN(s string) string {
 // which values are defaults.
 func (c *Config) Summary(getenv func(string) string) []any {
 	out := []any{
-		"addr", c.Addr, "db", redactDSN(c.DB), "redis", redactDSN(orNone(c.Redis)), "tz", c.TZ,
+		"addr", c.Addr, "db", redactDSN(c.DB), "redis", redactRedis(orNone(c.Redis)), "tz", c.TZ,
 		"admins", strings.Join(c.Admins, ","), "admin_api", onOff(c.AdminToken != ""),
 		"wecom_callback", onOff(c.WeComEnabled()), "wecom_api", onOff(c.WeComAPIEnabled()),
 		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
 		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
 		"metrics", metricsWhere(c.MetricsAddr), "log_format", c.LogFormat,
 		"announce_cron", c.AnnounceCron, "announce_to", orAll(c.AnnounceParties),
+		"announce_format", c.AnnounceFormat, "cards", c.Cards,
 	}
 	var defaults []string
 	for name, def := range map[string]bool{
 		"UNIONBOT_ADDR": true, "UNIONBOT_DB": true, "UNIONBOT_TZ": true, "WECOM_API_BASE": true,
 		"UNIONBOT_REPLY_BUDGET": true, "UNIONBOT_RATE_LIMIT": true, "UNIONBOT_ANNOUNCE_CRON": true,
+		"UNIONBOT_CARDS": true, "UNIONBOT_ANNOUNCE_FORMAT": true,
 	} {
 		if def && getenv(name) == "" {
 			defaults = append(defaults, name)

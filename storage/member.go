@@ -92,10 +92,14 @@ func (db *DB) SaveMember(ctx context.Context, m *unionbot.Member) error {
 	now := db.now()
 	row := memberRow{UserID: m.UserID, Name: m.Name, Department: m.Department, Tags: joinTags(m.Tags),
 		Role: m.Role, Channel: m.Channel, CreatedAt: now, UpdatedAt: now}
-	err := db.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"name", "department", "tags", "role", "updated_at"}),
-	}).Create(&row).Error
+	// In a transaction, so that an admin's audit entry (audit.Begin)
+	// commits with the change.
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		return tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "user_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"name", "department", "tags", "role", "updated_at"}),
+		}).Create(&row).Error
+	})
 	return mapErr(err, "save member "+m.UserID, "", "")
 }
 

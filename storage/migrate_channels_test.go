@@ -32,13 +32,19 @@ func TestMigrateChannels(t *testing.T) {
 			db.EnsureMember(ctx, openid, "wechat")
 			db.EnsureMember(ctx, "t001", "wecom")
 			now := time.Now().UTC()
-			ev := &signup.Event{Title: "春游", Kind: "出行", StartsAt: now.Add(72 * time.Hour), EndsAt: now.Add(80 * time.Hour),
-				SignupClosesAt: now.Add(48 * time.Hour), Capacity: 10, Status: signup.StatusOpen}
-			if err := db.CreateEvent(ctx, ev); err != nil {
+			// An event and two sign-ups as rows of the step-6 schema: today's
+			// row types carry columns later steps add.
+			at := []any{now.Add(72 * time.Hour), now.Add(80 * time.Hour), now, now.Add(48 * time.Hour), now.Add(48 * time.Hour), now, now}
+			if err := db.ExecRaw(ctx, "INSERT INTO signup_events (id, title, kind, description, location, starts_at, ends_at, signup_opens_at, "+
+				"signup_closes_at, cancel_deadline, capacity, waitlist, max_companions, team_min, team_max, eligible_tags, fields, remind_unanswered, "+
+				"status, taken, seq, created_at, updated_at) VALUES (1, '春游', '出行', '', '', ?, ?, ?, ?, ?, 10, false, 0, 0, 0, '', 'null', false, ?, 2, 2, ?, ?)",
+				append(at[:5:5], signup.StatusOpen, at[5], at[6])...); err != nil {
 				t.Fatal(err)
 			}
-			for _, u := range []string{openid, "t001"} {
-				if err := db.SignUp(ctx, &signup.Entry{EventID: ev.ID, UserID: u, Name: u}); err != nil {
+			ev := &signup.Event{ID: 1}
+			for i, u := range []string{openid, "t001"} {
+				if err := db.ExecRaw(ctx, "INSERT INTO signups (event_id, user_id, name, department, companions, fields, status, seq, signed_up_at, "+
+					"checked_in, team, updated_at) VALUES (1, ?, ?, '', 0, '{}', ?, ?, ?, false, '', ?)", u, u, signup.EntryConfirmed, i+1, now, now); err != nil {
 					t.Fatal(err)
 				}
 			}

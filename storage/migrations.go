@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 )
 
 // migration is one step of the schema. The list is only ever appended to:
@@ -29,6 +30,9 @@ var migrations = []migration{
 	{10, "ballots: questions and rules, electorate snapshot, turnout, votes under random receipts, reminders", migrateBallots},
 	{11, "console sessions kept server-side, so signing out ends them everywhere", migrateConsoleSessions},
 	{12, "care ledger: cases and their log, payments, member-year locks, rules, the care role, the access log", migrateCare},
+	{13, "notices: the template card (WeCom) a notice carries beside its text", migrateNoticeCards},
+	{14, "sign-ups: confirmation window for promotions, rotation allocation and its published draws", migrateAllocation},
+	{15, "audit log: every admin action, sign-ins and refused attempts, insert-only", migrateAudit},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 }
 
@@ -43,13 +47,26 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 // Migrate brings the schema up to date. On MySQL it holds a named lock so
 // that replicas starting together migrate once.
 func (db *DB) Migrate(ctx context.Context) error {
-	return db.MigrateTo(ctx, migrations[len(migrations)-1].version)
+	return db.MigrateTo(ctx, latestVersion())
+}
+
+// latestVersion is the highest step: branches are given numbers ahead of
+// time and merged in any order, so the last step listed need not be it.
+func latestVersion() int {
+	v := 0
+	for _, m := range migrations {
+		v = max(v, m.version)
+	}
+	return v
 }
 
 // MigrateTo applies the steps up to and including version (tests of a
 // step start from the schema before it).
 func (db *DB) MigrateTo(ctx context.Context, version int) error {
-	conn := db.conn(ctx)
+	// Every statement of the steps goes to the writer (on SQLite reads would
+	// go to the read-only pool), so that the prepared statements a step
+	// leaves describing a table it changed are the writer's, dropped below.
+	conn := db.conn(ctx).Clauses(dbresolver.Write).Session(&gorm.Session{})
 	if db.driver == "mysql" {
 		sqlConn, err := db.sql.Conn(ctx)
 		if err != nil {
@@ -82,6 +99,12 @@ func (db *DB) MigrateTo(ctx context.Context, version int) error {
 		}
 		if err := conn.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: db.now()}).Error; err != nil {
 			return fmt.Errorf("migrate %d (%s): record: %w", m.version, m.name, err)
+		}
+		// A step that adds columns leaves prepared "SELECT *" statements
+		// (AutoMigrate's own among them) describing the old table on
+		// SQLite; drop them so the next use prepares them anew.
+		if p, ok := conn.ConnPool.(*gorm.PreparedStmtDB); ok {
+			p.Close()
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type noticeRow struct {
 	Format      string    `gorm:"size:16"`
 	Title       string    `gorm:"size:128"`
 	Text        string    `gorm:"type:text"`
+	Card        string    `gorm:"type:text"` // JSON of unionbot.Card, "" for none (migration 13)
 	Kind        string    `gorm:"size:32;index"`
 	Ref         string    `gorm:"size:128;index"`
 	Status      string    `gorm:"size:16;not null;index:idx_notices_due,priority:1"`
@@ -40,11 +42,16 @@ func (noticeRow) TableName() string { return "notices" }
 var epoch = time.Unix(0, 0).UTC()
 
 func newNoticeRow(n *unionbot.Notice, now time.Time) *noticeRow {
-	return &noticeRow{
+	row := &noticeRow{
 		ToUsers: strings.Join(n.ToUsers, "|"), ToParty: n.ToParty, ToTag: n.ToTag, Channel: n.Channel,
 		Format: n.Format, Title: n.Title, Text: n.Text, Kind: n.Kind, Ref: n.Ref,
 		Status: unionbot.NoticePending, NextAt: now, LeasedUntil: epoch, CreatedAt: now,
 	}
+	if n.Card != nil && n.Channel != unionbot.ChannelWeChat { // followers get Text
+		b, _ := json.Marshal(n.Card) // plain strings and numbers: cannot fail
+		row.Card = string(b)
+	}
+	return row
 }
 
 func (r *noticeRow) domain() *unionbot.Notice {
@@ -52,11 +59,18 @@ func (r *noticeRow) domain() *unionbot.Notice {
 	if r.ToUsers != "" {
 		to = strings.Split(r.ToUsers, "|")
 	}
-	return &unionbot.Notice{
+	n := &unionbot.Notice{
 		ID: r.ID, ToUsers: to, ToParty: r.ToParty, ToTag: r.ToTag, Channel: r.Channel, Format: r.Format,
 		Title: r.Title, Text: r.Text, Kind: r.Kind, Ref: r.Ref, Status: r.Status,
 		Attempts: r.Attempts, LastCode: r.LastCode, LastErr: r.LastErr, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 	}
+	if r.Card != "" {
+		var c unionbot.Card
+		if json.Unmarshal([]byte(r.Card), &c) == nil { // a card we cannot read still goes out as Text
+			n.Card = &c
+		}
+	}
+	return n
 }
 
 // enqueue adds notices inside tx: features call it in the transaction that
@@ -67,7 +81,14 @@ func enqueue(tx *gorm.DB, now time.Time, ns ...*unionbot.Notice) error {
 	for _, whole := range ns {
 		for _, n := range unionbot.SplitByChannel(whole) {
 			row := newNoticeRow(n, now)
-			if err := tx.Create(row).Error; err != nil {
+			q := tx
+			if row.Card == "" {
+				// A notice without a card names no card column, so a
+				// schema from before migration 13 (a test of an older
+				// step, a replica mid-upgrade) still takes it.
+				q = tx.Omit("Card")
+			}
+			if err := q.Create(row).Error; err != nil {
 				return err
 			}
 			n.ID, n.Status, n.CreatedAt = row.ID, row.Status, row.CreatedAt

@@ -3,49 +3,91 @@ package storage
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"unionbot"
 	"unionbot/bot"
+	"unionbot/config"
 )
 
 // Redis keeps sessions, dedup marks, locks, rate-limit counters and the
 // WeCom access token in Redis, so that replicas share them and a restart of
-// the bot loses none.
+// the bot loses none. It speaks to one server, to a primary found through
+// Sentinel, or to a Cluster (go-redis's UniversalClient); every operation
+// that touches several keys keeps them in one hash slot.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient
+	mode   string // config.RedisSingle, RedisSentinel or RedisCluster
 	// Prefix starts every key, so several bots (or tests) can share a server.
 	Prefix string
 	// SessionTTL bounds how long an idle session is kept.
 	SessionTTL time.Duration
+
+	// acked maps a server's address to when (time.Time) one of its
+	// replicas last acknowledged our writes (Sentinel only; see durable).
+	acked   sync.Map
+	lastAck atomic.Int64 // unix nanoseconds, any server
 }
 
-// OpenRedis connects to a redis:// URL.
+// OpenRedis connects to a UNIONBOT_REDIS value: redis://…, a Sentinel URL
+// redis+sentinel://[:PASSWORD@]MASTER@HOST:26379,HOST:26379/DB or a
+// Cluster list redis+cluster://[:PASSWORD@]HOST:7000,HOST:7001.
 func OpenRedis(ctx context.Context, url, prefix string) (*Redis, error) {
-	opt, err := redis.ParseURL(url)
+	t, err := config.ParseRedis(url)
 	if err != nil {
-		return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
+		return nil, err
 	}
-	// Fail fast when Redis is down: the bot falls back (sessions are told
-	// to retry, dedup fails open onto the database's own uniqueness), and
-	// a reply must still fit WeCom's 5-second window.
-	opt.DialTimeout = time.Second
-	opt.DialerRetries = 1
-	opt.ReadTimeout = 2 * time.Second
-	opt.WriteTimeout = 2 * time.Second
-	opt.MaxRetries = 1
-	c := redis.NewClient(opt)
+	var tlsConfig *tls.Config
+	if t.TLS {
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	var c redis.UniversalClient
+	switch t.Mode {
+	case config.RedisSingle:
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("UNIONBOT_REDIS: %w", err)
+		}
+		// Fail fast when Redis is down: the bot falls back (sessions are
+		// told to retry, dedup fails open onto the database's own
+		// uniqueness), and a reply must still fit WeCom's 5-second window.
+		opt.DialTimeout = time.Second
+		opt.DialerRetries = 1
+		opt.ReadTimeout = 2 * time.Second
+		opt.WriteTimeout = 2 * time.Second
+		opt.MaxRetries = 1
+		c = redis.NewClient(opt)
+	case config.RedisSentinel:
+		// A failover takes Sentinel a second or two: ride it out with
+		// retries (a reply that misses the passive window goes out
+		// actively) rather than fail the teacher's message.
+		c = redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: t.Master, SentinelAddrs: t.Addrs, SentinelPassword: t.SentinelPassword,
+			Username: t.Username, Password: t.Password, DB: t.DB, TLSConfig: tlsConfig,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
+			MaxRetries: 8, MinRetryBackoff: 50 * time.Millisecond, MaxRetryBackoff: 500 * time.Millisecond,
+		})
+	case config.RedisCluster:
+		c = redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: t.Addrs, Username: t.Username, Password: t.Password, TLSConfig: tlsConfig,
+			DialTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second,
+			MaxRetries: 8, MinRetryBackoff: 50 * time.Millisecond, MaxRetryBackoff: 500 * time.Millisecond,
+		})
+	}
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("connect to redis: %w", err)
+		return nil, fmt.Errorf("connect to redis (%s): %w", t.Mode, err)
 	}
-	return &Redis{client: c, Prefix: prefix}, nil
+	return &Redis{client: c, mode: t.Mode, Prefix: prefix}, nil
 }
 
 // Close closes the connection pool.
@@ -87,7 +129,7 @@ func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
 	if ttl <= 0 {
 		ttl = time.Minute
 	}
-	if err := r.client.Set(ctx, r.key("session:", s.UserID), b, ttl).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Set(ctx, r.key("session:", s.UserID), b, ttl) }); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
@@ -95,15 +137,23 @@ func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
 
 // DeleteSession implements bot.SessionStore.
 func (r *Redis) DeleteSession(ctx context.Context, userID string) error {
-	if err := r.client.Del(ctx, r.key("session:", userID)).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Del(ctx, r.key("session:", userID)) }); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
 }
 
-// Claim implements bot.Deduper with SET NX.
+// claimScript sets KEYS[1] to ARGV[1] (a token) unless it exists, and
+// reports 1 when the key holds the token (setOnce).
+var claimScript = redis.NewScript(`local v = redis.call("GET", KEYS[1])
+if not v then redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 end
+if v == ARGV[1] then return 1 end
+return 0`)
+
+// Claim implements bot.Deduper.
 func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	ok, err := r.client.SetNX(ctx, r.key("dedup:", key), "", ttl).Result()
+	// The token cannot be mistaken for an outcome (P:…, A, N).
+	ok, err := r.setOnce(ctx, r.key("dedup:", key), "C:"+randomToken(), ttl)
 	if err != nil {
 		return false, fmt.Errorf("dedup claim: %w", err)
 	}
@@ -112,7 +162,7 @@ func (r *Redis) Claim(ctx context.Context, key string, ttl time.Duration) (bool,
 
 // SetOutcome implements bot.Deduper.
 func (r *Redis) SetOutcome(ctx context.Context, key, outcome string, ttl time.Duration) error {
-	if err := r.client.Set(ctx, r.key("dedup:", key), outcome, ttl).Err(); err != nil {
+	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Set(ctx, r.key("dedup:", key), outcome, ttl) }); err != nil {
 		return fmt.Errorf("dedup outcome: %w", err)
 	}
 	return nil
@@ -134,25 +184,46 @@ var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] the
 func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
 	token := randomToken()
 	k := r.key("lock:", key)
-	ok, err := r.client.SetNX(ctx, k, token, ttl).Result()
+	ok, err := r.setOnce(ctx, k, token, ttl)
 	if err != nil {
 		return nil, false, fmt.Errorf("lock %s: %w", key, err)
 	}
 	if !ok {
 		return nil, false, nil
 	}
-	return func() { unlockScript.Run(context.Background(), r.client, []string{k}, token) }, true, nil
+	// Released durably: a release that reached only a primary being
+	// replaced would leave the lock on the new one for its whole TTL.
+	return func() {
+		r.durable(context.Background(), func(p redis.Pipeliner) { unlockScript.Eval(context.Background(), p, []string{k}, token) })
+	}, true, nil
+}
+
+// setOnce sets k to token unless k exists, durably (see durable), and
+// reports whether k now holds token: a command that go-redis sends again
+// after a lost answer, or durable after a failover, still finds itself
+// the one that set it.
+func (r *Redis) setOnce(ctx context.Context, k, token string, ttl time.Duration) (bool, error) {
+	var cmd *redis.Cmd
+	err := r.durable(ctx, func(p redis.Pipeliner) {
+		cmd = claimScript.Eval(ctx, p, []string{k}, token, ttl.Milliseconds())
+	})
+	if err != nil {
+		return false, err
+	}
+	n, err := cmd.Int()
+	return n == 1, err
 }
 
 // Allow implements bot.RateLimiter with a counter per fixed window.
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
 	now := time.Now().UnixNano()
 	slot := now / int64(window)
-	k := r.key("rl:", key, ":", fmt.Sprint(slot))
+	// Both windows' counters in one hash slot, for MULTI on a Cluster.
+	k := r.key("rl:{", key, "}:", fmt.Sprint(slot))
 	pipe := r.client.TxPipeline()
 	incr := pipe.Incr(ctx, k)
 	pipe.Expire(ctx, k, 2*window+time.Second)
-	prev := pipe.Get(ctx, r.key("rl:", key, ":", fmt.Sprint(slot-1)))
+	prev := pipe.Get(ctx, r.key("rl:{", key, "}:", fmt.Sprint(slot-1)))
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return true, fmt.Errorf("rate limit: %w", err)
 	}

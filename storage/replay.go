@@ -60,9 +60,11 @@ func (db *DB) rememberInTable(ctx context.Context, key string, now time.Time, tt
 	return res.RowsAffected == 1, nil
 }
 
-// RememberCallback implements bot.ReplayGuard with SET NX.
+// RememberCallback implements bot.ReplayGuard: set once (setOnce), so a
+// command sent again after a failover does not mistake its own mark for a
+// replay.
 func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time, ttl time.Duration) (bool, error) {
-	ok, err := r.client.SetNX(ctx, r.key("replay:", key), now.UnixMicro(), ttl).Result()
+	ok, err := r.setOnce(ctx, r.key("replay:", key), fmt.Sprint(now.UnixMicro(), ":", randomToken()), ttl)
 	if err != nil {
 		return false, fmt.Errorf("remember callback: %w", err)
 	}

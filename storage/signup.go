@@ -34,6 +34,10 @@ type eventRow struct {
 	EligibleTags     string `gorm:"size:512"`
 	Fields           string `gorm:"type:text"` // JSON []signup.Field
 	RemindUnanswered bool
+	ConfirmWithin    int64  `gorm:"not null;default:0"` // seconds; 0 = promotions confirmed at once
+	Allocation       string `gorm:"size:16;not null;default:fifo"`
+	LookbackYears    int    `gorm:"not null;default:0"`
+	DrawnAt          *time.Time
 	Status           string `gorm:"size:16;not null;index"`
 	Taken            int    `gorm:"not null;default:0"`
 	Seq              int64  `gorm:"not null;default:0"`
@@ -57,7 +61,8 @@ type entryRow struct {
 	Seq        int64  `gorm:"not null"`
 	SignedUpAt time.Time
 	CheckedIn  bool
-	Team       string `gorm:"size:64"` // the team's name on a captain's entry
+	Team       string     `gorm:"size:64"` // the team's name on a captain's entry
+	ConfirmBy  *time.Time `gorm:"index"`   // a pending (待确认) entry's deadline
 	UpdatedAt  time.Time
 }
 
@@ -89,7 +94,25 @@ func newEventRow(e *signup.Event) *eventRow {
 		SignupClosesAt: toDB(e.SignupClosesAt), CancelDeadline: toDB(e.CancelDeadline),
 		Capacity: e.Capacity, Waitlist: e.Waitlist, MaxCompanions: e.MaxCompanions, TeamMin: e.TeamMin, TeamMax: e.TeamMax,
 		EligibleTags: joinTags(e.EligibleTags), Fields: string(fields), Status: e.Status, RemindUnanswered: e.RemindUnanswered,
+		ConfirmWithin: int64(e.ConfirmWithin / time.Second), Allocation: e.Allocation, LookbackYears: e.LookbackYears,
 	}
+}
+
+// timePtr is t for a nullable column: nil when zero.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// timeOf reads a nullable column.
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func (r *eventRow) domain() *signup.Event {
@@ -101,7 +124,8 @@ func (r *eventRow) domain() *signup.Event {
 		SignupClosesAt: fromDB(r.SignupClosesAt), CancelDeadline: fromDB(r.CancelDeadline),
 		Capacity: r.Capacity, Waitlist: r.Waitlist, MaxCompanions: r.MaxCompanions, TeamMin: r.TeamMin, TeamMax: r.TeamMax,
 		EligibleTags: splitTags(r.EligibleTags), Fields: fields, Status: r.Status, Taken: r.Taken, RemindUnanswered: r.RemindUnanswered,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		ConfirmWithin: time.Duration(r.ConfirmWithin) * time.Second, Allocation: r.Allocation, LookbackYears: r.LookbackYears,
+		DrawnAt: timeOf(r.DrawnAt), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
 
@@ -111,7 +135,7 @@ func (r *entryRow) domain() *signup.Entry {
 	return &signup.Entry{
 		ID: r.ID, EventID: r.EventID, UserID: r.UserID, Name: r.Name, Department: r.Department,
 		Companions: r.Companions, Fields: fields, Status: r.Status, Seq: r.Seq, SignedUpAt: r.SignedUpAt,
-		CheckedIn: r.CheckedIn, Team: r.Team,
+		CheckedIn: r.CheckedIn, Team: r.Team, ConfirmBy: timeOf(r.ConfirmBy),
 	}
 }
 
@@ -123,7 +147,14 @@ func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
 	row := newEventRow(e)
 	row.ID = 0
 	row.CreatedAt, row.UpdatedAt = db.now(), db.now()
-	if err := db.conn(ctx).Create(row).Error; err != nil {
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(row).Error; err != nil {
+			return err
+		}
+		*e = *row.domain() // the audit entry written with it shows the new id
+		return nil
+	})
+	if err != nil {
 		return mapErr(err, "create event", "", "")
 	}
 	*e = *row.domain()
@@ -135,13 +166,18 @@ func (db *DB) CreateEvent(ctx context.Context, e *signup.Event) error {
 func (db *DB) UpdateEvent(ctx context.Context, e *signup.Event) error {
 	row := newEventRow(e)
 	row.UpdatedAt = db.now()
-	res := db.conn(ctx).Model(&eventRow{}).Where("id = ?", e.ID).
-		Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
-			"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
-			"team_max", "eligible_tags", "fields", "status", "remind_unanswered", "updated_at").
-		Updates(row)
-	if res.Error != nil {
-		return mapErr(res.Error, "update event", "", "")
+	// A transaction of one statement, so that an admin's audit entry
+	// (audit.Begin) commits with the change.
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&eventRow{}).Where("id = ?", e.ID).
+			Select("title", "kind", "description", "location", "starts_at", "ends_at", "signup_opens_at",
+				"signup_closes_at", "cancel_deadline", "capacity", "waitlist", "max_companions", "team_min",
+				"team_max", "eligible_tags", "fields", "status", "remind_unanswered", "confirm_within", "allocation",
+				"lookback_years", "updated_at").
+			Updates(row).Error
+	})
+	if err != nil {
+		return mapErr(err, "update event", "", "")
 	}
 	got, err := db.FindEvent(ctx, e.ID)
 	if err != nil {
@@ -158,11 +194,21 @@ func (db *DB) FindEvent(ctx context.Context, id int64) (*signup.Event, error) {
 		return nil, mapErr(err, "find event", eventNotFound(), "")
 	}
 	e := row.domain()
-	var waiting int64
-	if err := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND status = ?", id, signup.EntryWaiting).Count(&waiting).Error; err != nil {
+	var counts []struct {
+		Status string
+		N      int
+	}
+	if err := db.conn(ctx).Model(&entryRow{}).Select("status, COUNT(*) AS n").Where("event_id = ? AND status IN ?", id,
+		[]string{signup.EntryWaiting, signup.EntryRegistered}).Group("status").Scan(&counts).Error; err != nil {
 		return nil, fmt.Errorf("count waitlist: %w", err)
 	}
-	e.Waiting = int(waiting)
+	for _, c := range counts {
+		if c.Status == signup.EntryWaiting {
+			e.Waiting = c.N
+		} else {
+			e.Registered = c.N
+		}
+	}
 	return e, nil
 }
 
@@ -178,20 +224,26 @@ func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.E
 	}
 	var counts []struct {
 		EventID int64
+		Status  string
 		N       int
 	}
-	if err := db.conn(ctx).Model(&entryRow{}).Select("event_id, COUNT(*) AS n").Where("status = ?", signup.EntryWaiting).
-		Group("event_id").Scan(&counts).Error; err != nil {
+	if err := db.conn(ctx).Model(&entryRow{}).Select("event_id, status, COUNT(*) AS n").
+		Where("status IN ?", []string{signup.EntryWaiting, signup.EntryRegistered}).
+		Group("event_id, status").Scan(&counts).Error; err != nil {
 		return nil, fmt.Errorf("count waitlists: %w", err)
 	}
-	waiting := make(map[int64]int, len(counts))
+	waiting, registered := map[int64]int{}, map[int64]int{}
 	for _, c := range counts {
-		waiting[c.EventID] = c.N
+		if c.Status == signup.EntryWaiting {
+			waiting[c.EventID] = c.N
+		} else {
+			registered[c.EventID] = c.N
+		}
 	}
 	out := make([]*signup.Event, len(rows))
 	for i := range rows {
 		out[i] = rows[i].domain()
-		out[i].Waiting = waiting[rows[i].ID]
+		out[i].Waiting, out[i].Registered = waiting[rows[i].ID], registered[rows[i].ID]
 	}
 	return out, nil
 }
@@ -270,15 +322,18 @@ func (db *DB) CheckIn(ctx context.Context, eventID int64, userID string) error {
 func (db *DB) SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error {
 	// updated_at changes too, so that MariaDB (which counts changed rows)
 	// reports the row even when it was checked in already.
-	res := db.conn(ctx).Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
-		Updates(map[string]any{"checked_in": in, "updated_at": db.now()})
-	if res.Error != nil {
-		return fmt.Errorf("check in: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return signup.ErrNoPlace()
-	}
-	return nil
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&entryRow{}).Where("event_id = ? AND user_id = ? AND status = ?", eventID, userID, signup.EntryConfirmed).
+			Updates(map[string]any{"checked_in": in, "updated_at": db.now()})
+		if res.Error != nil {
+			return fmt.Errorf("check in: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return signup.ErrNoPlace()
+		}
+		return nil
+	})
+	return err
 }
 
 // PromoteEntry implements signup.Store.

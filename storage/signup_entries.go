@@ -113,7 +113,7 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 		if err := tx.Where("entry_id = ?", row.ID).Delete(&teamMemberRow{}).Error; err != nil {
 			return err
 		}
-		if was != signup.EntryConfirmed {
+		if !signup.HoldsPlaces(was) {
 			return nil
 		}
 		ev.Taken -= 1 + row.Companions
@@ -127,7 +127,9 @@ func (db *DB) CancelEntry(ctx context.Context, eventID int64, userID string, not
 }
 
 // promote confirms the waiting entries signup.Promotable picks (ev.Taken
-// is the places held before), queues notify for each, and stores the new
+// is the places held before) — or, on an event with a confirmation
+// window, holds their places as 待确认 until the window ends (see
+// signup.PromotedStatus) — queues notify for each, and stores the new
 // count of places taken. tx holds the event's row lock.
 func promote(tx *gorm.DB, ev *eventRow, now time.Time, notify func(*signup.Event, *signup.Entry) *unionbot.Notice) ([]*signup.Entry, error) {
 	var rows []entryRow
@@ -140,11 +142,12 @@ func promote(tx *gorm.DB, ev *eventRow, now time.Time, notify func(*signup.Event
 	}
 	promoted := signup.Promotable(ev.domain(), ev.Taken, waiting)
 	for _, p := range promoted {
-		if err := tx.Model(&entryRow{}).Where("id = ?", p.ID).Updates(map[string]any{"status": signup.EntryConfirmed, "updated_at": now}).Error; err != nil {
+		p.Status, p.ConfirmBy = signup.PromotedStatus(ev.domain(), now)
+		if err := tx.Model(&entryRow{}).Where("id = ?", p.ID).
+			Updates(map[string]any{"status": p.Status, "confirm_by": timePtr(p.ConfirmBy), "updated_at": now}).Error; err != nil {
 			return nil, err
 		}
 		ev.Taken += p.Places()
-		p.Status = signup.EntryConfirmed
 		if notify != nil {
 			if err := enqueue(tx, now, notify(ev.domain(), p)); err != nil {
 				return nil, err

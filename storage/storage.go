@@ -25,6 +25,7 @@ import (
 
 	"unionbot"
 	"unionbot/config"
+	"unionbot/handlers/audit"
 )
 
 // DB is the relational store.
@@ -146,10 +147,25 @@ func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ct
 // transact runs fn in a transaction, retrying a few times when the database
 // reports a deadlock or a busy file, which concurrent sign-ups cause.
 // Inside fn use only tx: never db, or SQLite's single connection deadlocks.
+//
+// When ctx carries an admin change ready to be recorded (audit.Begin and
+// After), its audit entry is written at the end of fn, in the same
+// transaction: the change and its record commit or roll back together.
 func (db *DB) transact(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.conn(ctx).Transaction(fn)
+		var change *audit.Change
+		err = db.conn(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			var err error
+			change, err = db.writePending(ctx, tx)
+			return err
+		})
+		if err == nil && change != nil {
+			change.Written()
+		}
 		if !retryable(err) || ctx.Err() != nil {
 			return err
 		}

@@ -149,7 +149,11 @@ func TestSessionsCached(t *testing.T) {
 }
 
 func TestSessionsRedis(t *testing.T) {
-	testSessions(t, storagetest.MustOpenRedis(t))
+	t.Run("single", func(t *testing.T) { testSessions(t, storagetest.MustOpenRedis(t)) })
+	t.Run("sentinel", func(t *testing.T) {
+		testSessions(t, storagetest.MustOpenRedisAt(t, storagetest.StartSentinel(t).URL))
+	})
+	t.Run("cluster", func(t *testing.T) { testSessions(t, storagetest.MustOpenRedisAt(t, storagetest.StartCluster(t))) })
 }
 
 func testSessions(t *testing.T, store bot.SessionStore) {
@@ -270,6 +274,10 @@ func TestDedupAndLocks(t *testing.T) {
 	stores := map[string]func(t *testing.T) store{
 		"memory": func(t *testing.T) store { return storage.NewMemory() },
 		"redis":  func(t *testing.T) store { return storagetest.MustOpenRedis(t) },
+		// Every key of one operation in one hash slot, or the Cluster
+		// refuses the rate limiter's MULTI.
+		"cluster":  func(t *testing.T) store { return storagetest.MustOpenRedisAt(t, storagetest.StartCluster(t)) },
+		"sentinel": func(t *testing.T) store { return storagetest.MustOpenRedisAt(t, storagetest.StartSentinel(t).URL) },
 	}
 	for name, open := range stores {
 		t.Run(name, func(t *testing.T) {

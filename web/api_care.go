@@ -27,6 +27,9 @@ func (s *Server) handleCare(pattern string, h careFunc) {
 	s.handleAPI(pattern, func(w http.ResponseWriter, r *http.Request) error {
 		by := strings.TrimSpace(r.Header.Get(ActorHeader))
 		if err := s.Care.CheckStaff(r.Context(), by); err != nil {
+			if unionbot.ErrorCode(err) == unionbot.EFORBIDDEN {
+				s.refuse(r, unionbot.FromAPI, by, "api.refused", "没有关怀权限")
+			}
 			return err
 		}
 		return h(w, r, by)

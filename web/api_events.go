@@ -31,9 +31,14 @@ type eventJSON struct {
 	EligibleTags     []string       `json:"eligible_tags"`
 	Fields           []signup.Field `json:"fields"`
 	RemindUnanswered bool           `json:"remind_unanswered"`
+	ConfirmWithin    string         `json:"confirm_within"` // "24h", "90m", "2d"; "" = off
+	Allocation       string         `json:"allocation"`     // "fifo" or "rotation"
+	LookbackYears    int            `json:"lookback_years"`
+	DrawnAt          *time.Time     `json:"drawn_at"`
 	Status           string         `json:"status"`
 	Taken            int            `json:"taken"`
 	Waiting          int            `json:"waiting"`
+	Registered       int            `json:"registered"`
 }
 
 func tp(t time.Time) *time.Time {
@@ -55,14 +60,22 @@ func toEventJSON(e *signup.Event) *eventJSON {
 		StartsAt: tp(e.StartsAt), EndsAt: tp(e.EndsAt), SignupOpensAt: tp(e.SignupOpensAt), SignupClosesAt: tp(e.SignupClosesAt),
 		CancelDeadline: tp(e.CancelDeadline), Capacity: e.Capacity, Waitlist: e.Waitlist, MaxCompanions: e.MaxCompanions,
 		TeamMin: e.TeamMin, TeamMax: e.TeamMax, EligibleTags: e.EligibleTags, Fields: e.Fields, Status: e.Status,
-		RemindUnanswered: e.RemindUnanswered, Taken: e.Taken, Waiting: e.Waiting}
+		RemindUnanswered: e.RemindUnanswered, Taken: e.Taken, Waiting: e.Waiting, Registered: e.Registered,
+		ConfirmWithin: signup.FormatWindow(e.ConfirmWithin), Allocation: e.Allocation, LookbackYears: e.LookbackYears, DrawnAt: tp(e.DrawnAt)}
 }
 
-func (j *eventJSON) event() *signup.Event {
+// event is the event the JSON describes; EINVALID for a confirm_within
+// that is no duration.
+func (j *eventJSON) event() (*signup.Event, error) {
+	within, err := signup.ParseWindow(j.ConfirmWithin)
+	if err != nil {
+		return nil, err
+	}
 	return &signup.Event{ID: j.ID, Title: j.Title, Kind: j.Kind, Description: j.Description, Location: j.Location,
 		StartsAt: tv(j.StartsAt), EndsAt: tv(j.EndsAt), SignupOpensAt: tv(j.SignupOpensAt), SignupClosesAt: tv(j.SignupClosesAt),
 		CancelDeadline: tv(j.CancelDeadline), Capacity: j.Capacity, Waitlist: j.Waitlist, MaxCompanions: j.MaxCompanions,
-		TeamMin: j.TeamMin, TeamMax: j.TeamMax, EligibleTags: j.EligibleTags, Fields: j.Fields, Status: j.Status, RemindUnanswered: j.RemindUnanswered}
+		TeamMin: j.TeamMin, TeamMax: j.TeamMax, EligibleTags: j.EligibleTags, Fields: j.Fields, Status: j.Status, RemindUnanswered: j.RemindUnanswered,
+		ConfirmWithin: within, Allocation: j.Allocation, LookbackYears: j.LookbackYears}, nil
 }
 
 func (s *Server) eventID(r *http.Request) (int64, error) {
@@ -81,7 +94,10 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	if j.StartsAt == nil {
 		return unionbot.Errorf(unionbot.EINVALID, "缺少活动开始时间 starts_at（RFC 3339）。")
 	}
-	e := j.event()
+	e, err := j.event()
+	if err != nil {
+		return err
+	}
 	e.Status = "" // never the client's: an event opens when published (cancel and close have their routes)
 	if err := s.Signups.Publish(r.Context(), e); err != nil {
 		return err
@@ -131,7 +147,11 @@ func (s *Server) patchEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	j.ID, j.Status = id, e.Status // the status changes only through cancel and close
-	if e, _, err = s.Signups.Update(r.Context(), j.event()); err != nil {
+	changed, err := j.event()
+	if err != nil {
+		return err
+	}
+	if e, _, err = s.Signups.Update(r.Context(), changed); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toEventJSON(e))
@@ -153,6 +173,8 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 
 type entryJSON struct {
 	UserID     string              `json:"user_id"`
+	Status     string              `json:"status"`               // 已报名, 待确认, 候补, 已登记
+	ConfirmBy  *time.Time          `json:"confirm_by,omitempty"` // the end of a 待确认 entry's window
 	Name       string              `json:"name"`
 	Department string              `json:"department"`
 	Companions int                 `json:"companions"`
@@ -165,7 +187,7 @@ type entryJSON struct {
 }
 
 func toEntryJSON(x *signup.Entry) entryJSON {
-	return entryJSON{x.UserID, x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position, x.Team, x.Members}
+	return entryJSON{x.UserID, x.Status, tp(x.ConfirmBy), x.Name, x.Department, x.Companions, x.Fields, x.SignedUpAt, x.CheckedIn, x.Position, x.Team, x.Members}
 }
 
 // GET /api/events/{id}/roster?format=json|csv|xlsx
@@ -185,14 +207,18 @@ func (s *Server) roster(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) writeRoster(w http.ResponseWriter, ro *signup.Roster, format string) error {
 	switch format {
 	case "", "json":
-		confirmed, waitlist := []entryJSON{}, []entryJSON{}
+		confirmed, waitlist, registered := []entryJSON{}, []entryJSON{}, []entryJSON{}
 		for _, x := range ro.Confirmed {
 			confirmed = append(confirmed, toEntryJSON(x))
 		}
 		for _, x := range ro.Waitlist {
 			waitlist = append(waitlist, toEntryJSON(x))
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(ro.Event), "confirmed": confirmed, "waitlist": waitlist})
+		for _, x := range ro.Registered {
+			registered = append(registered, toEntryJSON(x))
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"event": toEventJSON(ro.Event), "confirmed": confirmed, "waitlist": waitlist,
+			"registered": registered})
 		return nil
 	case "csv":
 		attach(w, ro, "csv", "text/csv; charset=utf-8")
@@ -261,5 +287,36 @@ func (s *Server) promoteEntry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"user_id": e.UserID, "status": e.Status})
+	return nil
+}
+
+// POST /api/events/{id}/draw: draw a rotation event's places now (also
+// done by the scheduler when sign-up closes); 409 when already drawn.
+// Answers the published draw, as GET does.
+func (s *Server) drawNow(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.eventID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Signups.DrawNow(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// GET /api/events/{id}/draw: the published draw — seed, candidates with
+// the history used, and the order — for `unionbot draw verify`.
+func (s *Server) getDraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.eventID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.Signups.Draw(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
 	return nil
 }

@@ -82,6 +82,7 @@ func (s *Server) patchMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	old := *m
 	if in.Name != nil {
 		m.Name = *in.Name
 	}
@@ -97,7 +98,7 @@ func (s *Server) patchMember(w http.ResponseWriter, r *http.Request) error {
 		}
 		m.Role = *in.Role
 	}
-	if err := s.Members.SaveMember(r.Context(), m); err != nil {
+	if err := s.saveMember(r.Context(), old, m); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toMemberJSON(m))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"unionbot"
@@ -17,7 +18,11 @@ func (s *Server) syncDirectory(ctx context.Context) (unionbot.SyncResult, error)
 	if err != nil {
 		return unionbot.SyncResult{}, err
 	}
-	return unionbot.SyncMembers(ctx, s.Members, dir)
+	res, err := unionbot.SyncMembers(ctx, s.Members, dir)
+	if err == nil {
+		s.Audit.Record(ctx, "member.sync", "members", fmt.Sprintf("共 %d 人，新增 %d，更新 %d", res.Total, res.Created, res.Updated))
+	}
+	return res, err
 }
 
 // POST /api/members/sync: reads the WeCom address book and creates or

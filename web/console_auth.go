@@ -30,6 +30,8 @@ type page struct {
 	Version string
 	// Care: the signed-in user holds the care role (the 关怀 link shows).
 	Care bool
+	// AuditOn: the audit log is wired (the 审计日志 link shows).
+	AuditOn bool
 }
 
 // pageFunc renders one console page or handles one form.
@@ -58,6 +60,7 @@ func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
 			return
 		}
 		if p.Sess.User != "" && !s.isAdmin(r.Context(), p.Sess.User) {
+			s.refuse(r, unionbot.FromConsole, p.Sess.User, "console.refused", "不是工会管理员")
 			p.fail(http.StatusForbidden, "您（"+p.Sess.User+"）不是工会管理员，不能使用管理后台。")
 			return
 		}
@@ -65,6 +68,7 @@ func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
 			p.fail(http.StatusForbidden, "表单已失效（缺少或错误的安全令牌），请刷新页面后重试。")
 			return
 		}
+		p.r = r.WithContext(unionbot.WithActor(r.Context(), consoleActor(p)))
 		if err := h(p); err != nil {
 			code := unionbot.ErrorCode(err)
 			if code == unionbot.EINTERNAL {
@@ -76,7 +80,7 @@ func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav string) *page {
-	p := &page{s: s, w: w, r: r, Nav: nav, Data: map[string]any{}, WeCom: s.WeComAuth != nil}
+	p := &page{s: s, w: w, r: r, Nav: nav, Data: map[string]any{}, WeCom: s.WeComAuth != nil, AuditOn: s.Audit != nil}
 	p.Sess = s.readSession(r)
 	if p.Sess != nil {
 		p.CSRF = s.csrfToken(p.Sess, "")
@@ -192,10 +196,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	tok := strings.TrimSpace(r.PostFormValue("token"))
 	if !utf8.ValidString(tok) || !constEq(tok, s.AdminToken) {
 		s.signInFailed(r.Context(), addr, "console")
+		s.refuse(r, unionbot.FromConsole, "", "console.signin_failed", "管理令牌错误")
 		http.Redirect(w, r, "/admin/login?err=token&next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
 	}
 	s.throttle.ok(addr)
+	s.signedIn(r, "", "管理令牌")
 	s.startSession(w, r, "")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -237,14 +243,17 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	user, err := s.WeComAuth.OAuthUserID(r.Context(), q.Get("code"))
 	if err != nil {
 		s.logger().WarnContext(r.Context(), "console oauth", "err", err)
+		s.refuse(r, unionbot.FromConsole, "", "console.signin_failed", "企业微信登录失败")
 		p.fail(http.StatusForbidden, "企业微信登录失败，请重新打开。")
 		return
 	}
 	if !s.isAdmin(r.Context(), user) {
 		s.logger().InfoContext(r.Context(), "console refused a non-admin", slog.String("user", user))
+		s.refuse(r, unionbot.FromConsole, user, "console.signin_failed", "不是工会管理员")
 		p.fail(http.StatusForbidden, "您（"+user+"）不是工会管理员，不能使用管理后台。")
 		return
 	}
+	s.signedIn(r, user, "企业微信")
 	s.startSession(w, r, user)
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }

@@ -44,6 +44,7 @@ type eventForm struct {
 	Title, Kind, Location, Description                                string
 	StartsAt, EndsAt, SignupOpensAt, SignupClosesAt, CancelDeadline   string // datetime-local
 	Capacity, MaxCompanions, TeamMin, TeamMax, EligibleTags, FieldsIn string
+	ConfirmWithin, Allocation, LookbackYears                          string
 	Waitlist, RemindUnanswered                                        bool
 	Kinds                                                             []string
 	Errs                                                              map[string]string
@@ -54,7 +55,8 @@ const datetimeLocal = "2006-01-02T15:04"
 // GET /admin/events/new
 func (s *Server) eventNewPage(p *page) error {
 	p.Title = "发布活动"
-	p.Data["V"] = eventForm{Kind: signup.Kinds[0], Capacity: "0", MaxCompanions: "0", Waitlist: true, Kinds: signup.Kinds, Errs: map[string]string{}}
+	p.Data["V"] = eventForm{Kind: signup.Kinds[0], Capacity: "0", MaxCompanions: "0", Waitlist: true, Kinds: signup.Kinds,
+		Allocation: signup.AllocFIFO, LookbackYears: strconv.Itoa(signup.DefaultLookbackYears), Errs: map[string]string{}}
 	return p.render("event_new")
 }
 
@@ -87,7 +89,8 @@ func (s *Server) eventEditPage(p *page) error {
 		SignupClosesAt: local(e.SignupClosesAt), CancelDeadline: local(e.CancelDeadline),
 		Capacity: strconv.Itoa(e.Capacity), MaxCompanions: strconv.Itoa(e.MaxCompanions), TeamMin: strconv.Itoa(e.TeamMin),
 		TeamMax: strconv.Itoa(e.TeamMax), EligibleTags: strings.Join(e.EligibleTags, ", "), FieldsIn: strings.Join(lines, "\n"),
-		Waitlist: e.Waitlist, RemindUnanswered: e.RemindUnanswered, Kinds: signup.Kinds, Errs: map[string]string{}}
+		Waitlist: e.Waitlist, RemindUnanswered: e.RemindUnanswered, Kinds: signup.Kinds, Errs: map[string]string{},
+		ConfirmWithin: signup.FormatWindow(e.ConfirmWithin), Allocation: e.Allocation, LookbackYears: strconv.Itoa(e.LookbackYears)}
 	return p.render("event_new")
 }
 
@@ -115,9 +118,15 @@ func (s *Server) eventSave(p *page, id int64) error {
 		StartsAt: in("starts_at"), EndsAt: in("ends_at"), SignupOpensAt: in("signup_opens_at"), SignupClosesAt: in("signup_closes_at"),
 		CancelDeadline: in("cancel_deadline"), Capacity: in("capacity"), MaxCompanions: in("max_companions"), TeamMin: in("team_min"),
 		TeamMax: in("team_max"), EligibleTags: in("eligible_tags"), FieldsIn: in("fields"),
-		Waitlist: in("waitlist") != "", RemindUnanswered: in("remind_unanswered") != "", Kinds: signup.Kinds, Errs: map[string]string{}}
+		Waitlist: in("waitlist") != "", RemindUnanswered: in("remind_unanswered") != "", Kinds: signup.Kinds, Errs: map[string]string{},
+		ConfirmWithin: in("confirm_within"), Allocation: in("allocation"), LookbackYears: in("lookback_years")}
 	e := &signup.Event{ID: id, Title: f.Title, Kind: f.Kind, Location: f.Location, Description: f.Description,
-		Waitlist: f.Waitlist, RemindUnanswered: f.RemindUnanswered}
+		Waitlist: f.Waitlist, RemindUnanswered: f.RemindUnanswered, Allocation: f.Allocation}
+	if d, err := signup.ParseWindow(f.ConfirmWithin); err != nil {
+		f.Errs["confirm_within"] = unionbot.ErrorMessage(err)
+	} else {
+		e.ConfirmWithin = d
+	}
 	if f.Title == "" {
 		f.Errs["title"] = "请填写活动名称。"
 	} else if len([]rune(f.Title)) > 100 {
@@ -146,7 +155,8 @@ func (s *Server) eventSave(p *page, id int64) error {
 		key, name, val string
 		to             *int
 	}{{"capacity", "名额", f.Capacity, &e.Capacity}, {"max_companions", "可带家属人数", f.MaxCompanions, &e.MaxCompanions},
-		{"team_min", "每队最少人数", f.TeamMin, &e.TeamMin}, {"team_max", "每队最多人数", f.TeamMax, &e.TeamMax}} {
+		{"team_min", "每队最少人数", f.TeamMin, &e.TeamMin}, {"team_max", "每队最多人数", f.TeamMax, &e.TeamMax},
+		{"lookback_years", "回看年数", f.LookbackYears, &e.LookbackYears}} {
 		if n.val == "" {
 			continue
 		}
@@ -189,6 +199,8 @@ func (s *Server) eventSave(p *page, id int64) error {
 type eventView struct {
 	Event               *signup.Event
 	Q                   string
+	Registered          []*signup.Entry   // a rotation event's sign-ups before its draw
+	Draw                *signup.Published // the published draw, once drawn
 	Confirmed, Waitlist []*signup.Entry
 	CPager, WPager      pager
 	NConfirmed, NWait   int
@@ -228,6 +240,12 @@ func (s *Server) eventPage(p *page) error {
 	for d, c := range by {
 		if c.Confirmed > 0 {
 			v.Depts[d] = c.Confirmed
+		}
+	}
+	v.Registered = ro.Registered
+	if ro.Event.Rotation() && !ro.Event.DrawnAt.IsZero() {
+		if v.Draw, err = s.Signups.Draw(p.r.Context(), id); err != nil {
+			return err
 		}
 	}
 	p.Title = ro.Event.Title
@@ -323,3 +341,33 @@ func (s *Server) eventPromote(p *page) error {
 }
 
 func (s *Server) pathEventID(p *page) (int64, error) { return s.eventID(p.r) }
+
+// POST /admin/events/{id}/draw: 立即抽签 — a rotation event's draw now,
+// instead of waiting for sign-up to close.
+func (s *Server) eventDraw(p *page) error {
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
+	}
+	d, err := s.Signups.DrawNow(p.r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return p.back(fmt.Sprintf("/admin/events/%d", id), fmt.Sprintf("已抽签（种子 %s），%d 位老师已收到结果。", d.Seed, len(d.Order)))
+}
+
+// GET /admin/events/{id}/draw.json: the published draw to download and
+// re-run with `unionbot draw verify`.
+func (s *Server) eventDrawJSON(p *page) error {
+	id, err := s.pathEventID(p)
+	if err != nil {
+		return err
+	}
+	d, err := s.Signups.Draw(p.r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p.w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"draw-%d.json\"", id))
+	writeJSON(p.w, http.StatusOK, d)
+	return nil
+}

@@ -183,7 +183,7 @@ func (s *Server) faqEntry(p *page) error {
 	if e.Question == "" || e.Answer == "" {
 		return unionbot.Errorf(unionbot.EINVALID, "问题和答案都要填写。")
 	}
-	if _, err := s.FAQ.Import(p.r.Context(), []*faq.Entry{e}, p.User, faq.ModeMerge); err != nil {
+	if err := s.FAQ.SaveEntry(p.r.Context(), e, p.User); err != nil {
 		return err
 	}
 	return p.back("/admin/faq", "已保存问答：“"+e.Question+"”。")

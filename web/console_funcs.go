@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unionbot/handlers/care"
+	"unionbot/handlers/signup"
 )
 
 // consoleFuncs are the helpers the console's templates use beside the
@@ -18,6 +19,8 @@ var consoleFuncs = template.FuncMap{
 	"clip":  clipText,
 	"yuan":  care.Yuan,
 	"day":   day,
+	// window writes a confirmation window as staff typed it: 24h, 90m.
+	"window": signup.FormatWindow,
 }
 
 // clipText shows the first n characters of a long text and the rest behind

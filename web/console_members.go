@@ -43,6 +43,7 @@ func (s *Server) memberTags(p *page) error {
 	if err != nil {
 		return err
 	}
+	old := *m
 	if _, ok := p.r.PostForm["name"]; ok {
 		name, dept := strings.TrimSpace(p.r.PostFormValue("name")), strings.TrimSpace(p.r.PostFormValue("department"))
 		if len([]rune(name)) > 30 || len([]rune(dept)) > 60 {
@@ -51,7 +52,7 @@ func (s *Server) memberTags(p *page) error {
 		m.Name, m.Department = name, dept
 	}
 	m.Tags = strings.FieldsFunc(p.r.PostFormValue("tags"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' })
-	if err := s.Members.SaveMember(p.r.Context(), m); err != nil {
+	if err := s.saveMember(p.r.Context(), old, m); err != nil {
 		return err
 	}
 	return p.back("/admin/members", "已保存 "+m.DisplayName()+" 的资料。")

@@ -278,3 +278,61 @@ func TestConsoleFAQFeedbackGroupsAndIgnores(t *testing.T) {
 		t.Fatalf("member after edit = %+v", m)
 	}
 }
+
+// TestConsoleAllocation: the event form takes the confirmation window, the
+// allocation rule and the look-back years; the roster shows a promoted
+// teacher as 待确认 until when, and a rotation event's 立即抽签 publishes
+// the seed and the order on the page and as JSON.
+func TestConsoleAllocation(t *testing.T) {
+	s, c, csrf := MustConsole(t)
+	ctx := t.Context()
+	form := url.Values{"csrf": {csrf}, "title": {"暑期疗养"}, "kind": {"疗养"}, "starts_at": {"2027-07-10T08:00"},
+		"signup_closes_at": {"2026-12-10T18:00"}, "capacity": {"1"}, "waitlist": {"on"}, "allocation": {"rotation"},
+		"lookback_years": {"5"}, "confirm_within": {"48h"}}
+	if got := mustPost(t, s, c, "/admin/events/new", form); got.Code != http.StatusSeeOther {
+		t.Fatalf("publish: %d", got.Code)
+	}
+	evs, _ := s.Signups.Events(ctx, signup.EventFilter{})
+	ev := evs[0]
+	if ev.Allocation != signup.AllocRotation || ev.LookbackYears != 5 || ev.ConfirmWithin != 48*time.Hour {
+		t.Fatalf("event = %+v", ev)
+	}
+	bad := url.Values{"csrf": {csrf}, "title": {"x"}, "kind": {"出行"}, "starts_at": {"2027-07-10T08:00"}, "confirm_within": {"明天"}}
+	if got := mustPost(t, s, c, "/admin/events/new", bad); got.Code != http.StatusBadRequest || !strings.Contains(got.Body.String(), "确认时限应写成") {
+		t.Fatalf("bad window: %d", got.Code)
+	}
+	for _, u := range []string{"t1", "t2"} {
+		m := &unionbot.Member{UserID: u, Name: u + "老师"}
+		if err := s.Members.SaveMember(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Signups.SignUp(ctx, ev, m, &signup.Entry{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := strconv.FormatInt(ev.ID, 10)
+	if _, body := mustGet(t, s, c, "/admin/events/"+id); !strings.Contains(body, "已登记 2 人") || !strings.Contains(body, `id="draw-now"`) {
+		t.Fatalf("rotation roster before the draw:\n%s", body)
+	}
+	if got := mustPost(t, s, c, "/admin/events/"+id+"/draw", url.Values{"csrf": {csrf}}); got.Code != http.StatusSeeOther {
+		t.Fatalf("draw: %d", got.Code)
+	}
+	pub, err := s.Signups.Draw(ctx, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := mustGet(t, s, c, "/admin/events/"+id)
+	if !strings.Contains(body, pub.Seed) || !strings.Contains(body, `id="draw-order"`) || strings.Contains(body, `id="draw-now"`) {
+		t.Fatalf("roster after the draw lacks the seed and order:\n%s", body)
+	}
+	if _, js := mustGet(t, s, c, "/admin/events/"+id+"/draw.json"); !strings.Contains(js, `"seed":"`+pub.Seed+`"`) {
+		t.Fatalf("draw.json = %s", js)
+	}
+	// The winner cancels: the next in the drawn order is 待确认 for 48 hours.
+	if _, err := s.Signups.Cancel(ctx, ev, pub.Order[0].UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := mustGet(t, s, c, "/admin/events/"+id); !strings.Contains(body, "待确认（至 2026-11-22 09:00）") {
+		t.Fatalf("roster lacks 待确认 with its deadline:\n%s", body)
+	}
+}

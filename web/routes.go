@@ -32,6 +32,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /admin/events/{id}/export", s.console("events", s.eventExport))
 	s.mux.HandleFunc("POST /admin/events/{id}/checkin", s.console("events", s.eventCheckIn))
 	s.mux.HandleFunc("POST /admin/events/{id}/promote", s.console("events", s.eventPromote))
+	s.mux.HandleFunc("POST /admin/events/{id}/draw", s.console("events", s.eventDraw))
+	s.mux.HandleFunc("GET /admin/events/{id}/draw.json", s.console("events", s.eventDrawJSON))
 	s.mux.HandleFunc("GET /admin/proposals", s.console("proposals", s.proposalsPage))
 	s.mux.HandleFunc("GET /admin/proposals/export", s.console("proposals", s.proposalsExport))
 	s.mux.HandleFunc("POST /admin/proposals/sessions", s.console("proposals", s.proposalSession))
@@ -85,6 +87,10 @@ func (s *Server) routes() {
 	s.handleAPI("GET /api/members/{id}", s.getMember)
 	s.handleAPI("PATCH /api/members/{id}", s.patchMember)
 	s.handleAPI("GET /api/notices", s.listNotices)
+	if s.Audit != nil {
+		s.handleAPI("GET /api/audit", s.listAudit)
+		s.mux.HandleFunc("GET /admin/audit", s.console("audit", s.auditPage))
+	}
 	if s.Accounts != nil {
 		s.handleAPI("GET /api/links", s.listLinks)
 		s.handleAPI("PUT /api/links/{follower}", s.putLink)
@@ -169,6 +175,8 @@ func (s *Server) routes() {
 		s.handleAPI("GET /api/events/{id}/stats", s.eventStats)
 		s.handleAPI("POST /api/events/{id}/entries/{user}/checkin", s.setCheckIn)
 		s.handleAPI("POST /api/events/{id}/entries/{user}/promote", s.promoteEntry)
+		s.handleAPI("POST /api/events/{id}/draw", s.drawNow)
+		s.handleAPI("GET /api/events/{id}/draw", s.getDraw)
 	}
 }
 

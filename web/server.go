@@ -23,6 +23,7 @@ import (
 
 	"unionbot"
 	"unionbot/handlers/account"
+	"unionbot/handlers/audit"
 	"unionbot/handlers/ballot"
 	"unionbot/handlers/care"
 	"unionbot/handlers/faq"
@@ -90,6 +91,10 @@ type Server struct {
 	Care *care.Service
 	// Accounts links Official Account followers to WeCom members.
 	Accounts *account.Service
+	// Audit is the log of admin actions (GET /api/audit, 审计日志); the
+	// API and the console record sign-ins and refusals in it, and put who
+	// acts in each request's context for the services.
+	Audit *audit.Service
 
 	mux       *http.ServeMux
 	apiRoutes []string
@@ -145,12 +150,14 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.AdminToken)) != 1 {
 			if header != "" { // a credential that was wrong, not a request without one
 				s.signInFailed(r.Context(), addr, "api")
+				s.refuse(r, unionbot.FromAPI, r.Header.Get(ActorHeader), "api.refused", "管理令牌错误")
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="unionbot"`)
 			writeError(w, unionbot.Errorf(unionbot.EUNAUTHORIZED, "缺少或错误的管理令牌。"))
 			return
 		}
 		s.throttle.ok(addr)
+		r = r.WithContext(unionbot.WithActor(r.Context(), apiActor(r)))
 		if err := h(w, r); err != nil {
 			if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
 				s.logger().ErrorContext(r.Context(), "api failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -87,6 +87,14 @@ type inbound struct {
 	Event        string `xml:"Event"`
 	EventKey     string `xml:"EventKey"`
 	Recognition  string `xml:"Recognition"`
+	// template_card_event
+	TaskID        string `xml:"TaskId"`
+	CardType      string `xml:"CardType"`
+	ResponseCode  string `xml:"ResponseCode"`
+	SelectedItems []struct {
+		QuestionKey string   `xml:"QuestionKey"`
+		OptionIDs   []string `xml:"OptionIds>OptionId"`
+	} `xml:"SelectedItems>SelectedItem"`
 }
 
 // ServeHTTP verifies the URL (GET) or handles a message (POST).
@@ -203,6 +211,10 @@ func parseInbound(plain []byte) (*bot.Message, error) {
 		msg.Text = in.Recognition // empty unless speech recognition is on
 	case "event":
 		msg.Type, msg.Event, msg.EventKey = bot.TypeEvent, strings.ToLower(in.Event), in.EventKey
+		msg.TaskID, msg.CardType, msg.ResponseCode = in.TaskID, in.CardType, in.ResponseCode
+		for _, it := range in.SelectedItems {
+			msg.Selected = append(msg.Selected, it.OptionIDs...)
+		}
 	}
 	if msg.MsgID == "" && msg.Type == bot.TypeText {
 		return nil, errors.New("message without MsgId")

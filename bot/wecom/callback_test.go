@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/silenceper/wechat/v2/util"
 
 	"unionbot/bot"
@@ -160,6 +161,15 @@ func TestParseInbound(t *testing.T) {
 			bot.Message{Channel: "wecom", UserID: "t1", Type: "event", Event: "click", EventKey: "活动"}, false},
 		{`<xml><FromUserName>t1</FromUserName><MsgType>image</MsgType><MsgId>43</MsgId></xml>`,
 			bot.Message{Channel: "wecom", UserID: "t1", MsgID: "43", Type: "text"}, false},
+		// WeCom's documented template_card_event, SelectedItems and all.
+		{`<xml><ToUserName><![CDATA[toUser]]></ToUserName><FromUserName><![CDATA[FromUser]]></FromUserName>
+<CreateTime>123456789</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>
+<EventKey><![CDATA[key111]]></EventKey><TaskId><![CDATA[taskid111]]></TaskId><CardType><![CDATA[text_notice]]></CardType>
+<ResponseCode><![CDATA[ResponseCode]]></ResponseCode><AgentID>1</AgentID><SelectedItems><SelectedItem>
+<QuestionKey><![CDATA[QuestionKey1]]></QuestionKey><OptionIds><OptionId><![CDATA[OptionId1]]></OptionId>
+<OptionId><![CDATA[OptionId2]]></OptionId></OptionIds></SelectedItem></SelectedItems></xml>`,
+			bot.Message{Channel: "wecom", UserID: "FromUser", Type: "event", Event: "template_card_event", EventKey: "key111",
+				TaskID: "taskid111", CardType: "text_notice", ResponseCode: "ResponseCode", Selected: []string{"OptionId1", "OptionId2"}}, false},
 		{`<xml><MsgType>text</MsgType></xml>`, bot.Message{}, true},
 		{`<xml><FromUserName>t1</FromUserName><MsgType>text</MsgType><Content>x</Content></xml>`, bot.Message{}, true},
 		{`not xml`, bot.Message{}, true},
@@ -173,8 +183,8 @@ func TestParseInbound(t *testing.T) {
 			continue
 		}
 		got.CreateTime = time.Time{}
-		if *got != tc.want {
-			t.Errorf("parseInbound(%s) = %+v, want %+v", tc.xml, *got, tc.want)
+		if diff := cmp.Diff(tc.want, *got); diff != "" {
+			t.Errorf("parseInbound(%s) (-want +got):\n%s", tc.xml, diff)
 		}
 	}
 }

@@ -46,6 +46,10 @@ type Client struct {
 	// AuthorizeBase replaces https://open.weixin.qq.com in OAuth URLs when
 	// set (a fake WeCom in tests and staging).
 	AuthorizeBase string
+	// Cards sends a notice's card as a template card (UNIONBOT_CARDS);
+	// off, its text goes instead. Updates of tapped cards go either way.
+	Cards bool
+	Now   func() time.Time // the clock for response codes' 72 hours
 
 	token     *TokenHandle
 	deptNames sync.Map // department id -> name; names rarely change
@@ -89,6 +93,12 @@ func newSendRequest(format, text string) sendRequest {
 func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if n.Channel == "robot" {
 		return c.sendRobot(ctx, n)
+	}
+	if n.Card != nil && (c.Cards || n.Card.IsUpdate()) {
+		return c.sendCard(ctx, n)
+	}
+	if n.Card != nil && strings.TrimSpace(n.Text) == "" {
+		return nil // a card with nothing to say in words: cards are off
 	}
 	limit := MaxTextBytes - 48
 	if n.Format == unionbot.FormatMarkdown {

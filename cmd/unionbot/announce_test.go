@@ -68,8 +68,9 @@ func mustSentOnce(t *testing.T, fake *fakewecom.Server, wantLate bool) {
 	if len(app) != 1 || len(robot) != 1 {
 		t.Fatalf("December sent %d app messages and %d robot posts, want 1 and 1", len(app), len(robot))
 	}
-	if got := app[0]; got.ToUser != "@all" || got.MsgType != "markdown" || !strings.Contains(got.Content, "羽毛球赛") {
-		t.Fatalf("app message = %+v, want markdown to @all listing December", got)
+	// Text, not app markdown: 微工作台 (WeCom in WeChat) shows no markdown.
+	if got := app[0]; got.ToUser != "@all" || got.MsgType != "text" || !strings.Contains(got.Content, "羽毛球赛") {
+		t.Fatalf("app message = %+v, want text to @all listing December", got)
 	}
 	if late := strings.Contains(app[0].Content, "补发"); late != wantLate {
 		t.Fatalf("late=%v in %q, want %v", late, app[0].Content, wantLate)

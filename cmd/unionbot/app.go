@@ -19,6 +19,7 @@ import (
 	"unionbot/bot/wecom"
 	"unionbot/config"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/audit"
 	"unionbot/metrics"
 	"unionbot/storage"
 	"unionbot/web"
@@ -48,6 +49,7 @@ type Main struct {
 	WeCom     *wecom.Client
 	Web       *web.Server
 	Announce  *announce.Service
+	Audit     *audit.Service
 	// Metrics is the Prometheus registry and the bot's series.
 	Metrics *metrics.Metrics
 
@@ -122,7 +124,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	if cfg.WeComAPIEnabled() {
 		agent, _ := strconv.Atoi(cfg.WeComAgentID)
 		m.WeCom = wecom.NewClient(cfg.WeComCorpID, cfg.WeComSecret, agent, cfg.WeComRobotKey, tokens)
-		m.WeCom.Logger = m.Logger
+		m.WeCom.Logger, m.WeCom.Now, m.WeCom.Cards = m.Logger, m.Now, cfg.CardsOn()
 		sender.WeCom, directory = m.WeCom, m.WeCom
 		if cfg.WeComAPIBase != config.DefaultWeComAPI { // a fake WeCom also plays the OAuth page
 			m.WeCom.AuthorizeBase = cfg.WeComAPIBase
@@ -134,6 +136,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		Router: m.Router, Sessions: sessions, Dedup: dedup, Members: m.DB, Directory: directory,
 		Outbox: m.DB, Limiter: limiter, RateLimit: cfg.RateLimit, IsAdmin: cfg.IsAdmin, Logger: m.Logger, UserLocks: userLocks,
 		Now: m.Now, Location: cfg.Location, SessionTTL: cfg.SessionTTL, ReplyBudget: cfg.ReplyBudget,
+		Cards: cfg.CardsOn() && cfg.WeComAPIEnabled(), // cards go out through the WeCom API
 	}
 	m.Scheduler = &bot.Scheduler{Locker: locker, Logger: m.Logger, Location: cfg.Location, Now: m.Now}
 	hostname, _ := os.Hostname()
@@ -277,6 +280,9 @@ type cliSender struct {
 }
 
 func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
+	if strings.TrimSpace(n.Text) == "" {
+		return nil // a card with no words of its own (the satisfaction vote): the terminal shows no cards
+	}
 	to := strings.Join(n.ToUsers, "、")
 	if to == "" || to == s.self || s.self == "" {
 		fmt.Fprintf(s.e.stdout, "\n【通知】%s\n", n.Text)
@@ -284,4 +290,16 @@ func (s cliSender) Send(_ context.Context, n *unionbot.Notice) error {
 	}
 	fmt.Fprintf(s.e.stdout, "\n【发给 %s 的通知】%s\n", to, n.Text)
 	return nil
+}
+
+// cliActor is who runs a subcommand, for the audit log: by when given,
+// else the login name ($USER), else "cli".
+func cliActor(ctx context.Context, e *env, by string) context.Context {
+	if by == "" {
+		by = e.getenv("USER")
+	}
+	if by == "" {
+		by = "cli"
+	}
+	return unionbot.WithActor(ctx, unionbot.Actor{ID: by, Channel: unionbot.FromCLI})
 }

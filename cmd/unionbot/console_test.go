@@ -244,6 +244,13 @@ func TestConsoleInBrowser(t *testing.T) {
 	consoleEventFlow(t, h, b)
 	consoleProposalFlow(t, h, b)
 	consoleFAQFlow(t, h, b)
+	// 审计日志: the wrong token, the refused teacher, the sync and the
+	// tag edit above are all there.
+	mustContain(t, "审计日志", b.MustOpen(t, "/admin/audit"), "审计日志", "登录管理后台失败", "不是工会管理员", "t002",
+		"同步通讯录", "修改成员", "member:t002", "登录管理后台", testAdmin)
+	b.ShotWide(t, "98-audit-1280")
+	mustContain(t, "审计日志 filtered", b.MustOpen(t, "/admin/audit?action=member.update"), "修改成员")
+	b.Shot(t, "98-audit")
 	b.MustOpen(t, "/admin")
 	b.Shot(t, "99-overview-after")
 	b.ShotWide(t, "99-overview-after-1280")

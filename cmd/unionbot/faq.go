@@ -66,7 +66,7 @@ func runFAQ(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("faq import %s: %w", path, err)
 		}
-		res, err := svc.Import(ctx, entries, *by, *mode)
+		res, err := svc.Import(cliActor(ctx, e, *by), entries, *by, *mode)
 		if err != nil {
 			return fmt.Errorf("faq import %s: %w", path, err)
 		}

@@ -57,8 +57,16 @@ func summary(name string) string {
 		return "导入年度工作计划到工会日历：plan import 文件 --year 2026（Word、文本均可）"
 	case "faq":
 		return "管理问答库：faq import 文件（YAML 或 CSV）、faq export [--format csv]"
+	case "draw":
+		return "重新抽签核对公布的名额分配：draw verify 文件（来自 GET /api/events/{id}/draw）"
 	case "ballot":
 		return "重新计票核对公布的投票结果：ballot verify 文件（来自 GET /api/ballots/{id}/result）"
+	case "backup":
+		return "备份数据库到文件：backup 文件（运行中也可以；SQLite、MySQL 均可，备份可恢复到任一种）"
+	case "restore":
+		return "从备份文件恢复数据库：restore 文件 [--force]（先停止工会助手；恢复后自动升级结构）"
+	case "migrate-data":
+		return "把全部数据从一个数据库复制到另一个：migrate-data --from sqlite://… --to mysql://…"
 	}
 	return ""
 }
@@ -66,12 +74,16 @@ func summary(name string) string {
 // commands is the table of subcommands (upspin's command table).
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {summary("serve"), runServe},
-		"chat":    {summary("chat"), runChat},
-		"migrate": {summary("migrate"), runMigrate},
-		"plan":    {summary("plan"), runPlan},
-		"faq":     {summary("faq"), runFAQ},
-		"ballot":  {summary("ballot"), runBallot},
+		"serve":        {summary("serve"), runServe},
+		"chat":         {summary("chat"), runChat},
+		"migrate":      {summary("migrate"), runMigrate},
+		"plan":         {summary("plan"), runPlan},
+		"faq":          {summary("faq"), runFAQ},
+		"ballot":       {summary("ballot"), runBallot},
+		"draw":         {summary("draw"), runDraw},
+		"backup":       {summary("backup"), runBackup},
+		"restore":      {summary("restore"), runRestore},
+		"migrate-data": {summary("migrate-data"), runMigrateData},
 	}
 }
 
@@ -105,7 +117,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, summary(n))
+		fmt.Fprintf(w, "  %-12s %s\n", n, summary(n))
 	}
 	fmt.Fprintln(w, "\n“unionbot 命令 --help”列出该命令的选项。设置来自环境变量（UNIONBOT_*、WECOM_*、WECHAT_*）")
 	fmt.Fprintln(w, "或 --config 文件（YAML），详见 README.md。")

@@ -68,7 +68,7 @@ func runPlan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer m.Close()
-	rep, err := m.Announce.ImportFile(ctx, announce.ImportRequest{Name: file, Data: data, Year: *year, Part: *part, DryRun: *dry})
+	rep, err := m.Announce.ImportFile(cliActor(ctx, e, ""), announce.ImportRequest{Name: file, Data: data, Year: *year, Part: *part, DryRun: *dry})
 	if rep != nil {
 		printPlanReport(e.stdout, rep)
 	}

@@ -127,7 +127,9 @@ func TestSuggestionWorkflow(t *testing.T) {
 				}
 				MustAPI(t, h, "POST", path, st.body, 200)
 			}
-			got := h.Fake.WaitSent(len(steps), 10*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "t002" && strings.Contains(s.Content, no) })
+			got := h.Fake.WaitSent(len(steps), 10*time.Second, func(s fakewecom.Sent) bool {
+				return s.ToUser == "t002" && s.MsgType == "text" && strings.Contains(s.Content, no)
+			})
 			if len(got) != len(steps) {
 				t.Fatalf("notices to t002 = %d, want %d: %+v", len(got), len(steps), got)
 			}
@@ -355,8 +357,16 @@ func TestAnonymityHolds(t *testing.T) {
 		{author, "查询 " + no, "您（匿名"},
 	})
 	h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return strings.Contains(s.Content, "不满意") && s.ToUser == testAdmin })
-	if got := h.Fake.SentTo(author); len(got) != 4 {
-		t.Errorf("the anonymous author got %d notices, want 4 (审查, 立案, 交办, 答复)", len(got))
+	texts, cards := 0, 0
+	for _, s := range h.Fake.SentTo(author) {
+		if s.Card != nil {
+			cards++
+		} else {
+			texts++
+		}
+	}
+	if texts != 4 || cards != 1 {
+		t.Errorf("the anonymous author got %d notices and %d cards, want 4 (审查, 立案, 交办, 答复) and the satisfaction vote", texts, cards)
 	}
 
 	outputs := map[string]string{}

@@ -10,6 +10,7 @@ import (
 	"unionbot/bot"
 	"unionbot/handlers/account"
 	"unionbot/handlers/announce"
+	"unionbot/handlers/audit"
 	"unionbot/handlers/ballot"
 	"unionbot/handlers/care"
 	"unionbot/handlers/faq"
@@ -41,8 +42,18 @@ func (m *Main) wire(ctx context.Context) error {
 	r.AdminHelp(adminHelp()...)
 	r.HandleExact("我是谁", whoAmI)
 
+	// The audit log of admin actions (handlers/audit): every service below
+	// records its staff changes in it; the web face adds sign-ins and
+	// refused tokens, the bot refused admin commands.
+	aud := &audit.Service{Store: m.DB, Now: m.Now, Logger: m.Logger}
+	m.Audit, m.Web.Audit = aud, aud
+	m.Bot.Refused = func(ctx context.Context, userID, command string) {
+		aud.Refuse(ctx, "chat.refused", "", command)
+	}
+
 	// A 公众号 follower linked to their WeCom member (handlers/account).
 	acc := account.NewService(m.DB, m.DB, m.Now)
+	acc.Audit = aud
 	ac := &account.Chat{Service: acc}
 	r.HandleExact("绑定公众号", ac.Start)
 	r.Handle("绑定", ac.Confirm)
@@ -50,17 +61,19 @@ func (m *Main) wire(ctx context.Context) error {
 	m.Bot.Links, m.Web.Accounts = acc, acc
 
 	signups := signup.NewService(m.DB, m.DB, m.Now, m.Config.Location)
+	signups.Audit = aud
 
 	// Calendar and monthly announcement (handlers/announce).
 	ann, err := announce.NewService(m.DB, m.Config.AnnounceCron)
 	if err != nil {
 		return err
 	}
-	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location = m.DB, m.DB, m.Logger, m.Now, m.Config.Location
+	ann.Members, ann.Outbox, ann.Logger, ann.Now, ann.Location, ann.Audit = m.DB, m.DB, m.Logger, m.Now, m.Config.Location, aud
 	if !m.Config.WeComAPIEnabled() {
 		ann.CanSend = func() error { return unionbot.Errorf(unionbot.EUNAVAILABLE, "%s", announce.MsgWeComOff) }
 	}
 	ann.Parties, ann.Robot, ann.WeChat = m.Config.AnnounceParties, m.Config.WeComRobotKey != "", m.Config.AnnounceWeChat && m.Config.WeChatEnabled()
+	ann.Format, ann.CardURL = m.Config.AnnounceFormat, m.Config.AnnounceURL
 	// The announcement lists the events open for sign-up that month, with
 	// 回复“报名 …”.
 	ann.Events = announce.EventListerFunc(func(ctx context.Context, year, month int) ([]announce.OpenEvent, error) {
@@ -95,10 +108,15 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("签到", su.CheckIn)
 	r.Handle("确认组队", su.Accept)
 	r.Handle("拒绝组队", su.Decline)
+	r.Handle("确认参加", su.ConfirmPlace)
+	r.Handle("放弃", su.GiveUp)
 	r.Flow(signup.FlowSignup, "活动报名", su.Form)
 	r.Choice(signup.FlowPickEvent, "选择活动", su.Picked)
 	r.Choice(signup.FlowConfirmCancel, "确认取消报名", su.ConfirmCancel)
 	r.HandleExact("取消", su.CancelBare)
+	r.Card(unionbot.KeySignup, su.CardSignUp) // signup:<event id>
+	r.Card(signup.KeyTeamAccept, su.CardTeam) // team:accept:<event id>
+	r.Card(signup.KeyTeamDecline, su.CardTeam)
 	r.HandleExact("发布活动", su.Publish, bot.AdminOnly)
 	r.Flow(signup.FlowPublish, "发布活动", su.PublishForm)
 	r.HandleExact("管理活动", su.Manage, bot.AdminOnly)
@@ -107,6 +125,14 @@ func (m *Main) wire(ctx context.Context) error {
 	r.Handle("取消活动", su.CancelEvent, bot.AdminOnly)
 	m.Web.Signups = signups
 	if err := m.Scheduler.Every("signup-reminders", "0 * * * *", signups.RemindJob(m.Config.RemindBefore), false); err != nil {
+		return err
+	}
+	// Promoted teachers who let their confirmation window pass, and the
+	// rotation draws of events whose sign-up has closed.
+	if err := m.Scheduler.Every("signup-confirmations", "*/5 * * * *", signups.ConfirmJob(), true); err != nil {
+		return err
+	}
+	if err := m.Scheduler.Every("signup-draws", "*/5 * * * *", signups.DrawJob(), true); err != nil {
 		return err
 	}
 
@@ -127,6 +153,9 @@ func (m *Main) wire(ctx context.Context) error {
 	for _, w := range []string{"满意", "基本满意", "不满意", "评价"} {
 		r.Handle(w, pc.Evaluate)
 	}
+	r.Card(proposal.KeySecondAgree, pc.CardSecond) // second:agree:<no>
+	r.Card(proposal.KeySecondDecline, pc.CardSecond)
+	r.Card(proposal.KeyRate, pc.CardRate) // rate:<no>, the vote's submit
 	r.HandleExact("待办建议", pc.Pending, bot.AdminOnly)
 	r.Handle("回复", pc.Answer, bot.AdminOnly)
 	r.Handle("办理", pc.Handle, bot.AdminOnly)
@@ -134,6 +163,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("proposal-seconding", "*/10 * * * *", ps.LapseJob, false); err != nil {
 		return err
 	}
+	ps.Audit = aud
 	m.Web.Proposals = ps
 
 	// Secret ballots: 教代会 表决, 选举, 民主评议 (handlers/ballot).
@@ -149,6 +179,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.Scheduler.Every("ballot-close-remind", "*/5 * * * *", bs.CloseJob, true); err != nil {
 		return err
 	}
+	bs.Audit = aud
 	m.Web.Ballots = bs
 
 	// The care ledger: 五必访, 慰问金 under the school's rules (handlers/care).
@@ -168,6 +199,7 @@ func (m *Main) wire(ctx context.Context) error {
 	// Care staff (the care role, not the admin role): the service refuses others.
 	r.Handle("认领", cc.Claim)
 	r.Handle("指派", cc.Assign)
+	cs.Audit = aud
 	m.Web.Care = cs
 	for _, j := range []struct {
 		name, spec string
@@ -201,6 +233,7 @@ func (m *Main) wire(ctx context.Context) error {
 	// Commands typed in traditional characters (報名 羽毛球, 幫助) route
 	// as the simplified ones do, and are answered in traditional.
 	r.Script = faqs.Engine.Script
+	faqs.Audit = aud
 	m.Web.FAQ = faqs
 	return nil
 }
@@ -210,7 +243,7 @@ func (m *Main) wire(ctx context.Context) error {
 func adminHelp() []string {
 	return []string{
 		"管理员命令（只有管理员能看到）：",
-		"· 活动：发布活动（按提示填写）、管理活动、修改名额 1 30、截止报名 1、取消活动 1",
+		"· 活动：发布活动（按提示填写）、管理活动、修改名额 1 30、截止报名 1、取消活动 1（确认时限、轮换分配与抽签在管理后台设置）",
 		"· 建议与提案：待办建议、办理 JY-2026-0001 已交办 总务处 请办理、回复 JY-2026-0001 答复内容、提案征集 六届二次教代会 2026-12-31",
 		"· 问答：答复 3 游泳馆周末九点开门（回答转人工的问题）",
 		"· 公告：预览本月公告、发送本月公告",

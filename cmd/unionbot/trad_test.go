@@ -34,7 +34,7 @@ func TestTraditionalCommands(t *testing.T) {
 	if got := h.MustSay(t, testAdmin, "答复 1 周末上午九点开门，请带好工作证。"); !strings.Contains(got, "已") {
 		t.Fatalf("admin reply: %q", got)
 	}
-	sent := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "tw1" })
+	sent := h.Fake.WaitSent(1, 5*time.Second, func(s fakewecom.Sent) bool { return s.ToUser == "tw1" && s.MsgType == "text" })
 	if len(sent) != 1 || !strings.Contains(sent[0].Content, "問：學校游泳館週末幾點開門") || !strings.Contains(sent[0].Content, "週末上午九點開門，請帶好工作證") {
 		t.Fatalf("the answer to a traditional question = %+v", sent)
 	}

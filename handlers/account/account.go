@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // CodeTTL is how long a binding code may be used.
@@ -52,6 +53,8 @@ type Service struct {
 	Store   Store
 	Members unionbot.MemberStore
 	Now     func() time.Time
+	// Audit records links made or removed (nil: none).
+	Audit *audit.Service
 }
 
 // NewService returns the service on store.
@@ -103,7 +106,11 @@ func (s *Service) LinkByAdmin(ctx context.Context, followerID, userID, admin str
 	if unionbot.IsWeChatUser(userID) || userID == "" {
 		return nil, unionbot.Errorf(unionbot.EINVALID, "%s", txtLinkToWeCom)
 	}
-	return s.link(ctx, followerID, userID, admin)
+	ctx, rec := s.Audit.Begin(ctx, "link.set", "follower:"+followerID)
+	rec.After(map[string]string{"follower": followerID, "member": userID})
+	m, err := s.link(ctx, followerID, userID, admin)
+	s.Audit.Finish(ctx, rec, err)
+	return m, err
 }
 
 func (s *Service) link(ctx context.Context, followerID, userID, by string) (*unionbot.Member, error) {
@@ -120,14 +127,18 @@ func (s *Service) link(ctx context.Context, followerID, userID, by string) (*uni
 // Unlink removes the follower's link (or all of a member's); ENOTFOUND
 // when there was none.
 func (s *Service) Unlink(ctx context.Context, id string) error {
+	ctx, rec := s.Audit.Begin(ctx, "link.delete", "link:"+id)
+	rec.Before(map[string]string{"link": id})
+	rec.After(map[string]string{"link": ""})
 	n, err := s.Store.DeleteLinks(ctx, id)
-	if err != nil {
+	if err == nil && n == 0 {
+		err = unionbot.Errorf(unionbot.ENOTFOUND, "%s", txtNoLink)
+	}
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil && unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 		return fmt.Errorf("delete links: %w", err)
 	}
-	if n == 0 {
-		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", txtNoLink)
-	}
-	return nil
+	return err
 }
 
 // LinkedUser is the member a follower is linked to (the bot asks on every

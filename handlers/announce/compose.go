@@ -17,6 +17,7 @@ type Announcement struct {
 	Text     string
 	Items    []*Item
 	Events   []OpenEvent // open events with no calendar item of their own
+	Open     []OpenEvent // every event open for sign-up (the cards' 报名 buttons)
 	Count    int         // items plus events
 
 	hints map[int64]string // sign-up hints by event id
@@ -34,7 +35,7 @@ func (s *Service) Compose(ctx context.Context, ym YM, late bool) (*Announcement,
 		return nil, err
 	}
 	hints := map[int64]string{}
-	a := &Announcement{Month: ym, Items: items, hints: hints}
+	a := &Announcement{Month: ym, Items: items, Open: events, hints: hints}
 	linked := map[int64]bool{}
 	for _, it := range items {
 		if it.EventID != 0 {

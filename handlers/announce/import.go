@@ -64,9 +64,15 @@ func (s *Service) ImportFile(ctx context.Context, req ImportRequest) (*ImportRep
 		rep.Diff = DiffPlan(old, items, announced)
 		return rep, nil
 	}
+	ctx, rec := s.Audit.Begin(ctx, "plan.import", fmt.Sprintf("plan:%d", req.Year))
+	rec.Note(req.Name)
 	rep.Diff, err = s.Store.ImportPlan(ctx, req.Year, func(old []*Item) *Diff {
-		return DiffPlan(old, items, announced)
+		rec.Before(itemTitles(old))
+		d := DiffPlan(old, items, announced)
+		rec.After(d)
+		return d
 	})
+	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
 	}
@@ -84,4 +90,13 @@ func (s *Service) announcedMonths(ctx context.Context) (func(YM) bool, error) {
 		sent[d.Month] = true
 	}
 	return func(ym YM) bool { return sent[ym] }, nil
+}
+
+// itemTitles is what the audit log keeps of a calendar: month, day, title.
+func itemTitles(items []*Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = fmt.Sprintf("%d-%02d-%02d %s", it.Year, it.Month, it.Day, it.Title)
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // DefaultCron is when the month's announcement goes out: 08:00 on the 1st.
@@ -37,6 +38,8 @@ type Service struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
 
 	// Parties are the WeCom department ids the announcement goes to ("|"-
 	// separated); empty means @all.
@@ -45,6 +48,11 @@ type Service struct {
 	Robot bool
 	// WeChat also sends to members who wrote from the Official Account.
 	WeChat bool
+	// Format is how the WeCom app gets the announcement and broadcasts:
+	// FormatText (the default) or FormatCard; CardURL is the page a
+	// text_notice card opens.
+	Format  string
+	CardURL string
 	// CanSend, when set, says why the announcement cannot go out now (WeCom
 	// not configured); Push refuses with it before writing anything.
 	CanSend func() error
@@ -149,7 +157,11 @@ func (s *Service) Push(ctx context.Context, ym YM, trigger, by string, late bool
 		return nil, err
 	}
 	d := &Delivery{Month: ym, Late: late, Trigger: trigger, By: by, Items: a.Count, Text: a.Markdown}
-	if err := s.Store.CreateDelivery(ctx, d, notices); err != nil {
+	ctx, rec := s.Audit.Begin(ctx, "announce.send", ym.Ref())
+	rec.After(d)
+	err = s.Store.CreateDelivery(ctx, d, notices)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		if unionbot.ErrorCode(err) == unionbot.ECONFLICT {
 			return nil, s.alreadySent(ctx, ym)
 		}
@@ -171,13 +183,13 @@ func (s *Service) alreadySent(ctx context.Context, ym YM) error {
 // notices are the announcement's messages: the WeCom app (to @all or the
 // configured departments), the group robot, Official Account followers.
 func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*unionbot.Notice, error) {
-	app := &unionbot.Notice{Format: unionbot.FormatMarkdown, Title: a.Title, Text: a.Markdown, Kind: "announce", Ref: ym.Ref()}
+	app := &unionbot.Notice{Title: a.Title, Kind: "announce", Ref: ym.Ref()}
 	if s.Parties != "" {
 		app.ToParty = s.Parties
 	} else {
 		app.ToUsers = []string{"@all"}
 	}
-	out := []*unionbot.Notice{app}
+	out := s.appNotices(app, a.Title, a.Text, a.Open)
 	if s.Robot {
 		out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
 			Text: a.Markdown, Kind: "announce", Ref: ym.Ref()})
@@ -207,8 +219,9 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 }
 
 // Broadcast queues an ad-hoc message to an audience: "all" (or ""),
-// "department:2|3", "tag:1" or "users:t001,t002". It returns EINVALID for
-// an empty text or an unknown audience.
+// "department:2|3", "tag:1" or "users:t001,t002", as text pages (or
+// text_notice cards, see Format), and returns the first page's notice. It
+// returns EINVALID for an empty text or an unknown audience.
 func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionbot.Notice, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -232,10 +245,20 @@ func (s *Service) Broadcast(ctx context.Context, text, audience string) (*unionb
 	if s.Outbox == nil {
 		return nil, fmt.Errorf("broadcast: no outbox")
 	}
-	if err := s.Outbox.Enqueue(ctx, n); err != nil {
+	pages := s.appNotices(n, titleBroadcast, text, nil)
+	ctx, rec := s.Audit.Begin(ctx, "broadcast", n.Ref)
+	rec.After(map[string]any{"audience": audience, "to_users": n.ToUsers, "to_party": n.ToParty, "to_tag": n.ToTag, "text": n.Text, "pages": len(pages)})
+	var err error
+	for _, p := range pages {
+		if err = s.Outbox.Enqueue(ctx, p); err != nil {
+			break
+		}
+	}
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return nil, err
 	}
-	return n, nil
+	return pages[0], nil // the first page: a longer text follows as more
 }
 
 // Items lists the calendar of year (month 0 = all months).
@@ -259,7 +282,12 @@ func (s *Service) AddItem(ctx context.Context, it *Item) error {
 	if it.Audience != "" && it.Audience != "all" && ((kind != "tag" && kind != "department") || val == "") {
 		return unionbot.Errorf(unionbot.EINVALID, msgBadItemAudience, it.Audience)
 	}
-	return s.Store.AddItem(ctx, it)
+	ctx, rec := s.Audit.Begin(ctx, "plan.item", "")
+	rec.TargetOf(func() string { return fmt.Sprintf("plan-item:%d", it.ID) })
+	rec.After(it)
+	err := s.Store.AddItem(ctx, it)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Deliveries is the announcement log, newest first.

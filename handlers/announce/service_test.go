@@ -172,9 +172,14 @@ func TestPushChannels(t *testing.T) {
 		for _, n := range d.Notices {
 			got = append(got, n.Channel+">"+strings.Join(n.ToUsers, "|")+n.ToParty+":"+n.Format)
 		}
-		want := []string{">2|3:markdown", "robot>:markdown", "wechat>oa:oOA1|oa:oOA2:"}
+		// The app sends text, which 微工作台 shows (it does not show app
+		// markdown); the group robot keeps markdown.
+		want := []string{">2|3:text", "robot>:markdown", "wechat>oa:oOA1|oa:oOA2:"}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("notices = %q, want %q", got, want)
+		}
+		if d.Notices[0].Card != nil || !strings.Contains(d.Notices[0].Text, "教師節") && !strings.Contains(d.Notices[0].Text, "教师节") {
+			t.Fatalf("app notice = %+v, want the plain text and no card", d.Notices[0])
 		}
 		if _, err := s.Push(ctx, announce.YM{Year: 2026, Month: 10}, announce.TriggerAPI, "api", false); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 			t.Fatalf("Push(empty October) err=%v, want not_found", err)

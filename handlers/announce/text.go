@@ -88,3 +88,9 @@ func MsgNotSent() string     { return msgNotSent }
 
 // MsgWeComOff is why the announcement cannot be sent without WeCom.
 const MsgWeComOff = "企业微信还没有配置（WECOM_CORP_ID、WECOM_AGENT_ID、WECOM_SECRET），公告发不出去。配置好后再发送；这个月的公告不会因此算作已发送。"
+
+// Cards (UNIONBOT_ANNOUNCE_FORMAT=card).
+const (
+	txtCardSource  = "工会通知"
+	titleBroadcast = "工会通知"
+)

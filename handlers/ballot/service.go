@@ -2,11 +2,13 @@ package ballot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // Service holds every use case of ballots; chat, the admin API, the
@@ -18,7 +20,23 @@ type Service struct {
 	// ResultURL, when set, is the public address of a closed ballot's
 	// published list, with %d for its id; it is put in the result notice.
 	ResultURL string
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
 }
+
+// auditView is what the audit log keeps of a ballot: its definition and
+// counts, never a vote or a voter.
+func auditView(b *Ballot) map[string]any {
+	return map[string]any{"id": b.ID, "title": b.Title, "status": b.Status, "electorate_tag": b.ElectorateTag,
+		"electorate": b.Electorate, "voted": b.Voted, "opens_at": b.OpensAt, "closes_at": b.ClosesAt, "questions": len(b.Questions)}
+}
+
+// auditLater is auditView read when the entry is written.
+type auditLater struct{ b *Ballot }
+
+func (a auditLater) MarshalJSON() ([]byte, error) { return json.Marshal(auditView(a.b)) }
+
+func ballotTarget(id int64) string { return fmt.Sprintf("ballot:%d", id) }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -41,7 +59,12 @@ func (s *Service) Create(ctx context.Context, b *Ballot) error {
 		return err
 	}
 	b.Status, b.Electorate, b.Voted, b.Result = StatusDraft, 0, 0, nil
-	return s.Store.CreateBallot(ctx, b)
+	ctx, rec := s.Audit.Begin(ctx, "ballot.create", "")
+	err := s.Store.CreateBallot(ctx, b)
+	rec.TargetOf(func() string { return ballotTarget(b.ID) })
+	rec.After(auditView(b))
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Update replaces a draft's questions, electorate, times and rules. An
@@ -51,14 +74,19 @@ func (s *Service) Update(ctx context.Context, id int64, nb *Ballot) (*Ballot, er
 	if err := nb.validate(); err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateBallot(ctx, id, func(b *Ballot) error {
+	ctx, rec := s.Audit.Begin(ctx, "ballot.update", ballotTarget(id))
+	b, err := s.Store.UpdateBallot(ctx, id, func(b *Ballot) error {
 		if b.Status != StatusDraft {
 			return unionbot.Errorf(unionbot.ECONFLICT, txtNotDraft, b.Title, b.Status)
 		}
+		rec.Before(auditView(b))
 		b.Title, b.Questions, b.ElectorateTag = nb.Title, nb.Questions, nb.ElectorateTag
 		b.OpensAt, b.ClosesAt, b.Quorum, b.Pass = nb.OpensAt, nb.ClosesAt, nb.Quorum, nb.Pass
+		rec.After(auditView(b))
 		return nil
 	})
+	s.Audit.Finish(ctx, rec, err)
+	return b, err
 }
 
 // Open snapshots the electorate and starts taking votes at OpensAt. An
@@ -66,6 +94,7 @@ func (s *Service) Update(ctx context.Context, id int64, nb *Ballot) (*Ballot, er
 // time has passed is refused.
 func (s *Service) Open(ctx context.Context, id int64) (*Ballot, error) {
 	now := s.now()
+	ctx, rec := s.Audit.Begin(ctx, "ballot.open", ballotTarget(id))
 	b, err := s.Store.OpenBallot(ctx, id, func(b *Ballot) error {
 		if b.Status != StatusDraft {
 			return unionbot.Errorf(unionbot.ECONFLICT, txtNotDraft, b.Title, b.Status)
@@ -73,9 +102,12 @@ func (s *Service) Open(ctx context.Context, id int64) (*Ballot, error) {
 		if !now.Before(b.ClosesAt) {
 			return unionbot.Errorf(unionbot.ECONFLICT, "%s", txtOpenTooLate)
 		}
+		rec.Before(auditView(b))
 		b.Status, b.OpenedAt = StatusOpen, now
+		rec.After(auditLater{b}) // read when written: with the electorate counted
 		return nil
 	}, (*Ballot).Eligible)
+	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
 	}
@@ -112,12 +144,16 @@ func (s *Service) accepting(b *Ballot, now time.Time) error {
 
 // Close ends voting, counts, and publishes the result to every voter. A
 // draft or a closed ballot is ECONFLICT.
-func (s *Service) Close(ctx context.Context, id int64) (*Ballot, error) {
+func (s *Service) Close(ctx context.Context, id int64) (_ *Ballot, err error) {
 	now := s.now()
+	ctx, rec := s.Audit.Begin(ctx, "ballot.close", ballotTarget(id))
+	defer func() { s.Audit.Finish(ctx, rec, err) }()
 	return s.Store.CloseBallot(ctx, id, func(b *Ballot, votes []Vote, voters []string) ([]*unionbot.Notice, error) {
 		if b.Status != StatusOpen {
 			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtCannotClose, b.Title, b.Status)
 		}
+		rec.Before(auditView(b))
+		rec.After(auditLater{b})
 		if len(votes) != len(voters) {
 			return nil, fmt.Errorf("ballot %d: %d votes but %d voters", b.ID, len(votes), len(voters))
 		}

@@ -26,7 +26,12 @@ func (s *Service) OpenHardship(ctx context.Context, by string, h *Hardship) erro
 	}
 	h.Name, h.Department, h.Stage = m.DisplayName(), m.Department, StageApplied
 	h.CheckedAt, h.ClosedAt, h.CloseReason = time.Time{}, time.Time{}, ""
-	return s.Store.CreateHardship(ctx, h, by)
+	ctx, rec := s.Audit.Begin(ctx, "care.hardship", "")
+	rec.TargetOf(func() string { return fmt.Sprintf("care-hardship:%d", h.ID) })
+	rec.After(hardshipLater{h})
+	err = s.Store.CreateHardship(ctx, h, by)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Hardship shows one record to care staff, and records the read.
@@ -69,16 +74,22 @@ func (s *Service) MoveHardship(ctx context.Context, by string, id int64, to, rea
 		}
 	}
 	now := s.now()
-	return s.Store.UpdateHardship(ctx, id, func(h *Hardship) (*LogEntry, error) {
+	ctx, rec := s.Audit.Begin(ctx, "care.hardship", fmt.Sprintf("care-hardship:%d", id))
+	out, err := s.Store.UpdateHardship(ctx, id, func(h *Hardship) (*LogEntry, error) {
+		rec.Before(hardshipView(h))
 		action, err := Move(h, to, reason, now)
 		if err != nil {
 			return nil, err
 		}
+		rec.After(hardshipLater{h})
+		rec.Note(action)
 		if update != nil {
 			h.Tier, h.MainCause, h.SubCauses, h.Household, h.IncomeFen = update.Tier, update.MainCause, update.SubCauses, update.Household, update.IncomeFen
 		}
 		return &LogEntry{By: by, Action: action, Note: strings.TrimSpace(reason)}, nil
 	})
+	s.Audit.Finish(ctx, rec, err)
+	return out, err
 }
 
 // HardshipJob reminds the care staff, once each, of every record on file

@@ -93,7 +93,11 @@ func (s *Service) ImportLedger(ctx context.Context, by string, data []byte, dryR
 	if dryRun || len(add) == 0 {
 		return res, nil
 	}
-	return res, s.Store.AddPayments(ctx, add)
+	ctx, rec := s.Audit.Begin(ctx, "care.import", "care-ledger")
+	rec.After(map[string]int{"payments_added": len(add)})
+	err = s.Store.AddPayments(ctx, add)
+	s.Audit.Finish(ctx, rec, err)
+	return res, err
 }
 
 func (p *Payment) identity() string {

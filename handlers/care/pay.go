@@ -37,7 +37,11 @@ func (s *Service) Pay(ctx context.Context, by string, id int64, p *Payment) (*Ca
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.PayCase(ctx, id, p, func(c *Case, earlier []Payment, p *Payment) (*LogEntry, []*unionbot.Notice, error) {
+	ctx, rec := s.Audit.Begin(ctx, "care.case", fmt.Sprintf("care-case:%d", id))
+	rec.Note(ActPay)
+	c, err := s.Store.PayCase(ctx, id, p, func(c *Case, earlier []Payment, p *Payment) (*LogEntry, []*unionbot.Notice, error) {
+		rec.Before(caseView(c))
+		rec.After(caseLater{c})
 		if c.Status == StatusReported || c.Status == StatusClosed {
 			return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtWrongStatus, c.Status, ActPay)
 		}
@@ -53,6 +57,8 @@ func (s *Service) Pay(ctx context.Context, by string, id int64, p *Payment) (*Ca
 		}
 		return entry, s.tell(c, by, fmt.Sprintf(txtNoticePaid, c.ID, c.SubjectName, c.Kind, what)), nil
 	})
+	s.Audit.Finish(ctx, rec, err)
+	return c, err
 }
 
 // What says what was paid: "150元", "慰问品（水果篮）", or both.

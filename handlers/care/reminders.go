@@ -68,7 +68,11 @@ func (s *Service) ImportProfiles(ctx context.Context, by string, data []byte) (i
 		tagFromProfile(m, &p, today)
 		ps, members = append(ps, p), append(members, m)
 	}
-	if err := s.Store.SaveProfiles(ctx, ps); err != nil {
+	ctx, rec := s.Audit.Begin(ctx, "care.import", "care-profiles")
+	rec.After(map[string]int{"profiles": len(ps)})
+	err = s.Store.SaveProfiles(ctx, ps)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return 0, err
 	}
 	for _, m := range members {
@@ -144,7 +148,11 @@ func (s *Service) SaveProfile(ctx context.Context, by string, f ProfileForm) (*P
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtProfileFormDay, label, v)
 	}
 	tagFromProfile(m, &p, s.day(s.now()))
-	if err := s.Store.SaveProfiles(ctx, []Profile{p}); err != nil {
+	ctx, rec := s.Audit.Begin(ctx, "care.import", "care-profile:"+p.UserID)
+	rec.After(map[string]string{"member": p.UserID})
+	err = s.Store.SaveProfiles(ctx, []Profile{p})
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.Members.SaveMember(ctx, m); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // MaxSummary is the longest 情况说明 a report may carry, in characters.
@@ -24,6 +25,8 @@ type Service struct {
 	Location *time.Location
 	// IsAdmin reports union admins, who alone may pay past a rule.
 	IsAdmin func(ctx context.Context, userID string) bool
+	// Audit records staff changes (nil: none); see audit.go.
+	Audit *audit.Service
 }
 
 func (s *Service) now() time.Time {
@@ -81,7 +84,12 @@ func (s *Service) Grant(ctx context.Context, userID, by string, on bool) error {
 	if _, err := s.Members.FindMember(ctx, userID); err != nil {
 		return err
 	}
-	return s.Store.SetCareStaff(ctx, userID, by, on)
+	ctx, rec := s.Audit.Begin(ctx, "care.role", "member:"+userID)
+	rec.Before(map[string]bool{"care": !on})
+	rec.After(map[string]bool{"care": on})
+	err := s.Store.SetCareStaff(ctx, userID, by, on)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Staff lists the holders of the care role.
@@ -104,7 +112,14 @@ func (s *Service) SetRules(ctx context.Context, by string, r Rules) (Rules, erro
 	if err := r.Validate(); err != nil {
 		return Rules{}, err
 	}
-	return r, s.Store.SaveCareRules(ctx, r)
+	ctx, rec := s.Audit.Begin(ctx, "care.rules", "care-rules")
+	if old, err := s.Rules(ctx); err == nil {
+		rec.Before(old)
+	}
+	rec.After(r)
+	err := s.Store.SaveCareRules(ctx, r)
+	s.Audit.Finish(ctx, rec, err)
+	return r, err
 }
 
 // Report records a case reported by reporter (a teacher for themselves or
@@ -116,7 +131,7 @@ func (s *Service) Report(ctx context.Context, reporter string, c *Case) error {
 
 // report records a case; tellStaff sends the care staff a notice of it
 // (not for the festival cases staff open in bulk themselves).
-func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaff bool) error {
+func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaff bool) (err error) {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return err
@@ -147,14 +162,25 @@ func (s *Service) report(ctx context.Context, reporter string, c *Case, tellStaf
 	}
 	c.ReporterID, c.Status, c.AssigneeID, c.ActedAt = reporter, StatusReported, "", time.Time{}
 	reporterName := s.name(ctx, reporter)
+	// A case staff open from the API or the console is an admin action
+	// for the audit log; a teacher's report in chat is not.
+	if ch := unionbot.ActorOf(ctx).Channel; ch == unionbot.FromAPI || ch == unionbot.FromConsole {
+		var rec *audit.Change
+		ctx, rec = s.Audit.Begin(ctx, "care.case", "")
+		rec.TargetOf(func() string { return fmt.Sprintf("care-case:%d", c.ID) })
+		rec.After(caseLater{c})
+		rec.Note(ActReport)
+		defer func() { s.Audit.Finish(ctx, rec, err) }()
+	}
 	// The callbacks run inside the store's transaction: they read nothing.
-	return s.Store.CreateCase(ctx, c, func(c *Case) []*unionbot.Notice {
+	err = s.Store.CreateCase(ctx, c, func(c *Case) []*unionbot.Notice {
 		if len(staff) == 0 || !tellStaff {
 			return nil
 		}
 		return []*unionbot.Notice{{ToUsers: staff, Kind: "care", Ref: ref(c.ID),
 			Text: fmt.Sprintf(txtNoticeReported, c.ID, c.SubjectName, c.Kind, reporterName, c.ID)}}
 	})
+	return err
 }
 
 // Case shows one case to care staff, and records the read.
@@ -228,7 +254,7 @@ func (s *Service) Assign(ctx context.Context, by string, id int64, to string) (*
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtAssigneeCare, s.name(ctx, to))
 	}
 	now, toName := s.now(), s.name(ctx, to)
-	return s.Store.UpdateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
+	return s.updateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
 		if c.Status == StatusClosed || c.Status == StatusPaid {
 			return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtWrongStatus, c.Status, ActAssign)
 		}
@@ -259,7 +285,7 @@ func (s *Service) Visit(ctx context.Context, by string, id int64, day time.Time,
 	if day.IsZero() {
 		day = s.day(s.now())
 	}
-	return s.Store.UpdateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
+	return s.updateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
 		if c.Status == StatusReported || c.Status == StatusClosed {
 			return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtWrongStatus, c.Status, ActVisit)
 		}
@@ -277,7 +303,7 @@ func (s *Service) Close(ctx context.Context, by string, id int64, note string) (
 	if err := s.staff(ctx, by); err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
+	return s.updateCase(ctx, id, func(c *Case) (*LogEntry, []*unionbot.Notice, error) {
 		if c.Status == StatusClosed {
 			return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtWrongStatus, c.Status, ActClose)
 		}

@@ -250,7 +250,11 @@ func (s *Service) Reply(c *bot.Context) error {
 	trad := s.Engine.Script.IsTraditional(q.Text)
 	text := fmt.Sprintf(s.say(textTeacherReply, trad), id, q.Text, s.say(rest, trad))
 	n := &unionbot.Notice{ToUsers: []string{q.UserID}, Kind: "faq", Ref: "faq-a-" + num, Text: text}
-	if err := s.Store.AnswerQuestion(c.Context(), id, c.UserID(), rest, n); err != nil {
+	ctx, rec := s.Audit.Begin(c.Context(), "faq.reply", fmt.Sprintf("faq-question:%d", id))
+	rec.After(map[string]string{"question": q.Text, "reply": rest})
+	err = s.Store.AnswerQuestion(ctx, id, c.UserID(), rest, n)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return err
 	}
 	if err := c.StartFlow(FlowSave, saveState{Question: q.Text, Answer: rest}); err != nil {
@@ -283,7 +287,7 @@ func (s *Service) SaveFlow(c *bot.Context) error {
 	}
 	question := s.Engine.Script.ToSimplified(st.Question)
 	e := &Entry{Question: question, Answer: st.Answer, Enabled: true, Source: SourceUnion}
-	if _, err := s.Import(c.Context(), []*Entry{e}, c.UserID(), ModeMerge); err != nil {
+	if err := s.SaveEntry(c.Context(), e, c.UserID()); err != nil {
 		return err
 	}
 	return c.Replyf(textSaved, question)

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // checkEvery is how often a replica asks the store whether the knowledge
@@ -35,6 +36,8 @@ type Service struct {
 	Events   Events
 	Calendar Calendar
 	Location *time.Location
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
 
 	mu        sync.Mutex
 	loadedAt  time.Time
@@ -132,7 +135,11 @@ func (s *Service) maybeReload(ctx context.Context) {
 // SetEnabled turns an entry on or off (a disabled entry is kept but never
 // answered) and reloads the index.
 func (s *Service) SetEnabled(ctx context.Context, id int64, enabled bool, by string) (*Entry, error) {
+	ctx, rec := s.Audit.Begin(ctx, "faq.enabled", fmt.Sprintf("faq:%d", id))
+	rec.Before(map[string]bool{"enabled": !enabled})
+	rec.After(map[string]bool{"enabled": enabled})
 	e, err := s.Store.SetFAQEnabled(ctx, id, enabled, by)
+	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +150,12 @@ func (s *Service) SetEnabled(ctx context.Context, id int64, enabled bool, by str
 // off (on again with own=false) and the index reloaded. It returns how many
 // entries changed.
 func (s *Service) UseOwnOnly(ctx context.Context, own bool, by string) (int, error) {
+	ctx, rec := s.Audit.Begin(ctx, "faq.own_only", "faq:"+SourceStarter)
+	rec.Before(map[string]bool{"starter_enabled": own})
+	rec.After(map[string]bool{"starter_enabled": !own})
 	n, err := s.Store.SetFAQSourceEnabled(ctx, SourceStarter, !own, by)
+	rec.Note(fmt.Sprintf("%d 条", n))
+	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return 0, err
 	}
@@ -176,6 +188,18 @@ type ImportResult struct {
 // the union's entries the file lacks; the starter set is never deleted.
 // EINVALID for an empty list, an unknown mode or a bad entry.
 func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string) (ImportResult, error) {
+	return s.importAs(ctx, "faq.import", entries, by, mode)
+}
+
+// SaveEntry creates or updates one of the union's entries by its standard
+// question (the console's form, an admin's 存为问答); see Import.
+func (s *Service) SaveEntry(ctx context.Context, e *Entry, by string) error {
+	_, err := s.importAs(ctx, "faq.entry", []*Entry{e}, by, ModeMerge)
+	return err
+}
+
+// importAs is Import recorded in the audit log as action.
+func (s *Service) importAs(ctx context.Context, action string, entries []*Entry, by, mode string) (ImportResult, error) {
 	if mode == "" {
 		mode = ModeMerge
 	}
@@ -194,7 +218,14 @@ func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string)
 			e.Source = SourceUnion
 		}
 	}
+	ctx, rec := s.Audit.Begin(ctx, action, "faq")
+	imported := make([]map[string]string, len(entries))
+	for i, e := range entries {
+		imported[i] = map[string]string{"question": e.Question, "answer": e.Answer}
+	}
+	rec.After(map[string]any{"mode": mode, "entries": imported})
 	var err error
+	defer func() { s.Audit.Finish(ctx, rec, err) }()
 	if mode == ModeReplace {
 		r.Created, r.Updated, r.Removed, err = s.Store.ReplaceFAQ(ctx, entries, by)
 	} else {
@@ -213,7 +244,10 @@ func (s *Service) Import(ctx context.Context, entries []*Entry, by, mode string)
 // entry answers it from the next message on, on every replica within
 // checkEvery. ENOTFOUND for an unknown question or entry.
 func (s *Service) Attach(ctx context.Context, questionID, entryID int64, by string) (*Entry, error) {
+	ctx, rec := s.Audit.Begin(ctx, "faq.attach", fmt.Sprintf("faq:%d", entryID))
+	rec.After(map[string]int64{"question": questionID, "entry": entryID})
 	e, err := s.Store.AttachQuestion(ctx, questionID, entryID, by)
+	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +336,11 @@ func (s *Service) Questions(ctx context.Context, status string, limit int) ([]*Q
 // Ignore dismisses questions from the list staff look at (忽略): a question
 // that is not one (asdfgh, ？？？) or one already dealt with.
 func (s *Service) Ignore(ctx context.Context, ids []int64) error {
-	return s.Store.SetQuestionStatus(ctx, ids, StatusIgnored)
+	ctx, rec := s.Audit.Begin(ctx, "faq.ignore", "faq-questions")
+	rec.After(map[string]any{"questions": ids, "status": StatusIgnored})
+	err := s.Store.SetQuestionStatus(ctx, ids, StatusIgnored)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // SameQuestion is the key that groups questions asked in the same words

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // Service holds the rules of proposals; the chat commands and the admin API
@@ -24,6 +25,8 @@ type Service struct {
 	Admins   []string
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff steps (nil: none).
+	Audit *audit.Service
 }
 
 func (s *Service) now() time.Time {
@@ -146,7 +149,9 @@ func (s *Service) Submit(ctx context.Context, p *Proposal) error {
 				to = append(to, sc.UserID)
 			}
 			deadline := p.SecondBy.In(s.loc()).Format("1月2日 15:04")
-			ns = append(ns, s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No)))
+			n := s.notice(p, to, fmt.Sprintf(txtInviteSecond, p.AuthorName, p.Session, p.No, p.Title, p.Content, deadline, p.No, p.No))
+			n.Card = secondCard(p, deadline, n.Text)
+			ns = append(ns, n)
 		} else if len(s.Admins) > 0 {
 			ns = append(ns, s.notice(p, s.Admins, fmt.Sprintf(txtNewForAdmins, KindName(p.Kind), p.No, p.Title, p.Category)))
 		}
@@ -162,14 +167,43 @@ func (s *Service) notice(p *Proposal, to []string, text string) *unionbot.Notice
 
 // Transition moves a proposal along the workflow and tells its author and
 // seconders. Illegal moves are ECONFLICT with the reason.
+//
+// The staff member's audit entry holds the proposal's status, department
+// and reply before and after, never its author (anonymity holds there
+// too), and is written in the step's transaction.
 func (s *Service) Transition(ctx context.Context, no string, m Move) (*Proposal, error) {
-	return s.Store.UpdateProposal(ctx, NormalizeNo(no), func(p *Proposal) (*Change, error) {
+	ctx, rec := s.Audit.Begin(ctx, "proposal.transition", "proposal:"+NormalizeNo(no))
+	p, err := s.Store.UpdateProposal(ctx, NormalizeNo(no), func(p *Proposal) (*Change, error) {
+		rec.Before(auditView(p))
 		entry, err := m.apply(p)
 		if err != nil {
 			return nil, err
 		}
-		return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), stepText(p, entry))}}, nil
+		rec.After(auditView(p))
+		rec.Note(m.Note)
+		text := stepText(p, entry)
+		if p.Status != StatusReplied {
+			return &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}, nil
+		}
+		// The answer goes to the author and the seconders; a WeCom author
+		// then gets the satisfaction vote as a card, which has no text of
+		// its own: where cards are not shown it is not sent at all (the
+		// answer already asks for 满意 / 基本满意 / 不满意).
+		ch := &Change{Log: entry, Notices: []*unionbot.Notice{s.notice(p, p.Recipients(), text)}}
+		if !unionbot.IsWeChatUser(p.AuthorID) {
+			vote := s.notice(p, []string{p.AuthorID}, "")
+			vote.Card = rateCard(p)
+			ch.Notices = append(ch.Notices, vote)
+		}
+		return ch, nil
 	})
+	s.Audit.Finish(ctx, rec, err)
+	return p, err
+}
+
+// auditView is what the audit log keeps of a proposal: no author.
+func auditView(p *Proposal) map[string]string {
+	return map[string]string{"no": p.No, "title": p.Title, "status": p.Status, "department": p.Department, "reply": p.Reply}
 }
 
 // AnswerSecond records a seconder's answer. Enough agreements submit the motion;
@@ -253,6 +287,16 @@ var errSkip = errors.New("proposal: nothing to lapse")
 // Rate stores the author's 满意 / 基本满意 / 不满意 on an answered
 // proposal; 不满意 is told to the union.
 func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, false)
+}
+
+// RateOnce is Rate from the rating card: a proposal already rated is
+// ECONFLICT (an old card tapped again), never a second rating.
+func (s *Service) RateOnce(ctx context.Context, no, userID, answer string) (*Proposal, error) {
+	return s.rate(ctx, no, userID, answer, true)
+}
+
+func (s *Service) rate(ctx context.Context, no, userID, answer string, once bool) (*Proposal, error) {
 	if !contains(Satisfactions, answer) {
 		return nil, unionbot.Errorf(unionbot.EINVALID, txtBadSatisfaction)
 	}
@@ -262,6 +306,9 @@ func (s *Service) Rate(ctx context.Context, no, userID, answer string) (*Proposa
 		}
 		if p.Status != StatusReplied {
 			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtNotReplied, p.No, p.Status)
+		}
+		if once && p.Satisfaction != "" {
+			return nil, unionbot.Errorf(unionbot.ECONFLICT, txtRatedAlready, p.No, p.Satisfaction)
 		}
 		p.Satisfaction = answer
 		entry := &LogEntry{From: p.Status, To: p.Status, By: p.AuthorID, ByName: p.AuthorName, Note: "评价：" + answer}
@@ -302,7 +349,11 @@ func (s *Service) CreateSession(ctx context.Context, sess *Session) error {
 	if !sess.ClosesAt.After(sess.OpensAt) {
 		return unionbot.Errorf(unionbot.EINVALID, txtBadWindow)
 	}
-	return s.Store.CreateSession(ctx, sess)
+	ctx, rec := s.Audit.Begin(ctx, "proposal.session", "session:"+sess.Name)
+	rec.After(sess)
+	err := s.Store.CreateSession(ctx, sess)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Stats counts proposals by category, status, kind and satisfaction.

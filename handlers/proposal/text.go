@@ -90,3 +90,11 @@ const (
 // MsgNotFound and MsgNumberClash word the store's refusals.
 func MsgNotFound() string    { return txtNoProposal }
 func MsgNumberClash() string { return txtNumberClash }
+
+// Cards (WeCom template cards) and their taps.
+const (
+	txtCardSource   = "工会建议与提案"
+	txtCardStale    = "已失效"
+	txtCardPickOne  = "请先选择“满意”“基本满意”或“不满意”中的一项，再点“提交评价”。"
+	txtRatedAlready = "您已评价过 %s（%s），谢谢！如需补充意见，请回复“查询 %[1]s”后联系工会。"
+)

@@ -45,6 +45,12 @@ func (ch *Chat) List(c *bot.Context) error {
 	for i, e := range evs {
 		lines = append(lines, ch.line(c, i, e))
 	}
+	if c.Cards() {
+		if err := ch.sendEventCards(c, evs); err != nil {
+			return err
+		}
+		lines = append(lines, txtCardsSent)
+	}
 	return c.Reply(strings.Join(lines, "\n"))
 }
 
@@ -93,6 +99,7 @@ type form struct {
 	Companions int
 	Team       string
 	Members    []TeamMember
+	Tap        *bot.CardTap `json:",omitempty"` // the event card tapped, updated on submit
 }
 
 // The sign-up form's questions after the event's own fields.
@@ -133,7 +140,10 @@ func (ch *Chat) SignUp(c *bot.Context) error {
 
 // signUp runs the pre-checks and opens the sign-up form for ev (or signs
 // up at once when it asks nothing).
-func (ch *Chat) signUp(c *bot.Context, ev *Event) error {
+func (ch *Chat) signUp(c *bot.Context, ev *Event) error { return ch.signUpTapped(c, ev, nil) }
+
+// signUpTapped is signUp from a tap on ev's card, which the form keeps.
+func (ch *Chat) signUpTapped(c *bot.Context, ev *Event, tap *bot.CardTap) error {
 	m, err := c.Member()
 	if err != nil {
 		return err
@@ -141,7 +151,7 @@ func (ch *Chat) signUp(c *bot.Context, ev *Event) error {
 	if err := ch.Service.CheckSignUp(c.Context(), ev, m); err != nil {
 		return err
 	}
-	f := &form{EventID: ev.ID, Fields: map[string]string{}}
+	f := &form{EventID: ev.ID, Fields: map[string]string{}, Tap: tap}
 	if len(steps(ev)) == 0 {
 		return ch.submit(c, ev, m, f)
 	}
@@ -231,7 +241,11 @@ func (ch *Chat) Form(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	return ch.submit(c, ev, m, &f)
+	err = ch.submit(c, ev, m, &f)
+	if f.Tap != nil && unionbot.ErrorCode(err) != unionbot.EINTERNAL {
+		ch.updateOutcome(c, f.Tap, ev)
+	}
+	return err
 }
 
 // teammates resolves the captain's list: user ids or names separated by
@@ -277,13 +291,19 @@ func (ch *Chat) submit(c *bot.Context, ev *Event, m *unionbot.Member, f *form) e
 			names[i] = m.Name
 		}
 		st := "已报名"
-		if e.Status == EntryWaiting {
+		switch e.Status {
+		case EntryWaiting:
 			st = fmt.Sprintf("名额已满，队伍进入候补第 %d 位", e.Position)
+		case EntryRegistered:
+			st = "已登记，截止后统一分配"
 		}
 		return c.Replyf(txtTeamDone, ev.Title, e.Team, st, strings.Join(names, "、"))
 	}
-	if e.Status == EntryWaiting {
+	switch e.Status {
+	case EntryWaiting:
 		return c.Replyf(txtWaiting, ev.Title, e.Position)
+	case EntryRegistered:
+		return c.Replyf(txtRegistered, ev.Title, when(c, ev), ev.SignupClosesAt.In(c.Location()).Format("1月2日 15:04"))
 	}
 	return c.Replyf(txtConfirmed, ev.Title, when(c, ev))
 }
@@ -339,74 +359,6 @@ func (ch *Chat) cancel(c *bot.Context, ev *Event) error {
 		return err
 	}
 	return c.Replyf(txtCancelled, ev.Title)
-}
-
-// Mine answers 我的报名: the teacher's entries, then the teams they were
-// invited to.
-func (ch *Chat) Mine(c *bot.Context) error {
-	es, _, err := ch.mine(c)
-	if err != nil {
-		return err
-	}
-	invites, err := ch.Service.Invites(c.Context(), c.UserID())
-	if err != nil {
-		return err
-	}
-	if len(es) == 0 && len(invites) == 0 {
-		return c.Reply(txtNoEntries)
-	}
-	lines := []string{txtMyHead}
-	for i, e := range es {
-		st := e.Status
-		if st == EntryWaiting {
-			st = fmt.Sprintf("候补第 %d 位", e.Position)
-		}
-		if e.CheckedIn {
-			st += "，已签到"
-		}
-		if e.Team != "" {
-			st += "；" + teamLine(e)
-		}
-		lines = append(lines, fmt.Sprintf("%d. %s（%s，%s）", i+1, e.Event.Title, when(c, e.Event), st))
-	}
-	for _, e := range invites {
-		st := memberStatus(e, c.UserID())
-		hint := ""
-		if st == MemberPending {
-			hint = "，回复“确认组队 " + e.Event.Title + "”加入"
-		}
-		lines = append(lines, fmt.Sprintf("· %s（%s）：您在队伍“%s”中，%s%s", e.Event.Title, when(c, e.Event), e.Team, st, hint))
-	}
-	return c.Reply(strings.Join(lines, "\n"))
-}
-
-// CheckIn answers 签到 <title or number>, only on the event's day.
-func (ch *Chat) CheckIn(c *bot.Context) error {
-	_, evs, err := ch.mine(c)
-	if err != nil {
-		return err
-	}
-	if len(evs) == 0 {
-		return c.Reply(txtNoEntries)
-	}
-	if strings.TrimSpace(c.Args) == "" && len(evs) == 1 {
-		return ch.checkIn(c, evs[0])
-	}
-	if strings.TrimSpace(c.Args) == "" {
-		return ch.askWhich(c, actCheckIn, &ambiguous{hits: evs})
-	}
-	ev, err := ch.pick(c, evs, c.Args)
-	if err != nil {
-		return ch.askWhich(c, actCheckIn, err)
-	}
-	return ch.checkIn(c, ev)
-}
-
-func (ch *Chat) checkIn(c *bot.Context, ev *Event) error {
-	if err := ch.Service.CheckIn(c.Context(), ev, c.UserID()); err != nil {
-		return err
-	}
-	return c.Replyf(txtCheckedIn, ev.Title)
 }
 
 func contains(xs []string, s string) bool {

@@ -46,6 +46,9 @@ func mustBot(t *testing.T, now time.Time) (*bot.Bot, *signup.Service, unionbot.O
 	r.Menu(bot.MenuItem{Title: "活动报名", Command: "活动"}, bot.MenuItem{Title: "我的报名", Command: "我的报名"})
 	r.HandleExact("管理活动", ch.Manage, bot.AdminOnly)
 	r.Handle("修改名额", ch.SetCapacity, bot.AdminOnly)
+	r.Handle("确认参加", ch.ConfirmPlace)
+	r.Handle("放弃", ch.GiveUp)
+	r.Fallback(func(c *bot.Context) error { return c.Reply("（问答）" + c.Args) })
 	b := &bot.Bot{Router: r, Sessions: db, Members: db, Outbox: db, Now: clock, Location: loc,
 		IsAdmin: func(u string) bool { return u == "admin" }}
 	for _, m := range []*unionbot.Member{{UserID: "t1", Name: "张老师", Department: "语文组"}, {UserID: "t2", Name: "李老师", Department: "数学组"},

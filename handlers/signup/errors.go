@@ -1,6 +1,10 @@
 package signup
 
-import "unionbot"
+import (
+	"time"
+
+	"unionbot"
+)
 
 // The refusals a store or a face reports for sign-ups. Each is a coded
 // *unionbot.Error whose message is the sentence a teacher or admin reads,
@@ -74,3 +78,28 @@ func ErrNoInvite(title string) error { return unionbot.Errorf(unionbot.ENOTFOUND
 func ErrPartyTooBig(title string, places, capacity int) error {
 	return unionbot.Errorf(unionbot.EFORBIDDEN, txtPartyTooBig, title, places, capacity)
 }
+
+// ErrNotPending is a 确认参加 or 放弃 without a place awaiting confirmation
+// (title "" when the entry is not the teacher's at all).
+func ErrNotPending(title string) error {
+	if title == "" {
+		return unionbot.Errorf(unionbot.ENOTFOUND, "%s", txtNothingToConfirm)
+	}
+	return unionbot.Errorf(unionbot.ENOTFOUND, txtNotPending, title)
+}
+
+// ErrNotRotation refuses a draw for an event allocated first come, first served.
+func ErrNotRotation(title string) error {
+	return unionbot.Errorf(unionbot.ECONFLICT, txtNotRotation, title)
+}
+
+// ErrAlreadyDrawn refuses a second draw (title "" when only the key clashed).
+func ErrAlreadyDrawn(title string, at time.Time) error {
+	if title == "" {
+		return unionbot.Errorf(unionbot.ECONFLICT, "%s", txtAlreadyDrawnPlain)
+	}
+	return unionbot.Errorf(unionbot.ECONFLICT, txtAlreadyDrawn, title, at.Format("2006-01-02 15:04"))
+}
+
+// ErrNoDraw is a draw asked for before it took place.
+func ErrNoDraw(title string) error { return unionbot.Errorf(unionbot.ENOTFOUND, txtNoDraw, title) }

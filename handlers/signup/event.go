@@ -13,7 +13,7 @@ import (
 )
 
 // Event kinds.
-var Kinds = []string{"比赛", "出行", "讲座", "体检", "联谊", "其他"}
+var Kinds = []string{"比赛", "出行", "讲座", "体检", "联谊", "疗养", "其他"}
 
 // Event statuses, stored and shown in Chinese.
 const (
@@ -29,7 +29,23 @@ const (
 	EntryConfirmed = "已报名"
 	EntryWaiting   = "候补"
 	EntryCancelled = "已取消"
+	// EntryPending is a teacher promoted from the waitlist on an event with
+	// a confirmation window: the places are held for them until ConfirmBy.
+	EntryPending = "待确认"
+	// EntryRegistered is a sign-up for a rotation event before its draw:
+	// it holds no place yet.
+	EntryRegistered = "已登记"
 )
+
+// Allocation rules: who gets the places.
+const (
+	AllocFIFO     = "fifo"     // first come, first served; the rest wait in arrival order
+	AllocRotation = "rotation" // everyone who signs up before the deadline is equal; a draw decides
+)
+
+// DefaultLookbackYears is how far back a rotation draw looks for an
+// event of the same kind when no other span is set.
+const DefaultLookbackYears = 3
 
 // Field is an extra question asked at sign-up, e.g. 衣服尺码 or 项目 with
 // the options 男单/女单/混双 (no options: free text).
@@ -60,11 +76,22 @@ type Event struct {
 	// RemindUnanswered asks for a reminder, before sign-up closes, to the
 	// eligible members who have not signed up.
 	RemindUnanswered bool
-	Status           string
-	Taken            int // places confirmed, companions included
-	Waiting          int // entries on the waitlist
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// ConfirmWithin, when set, asks a teacher promoted from the waitlist to
+	// answer 确认参加 within it; silence passes the place to the next in line.
+	ConfirmWithin time.Duration
+	// Allocation is AllocFIFO (the default) or AllocRotation.
+	Allocation string
+	// LookbackYears is how far back a rotation draw looks for an event of
+	// the same Kind a teacher went to (DefaultLookbackYears when 0).
+	LookbackYears int
+	// DrawnAt is when a rotation event's draw took place (zero before).
+	DrawnAt    time.Time
+	Status     string
+	Taken      int // places confirmed, companions included
+	Waiting    int // entries on the waitlist
+	Registered int // rotation entries awaiting the draw
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Left is the number of places left, -1 for no limit.
@@ -147,6 +174,9 @@ func (e *Event) Validate() error {
 	case e.CancelDeadline.After(e.StartsAt):
 		return unionbot.Errorf(unionbot.EINVALID, txtCancelAfterStart)
 	}
+	if err := e.validateAllocation(); err != nil {
+		return err
+	}
 	if e.Kind == "" {
 		e.Kind = "其他"
 	}
@@ -181,7 +211,9 @@ type Entry struct {
 	Position   int    // place in the waitlist (1 = next), 0 when confirmed
 	SignedUpAt time.Time
 	CheckedIn  bool
-	Event      *Event // set by ListEntries for a teacher's own list
+	// ConfirmBy is the end of a pending (待确认) entry's window.
+	ConfirmBy time.Time
+	Event     *Event // set by ListEntries for a teacher's own list
 	// Team is the team's name when the entry is a captain's on a team
 	// event; Members are the teammates the captain named (not the captain).
 	Team    string
@@ -190,6 +222,13 @@ type Entry struct {
 
 // Places is how many places the entry takes: the teacher and companions.
 func (e *Entry) Places() int { return 1 + e.Companions }
+
+// HoldsPlaces reports whether the entry counts against the capacity:
+// confirmed, or promoted and awaiting confirmation.
+func (e *Entry) HoldsPlaces() bool { return HoldsPlaces(e.Status) }
+
+// HoldsPlaces reports whether an entry in status counts against capacity.
+func HoldsPlaces(status string) bool { return status == EntryConfirmed || status == EntryPending }
 
 // EventFilter narrows an event listing.
 type EventFilter struct {
@@ -245,6 +284,8 @@ type Store interface {
 	// Invites lists the teams userID was named in (live captains' entries,
 	// with Event, Team and Members set).
 	Invites(ctx context.Context, userID string) ([]*Entry, error)
+	Allocation
+
 	// Enqueue queues a notice that stands alone.
 	Enqueue(ctx context.Context, n *unionbot.Notice) error
 	Reminders

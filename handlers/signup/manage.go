@@ -31,6 +31,9 @@ func (ch *Chat) Manage(c *bot.Context) error {
 		if e.Capacity > 0 {
 			limit = fmt.Sprintf("名额 %d", e.Capacity)
 		}
+		if e.Rotation() && e.DrawnAt.IsZero() {
+			limit += fmt.Sprintf("，轮换分配：已登记 %d，截止后抽签", e.Registered)
+		}
 		lines = append(lines, fmt.Sprintf("%d. %s（%s，已报名 %d，候补 %d，%s）", i+1, e.Title, e.StatusAt(c.Now()), e.Taken, e.Waiting, limit))
 	}
 	lines = append(lines, txtLiveFoot)

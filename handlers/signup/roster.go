@@ -15,12 +15,14 @@ import (
 	"unionbot"
 )
 
-// Roster is an event with its live entries: confirmed in arrival order,
-// then the waitlist in its order.
+// Roster is an event with its live entries: confirmed (and 待确认) in
+// arrival order, then the waitlist in its order; on a rotation event
+// before its draw, the registered teachers.
 type Roster struct {
-	Event     *Event
-	Confirmed []*Entry
-	Waitlist  []*Entry
+	Event      *Event
+	Confirmed  []*Entry
+	Waitlist   []*Entry
+	Registered []*Entry
 }
 
 // Roster reads an event's roster; ENOTFOUND for an unknown id.
@@ -35,9 +37,12 @@ func (s *Service) Roster(ctx context.Context, id int64) (*Roster, error) {
 	}
 	r := &Roster{Event: ev}
 	for _, x := range entries {
-		if x.Status == EntryWaiting {
+		switch x.Status {
+		case EntryWaiting:
 			r.Waitlist = append(r.Waitlist, x)
-		} else {
+		case EntryRegistered:
+			r.Registered = append(r.Registered, x)
+		default:
 			r.Confirmed = append(r.Confirmed, x)
 		}
 	}
@@ -50,6 +55,7 @@ type Count struct {
 	Waitlist   int `json:"waitlist"`
 	Companions int `json:"companions"`
 	CheckedIn  int `json:"checked_in"`
+	Pending    int `json:"pending"` // of Confirmed, promoted and awaiting 确认参加
 }
 
 // Stats counts the roster in total and by department (工会小组), for
@@ -65,9 +71,12 @@ func (r *Roster) Stats() (total Count, byDept map[string]*Count) {
 			byDept[d] = &Count{}
 		}
 		for _, c := range []*Count{byDept[d], &total} {
-			if x.Status == EntryWaiting {
+			if x.Status == EntryWaiting || x.Status == EntryRegistered {
 				c.Waitlist++
 				continue
+			}
+			if x.Status == EntryPending {
+				c.Pending++
 			}
 			c.Confirmed++
 			c.Companions += x.Companions
@@ -79,7 +88,7 @@ func (r *Roster) Stats() (total Count, byDept map[string]*Count) {
 	for _, x := range r.Confirmed {
 		add(x)
 	}
-	for _, x := range r.Waitlist {
+	for _, x := range append(r.Waitlist, r.Registered...) {
 		add(x)
 	}
 	return total, byDept
@@ -101,7 +110,14 @@ func (r *Roster) rows(loc *time.Location, status string, entries []*Entry) [][]s
 		if x.CheckedIn {
 			in = "是"
 		}
-		row := []string{status, strconv.Itoa(i + 1), x.UserID, x.Name, x.Department, strconv.Itoa(x.Companions),
+		st := status
+		switch x.Status {
+		case EntryPending:
+			st = PendingLabel(x, loc)
+		case EntryRegistered:
+			st = EntryRegistered
+		}
+		row := []string{st, strconv.Itoa(i + 1), x.UserID, x.Name, x.Department, strconv.Itoa(x.Companions),
 			x.SignedUpAt.In(loc).Format("2006-01-02 15:04:05"), in}
 		for _, f := range e.Fields {
 			row = append(row, x.Fields[f.Name])
@@ -127,7 +143,9 @@ func (r *Roster) WriteCSV(w io.Writer, loc *time.Location) error {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
-	for _, row := range append(r.rows(loc, EntryConfirmed, r.Confirmed), r.rows(loc, EntryWaiting, r.Waitlist)[1:]...) {
+	all := append(r.rows(loc, EntryConfirmed, r.Confirmed), r.rows(loc, EntryWaiting, r.Waitlist)[1:]...)
+	all = append(all, r.rows(loc, EntryRegistered, r.Registered)[1:]...)
+	for _, row := range all {
 		cw.Write(unionbot.SafeCSVRow(row))
 	}
 	cw.Flush()
@@ -145,7 +163,10 @@ func (r *Roster) WriteXLSX(w io.Writer, loc *time.Location) error {
 	for i, sheet := range []struct {
 		name    string
 		entries []*Entry
-	}{{EntryConfirmed, r.Confirmed}, {EntryWaiting, r.Waitlist}} {
+	}{{EntryConfirmed, r.Confirmed}, {EntryWaiting, r.Waitlist}, {EntryRegistered, r.Registered}} {
+		if sheet.name == EntryRegistered && len(sheet.entries) == 0 {
+			continue
+		}
 		if i == 0 {
 			f.SetSheetName("Sheet1", sheet.name)
 		} else if _, err := f.NewSheet(sheet.name); err != nil {
@@ -163,4 +184,10 @@ func (r *Roster) WriteXLSX(w io.Writer, loc *time.Location) error {
 		}
 	}
 	return f.Write(w)
+}
+
+// PendingLabel is how a roster shows a promoted teacher who has not yet
+// confirmed: 待确认（至 2026-12-02 14:00）.
+func PendingLabel(x *Entry, loc *time.Location) string {
+	return EntryPending + "（至 " + x.ConfirmBy.In(loc).Format("2006-01-02 15:04") + "）"
 }

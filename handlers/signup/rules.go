@@ -1,5 +1,7 @@
 package signup
 
+import "time"
+
 // The rules of places and the waitlist, in one place. They are pure: the
 // store calls them under the event's row lock, with the event as it stands
 // there, so replicas and concurrent deliveries never overbook.
@@ -11,10 +13,11 @@ type Line struct {
 	Smallest int
 }
 
-// Admit decides where a new entry taking places goes, given the places
-// already taken and the line: a place when its party fits the places left
-// and nobody waiting could use them; else the waitlist when the event keeps
-// one; else it is refused (ErrFull). A party larger than all the places is
+// Admit decides where a new entry taking places goes. On a rotation event
+// before its draw: to the register (EntryRegistered), whatever the places.
+// Otherwise, given the places already taken and the line: a place when its
+// party fits the places left and nobody waiting could use them; else the
+// waitlist when the event keeps one; else it is refused (ErrFull). A party larger than all the places is
 // refused outright (ErrPartyTooBig), since it could never be promoted; an
 // event not open refuses (ErrNotOpen). This is the one answer to "when
 // does a teacher go to the waitlist".
@@ -24,6 +27,9 @@ func Admit(ev *Event, taken int, line Line, places int) (string, error) {
 	}
 	if ev.Capacity > 0 && places > ev.Capacity {
 		return "", ErrPartyTooBig(ev.Title, places, ev.Capacity)
+	}
+	if ev.Rotation() && ev.DrawnAt.IsZero() {
+		return EntryRegistered, nil // everyone before the draw is equal
 	}
 	someoneWaitingFits := line.Waiting > 0 && fits(ev, taken, line.Smallest)
 	if fits(ev, taken, places) && !someoneWaitingFits {
@@ -50,6 +56,16 @@ func Promotable(ev *Event, taken int, waiting []*Entry) []*Entry {
 		out = append(out, w)
 	}
 	return out
+}
+
+// PromotedStatus is the status a teacher promoted from the waitlist at
+// now gets, and until when it holds: pending until now+ConfirmWithin on an
+// event with a confirmation window, else confirmed at once.
+func PromotedStatus(ev *Event, now time.Time) (string, time.Time) {
+	if ev.ConfirmWithin > 0 {
+		return EntryPending, now.Add(ev.ConfirmWithin)
+	}
+	return EntryConfirmed, time.Time{}
 }
 
 // CanPromote is an admin's decision to confirm one waiting entry out of

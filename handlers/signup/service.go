@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"unionbot"
+	"unionbot/handlers/audit"
 )
 
 // Service holds every sign-up use case: publishing and changing events,
@@ -19,6 +20,11 @@ type Service struct {
 	Members  unionbot.MemberStore
 	Now      func() time.Time
 	Location *time.Location
+	// Audit records staff changes (nil: none).
+	Audit *audit.Service
+	// NewSeed, when set, gives the seed of a rotation draw (tests); by
+	// default it is 16 random bytes in hex.
+	NewSeed func() string
 }
 
 // NewService returns the service; times in texts are shown in loc.
@@ -39,12 +45,20 @@ func (s *Service) Publish(ctx context.Context, e *Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return s.Store.CreateEvent(ctx, e)
+	ctx, rec := s.Audit.Begin(ctx, "event.create", "")
+	rec.TargetOf(func() string { return eventTarget(e.ID) })
+	rec.After(e)
+	err := s.Store.CreateEvent(ctx, e)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
+
+func eventTarget(id int64) string { return fmt.Sprintf("event:%d", id) }
 
 // Update validates and saves an event; places raised (or made unlimited)
 // take the waitlist in, in order, and each promoted teacher is told.
-// Places cannot drop below those already taken (ECONFLICT).
+// Places cannot drop below those already taken, nor the allocation rule
+// change once teachers have signed up (ECONFLICT).
 func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error) {
 	old, err := s.Store.FindEvent(ctx, e.ID)
 	if err != nil {
@@ -56,7 +70,15 @@ func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error
 	if err := e.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if err := s.Store.UpdateEvent(ctx, e); err != nil {
+	if e.Allocation != old.Allocation && (old.Taken > 0 || old.Waiting > 0 || old.Registered > 0) {
+		return nil, nil, unionbot.Errorf(unionbot.ECONFLICT, txtAllocationFixed, old.Title)
+	}
+	actx, rec := s.Audit.Begin(ctx, "event.update", eventTarget(e.ID))
+	rec.Before(old)
+	rec.After(e)
+	err = s.Store.UpdateEvent(actx, e)
+	s.Audit.Finish(actx, rec, err)
+	if err != nil {
 		return nil, nil, err
 	}
 	promoted, err := s.Store.PromoteWaiting(ctx, e.ID, s.PromotedNotice)
@@ -89,8 +111,13 @@ func (s *Service) CloseSignup(ctx context.Context, id int64) (*Event, error) {
 	if ev.Status == StatusClosed {
 		return nil, unionbot.Errorf(unionbot.ECONFLICT, txtAlreadyClosed, ev.Title)
 	}
+	ctx, rec := s.Audit.Begin(ctx, "event.close", eventTarget(id))
+	rec.Before(ev)
 	ev.Status = StatusClosed
-	if err := s.Store.UpdateEvent(ctx, ev); err != nil {
+	rec.After(ev)
+	err = s.Store.UpdateEvent(ctx, ev)
+	s.Audit.Finish(ctx, rec, err)
+	if err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -99,7 +126,18 @@ func (s *Service) CloseSignup(ctx context.Context, id int64) (*Event, error) {
 // CancelEvent calls an event off; everyone signed up or waiting is told in
 // the same transaction.
 func (s *Service) CancelEvent(ctx context.Context, id int64) (*Event, error) {
-	return s.Store.CancelEvent(ctx, id, CancelledNotice)
+	ctx, rec := s.Audit.Begin(ctx, "event.cancel", eventTarget(id))
+	if old, err := s.Store.FindEvent(ctx, id); err == nil {
+		rec.Before(old)
+		after := *old
+		after.Status = StatusCancelled
+		rec.After(&after)
+	} else {
+		rec.After(map[string]string{"Status": StatusCancelled})
+	}
+	ev, err := s.Store.CancelEvent(ctx, id, CancelledNotice)
+	s.Audit.Finish(ctx, rec, err)
+	return ev, err
 }
 
 // Event returns one event; ENOTFOUND for an unknown id.
@@ -176,8 +214,9 @@ func (s *Service) SignUp(ctx context.Context, ev *Event, m *unionbot.Member, e *
 		for i, m := range e.Members {
 			users[i] = m.UserID
 		}
-		return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: eventRef(ev),
-			Text: fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title)}
+		text := fmt.Sprintf(txtInvite, e.Name, ev.Title, s.fmtTime(ev.StartsAt), e.Team, ev.Title, ev.Title)
+		return &unionbot.Notice{ToUsers: users, Kind: "signup", Ref: eventRef(ev), Text: text,
+			Card: inviteCard(ev, e, s.fmtTime(ev.StartsAt), text)}
 	})
 }
 
@@ -219,13 +258,23 @@ func (s *Service) CheckIn(ctx context.Context, ev *Event, userID string) error {
 
 // SetCheckedIn is staff marking a confirmed teacher present or not.
 func (s *Service) SetCheckedIn(ctx context.Context, eventID int64, userID string, in bool) error {
-	return s.Store.SetCheckedIn(ctx, eventID, userID, in)
+	ctx, rec := s.Audit.Begin(ctx, "roster.checkin", fmt.Sprintf("event:%d/%s", eventID, userID))
+	rec.Before(map[string]bool{"checked_in": !in})
+	rec.After(map[string]bool{"checked_in": in})
+	err := s.Store.SetCheckedIn(ctx, eventID, userID, in)
+	s.Audit.Finish(ctx, rec, err)
+	return err
 }
 
 // Promote is staff confirming one waiting teacher out of turn (ECONFLICT
 // when the places are taken); the teacher is told.
 func (s *Service) Promote(ctx context.Context, eventID int64, userID string) (*Entry, error) {
-	return s.Store.PromoteEntry(ctx, eventID, userID, s.PromotedNotice)
+	ctx, rec := s.Audit.Begin(ctx, "roster.promote", fmt.Sprintf("event:%d/%s", eventID, userID))
+	rec.Before(map[string]string{"status": EntryWaiting})
+	rec.After(map[string]string{"status": EntryConfirmed})
+	e, err := s.Store.PromoteEntry(ctx, eventID, userID, s.PromotedNotice)
+	s.Audit.Finish(ctx, rec, err)
+	return e, err
 }
 
 // Mine lists a teacher's live entries, each with its event.
@@ -259,12 +308,6 @@ func (s *Service) AnswerInvite(ctx context.Context, ev *Event, userID string, ac
 // FindMember finds a teammate a captain names, by user id or full name.
 func (s *Service) FindMember(ctx context.Context, word string) (*unionbot.Member, error) {
 	return unionbot.FindMember(ctx, s.Members, word)
-}
-
-// PromotedNotice tells a teacher promoted from the waitlist.
-func (s *Service) PromotedNotice(ev *Event, p *Entry) *unionbot.Notice {
-	return &unionbot.Notice{ToUsers: []string{p.UserID}, Kind: "signup", Ref: eventRef(ev),
-		Text: fmt.Sprintf(txtPromoted, ev.Title, "活动时间 "+s.fmtTime(ev.StartsAt)+"。")}
 }
 
 // CancelledNotice tells everyone signed up that the event is off.

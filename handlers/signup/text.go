@@ -121,3 +121,51 @@ const (
 	txtConfirmPublish = "请回复“确认”发布，或回复“取消”放弃。"
 	txtPublishSummary = "请核对：\n活动：%s（%s）\n时间：%s\n地点：%s\n报名截止：%s\n名额：%s\n无误请回复“确认”发布，回复“取消”放弃。"
 )
+
+// The confirmation window and the rotation draw.
+const (
+	txtBadWindow             = "确认时限应写成“24h”“90m”或“2d”（10 分钟到 30 天），不需要确认则留空。"
+	txtBadLookback           = "回看年数应为 1 到 %d 之间的整数（留空为 3 年）。"
+	txtBadAllocation         = "分配方式只能是 fifo（先到先得）或 rotation（截止后按轮换抽签）。"
+	txtRotationNeedsDeadline = "按轮换分配的活动要有报名截止时间，截止后统一分配。"
+	txtPromotedAsk           = "好消息：您候补的“%s”（%s）有名额了，名额为您保留到 %s。请回复“确认参加 %s”确认，不能参加请回复“放弃 %s”；逾期未确认，名额将让给下一位候补老师。"
+	txtLapsed                = "您候补转正的“%s”在 %s 前没有确认，名额已让给下一位候补老师。如仍想参加，可以重新报名（排在候补末尾）。"
+	txtConfirmedPlace        = "已确认参加“%s”（%s）。"
+	txtGaveUp                = "已放弃“%s”的名额，名额已让给下一位候补老师。"
+	txtGaveUpNobody          = "已放弃“%s”的名额。"
+	txtConfirmLate           = "“%s”的确认时间（%s）已过，名额已让给下一位候补老师。如仍想参加，可以重新报名。"
+	txtNothingToConfirm      = "您没有待确认的名额。"
+	txtWhichConfirm          = "您有几个待确认的名额，请写上活动名称，如“%s %s”："
+	txtRegistered            = "已登记“%s”（%s）。本活动按轮换分配：报名截止（%s）后统一分配名额，近年没去过的老师优先，其余抽签，结果会通知您。"
+	txtDrawWon               = "“%s”名额分配结果：您获得了名额（活动时间 %s）。本次按轮换分配，抽签种子 %s，顺序可在工会公布的名单中核对。"
+	txtDrawWaiting           = "“%s”名额分配结果：名额已满，您排在候补第 %d 位，有人放弃时会按顺序通知您。抽签种子 %s。"
+	txtDrawLost              = "“%s”名额分配结果：很遗憾，这次没有分到名额（不设候补）。抽签种子 %s。"
+	txtAlreadyDrawn          = "“%s”已经在 %s 分配过名额了。"
+	txtAlreadyDrawnPlain     = "这个活动已经分配过名额了。"
+	txtNotRotation           = "“%s”不是按轮换分配的活动，不需要抽签。"
+	txtNoDraw                = "“%s”还没有分配名额。"
+	txtVerifyCount           = "重新抽签得到 %d 人，公布的顺序有 %d 人。"
+	txtVerifyDiffers         = "第 %d 位重新抽签是 %s，公布的是 %s。"
+	txtAllocationFixed       = "“%s”已有老师报名，分配方式不能再改。"
+	txtMinePending           = "待确认，请在 %s 前回复“确认参加 %s”"
+	txtNotPending            = "您没有“%s”待确认的名额。"
+)
+
+// Cards (WeCom template cards) and their taps.
+const (
+	txtCardSource     = "工会活动报名"
+	txtCardsSent      = "也可以直接点下面活动卡片上的“报名”。"
+	txtCardFallback   = "“%s”正在报名，回复“报名 %d”即可报名。"
+	txtCardGone       = "这个活动已经不存在了，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardClosed     = "“%s”现在不在报名中，这张卡片已失效。发送“活动”查看正在报名的活动。"
+	txtCardOutcome    = "“%s”：%s"
+	txtCardSignedUp   = "已报名"
+	txtCardWaiting    = "候补第 %d 位"
+	txtCardFull       = "名额已满"
+	txtCardShut       = "报名已截止"
+	txtCardAccepted   = "已确认组队"
+	txtCardDeclined   = "已拒绝组队"
+	txtCardAnswered   = "已处理"
+	txtCardInviteDesc = "%s 邀请您加入队伍“%s”"
+	txtCardBusy       = "您正在填写「%s」，请先填完或回复“取消”，再点“报名”（或回复“报名 %[2]s”）。"
+)

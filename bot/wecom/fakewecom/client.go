@@ -174,3 +174,60 @@ func randomNonce() string {
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// Tap is a teacher's tap on a template card, as WeCom reports it.
+type Tap struct {
+	User         string
+	TaskID       string
+	CardType     string
+	Key          string // the button's key (a vote's submit key)
+	ResponseCode string // from Server.NewResponseCode
+	Question     string // a vote's question_key
+	Options      []string
+	At           time.Time // CreateTime: a retry of the same tap repeats it
+}
+
+type tapXML struct {
+	XMLName       xml.Name `xml:"xml"`
+	ToUserName    cdata    `xml:"ToUserName"`
+	FromUserName  cdata    `xml:"FromUserName"`
+	CreateTime    int64    `xml:"CreateTime"`
+	MsgType       cdata    `xml:"MsgType"`
+	Event         cdata    `xml:"Event"`
+	EventKey      cdata    `xml:"EventKey"`
+	TaskID        cdata    `xml:"TaskId"`
+	CardType      cdata    `xml:"CardType"`
+	ResponseCode  cdata    `xml:"ResponseCode"`
+	AgentID       string   `xml:"AgentID"`
+	SelectedItems *struct {
+		Item []struct {
+			QuestionKey cdata   `xml:"QuestionKey"`
+			OptionIDs   []cdata `xml:"OptionIds>OptionId"`
+		} `xml:"SelectedItem"`
+	} `xml:"SelectedItems,omitempty"`
+}
+
+// CardEventXML is the plain XML of a template_card_event.
+func (c *Client) CardEventXML(t Tap) []byte {
+	x := tapXML{ToUserName: cdata{c.CorpID}, FromUserName: cdata{t.User}, CreateTime: t.At.Unix(), MsgType: cdata{"event"},
+		Event: cdata{"template_card_event"}, EventKey: cdata{t.Key}, TaskID: cdata{t.TaskID}, CardType: cdata{t.CardType},
+		ResponseCode: cdata{t.ResponseCode}, AgentID: "1000002"}
+	if t.Question != "" {
+		x.SelectedItems = &struct {
+			Item []struct {
+				QuestionKey cdata   `xml:"QuestionKey"`
+				OptionIDs   []cdata `xml:"OptionIds>OptionId"`
+			} `xml:"SelectedItem"`
+		}{}
+		item := struct {
+			QuestionKey cdata   `xml:"QuestionKey"`
+			OptionIDs   []cdata `xml:"OptionIds>OptionId"`
+		}{QuestionKey: cdata{t.Question}}
+		for _, o := range t.Options {
+			item.OptionIDs = append(item.OptionIDs, cdata{o})
+		}
+		x.SelectedItems.Item = append(x.SelectedItems.Item, item)
+	}
+	b, _ := xml.Marshal(x)
+	return b
+}

@@ -28,6 +28,10 @@ type Sent struct {
 	Content string // text or markdown content
 	Body    string // the raw JSON
 	At      time.Time
+	// Card is a template_card send; ResponseCode the code an
+	// update_template_card used (Content holds the buttons' new text).
+	Card         *Card
+	ResponseCode string
 }
 
 // User is an address-book entry.
@@ -64,6 +68,8 @@ type Server struct {
 	oauthUser string
 	codes     map[string]string
 	nextCode  int
+	rcodes    map[string]*responseCode // template-card response codes
+	tasks     map[string]bool          // template-card task ids seen
 
 	// The Official Account's side (cgi-bin/token, message/custom/send).
 	appID, appSecret string
@@ -254,6 +260,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.record(w, r, path)
+	case "/cgi-bin/message/update_template_card":
+		if code := s.checkToken(r); code != 0 {
+			writeErr(w, code)
+			return
+		}
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		s.updateCard(w, r, path, body)
 	case "/cgi-bin/message/send", "/cgi-bin/appchat/send":
 		if code := s.checkToken(r); code != 0 {
 			writeErr(w, code)
@@ -361,6 +374,8 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		Text     struct{ Content string }            `json:"text"`
 		Markdown struct{ Content string }            `json:"markdown"`
 		TextCard struct{ Title, Description string } `json:"textcard"`
+		AgentID  int                                 `json:"agentid"`
+		Card     json.RawMessage                     `json:"template_card"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeErr(w, 47001)
@@ -374,6 +389,18 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		m.Content = req.Markdown.Content
 	case "textcard":
 		m.Content = req.TextCard.Title + "\n" + req.TextCard.Description
+	case "template_card":
+		switch {
+		case path != "/cgi-bin/message/send":
+			writeErr(w, 40008)
+		case req.ToUser == "" && req.ToParty == "":
+			writeErr(w, 40035)
+		case req.AgentID == 0:
+			writeErrMsg(w, CodeInvalidParam, "agentid missing")
+		default:
+			s.sendCard(w, m, req.Card)
+		}
+		return
 	default:
 		writeErr(w, 40008)
 		return
@@ -399,10 +426,15 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
 	}
 	s.mu.Lock()
+	n := s.appendSent(m)
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": fmt.Sprintf("fake-msg-%d", n)})
+}
+
+// appendSent records m and wakes WaitSent; s.mu must be held.
+func (s *Server) appendSent(m Sent) int {
 	s.sent = append(s.sent, m)
 	close(s.changed)
 	s.changed = make(chan struct{})
-	n := len(s.sent)
-	s.mu.Unlock()
-	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": fmt.Sprintf("fake-msg-%d", n)})
+	return len(s.sent)
 }
