@@ -47,6 +47,9 @@ type Bot struct {
 		LinkedUser(ctx context.Context, followerID string) (string, error)
 	}
 	Logger *slog.Logger
+	// Observer counts messages, replies and dedup hits (metrics); nil
+	// counts nothing.
+	Observer Observer
 
 	Now         func() time.Time
 	Location    *time.Location
@@ -94,16 +97,19 @@ func (b *Bot) logger() *slog.Logger {
 // It never fails: errors become a Chinese reply and a log line.
 func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	start := b.now()
+	obs := observer(b.Observer)
 	msg.Text = cleanText(msg.Text)
 	if utf8.RuneCountInString(msg.Text) > MaxMessageRunes {
+		obs.MessageHandled(msg.Channel, "none", OutcomeTooLong)
 		return "消息太长了（超过 " + itoa(MaxMessageRunes) + " 字），请精简一下或分几条发送。"
 	}
 	b.resolveLink(ctx, msg)
 	if b.Limiter != nil && b.RateLimit > 0 { // messages and events alike
 		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
 		if err != nil {
-			b.logger().Warn("rate limiter unavailable", "err", err)
+			b.logger().WarnContext(ctx, "rate limiter unavailable", "err", err)
 		} else if !ok {
+			obs.MessageHandled(msg.Channel, "none", OutcomeRateLimited)
 			return b.slowDown(ctx, msg.UserID)
 		}
 	}
@@ -111,7 +117,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	c := &Context{ctx: ctx, bot: b, Msg: msg}
 	if _, ok := b.known.Load(msg.UserID); !ok && msg.UserID != "" {
 		if m, err := c.Member(); err != nil { // first contact creates the record
-			b.logger().Warn("ensure member", "user", msg.UserID, "err", err)
+			b.logger().WarnContext(ctx, "ensure member", "user", msg.UserID, "err", err)
 		} else {
 			c.member = m
 			b.known.Store(msg.UserID, true)
@@ -129,19 +135,29 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 		c.EndFlow()
 	}
 
+	outcome := OutcomeOK
 	err := b.dispatch(c)
 	if err != nil {
 		b.renderError(c, err)
+		outcome = OutcomeRefused
+		if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
+			outcome = OutcomeError
+		}
 	}
 	if c.dirty {
 		c.session.UpdatedAt = now
 		if err := b.saveSession(ctx, c.session); err != nil {
-			b.logger().Error("save session", "user", msg.UserID, "err", err)
+			b.logger().ErrorContext(ctx, "save session", "user", msg.UserID, "err", err)
 			c.replies = []string{"系统繁忙，刚才的内容没有保存，请稍后再发一次。"}
+			outcome = OutcomeError
 		}
 	}
 	reply := b.page(c)
-	b.logger().Debug("message handled", "channel", msg.Channel, "command", c.Command, "took", b.now().Sub(start))
+	obs.MessageHandled(msg.Channel, c.Route(), outcome)
+	if l := b.logger(); l.Enabled(ctx, slog.LevelDebug) { // the arguments cost allocations on the hot path
+		l.DebugContext(ctx, "message handled", "channel", msg.Channel, "msgid", msg.MsgID, "route", c.Route(),
+			"outcome", outcome, "took", b.now().Sub(start))
+	}
 	return reply
 }
 
@@ -150,6 +166,7 @@ func (b *Bot) dispatch(c *Context) error {
 	if msg.Type == TypeEvent {
 		switch msg.Event {
 		case EventSubscribe, EventEnterAgent:
+			c.route = "event:" + msg.Event
 			if _, err := c.Member(); err != nil {
 				return err
 			}
@@ -162,14 +179,17 @@ func (b *Bot) dispatch(c *Context) error {
 		case EventCard:
 			return b.Router.card(c)
 		default:
+			c.route = "event"
 			return nil // other events need no answer
 		}
 	}
 	switch w := b.Router.fold(normalize(msg.Text)); {
 	case w == "":
+		c.route = "empty"
 		return c.Reply("请发送文字消息，回复“帮助”查看我能做什么。")
 	case helpWords[w]:
 		if b.Router.inForm(c) {
+			c.route = "帮助"
 			c.Reply("您正在填写「" + b.Router.flows[c.session.Flow].title + "」，回复“取消”可退出，或直接继续填写。")
 			return b.Router.Help(c)
 		}
@@ -177,6 +197,7 @@ func (b *Bot) dispatch(c *Context) error {
 			c.EndFlow()
 		}
 	case moreWords[w]:
+		c.route = "下一页"
 		if len(c.session.More) > 0 {
 			return nil // page() shows the next page
 		}
@@ -195,7 +216,7 @@ func (b *Bot) dispatch(c *Context) error {
 // a *unionbot.Error, or the busy sentence for anything else (logged in full).
 func (b *Bot) renderError(c *Context, err error) {
 	if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
-		b.logger().Error("handler failed", "command", c.Command, "flow", c.session.Flow, "user", c.Msg.UserID, "err", err)
+		b.logger().ErrorContext(c.ctx, "handler failed", "command", c.Command, "flow", c.session.Flow, "user", c.Msg.UserID, "err", err)
 	}
 	c.replies = append(c.replies, unionbot.ErrorMessage(err))
 }
@@ -234,7 +255,7 @@ func (b *Bot) page(c *Context) string {
 func (b *Bot) saveMore(c *Context) {
 	c.session.UpdatedAt = b.now()
 	if err := b.saveSession(c.ctx, c.session); err != nil {
-		b.logger().Warn("save reply pages", "user", c.Msg.UserID, "err", err)
+		b.logger().WarnContext(c.ctx, "save reply pages", "user", c.Msg.UserID, "err", err)
 	}
 }
 
@@ -288,7 +309,7 @@ func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
 			return s
 		}
 		if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
-			b.logger().Warn("load session; going on without it", "user", userID, "err", err)
+			b.logger().WarnContext(ctx, "load session; going on without it", "user", userID, "err", err)
 		}
 	}
 	return &Session{UserID: userID}
@@ -329,7 +350,7 @@ func (b *Bot) member(ctx context.Context, msg *Message) (*unionbot.Member, error
 		b.wg.Add(1)
 		go func() {
 			defer b.wg.Done()
-			b.fillFromDirectory(msg.UserID)
+			b.fillFromDirectory(unionbot.RequestID(ctx), msg.UserID)
 		}()
 	}
 	return m, nil
@@ -357,7 +378,7 @@ func (b *Bot) resolveLink(ctx context.Context, msg *Message) {
 	case err == nil && uid != "":
 		msg.Via, msg.UserID = msg.UserID, uid
 	case err != nil && unionbot.ErrorCode(err) != unionbot.ENOTFOUND:
-		b.logger().Warn("find linked member; answering as the follower", "user", msg.UserID, "err", err)
+		b.logger().WarnContext(ctx, "find linked member; answering as the follower", "user", msg.UserID, "err", err)
 	}
 }
 
@@ -381,17 +402,17 @@ func (b *Bot) cachedRole(userID string) (string, bool) {
 	return r.role, true
 }
 
-func (b *Bot) fillFromDirectory(userID string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func (b *Bot) fillFromDirectory(requestID, userID string) {
+	ctx, cancel := context.WithTimeout(unionbot.WithRequestID(context.Background(), requestID), 10*time.Second)
 	defer cancel()
 	d, err := b.Directory.LookupMember(ctx, userID)
 	if err != nil {
-		b.logger().Warn("address book lookup", "user", userID, "err", err)
+		b.logger().WarnContext(ctx, "address book lookup", "user", userID, "err", err)
 		return
 	}
 	// Only the name and department: tags or a role set meanwhile stay.
 	if err := b.Members.SetProfile(ctx, userID, d.Name, d.Department); err != nil {
-		b.logger().Warn("address book lookup: save member", "user", userID, "err", err)
+		b.logger().WarnContext(ctx, "address book lookup: save member", "user", userID, "err", err)
 	}
 }
 

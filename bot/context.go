@@ -23,6 +23,20 @@ type Context struct {
 	member  *unionbot.Member
 	replies []string
 	notices []string // said before the reply, e.g. that an old form lapsed
+	// route names what took the message, for metrics: a command, a flow
+	// ("flow:signup"), 帮助, fallback... (see Route).
+	route string
+}
+
+// Route names what took the message, from a bounded set: a command of the
+// route table, "flow:" and a registered flow's name, 帮助, 下一页,
+// "fallback" (the free-text handler), "unknown" (nothing took it), "empty"
+// (no text) or "event:" and an event the bot answers.
+func (c *Context) Route() string {
+	if c.route == "" {
+		return "none"
+	}
+	return c.route
 }
 
 // Fold maps s to the script commands and stored titles are written in
@@ -218,5 +232,5 @@ func (c *Context) UpdateCard(tap *CardTap, done, text string) error {
 // Warn logs a problem the teacher need not hear about (a card that could
 // not be updated, say).
 func (c *Context) Warn(msg string, args ...any) {
-	c.bot.logger().Warn(msg, append([]any{"user", c.Msg.UserID, "command", c.Command}, args...)...)
+	c.bot.logger().WarnContext(c.ctx, msg, append([]any{"user", c.Msg.UserID, "command", c.Command}, args...)...)
 }

@@ -67,7 +67,7 @@ func (b *Bot) lockRemote(ctx context.Context, userID string) func() {
 	for wait := 5 * time.Millisecond; ; wait = min(wait*2, 100*time.Millisecond) {
 		release, ok, err := b.UserLocks.TryLock(ctx, "user:"+userID, UserLockTTL)
 		if err != nil {
-			b.logger().Warn("user lock unavailable; handling the message anyway", "user", userID, "err", err)
+			b.logger().WarnContext(ctx, "user lock unavailable; handling the message anyway", "user", userID, "err", err)
 			return func() {}
 		}
 		if ok {

@@ -27,6 +27,8 @@ type OutboxWorker struct {
 	// WeCom app messages are paced to Limits, see outbox_pace.go.
 	Pace   PaceStore
 	Limits PaceLimits
+	// Observer counts send attempts by kind and errcode; nil: none.
+	Observer Observer
 
 	wake     chan struct{}
 	mu       sync.Mutex // one pass at a time in this process

@@ -248,6 +248,7 @@ func (w *OutboxWorker) deliverBatch(ctx context.Context, n *unionbot.Notice, b b
 	if err != nil {
 		n.LastErr = err.Error()
 	}
+	observer(w.Observer).NoticeAttempt(n.Kind, n.LastCode, err)
 	w.logger().Info("notice attempt", "id", n.ID, "kind", n.Kind, "ref", n.Ref, "attempt", n.Attempts,
 		"batch", len(b.users), "errcode", n.LastCode, "ok", err == nil)
 	// Record the outcome even when ctx ended during the send (shutdown):

@@ -246,9 +246,11 @@ func (r *Router) dispatch(c *Context) error {
 	if c.session.Flow != "" {
 		if f, ok := r.flows[c.session.Flow]; ok {
 			if t := r.fold(text); !f.choice && (t == "取消" || t == "退出") {
+				c.route = "取消"
 				c.EndFlow()
 				return c.Replyf("已退出「%s」，填写的内容已丢弃。回复“帮助”查看其他功能。", f.title)
 			}
+			c.route = "flow:" + c.session.Flow
 			err := r.wrap(f.h)(c)
 			if !errors.Is(err, ErrPass) {
 				return err
@@ -270,6 +272,7 @@ var (
 func (r *Router) route(c *Context, text string, depth int) error {
 	folded := r.fold(text)
 	if helpWords[folded] {
+		c.route = "帮助"
 		return r.Help(c)
 	}
 	// Commands match the folded text; the arguments keep the teacher's own
@@ -285,7 +288,7 @@ func (r *Router) route(c *Context, text string, depth int) error {
 			if !strings.HasPrefix(t, rt.cmd) || (rt.exact && t != rt.cmd) {
 				continue
 			}
-			c.Command = rt.cmd
+			c.Command, c.route = rt.cmd, rt.cmd
 			c.Args = trimArgs(tailRunes(text, utf8.RuneCountInString(t[len(rt.cmd):])))
 			err := r.wrap(rt.h)(c)
 			if !errors.Is(err, ErrPass) {
@@ -300,11 +303,12 @@ func (r *Router) route(c *Context, text string, depth int) error {
 		}
 	}
 	if r.fallback != nil {
-		c.Command, c.Args = "", text
+		c.Command, c.Args, c.route = "", text, "fallback"
 		if err := r.wrap(r.fallback)(c); !errors.Is(err, ErrPass) {
 			return err
 		}
 	}
+	c.route = "unknown"
 	return c.Replyf("抱歉，我还不明白“%s”的意思。回复“帮助”查看我能做什么，或直接用一句话提问。", clip(text, 30))
 }
 

@@ -21,6 +21,8 @@ type Scheduler struct {
 	Logger   *slog.Logger
 	Location *time.Location
 	Now      func() time.Time
+	// Observer counts runs and failures by job; nil: none.
+	Observer Observer
 
 	cron    *cron.Cron
 	jobs    []namedJob
@@ -101,6 +103,7 @@ func (s *Scheduler) RunJob(ctx context.Context, name string) error {
 		}
 		defer release()
 		err := j.job(ctx, now)
+		observer(s.Observer).JobRan(name, err)
 		if err != nil {
 			s.logger().Error("job failed", "job", name, "err", err)
 		}

@@ -29,6 +29,7 @@ type flight struct {
 // reply not ready in time is sent actively when it is; then Serve returns "".
 // Exactly one of the two happens for every message.
 func (b *Bot) Serve(ctx context.Context, msg *Message) string {
+	received := time.Now() // wall time, for the latency metric only
 	key := msg.DedupKey()
 	ttl := b.DedupTTL
 	if ttl == 0 {
@@ -41,9 +42,13 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		if err != nil {
 			// Fail open: answering twice is better than not at all, and
 			// features keep their own uniqueness in the database.
-			b.logger().Warn("dedup unavailable; processing the delivery", "key", key, "err", err)
+			b.logger().WarnContext(ctx, "dedup unavailable; processing the delivery", "key", key, "err", err)
 			first = true
 		}
+	}
+	if !first {
+		observer(b.Observer).DedupHit(msg.Channel)
+		b.logger().DebugContext(ctx, "delivery seen before; not handled again", "channel", msg.Channel, "msgid", msg.MsgID)
 	}
 	// Register as a waiter under the same lock that creates or finds the
 	// flight, so a handler that finishes at once still finds us waiting.
@@ -68,16 +73,17 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 	}
 	if start {
 		b.wg.Add(1)
-		go b.run(key, f, msg, ttl)
+		go b.run(unionbot.RequestID(ctx), received, key, f, msg, ttl)
 	}
 	return b.await(ctx, f, ch)
 }
 
 // run handles the message detached from the callback's request, so that a
 // slow handler finishes (and answers actively) after the callback returned.
-func (b *Bot) run(key string, f *flight, msg *Message, ttl time.Duration) {
+// It keeps the request's id for its log lines.
+func (b *Bot) run(requestID string, received time.Time, key string, f *flight, msg *Message, ttl time.Duration) {
 	defer b.wg.Done()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(unionbot.WithRequestID(context.Background(), requestID), 2*time.Minute)
 	defer cancel()
 	b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
 	unlock := b.lockUser(ctx, msg.UserID)
@@ -101,10 +107,16 @@ func (b *Bot) run(key string, f *flight, msg *Message, ttl time.Duration) {
 	}
 	f.waiters = nil
 	b.mu.Unlock()
+	switch {
+	case strings.HasPrefix(outcome, outcomePassive):
+		observer(b.Observer).Replied(msg.Channel, ReplyPassive, time.Since(received))
+	case outcome == outcomeActive:
+		observer(b.Observer).Replied(msg.Channel, ReplyActive, time.Since(received))
+	}
 
 	if b.Dedup != nil {
 		if err := b.Dedup.SetOutcome(ctx, key, outcome, ttl); err != nil {
-			b.logger().Warn("record delivery outcome", "key", key, "err", err)
+			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
 		}
 	}
 	if outcome == outcomeActive {
@@ -146,7 +158,7 @@ func (b *Bot) recordedReply(ctx context.Context, key string) string {
 	}
 	out, err := b.Dedup.Outcome(ctx, key)
 	if err != nil {
-		b.logger().Warn("read delivery outcome", "key", key, "err", err)
+		b.logger().WarnContext(ctx, "read delivery outcome", "key", key, "err", err)
 		return ""
 	}
 	if r, ok := strings.CutPrefix(out, outcomePassive); ok {
@@ -158,7 +170,7 @@ func (b *Bot) recordedReply(ctx context.Context, key string) string {
 // sendLate queues a reply that missed the passive budget.
 func (b *Bot) sendLate(ctx context.Context, msg *Message, reply string) {
 	if b.Outbox == nil {
-		b.logger().Error("late reply dropped: no outbox", "user", msg.UserID)
+		b.logger().ErrorContext(ctx, "late reply dropped: no outbox", "user", msg.UserID)
 		return
 	}
 	to := msg.UserID
@@ -166,7 +178,8 @@ func (b *Bot) sendLate(ctx context.Context, msg *Message, reply string) {
 		to = msg.Via
 	}
 	n := &unionbot.Notice{ToUsers: []string{to}, Channel: msg.Channel, Text: reply, Kind: "reply", Ref: msg.DedupKey()}
+	b.logger().DebugContext(ctx, "reply late; queued to send actively", "channel", msg.Channel, "msgid", msg.MsgID)
 	if err := b.Outbox.Enqueue(ctx, n); err != nil {
-		b.logger().Error("queue late reply", "user", msg.UserID, "err", err)
+		b.logger().ErrorContext(ctx, "queue late reply", "user", msg.UserID, "err", err)
 	}
 }

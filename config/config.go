@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"sort"
@@ -70,6 +71,13 @@ type Config struct {
 	// ProposalDailyLimit caps each teacher's submissions a day.
 	ProposalDailyLimit int    `yaml:"proposal_daily_limit"` // UNIONBOT_PROPOSAL_DAILY_LIMIT
 	LogLevel           string `yaml:"log_level"`            // UNIONBOT_LOG_LEVEL
+	// LogFormat is text (the default, for people) or json (one object a
+	// line, for a log collector).
+	LogFormat string `yaml:"log_format"` // UNIONBOT_LOG_FORMAT
+	// MetricsAddr, when set, serves /metrics on a listener of its own
+	// without the admin token (e.g. 127.0.0.1:9090, reachable by
+	// Prometheus only); empty: /metrics is on Addr behind the token.
+	MetricsAddr string `yaml:"metrics_addr"` // UNIONBOT_METRICS_ADDR
 	// PublicURL is the bot's address as teachers' browsers reach it (e.g.
 	// https://union.example.edu.cn); the ballot result notice links the
 	// published list under it. Empty: the notice names no link.
@@ -186,6 +194,8 @@ func (c *Config) readEnv(getenv func(string) string) error {
 	str("UNIONBOT_ADMIN_TOKEN", &c.AdminToken)
 	str("UNIONBOT_TZ", &c.TZ)
 	str("UNIONBOT_LOG_LEVEL", &c.LogLevel)
+	str("UNIONBOT_LOG_FORMAT", &c.LogFormat)
+	str("UNIONBOT_METRICS_ADDR", &c.MetricsAddr)
 	str("UNIONBOT_PPROF_ADDR", &c.PprofAddr)
 	if v := getenv("UNIONBOT_ADMINS"); v != "" {
 		c.Admins = splitList(v)
@@ -290,6 +300,9 @@ func (c *Config) fillDefaults() {
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
 	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
 	if c.AnnounceCron == "" {
 		c.AnnounceCron = DefaultAnnounceCron
 	}
@@ -350,6 +363,14 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("UNIONBOT_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("UNIONBOT_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("UNIONBOT_METRICS_ADDR: %q is not host:port such as 127.0.0.1:9090", c.MetricsAddr)
+		}
 	}
 	return nil
 }
@@ -428,6 +449,7 @@ func (c *Config) Summary(getenv func(string) string) []any {
 		"wecom_callback", onOff(c.WeComEnabled()), "wecom_api", onOff(c.WeComAPIEnabled()),
 		"wecom_api_base", c.WeComAPIBase, "wechat", onOff(c.WeChatEnabled()),
 		"reply_budget", c.ReplyBudget.String(), "rate_limit", c.RateLimit,
+		"metrics", metricsWhere(c.MetricsAddr), "log_format", c.LogFormat,
 		"announce_cron", c.AnnounceCron, "announce_to", orAll(c.AnnounceParties),
 		"announce_format", c.AnnounceFormat, "cards", c.Cards,
 		"wecom_daily_quota", orDefault(c.WeComDailyQuota), "wecom_account_cap", orDefault(c.WeComAccountCap),
@@ -482,4 +504,12 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// metricsWhere says where /metrics is served, for the start-up log.
+func metricsWhere(addr string) string {
+	if addr == "" {
+		return "/metrics on addr, admin token"
+	}
+	return "/metrics on " + addr
 }

@@ -72,6 +72,8 @@ func TestLoadBadValues(t *testing.T) {
 		{map[string]string{"WECOM_DAILY_QUOTA": "lots"}, "WECOM_DAILY_QUOTA"},
 		{map[string]string{"WECOM_MEMBER_PER_MINUTE": "0"}, "WECOM_MEMBER_PER_MINUTE"},
 		{map[string]string{"WECOM_BULK_QUIET": "soon"}, "WECOM_BULK_QUIET"},
+		{map[string]string{"UNIONBOT_LOG_FORMAT": "xml"}, "UNIONBOT_LOG_FORMAT"},
+		{map[string]string{"UNIONBOT_METRICS_ADDR": "9090"}, "UNIONBOT_METRICS_ADDR"},
 	} {
 		_, err := Load("", env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
@@ -144,5 +146,27 @@ func TestConfigFileUnknownKey(t *testing.T) {
 	_, err := Load(path, func(string) string { return "" })
 	if err == nil || !strings.Contains(err.Error(), "第 2 行") || !strings.Contains(err.Error(), "wecom_secrt") {
 		t.Fatalf("Load = %v, want the line and the key named", err)
+	}
+}
+
+// TestMetricsAndLogSettings: the metrics listener and the log format come
+// from the file or the environment (which wins), with text logs and
+// /metrics on the main listener by default.
+func TestMetricsAndLogSettings(t *testing.T) {
+	c, err := Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogFormat != "text" || c.MetricsAddr != "" {
+		t.Fatalf("LogFormat, MetricsAddr = %q, %q; want text and none", c.LogFormat, c.MetricsAddr)
+	}
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte("log_format: json\nmetrics_addr: \"127.0.0.1:9090\"\n"), 0o600)
+	c, err = Load(path, env(map[string]string{"UNIONBOT_METRICS_ADDR": ":9100"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogFormat != "json" || c.MetricsAddr != ":9100" {
+		t.Fatalf("LogFormat, MetricsAddr = %q, %q; want json from the file and :9100 from the environment", c.LogFormat, c.MetricsAddr)
 	}
 }

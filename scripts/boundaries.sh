@@ -27,4 +27,5 @@ for pkg in $(go list ./handlers/... | grep -v -E '^unionbot/handlers/announce/do
   [ -z "$bad" ] || { echo "$pkg imports $bad: domain code knows no HTTP or WeCom XML"; fail=1; }
 done
 check './bot' '^net/http$|^encoding/xml$' 'the conversation core knows no HTTP or WeCom XML'
+check './metrics' '^net/http$|prometheus/promhttp' 'metrics defines the series; cmd serves them'
 exit $fail

@@ -96,7 +96,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, user strin
 	nonce := randomString()
 	if s.Sessions != nil {
 		if err := s.Sessions.SaveConsoleSession(r.Context(), nonce, user, exp); err != nil {
-			s.logger().Error("save console session", "err", err)
+			s.logger().ErrorContext(r.Context(), "save console session", "err", err)
 		}
 	}
 	payload := base64.RawURLEncoding.EncodeToString([]byte(user)) + "|" + strconv.FormatInt(exp.Unix(), 10) + "|" + nonce

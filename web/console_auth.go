@@ -72,7 +72,7 @@ func (s *Server) console(nav string, h pageFunc) http.HandlerFunc {
 		if err := h(p); err != nil {
 			code := unionbot.ErrorCode(err)
 			if code == unionbot.EINTERNAL {
-				s.logger().Error("console failed", "path", r.URL.Path, "err", err)
+				s.logger().ErrorContext(r.Context(), "console failed", "path", r.URL.Path, "err", err)
 			}
 			p.fail(statusOf(code), unionbot.ErrorMessage(err))
 		}
@@ -175,7 +175,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		p.Error = "管理后台未开启：请设置 UNIONBOT_ADMIN_TOKEN。"
 	}
 	if err := p.render("login"); err != nil {
-		s.logger().Error("render login", "err", err)
+		s.logger().ErrorContext(r.Context(), "render login", "err", err)
 	}
 }
 
@@ -195,7 +195,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := strings.TrimSpace(r.PostFormValue("token"))
 	if !utf8.ValidString(tok) || !constEq(tok, s.AdminToken) {
-		s.signInFailed(addr, "console")
+		s.signInFailed(r.Context(), addr, "console")
 		s.refuse(r, unionbot.FromConsole, "", "console.signin_failed", "管理令牌错误")
 		http.Redirect(w, r, "/admin/login?err=token&next="+url.QueryEscape(next), http.StatusSeeOther)
 		return
@@ -242,13 +242,13 @@ func (s *Server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	user, err := s.WeComAuth.OAuthUserID(r.Context(), q.Get("code"))
 	if err != nil {
-		s.logger().Warn("console oauth", "err", err)
+		s.logger().WarnContext(r.Context(), "console oauth", "err", err)
 		s.refuse(r, unionbot.FromConsole, "", "console.signin_failed", "企业微信登录失败")
 		p.fail(http.StatusForbidden, "企业微信登录失败，请重新打开。")
 		return
 	}
 	if !s.isAdmin(r.Context(), user) {
-		s.logger().Info("console refused a non-admin", slog.String("user", user))
+		s.logger().InfoContext(r.Context(), "console refused a non-admin", slog.String("user", user))
 		s.refuse(r, unionbot.FromConsole, user, "console.signin_failed", "不是工会管理员")
 		p.fail(http.StatusForbidden, "您（"+user+"）不是工会管理员，不能使用管理后台。")
 		return

@@ -8,6 +8,7 @@ func (s *Server) routes() {
 		s.mux.Handle(path, h)
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
 
 	// The console: its pages call the same services as the /api routes.
 	s.mux.Handle("GET /admin/static/", consoleStatic())
@@ -76,6 +77,12 @@ func (s *Server) routes() {
 
 	s.mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
+	if s.Metrics != nil {
+		s.handleAPI("GET /metrics", func(w http.ResponseWriter, r *http.Request) error {
+			s.Metrics.ServeHTTP(w, r)
+			return nil
+		})
+	}
 	s.handleAPI("GET /api/members", s.listMembers)
 	s.handleAPI("GET /api/members/{id}", s.getMember)
 	s.handleAPI("PATCH /api/members/{id}", s.patchMember)

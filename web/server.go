@@ -1,6 +1,8 @@
 // Package web is the bot's HTTP face apart from the channel callbacks: the
 // admin API under /api (Bearer UNIONBOT_ADMIN_TOKEN, JSON in and out, errors
-// as {"error": "<Chinese sentence>"}), /healthz, and later the console.
+// as {"error": "<Chinese sentence>"}), /healthz and /readyz, /metrics
+// (behind the token, when the metrics have no listener of their own), and
+// the console.
 // Handlers here translate HTTP to calls on the feature services and back;
 // the rules live in handlers/.
 package web
@@ -32,18 +34,26 @@ import (
 // MaxJSONBody is the largest JSON request body the API reads.
 const MaxJSONBody = 1 << 20
 
-// Check is a dependency /healthz pings.
+// Check is a dependency /readyz pings: the database, Redis, a WeCom token.
 type Check struct {
 	Name string
 	Ping func(context.Context) error
+	// Hold, when set, repeats a failure for this long without pinging
+	// again: a check that calls out (WeCom's gettoken) must not let
+	// unauthenticated /readyz requests call out as often as they come.
+	Hold time.Duration
 }
 
 // Server routes HTTP requests. Set the fields, then call Handler.
 type Server struct {
 	AdminToken string
 	Checks     []Check
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Metrics serves the Prometheus series; when set, GET /metrics serves
+	// them behind the admin token (nil when UNIONBOT_METRICS_ADDR gives
+	// them a listener of their own).
+	Metrics http.Handler
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// Location is the union's time zone (UNIONBOT_TZ), for times in texts.
 	Location *time.Location
 	// Callbacks maps paths such as /wecom/callback to channel handlers.
@@ -90,6 +100,7 @@ type Server struct {
 	apiRoutes []string
 	tmpl      templates
 	throttle  signInThrottle
+	failed    failedChecks
 }
 
 func (s *Server) location() *time.Location {
@@ -99,13 +110,14 @@ func (s *Server) location() *time.Location {
 	return s.Location
 }
 
-// Handler builds the route table once and returns it.
+// Handler builds the route table once and returns it, every request
+// carrying a request id (see withRequestID).
 func (s *Server) Handler() http.Handler {
 	if s.mux == nil {
 		s.mux = http.NewServeMux()
 		s.routes()
 	}
-	return s.mux
+	return withRequestID(s.mux)
 }
 
 func (s *Server) logger() *slog.Logger {
@@ -137,7 +149,7 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 		got, ok := strings.CutPrefix(header, "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.AdminToken)) != 1 {
 			if header != "" { // a credential that was wrong, not a request without one
-				s.signInFailed(addr, "api")
+				s.signInFailed(r.Context(), addr, "api")
 				s.refuse(r, unionbot.FromAPI, r.Header.Get(ActorHeader), "api.refused", "管理令牌错误")
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="unionbot"`)
@@ -148,7 +160,7 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 		r = r.WithContext(unionbot.WithActor(r.Context(), apiActor(r)))
 		if err := h(w, r); err != nil {
 			if unionbot.ErrorCode(err) == unionbot.EINTERNAL {
-				s.logger().Error("api failed", "method", r.Method, "path", r.URL.Path, "err", err)
+				s.logger().ErrorContext(r.Context(), "api failed", "method", r.Method, "path", r.URL.Path, "err", err)
 			}
 			writeError(w, err)
 		}
@@ -157,9 +169,9 @@ func (s *Server) api(h apiFunc) http.HandlerFunc {
 
 // signInFailed counts a wrong admin token from addr and logs it (never the
 // token itself).
-func (s *Server) signInFailed(addr, where string) {
+func (s *Server) signInFailed(ctx context.Context, addr, where string) {
 	n, locked := s.throttle.fail(addr, s.now())
-	s.logger().Warn("admin sign-in refused", "where", where, "addr", addr, "failures", n, "locked", locked)
+	s.logger().WarnContext(ctx, "admin sign-in refused", "where", where, "addr", addr, "failures", n, "locked", locked)
 }
 
 // statusOf maps error codes to HTTP statuses.
@@ -303,20 +315,4 @@ func tooLargeText(max int64) string {
 		return fmt.Sprintf("内容超过 %d MB，请分成几个文件。", max>>20)
 	}
 	return fmt.Sprintf("内容超过 %d KB。", max>>10)
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	status := map[string]string{}
-	code := http.StatusOK
-	for _, c := range s.Checks {
-		if err := c.Ping(ctx); err != nil {
-			status[c.Name] = "down: " + err.Error()
-			code = http.StatusServiceUnavailable
-		} else {
-			status[c.Name] = "ok"
-		}
-	}
-	writeJSON(w, code, status)
 }

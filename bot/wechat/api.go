@@ -124,7 +124,7 @@ func (c *Client) send(ctx context.Context, msg customText) error {
 	}
 	err := do()
 	if code := errCode(err); code == CodeInvalidToken || code == CodeTokenExpired || code == CodeInvalidCredential {
-		c.logger().Info("wechat token rejected; refreshing", "errcode", code)
+		c.logger().InfoContext(ctx, "wechat token rejected; refreshing", "errcode", code)
 		c.invalidate()
 		err = do()
 	}

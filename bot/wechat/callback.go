@@ -98,6 +98,11 @@ type inbound struct {
 
 // ServeHTTP verifies the server URL (GET) or handles a message (POST).
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The request id names this message in every log line of its
+	// handling; the web server gives one, a callback mounted alone makes one.
+	if unionbot.RequestID(r.Context()) == "" {
+		r = r.WithContext(unionbot.WithRequestID(r.Context(), unionbot.NewRequestID()))
+	}
 	switch r.Method {
 	case http.MethodGet:
 		cb.verifyURL(w, r)
@@ -116,15 +121,15 @@ func (cb *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, nonce, echo := q.Get("timestamp"), q.Get("nonce"), q.Get("echostr")
 	if _, err := cb.checkTime(ts); err != nil {
-		cb.refuse(w, http.StatusBadRequest, "verify url", err)
+		cb.refuse(w, r, http.StatusBadRequest, "verify url", err)
 		return
 	}
 	if echo == "" {
-		cb.refuse(w, http.StatusBadRequest, "verify url", errors.New("no echostr"))
+		cb.refuse(w, r, http.StatusBadRequest, "verify url", errors.New("no echostr"))
 		return
 	}
 	if err := cb.verifyPlain(q.Get("signature"), ts, nonce); err != nil {
-		cb.refuse(w, http.StatusForbidden, "verify url", err)
+		cb.refuse(w, r, http.StatusForbidden, "verify url", err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -149,17 +154,17 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
 	signed, err := cb.checkTime(ts)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", err)
+		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
-		cb.refuse(w, http.StatusRequestEntityTooLarge, "receive", fmt.Errorf("body over %d bytes", MaxBody))
+		cb.refuse(w, r, http.StatusRequestEntityTooLarge, "receive", fmt.Errorf("body over %d bytes", MaxBody))
 		return
 	}
 	var outer inbound
 	if err := xml.Unmarshal(body, &outer); err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", errors.New("not an Official Account callback body"))
+		cb.refuse(w, r, http.StatusBadRequest, "receive", errors.New("not an Official Account callback body"))
 		return
 	}
 	sig, plain := q.Get("signature"), body
@@ -168,34 +173,37 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		// body are ignored, everything comes from the ciphertext.
 		sig = q.Get("msg_signature")
 		if q.Get("encrypt_type") != "aes" || outer.Encrypt == "" {
-			cb.refuse(w, http.StatusForbidden, "receive", errors.New("plaintext message while an EncodingAESKey is set"))
+			cb.refuse(w, r, http.StatusForbidden, "receive", errors.New("plaintext message while an EncodingAESKey is set"))
 			return
 		}
 		if err := cb.box.Verify(sig, ts, nonce, outer.Encrypt); err != nil {
-			cb.refuse(w, http.StatusForbidden, "receive", err)
+			cb.refuse(w, r, http.StatusForbidden, "receive", err)
 			return
 		}
 		if plain, err = cb.box.Decrypt(outer.Encrypt); err != nil {
-			cb.refuse(w, http.StatusBadRequest, "receive", err)
+			cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 			return
 		}
 	} else if err := cb.verifyPlain(sig, ts, nonce); err != nil {
-		cb.refuse(w, http.StatusForbidden, "receive", err)
+		cb.refuse(w, r, http.StatusForbidden, "receive", err)
 		return
 	}
 	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wechat", nonce, sig, signed, cb.now()); err != nil {
-		cb.logger().Warn("replay guard unavailable; relying on the timestamp and dedup", "err", err)
+		cb.logger().WarnContext(r.Context(), "replay guard unavailable; relying on the timestamp and dedup", "err", err)
 	} else if replay {
-		cb.refuse(w, http.StatusConflict, "receive", bot.ErrReplay)
+		cb.refuse(w, r, http.StatusConflict, "receive", bot.ErrReplay)
 		return
 	}
 	in, msg, err := parseInbound(plain)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", err)
+		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
 	reply := ""
 	if msg != nil {
+		if l := cb.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
+			l.DebugContext(r.Context(), "wechat message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
+		}
 		reply = cb.Bot.Serve(r.Context(), msg)
 	}
 	if reply == "" {
@@ -209,7 +217,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		out, err = cb.box.Seal(out, cb.now(), wxcrypt.NewNonce())
 	}
 	if err != nil {
-		cb.logger().Error("reply", "err", err)
+		cb.logger().ErrorContext(r.Context(), "reply", "err", err)
 		io.WriteString(w, "success")
 		return
 	}
@@ -247,7 +255,7 @@ func parseInbound(plain []byte) (*inbound, *bot.Message, error) {
 	return &in, msg, nil
 }
 
-func (cb *Callback) refuse(w http.ResponseWriter, status int, op string, err error) {
-	cb.logger().Warn("wechat callback refused", "op", op, "status", status, "err", err)
+func (cb *Callback) refuse(w http.ResponseWriter, r *http.Request, status int, op string, err error) {
+	cb.logger().WarnContext(r.Context(), "wechat callback refused", "op", op, "status", status, "err", err)
 	http.Error(w, http.StatusText(status), status)
 }

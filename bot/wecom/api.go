@@ -94,7 +94,7 @@ func (c *Client) callWithToken(ctx context.Context, path string, q url.Values, b
 	}
 	err := do()
 	if code := errCode(err); code == CodeInvalidToken || code == CodeTokenExpired || code == CodeInvalidCredential {
-		c.logger().Info("wecom token rejected; refreshing", "errcode", code)
+		c.logger().InfoContext(ctx, "wecom token rejected; refreshing", "errcode", code)
 		c.token.Invalidate()
 		err = do()
 	}

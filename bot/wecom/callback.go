@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"unionbot"
 	"unionbot/bot"
 	"unionbot/bot/wxcrypt"
 )
@@ -98,6 +99,11 @@ type inbound struct {
 
 // ServeHTTP verifies the URL (GET) or handles a message (POST).
 func (cb *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The request id names this message in every log line of its
+	// handling; the web server gives one, a callback mounted alone makes one.
+	if unionbot.RequestID(r.Context()) == "" {
+		r = r.WithContext(unionbot.WithRequestID(r.Context(), unionbot.NewRequestID()))
+	}
 	switch r.Method {
 	case http.MethodGet:
 		cb.verifyURL(w, r)
@@ -113,12 +119,12 @@ func (cb *Callback) verifyURL(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	echo := q.Get("echostr")
 	if err := cb.checkSignature(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), echo); err != nil {
-		cb.refuse(w, http.StatusForbidden, "verify url", err)
+		cb.refuse(w, r, http.StatusForbidden, "verify url", err)
 		return
 	}
 	plain, err := cb.decrypt(echo)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "verify url", err)
+		cb.refuse(w, r, http.StatusBadRequest, "verify url", err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -130,42 +136,45 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", errors.New("bad timestamp"))
+		cb.refuse(w, r, http.StatusBadRequest, "receive", errors.New("bad timestamp"))
 		return
 	}
 	if err := bot.CheckTimestamp(sec, cb.now()); err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", err)
+		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
-		cb.refuse(w, http.StatusRequestEntityTooLarge, "receive", fmt.Errorf("body over %d bytes", MaxBody))
+		cb.refuse(w, r, http.StatusRequestEntityTooLarge, "receive", fmt.Errorf("body over %d bytes", MaxBody))
 		return
 	}
 	var env envelope
 	if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
-		cb.refuse(w, http.StatusBadRequest, "receive", errors.New("not a WeCom callback body"))
+		cb.refuse(w, r, http.StatusBadRequest, "receive", errors.New("not a WeCom callback body"))
 		return
 	}
 	if err := cb.checkSignature(q.Get("msg_signature"), ts, nonce, env.Encrypt); err != nil {
-		cb.refuse(w, http.StatusForbidden, "receive", err)
+		cb.refuse(w, r, http.StatusForbidden, "receive", err)
 		return
 	}
 	plain, err := cb.decrypt(env.Encrypt)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", err)
+		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
 	}
 	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wecom", nonce, q.Get("msg_signature"), time.Unix(sec, 0), cb.now()); err != nil {
-		cb.logger().Warn("replay guard unavailable; relying on the timestamp and dedup", "err", err)
+		cb.logger().WarnContext(r.Context(), "replay guard unavailable; relying on the timestamp and dedup", "err", err)
 	} else if replay {
-		cb.refuse(w, http.StatusConflict, "receive", bot.ErrReplay)
+		cb.refuse(w, r, http.StatusConflict, "receive", bot.ErrReplay)
 		return
 	}
 	msg, err := parseInbound(plain)
 	if err != nil {
-		cb.refuse(w, http.StatusBadRequest, "receive", err)
+		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
 		return
+	}
+	if l := cb.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
+		l.DebugContext(r.Context(), "wecom message", "msgid", msg.MsgID, "type", msg.Type, "event", msg.Event)
 	}
 	reply := cb.Bot.Serve(r.Context(), msg)
 	if reply == "" {
@@ -174,7 +183,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := cb.encryptReply(msg.UserID, reply, wxcrypt.NewNonce())
 	if err != nil {
-		cb.logger().Error("encrypt reply", "err", err)
+		cb.logger().ErrorContext(r.Context(), "encrypt reply", "err", err)
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -248,8 +257,8 @@ func Open(token, aesKey, receiveID string, envelopeXML []byte) ([]byte, error) {
 	return box.Open(envelopeXML)
 }
 
-func (cb *Callback) refuse(w http.ResponseWriter, status int, op string, err error) {
-	cb.logger().Warn("wecom callback refused", "op", op, "status", status, "err", err)
+func (cb *Callback) refuse(w http.ResponseWriter, r *http.Request, status int, op string, err error) {
+	cb.logger().WarnContext(r.Context(), "wecom callback refused", "op", op, "status", status, "err", err)
 	http.Error(w, http.StatusText(status), status)
 }
 

@@ -22,6 +22,7 @@ import (
 	"unionbot/config"
 	"unionbot/handlers/announce"
 	"unionbot/handlers/audit"
+	"unionbot/metrics"
 	"unionbot/storage"
 	"unionbot/web"
 )
@@ -51,12 +52,17 @@ type Main struct {
 	Web       *web.Server
 	Announce  *announce.Service
 	Audit     *audit.Service
+	// Metrics is the Prometheus registry and the bot's series.
+	Metrics *metrics.Metrics
 
 	ln     net.Listener
 	server *http.Server
-	pprof  *http.Server // UNIONBOT_PPROF_ADDR
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// metricsLn and metricsServer serve UNIONBOT_METRICS_ADDR, when set.
+	metricsLn     net.Listener
+	metricsServer *http.Server
+	pprof         *http.Server // UNIONBOT_PPROF_ADDR
+	cancel        context.CancelFunc
+	wg            sync.WaitGroup
 }
 
 // NewMain returns an unopened program.
@@ -70,7 +76,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 		return err
 	}
 	m.Config = cfg
-	m.Logger = newLogger(m.env, cfg.LogLevel)
+	m.Logger = newLogger(m.env.stderr, cfg.LogLevel, cfg.LogFormat)
 	if !m.Quiet {
 		m.Logger.Info("starting", cfg.Summary(m.env.getenv)...)
 	}
@@ -150,10 +156,7 @@ func (m *Main) Open(ctx context.Context, cfgPath string) error {
 	if len(cfg.Admins) == 0 {
 		m.Web.Warnings = append(m.Web.Warnings, "没有设置工会管理员（UNIONBOT_ADMINS，填管理员的企业微信账号，用逗号分隔）：老师不能“转人工”，也没有人能在聊天里使用管理命令。")
 	}
-	m.Web.Checks = append(m.Web.Checks, web.Check{Name: "database", Ping: m.DB.Ping})
-	if m.Redis != nil {
-		m.Web.Checks = append(m.Web.Checks, web.Check{Name: "redis", Ping: m.Redis.Ping})
-	}
+	m.wireOps()
 	if cfg.WeComEnabled() {
 		cb, err := wecom.NewCallback(cfg.WeComToken, cfg.WeComAESKey, cfg.WeComCorpID, m.Bot)
 		if err != nil {
@@ -221,6 +224,10 @@ func (m *Main) Start(ctx context.Context) error {
 		return fmt.Errorf("UNIONBOT_ADDR: %w", err)
 	}
 	m.ln = ln
+	if err := m.startMetrics(); err != nil {
+		ln.Close()
+		return err
+	}
 	if m.Listening != nil {
 		m.Listening(m)
 	}
@@ -266,6 +273,9 @@ func (m *Main) Close() error {
 		}
 		cancel()
 	}
+	if m.metricsServer != nil {
+		m.metricsServer.Close()
+	}
 	if m.Bot != nil {
 		m.Bot.Wait()
 	}
@@ -283,12 +293,6 @@ func (m *Main) Close() error {
 		return m.DB.Close()
 	}
 	return nil
-}
-
-func newLogger(e *env, level string) *slog.Logger {
-	var l slog.Level
-	l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: l}))
 }
 
 // cliSender prints notices for the terminal chat: the chat user's own as

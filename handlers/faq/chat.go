@@ -44,7 +44,7 @@ func (s *Service) Fallback(c *bot.Context) error {
 	}
 	// "When / where is …" is answered from the union's own calendar first.
 	if ans, err := s.calendarAnswer(c.Context(), text); err != nil {
-		s.Logger.Warn("faq: calendar answer", "err", err)
+		s.Logger.WarnContext(c.Context(), "faq: calendar answer", "err", err)
 	} else if ans != "" {
 		return c.Reply(s.say(ans, s.Engine.Script.IsTraditional(text)))
 	}
