@@ -57,6 +57,8 @@ runs() { # the same runs on each store
   lg -url "$URL/wecom/callback" -mix faq -n "$N" -c 32 "${FLOOR[@]}"
   lg -url "$URL/wecom/callback" -mix help:2,faq:2,signup:1,mine:1,form:1 -n "$N" -c 32
   echo "bot under load: RSS $(rss $bot), peak $(peak $bot)"
+  echo "\$ curl -H 'Authorization: Bearer …' $URL/metrics   (the unionbot_ series after these runs)"
+  curl -fs -H "Authorization: Bearer $UNIONBOT_ADMIN_TOKEN" "$URL/metrics" | grep -E '^unionbot_(messages_total|replies_total|dedup_hits_total|outbox_backlog|reply_latency_seconds_count)' | sort | head -20
   lg storm -url "$URL/wecom/callback" -admin-token bench -teachers 2000 -places 100 -c 64
 }
 
