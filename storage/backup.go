@@ -120,7 +120,10 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (*BackupInfo, error) {
 }
 
 // tables lists the bot's tables: every table but the migrations' own
-// record (a restore migrates the target itself) and SQLite's internals.
+// record (a restore migrates the target itself), SQLite's internals and
+// the outbox's sender lease, which belongs to the running process (a
+// restored lease would keep the restored bot from sending until it ran
+// out).
 func (db *DB) tables() ([]string, error) {
 	all, err := db.gorm.Migrator().GetTables()
 	if err != nil {
@@ -128,7 +131,7 @@ func (db *DB) tables() ([]string, error) {
 	}
 	var out []string
 	for _, t := range all {
-		if t != (schemaMigration{}).TableName() && !strings.HasPrefix(t, "sqlite_") {
+		if t != (schemaMigration{}).TableName() && t != "outbox_leases" && !strings.HasPrefix(t, "sqlite_") {
 			out = append(out, t)
 		}
 	}

@@ -193,7 +193,7 @@ func TestPacedMonthlyPush(t *testing.T) {
 			mustNoDrops(t, h)
 			for _, u := range []string{users[0], users[2500], users[n-1]} {
 				got := h.Fake.DeliveredTo(u)
-				if len(got) != 2 || got[0].MsgType != "markdown" || !strings.Contains(got[1].Content, "教代会") {
+				if len(got) != 2 || got[0].MsgType != "text" || !strings.Contains(got[0].Content, "工会活动安排") || !strings.Contains(got[1].Content, "教代会") {
 					t.Fatalf("%s got %d messages (%+v), want the push then the broadcast", u, len(got), got)
 				}
 			}
