@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -66,6 +67,9 @@ func (db *DB) SaveLink(ctx context.Context, l *account.Link) error {
 		Columns:   []clause.Column{{Name: "follower_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"user_id", "linked_by", "created_at"}),
 	}).Create(&row).Error
+	if err == nil && db.links != nil {
+		db.links.Store(l.FollowerID, l.UserID)
+	}
 	return mapErr(err, "save link", "", "")
 }
 
@@ -76,13 +80,30 @@ func (db *DB) DeleteLinks(ctx context.Context, id string) (int, error) {
 		col = "follower_id"
 	}
 	res := db.conn(ctx).Where(col+" = ?", id).Delete(&linkRow{})
+	if res.Error == nil && db.links != nil {
+		db.links.Clear() // by member: which followers is not known here
+	}
 	return int(res.RowsAffected), mapErr(res.Error, "delete links", "", "")
 }
 
 // LinkedUser implements account.Store.
+// Every message from a follower asks, so with CacheSessions the answer
+// (a member, or none) is kept in memory and changed by SaveLink and
+// DeleteLinks.
 func (db *DB) LinkedUser(ctx context.Context, followerID string) (string, error) {
+	if db.links != nil {
+		if v, ok := db.links.Load(followerID); ok {
+			if uid := v.(string); uid != "" {
+				return uid, nil
+			}
+			return "", unionbot.Errorf(unionbot.ENOTFOUND, "no link")
+		}
+	}
 	var row linkRow
 	err := db.conn(ctx).Where("follower_id = ?", followerID).Take(&row).Error
+	if db.links != nil && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) {
+		db.links.Store(followerID, row.UserID)
+	}
 	return row.UserID, mapErr(err, "find link", "no link", "")
 }
 

@@ -41,8 +41,9 @@ type cachedSession struct {
 // replicas): every write still goes to the table first, so a restart loses
 // nothing, and a message whose session did not change reads nothing from
 // the database. A teacher's messages are handled one at a time, so one
-// user's entry is never written by two at once.
-func (db *DB) CacheSessions() { db.sessions = &sync.Map{} }
+// user's entry is never written by two at once. Follower links, which
+// every message from a follower looks up, are kept the same way.
+func (db *DB) CacheSessions() { db.sessions, db.links = &sync.Map{}, &sync.Map{} }
 
 // LoadSession implements bot.SessionStore.
 func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {

@@ -41,6 +41,9 @@ type DB struct {
 	// sessions, when not nil, serves sessions from memory in front of the
 	// table (see CacheSessions).
 	sessions *sync.Map
+	// links, with sessions, keeps follower → member links (""
+	// for none) in memory.
+	links *sync.Map
 	// replayCache, when not nil, keeps callback sightings in memory in
 	// front of their table (see CacheReplays).
 	replayCache *replayCache
