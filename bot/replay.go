@@ -43,7 +43,11 @@ func CheckReplay(ctx context.Context, g ReplayGuard, channel, nonce, signature s
 	if g == nil {
 		return false, nil
 	}
-	fresh, err := g.RememberCallback(ctx, channel+":"+nonce+":"+signature, now, ReplayWindow)
+	// Kept until the timestamp check refuses the request anyway (its
+	// signed time plus MaxClockSkew), at least RetryWindow: a sighting
+	// kept longer protects nothing.
+	ttl := max(signed.Add(MaxClockSkew).Sub(now), RetryWindow) + time.Second
+	fresh, err := g.RememberCallback(ctx, channel+":"+nonce+":"+signature, now, min(ttl, ReplayWindow))
 	if err != nil || fresh {
 		return false, err
 	}
