@@ -38,24 +38,15 @@ func (ch *Chat) CardPromo(c *bot.Context) error {
 	if err != nil {
 		return c.Reply(bot.TxtStaleCard)
 	}
-	if c.Command == KeyPromoConfirm {
-		e, err := ch.Service.ConfirmPromotion(c.Context(), c.UserID(), id)
-		if err != nil {
-			if unionbot.ErrorCode(err) != unionbot.EINTERNAL {
-				updateCard(c, txtCardAnswered)
-			}
-			return err
-		}
-		ev, err := ch.Service.Event(c.Context(), e.EventID)
-		if err != nil {
-			return err
-		}
-		updateCard(c, txtCardConfirmed)
-		return c.Replyf(txtConfirmedPlace, ev.Title, when(c, ev))
+	confirm, passed := c.Command == KeyPromoConfirm, false
+	var e *Entry
+	if confirm {
+		e, err = ch.Service.ConfirmPromotion(c.Context(), c.UserID(), id)
+	} else {
+		e, passed, err = ch.Service.DeclinePromotion(c.Context(), c.UserID(), id)
 	}
-	e, passed, err := ch.Service.DeclinePromotion(c.Context(), c.UserID(), id)
 	if err != nil {
-		if unionbot.ErrorCode(err) != unionbot.EINTERNAL {
+		if unionbot.ErrorCode(err) != unionbot.EINTERNAL { // answered, passed on, or not theirs
 			updateCard(c, txtCardAnswered)
 		}
 		return err
@@ -64,11 +55,16 @@ func (ch *Chat) CardPromo(c *bot.Context) error {
 	if err != nil {
 		return err
 	}
-	updateCard(c, txtCardGaveUp)
-	if !passed {
-		return c.Replyf(txtGaveUpNobody, ev.Title)
+	switch {
+	case confirm:
+		updateCard(c, txtCardConfirmed)
+		return c.Replyf(txtConfirmedPlace, ev.Title, when(c, ev))
+	case passed:
+		updateCard(c, txtCardGaveUp)
+		return c.Replyf(txtGaveUp, ev.Title)
 	}
-	return c.Replyf(txtGaveUp, ev.Title)
+	updateCard(c, txtCardGaveUp)
+	return c.Replyf(txtGaveUpNobody, ev.Title)
 }
 
 // promoNoticeCard puts the card on a promotion notice that asks for an
