@@ -19,8 +19,9 @@ const (
 // completes (the first delivery's callback, or a retry's) gets the reply to
 // return passively; if nobody is waiting any more, it is sent actively.
 type flight struct {
-	done    bool
-	waiters []chan string
+	done     bool
+	recorded string // once done: the reply a retry gets ("" unless it went passively)
+	waiters  []chan string
 }
 
 // Serve is what channel adapters call for each callback. It processes a
@@ -58,6 +59,11 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		b.inflight = map[string]*flight{}
 	}
 	f, running := b.inflight[key]
+	if running && f.done { // finished, its outcome not stored yet: answer as recorded
+		r := f.recorded
+		b.mu.Unlock()
+		return r
+	}
 	start := first && !running
 	if start {
 		f = &flight{}
@@ -90,9 +96,11 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	reply := b.Handle(ctx, msg)
 	unlock()
 
+	// The flight stays in inflight, done, until its outcome is stored: a
+	// retry in between gets the answer from it, not from a store that does
+	// not have it yet.
 	b.mu.Lock()
 	f.done = true
-	delete(b.inflight, key)
 	outcome := outcomeNone
 	if reply != "" {
 		outcome = outcomeActive
@@ -106,6 +114,9 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 		w <- ""
 	}
 	f.waiters = nil
+	if r, ok := strings.CutPrefix(outcome, outcomePassive); ok {
+		f.recorded = r
+	}
 	b.mu.Unlock()
 	switch {
 	case strings.HasPrefix(outcome, outcomePassive):
@@ -119,6 +130,9 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
 		}
 	}
+	b.mu.Lock()
+	delete(b.inflight, key)
+	b.mu.Unlock()
 	if outcome == outcomeActive {
 		b.sendLate(ctx, msg, reply)
 	}
