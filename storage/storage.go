@@ -73,7 +73,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		}
 		file := dsn
 		dsn = "file:" + file + sep + "_journal_mode=WAL&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_foreign_keys=1"
-		readDSN = "file:" + file + sep + "mode=ro&_busy_timeout=10000&_foreign_keys=1"
+		if file != ":memory:" && !strings.Contains(file, "mode=memory") {
+			readDSN = "file:" + file + sep + "mode=ro&_busy_timeout=10000&_foreign_keys=1"
+		}
 		dialector = sqlite.Open(dsn)
 	case "mysql":
 		// Without RETURNING, RowsAffected means rows changed on MariaDB too
@@ -99,12 +101,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			sqlDB.Close()
 			return nil, fmt.Errorf("connect to %s database: %w", driver, err)
 		}
-		readers := max(2, runtime.GOMAXPROCS(0))
-		resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.Open(readDSN)}}).
-			SetMaxOpenConns(readers).SetMaxIdleConns(readers)
-		if err := g.Use(resolver); err != nil {
-			sqlDB.Close()
-			return nil, fmt.Errorf("open %s database readers: %w", driver, err)
+		if readDSN != "" { // none for an in-memory database: it is its one connection's alone
+			readers := max(2, runtime.GOMAXPROCS(0))
+			resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.Open(readDSN)}}).
+				SetMaxOpenConns(readers).SetMaxIdleConns(readers)
+			if err := g.Use(resolver); err != nil {
+				sqlDB.Close()
+				return nil, fmt.Errorf("open %s database readers: %w", driver, err)
+			}
 		}
 	} else {
 		// Sized for the cores: a message holds a connection only for its

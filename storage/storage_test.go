@@ -337,3 +337,24 @@ func TestSQLiteReadersBesideWriter(t *testing.T) {
 		t.Fatalf("FindMember while the writer is busy = %+v, %v", m, err)
 	}
 }
+
+// TestSQLiteInMemory: sqlite://:memory: keeps working on its one
+// connection (no read pool, whose connections would each see a database
+// of their own).
+func TestSQLiteInMemory(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, "sqlite://:memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveMember(ctx, &unionbot.Member{UserID: "t1", Name: "张老师"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := db.FindMember(ctx, "t1"); err != nil || m.Name != "张老师" {
+		t.Fatalf("FindMember = %+v, %v", m, err)
+	}
+}
