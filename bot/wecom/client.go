@@ -96,13 +96,11 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if n.Channel == "robot" {
 		return c.sendRobot(ctx, n)
 	}
-	if n.Card != nil && (c.Cards || n.Card.IsUpdate()) {
+	card, parts := c.form(n)
+	if card {
 		return c.sendCard(ctx, n)
 	}
-	if n.Card != nil && strings.TrimSpace(n.Text) == "" {
-		return nil // a card with nothing to say in words: cards are off
-	}
-	for _, part := range textParts(n) {
+	for _, part := range parts {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
 		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
@@ -124,13 +122,23 @@ func textParts(n *unionbot.Notice) []string {
 // Parts tells the outbox how many messages Send makes of n: each counts
 // against WeCom's per-member quotas.
 func (c *Client) Parts(n *unionbot.Notice) int {
+	if card, parts := c.form(n); !card {
+		return len(parts)
+	}
+	return 1
+}
+
+// form is how Send delivers n: as its card (cards on, or an update of one),
+// or as text messages, none for a card with nothing to say in words when
+// cards are off.
+func (c *Client) form(n *unionbot.Notice) (card bool, parts []string) {
 	switch {
 	case n.Card != nil && (c.Cards || n.Card.IsUpdate()):
-		return 1
+		return true, nil
 	case n.Card != nil && strings.TrimSpace(n.Text) == "":
-		return 0
+		return false, nil
 	}
-	return len(textParts(n))
+	return false, textParts(n)
 }
 
 func (c *Client) sendRobot(ctx context.Context, n *unionbot.Notice) error {
