@@ -74,14 +74,8 @@ func (ch *Chat) sendEventCards(c *bot.Context, evs []*Event) error {
 // submitted.
 func (ch *Chat) CardSignUp(c *bot.Context) error {
 	tap := c.Tap()
-	id, err := strconv.ParseInt(c.Args, 10, 64)
-	if err != nil {
-		return c.Reply(bot.TxtStaleCard)
-	}
-	ev, err := ch.Service.Event(c.Context(), id)
-	if unionbot.ErrorCode(err) == unionbot.ENOTFOUND {
-		return c.Reply(txtCardGone)
-	} else if err != nil {
+	ev, ok, err := ch.tappedEvent(c)
+	if !ok {
 		return err
 	}
 	open, err := ch.openEvents(c)
@@ -153,14 +147,8 @@ func (ch *Chat) updateOutcome(c *bot.Context, tap *bot.CardTap, ev *Event) {
 
 // CardTeam answers a tap on 确认组队 / 拒绝组队 of a team invitation.
 func (ch *Chat) CardTeam(c *bot.Context) error {
-	id, err := strconv.ParseInt(c.Args, 10, 64)
-	if err != nil {
-		return c.Reply(bot.TxtStaleCard)
-	}
-	ev, err := ch.Service.Event(c.Context(), id)
-	if unionbot.ErrorCode(err) == unionbot.ENOTFOUND {
-		return c.Reply(txtCardGone)
-	} else if err != nil {
+	ev, ok, err := ch.tappedEvent(c)
+	if !ok {
 		return err
 	}
 	accept := c.Command == KeyTeamAccept
@@ -177,6 +165,25 @@ func (ch *Chat) CardTeam(c *bot.Context) error {
 	}
 	updateCard(c, txtCardDeclined)
 	return c.Replyf(txtDeclined, ev.Title, captain.Team, captain.Name)
+}
+
+// tappedEvent is the event a tapped card's key names (signup:<id>,
+// team:accept:<id> …). ok is false when there is none to act on: a key
+// that names no event, or an event deleted since, answered here with the
+// sentence (err is what that reply returned), or a store error.
+func (ch *Chat) tappedEvent(c *bot.Context) (ev *Event, ok bool, err error) {
+	id, err := strconv.ParseInt(c.Args, 10, 64)
+	if err != nil {
+		return nil, false, c.Reply(bot.TxtStaleCard)
+	}
+	ev, err = ch.Service.Event(c.Context(), id)
+	switch {
+	case unionbot.ErrorCode(err) == unionbot.ENOTFOUND:
+		return nil, false, c.Reply(txtCardGone)
+	case err != nil:
+		return nil, false, err
+	}
+	return ev, true, nil
 }
 
 // updateCard shows done on the tapped card; the reply already says it in
