@@ -37,7 +37,7 @@ const replayFlushEvery = 50 * time.Millisecond
 type replayCache struct {
 	mu      sync.Mutex
 	seen    map[string]time.Time // key → expires
-	queue   []replayMark         // in the order seen, which is the order they expire
+	queue   []replayMark         // in the order seen (expiry is nearly that order: signed time + 5 min)
 	pending []replayRow          // not yet in the table
 	spill   time.Time            // until then, a key missing from seen may be in the table
 	cap     int
