@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"unionbot"
 	"unionbot/bot"
 )
@@ -31,9 +29,11 @@ func (sessionRow) TableName() string { return "sessions" }
 const sessionKeep = 7 * 24 * time.Hour
 
 // cachedSession is a session row as the table holds it; data "" is none.
+// decoded, when set, is data already read, never changed once cached.
 type cachedSession struct {
 	data    string
 	expires time.Time
+	decoded *bot.Session
 }
 
 // CacheSessions serves sessions from memory in front of the table, for a
@@ -52,6 +52,12 @@ func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, err
 		if v.data == "" || !v.expires.After(db.now()) {
 			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
 		}
+		if v.decoded != nil {
+			// A copy of its own: callers replace its fields (State, More)
+			// and never write into their contents.
+			s := *v.decoded
+			return &s, nil
+		}
 		data = v.data
 	} else {
 		// Plain SQL, without gorm's statement building, which was a sixth
@@ -64,7 +70,13 @@ func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, err
 		} else if err != nil {
 			return nil, fmt.Errorf("load session: %w", err)
 		}
-		db.cacheSession(userID, cachedSession{data, expires})
+		var s bot.Session
+		if err := json.Unmarshal([]byte(data), &s); err != nil {
+			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
+		}
+		db.cacheSession(userID, cachedSession{data: data, expires: expires, decoded: &s})
+		cp := s // the caller's own copy
+		return &cp, nil
 	}
 	var s bot.Session // a copy of its own: the caller may change it and not save
 	if err := json.Unmarshal([]byte(data), &s); err != nil {
@@ -90,35 +102,29 @@ func (db *DB) cacheSession(userID string, c cachedSession) {
 	}
 }
 
-// SaveSession implements bot.SessionStore.
-func (db *DB) SaveSession(ctx context.Context, s *bot.Session) error {
+func (db *DB) forgetSession(userID string) {
+	if db.sessions != nil {
+		db.sessions.Delete(userID)
+	}
+}
+
+// SaveSession implements bot.SessionStore. It returns once the session is
+// committed, together with whatever other teachers' sessions were waiting
+// (sessionWriter).
+func (db *DB) SaveSession(_ context.Context, s *bot.Session) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	row := sessionRow{UserID: s.UserID, Data: string(b), ExpiresAt: sessionExpiry(s, db.now()), UpdatedAt: db.now()}
-	err = db.conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error
-	if err != nil {
-		if db.sessions != nil {
-			db.sessions.Delete(s.UserID) // the table decides again
-		}
-		return mapErr(err, "save session", "", "")
-	}
-	db.cacheSession(s.UserID, cachedSession{row.Data, row.ExpiresAt})
-	return nil
+	now := db.now()
+	saved := *s // the cache's own copy: the caller goes on changing s
+	return db.sessionWriter.write(&sessionChange{userID: s.UserID, data: string(b),
+		expires: sessionExpiry(s, now), updated: now, decoded: &saved})
 }
 
 // DeleteSession implements bot.SessionStore.
-func (db *DB) DeleteSession(ctx context.Context, userID string) error {
-	err := db.conn(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
-	if err != nil {
-		if db.sessions != nil {
-			db.sessions.Delete(userID)
-		}
-		return mapErr(err, "delete session", "", "")
-	}
-	db.cacheSession(userID, cachedSession{})
-	return nil
+func (db *DB) DeleteSession(_ context.Context, userID string) error {
+	return db.sessionWriter.write(&sessionChange{userID: userID})
 }
 
 // PurgeSessions deletes sessions past their keep time, and forgets them

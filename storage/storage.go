@@ -44,6 +44,8 @@ type DB struct {
 	// links, with sessions, keeps follower → member links (""
 	// for none) in memory.
 	links *sync.Map
+	// sessionWriter commits session changes in groups.
+	sessionWriter *sessionWriter
 	// replayCache, when not nil, keeps callback sightings in memory in
 	// front of their table (see CacheReplays).
 	replayCache *replayCache
@@ -123,7 +125,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", driver, err)
 	}
-	return &DB{gorm: g, sql: sqlDB, driver: driver}, nil
+	db := &DB{gorm: g, sql: sqlDB, driver: driver}
+	db.sessionWriter = &sessionWriter{db: db}
+	return db, nil
 }
 
 // Close closes the database.
@@ -132,6 +136,7 @@ func (db *DB) Close() error {
 		db.replayCache.close()
 		db.replayCache = nil
 	}
+	db.sessionWriter.close()
 	return db.sql.Close()
 }
 

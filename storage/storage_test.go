@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -144,6 +145,7 @@ func TestSessionsCached(t *testing.T) {
 			if _, err := restarted.LoadSession(ctx, "t2"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 				t.Fatalf("purged session: code %q, want not_found", unionbot.ErrorCode(err))
 			}
+			testSessionGroups(t, db, open)
 		})
 	}
 }
@@ -356,5 +358,56 @@ func TestSQLiteInMemory(t *testing.T) {
 	}
 	if m, err := db.FindMember(ctx, "t1"); err != nil || m.Name != "张老师" {
 		t.Fatalf("FindMember = %+v, %v", m, err)
+	}
+}
+
+// testSessionGroups saves, changes and deletes the sessions of 200 teachers
+// at once, each teacher's steps in order as the bot makes them: whatever
+// group each change was committed in, the table holds every teacher's last
+// step after a restart.
+func testSessionGroups(t *testing.T, db *storage.DB, open func() *storage.DB) {
+	ctx := context.Background()
+	now := db.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := range 200 {
+		wg.Add(1)
+		go func(u string, i int) {
+			defer wg.Done()
+			for step := 1; step <= 3; step++ {
+				s := &bot.Session{UserID: u, Flow: "suggestion", State: json.RawMessage(fmt.Sprintf(`{"step":%d}`, step)), ExpiresAt: now.Add(time.Hour)}
+				if err := db.SaveSession(ctx, s); err != nil {
+					errs <- err
+					return
+				}
+			}
+			if i%4 == 0 { // a quarter finish their form
+				if err := db.DeleteSession(ctx, u); err != nil {
+					errs <- err
+				}
+			}
+		}(fmt.Sprintf("g%03d", i), i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	restarted := open()
+	restarted.Now = db.Now
+	for i := range 200 {
+		u := fmt.Sprintf("g%03d", i)
+		for _, d := range []*storage.DB{db, restarted} {
+			got, err := d.LoadSession(ctx, u)
+			if i%4 == 0 {
+				if unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+					t.Fatalf("%s deleted its session, got %+v, %v", u, got, err)
+				}
+				continue
+			}
+			if err != nil || string(got.State) != `{"step":3}` {
+				t.Fatalf("%s = %+v, %v; want its last step", u, got, err)
+			}
+		}
 	}
 }
