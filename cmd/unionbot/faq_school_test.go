@@ -54,6 +54,10 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 		t.Fatal(err)
 	}
 	sc := faq.NewScript()
+	logf := t.Logf
+	if strings.Contains(questionsFile, "heldout3_") { // never tuned on: its summary only, nobody tuning reads its misses
+		logf = func(string, ...any) {}
+	}
 	var s chatScore
 	for i, c := range cases {
 		s.questions++
@@ -72,7 +76,7 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 			s.answered++
 			if answeredBy != c.Want {
 				s.wrongAnswered++
-				t.Logf("confidently wrong: %q answered by %q, want %q", c.Q, answeredBy, c.Want)
+				logf("confidently wrong: %q answered by %q, want %q", c.Q, answeredBy, c.Want)
 			}
 		}
 		if c.Want == "" {
@@ -82,7 +86,7 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 		if answeredBy == c.Want || (answeredBy == "" && firstChoice == c.Want) {
 			s.right++
 		} else {
-			t.Logf("miss: %q -> %.60q, want %q", c.Q, reply, c.Want)
+			logf("miss: %q -> %.60q, want %q", c.Q, reply, c.Want)
 		}
 	}
 	t.Logf("%s through the chat (starter set on): right first %d/%d = %.1f%%, answered outright %d, confidently wrong %d/%d = %.1f%%",
@@ -96,7 +100,8 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 // (a third traditional) through the encrypted callback: the right entry
 // first for ≥ 80 %, confidently wrong ≤ 5 %. The 明德 school (read while
 // tuning in an earlier stop) and the vocational school written apart from
-// the matcher (never tuned on) are reported beside it, with no bar.
+// the matcher (never tuned on) are reported beside it, with no bar, and so
+// is the fourth school (an outsider's, tuned on since).
 func TestFAQSchoolChat(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	s := scoreSchoolChat(t, h, "../../handlers/faq/testdata/tuning_faq.yaml", "../../handlers/faq/testdata/tuning_questions.yaml")
@@ -114,6 +119,8 @@ func TestFAQSchoolChat(t *testing.T) {
 	scoreSchoolChat(t, h2, "../../handlers/faq/testdata/heldout_faq.yaml", "../../handlers/faq/testdata/heldout_questions.yaml")
 	h3 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	scoreSchoolChat(t, h3, "../../handlers/faq/testdata/heldout3_faq.yaml", "../../handlers/faq/testdata/heldout3_questions.yaml")
+	h4 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	scoreSchoolChat(t, h4, "../../handlers/faq/testdata/school4_faq.yaml", "../../handlers/faq/testdata/school4_questions.yaml")
 }
 
 // TestFAQImportModes: replace makes the file the union's own entries and

@@ -45,7 +45,7 @@ const (
 	// A union entry matches, and the starter entries step aside, when its
 	// coverage is at least unionCoverage and unionShare of the best hit's.
 	unionCoverage = 0.15
-	unionShare    = 0.33
+	unionShare    = 0.25
 	// unionHighCoverage and unionHighLead: a union entry that won answers
 	// with this coverage when it scores this many times the next one.
 	unionHighCoverage = 0.35

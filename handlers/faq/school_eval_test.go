@@ -2,6 +2,7 @@ package faq_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -58,6 +59,10 @@ func MustSchoolEngine(tb testing.TB, faqPath string) *faq.Engine {
 	return e
 }
 
+// NeverTuned reports whether a question file is the set the matcher is
+// never tuned on (heldout3_*): tests print its summary, not its questions.
+func NeverTuned(questionsPath string) bool { return strings.Contains(questionsPath, "heldout3_") }
+
 // ScoreSchool asks every question of questionsPath against the school's
 // Q&A plus the starter set and counts top-1 hits and confident wrong
 // answers (a confident answer from the wrong entry, or any confident answer
@@ -73,6 +78,10 @@ func ScoreSchool(t *testing.T, faqPath, questionsPath string) SchoolScore {
 		t.Fatal(err)
 	}
 	e := MustSchoolEngine(t, faqPath)
+	logf := t.Logf
+	if NeverTuned(questionsPath) { // its summary only: nobody tuning reads its misses
+		logf = func(string, ...any) {}
+	}
 	var s SchoolScore
 	for _, c := range cases {
 		s.Questions++
@@ -88,7 +97,7 @@ func ScoreSchool(t *testing.T, faqPath, questionsPath string) SchoolScore {
 			s.Confident++
 			if c.Want == "" || got != c.Want {
 				s.ConfidentWrong++
-				t.Logf("confident and wrong: %q -> %q, want %q", c.Q, got, c.Want)
+				logf("confident and wrong: %q -> %q, want %q", c.Q, got, c.Want)
 			}
 		}
 		if testing.Verbose() && m.Best() != nil {
@@ -96,7 +105,7 @@ func ScoreSchool(t *testing.T, faqPath, questionsPath string) SchoolScore {
 			if len(m.Hits) > 1 {
 				lead = m.Hits[0].Score / m.Hits[1].Score
 			}
-			t.Logf("  %-24q -> %-20q %-6s cov=%.2f lead=%.2f words=%d", c.Q, got, m.Confidence, m.Best().Coverage, lead, m.Best().Words)
+			logf("  %-24q -> %-20q %-6s cov=%.2f lead=%.2f words=%d", c.Q, got, m.Confidence, m.Best().Coverage, lead, m.Best().Words)
 		}
 		if c.Want == "" {
 			continue
@@ -113,7 +122,7 @@ func ScoreSchool(t *testing.T, faqPath, questionsPath string) SchoolScore {
 		if b := m.Best(); b != nil {
 			cov = b.Coverage
 		}
-		t.Logf("miss: %q -> %q (%s, %.2f), want %q", c.Q, got, m.Confidence, cov, c.Want)
+		logf("miss: %q -> %q (%s, %.2f), want %q", c.Q, got, m.Confidence, cov, c.Want)
 	}
 	s.Accuracy = float64(s.Top1) / float64(s.InBase)
 	s.ConfidentWrongRt = float64(s.ConfidentWrong) / float64(s.Questions)
@@ -157,5 +166,16 @@ func TestSchoolHeldout3(t *testing.T) {
 	s := ScoreSchool(t, "testdata/heldout3_faq.yaml", "testdata/heldout3_questions.yaml")
 	if s.Questions < 30 || 3*s.Trad < s.Questions-3 {
 		t.Errorf("held-out set has %d questions, %d traditional; want 30+, a third traditional", s.Questions, s.Trad)
+	}
+}
+
+// TestSchool4 is a fourth school (a university's staff union), written by
+// an outsider who saw neither the matcher nor the other sets, as tuning
+// data: its misses are read and the matcher is changed for what they
+// show, so it sets no bar either; TestSchoolHeldout3 stays the honest one.
+func TestSchool4(t *testing.T) {
+	s := ScoreSchool(t, "testdata/school4_faq.yaml", "testdata/school4_questions.yaml")
+	if s.Questions < 30 || 3*s.Trad < s.Questions-3 {
+		t.Errorf("school 4 has %d questions, %d traditional; want 30+, a third traditional", s.Questions, s.Trad)
 	}
 }
