@@ -227,10 +227,19 @@ func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.E
 		Status  string
 		N       int
 	}
-	if err := db.conn(ctx).Model(&entryRow{}).Select("event_id, status, COUNT(*) AS n").
-		Where("status IN ?", []string{signup.EntryWaiting, signup.EntryRegistered}).
-		Group("event_id, status").Scan(&counts).Error; err != nil {
-		return nil, fmt.Errorf("count waitlists: %w", err)
+	if len(rows) > 0 {
+		q := db.conn(ctx).Model(&entryRow{}).Select("event_id, status, COUNT(*) AS n").
+			Where("status IN ?", []string{signup.EntryWaiting, signup.EntryRegistered})
+		if len(rows) <= 1000 { // the listed events' entries only, not every past event's
+			ids := make([]int64, len(rows))
+			for i := range rows {
+				ids[i] = rows[i].ID
+			}
+			q = q.Where("event_id IN ?", ids)
+		}
+		if err := q.Group("event_id, status").Scan(&counts).Error; err != nil {
+			return nil, fmt.Errorf("count waitlists: %w", err)
+		}
 	}
 	waiting, registered := map[int64]int{}, map[int64]int{}
 	for _, c := range counts {

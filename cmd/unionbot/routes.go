@@ -288,8 +288,14 @@ func (f faqEvents) OpenEvents(ctx context.Context, now time.Time) ([]faq.Event, 
 	return out, nil
 }
 
+// EventsVersion lets the Q&A drop the titles it keeps when an event changes.
+func (f faqEvents) EventsVersion() uint64 { return f.signups.EventsVersion() }
+
 // faqCalendar looks up the imported annual plan for the Q&A.
 type faqCalendar struct{ ann *announce.Service }
+
+// PlanVersion lets the Q&A drop the items it keeps when the plan changes.
+func (f faqCalendar) PlanVersion() uint64 { return f.ann.PlanVersion() }
 
 func (f faqCalendar) PlanItems(ctx context.Context, year, month int) ([]faq.PlanItem, error) {
 	items, err := f.ann.Items(ctx, year, month)

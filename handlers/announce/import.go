@@ -72,6 +72,7 @@ func (s *Service) ImportFile(ctx context.Context, req ImportRequest) (*ImportRep
 		rec.After(d)
 		return d
 	})
+	s.planVersion.Add(1)
 	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err

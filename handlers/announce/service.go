@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -58,7 +59,14 @@ type Service struct {
 	CanSend func() error
 
 	schedule cron.Schedule
+	// planVersion counts this process's changes to the plan's items.
+	planVersion atomic.Uint64
 }
+
+// PlanVersion changes whenever this process imports the plan or adds an
+// item; another replica's changes do not show here, so a reader keeping
+// items re-reads them now and then regardless.
+func (s *Service) PlanVersion() uint64 { return s.planVersion.Load() }
 
 // NewService returns a service whose push time is spec (DefaultCron when
 // empty). It returns an error naming a bad spec.
@@ -286,6 +294,7 @@ func (s *Service) AddItem(ctx context.Context, it *Item) error {
 	rec.TargetOf(func() string { return fmt.Sprintf("plan-item:%d", it.ID) })
 	rec.After(it)
 	err := s.Store.AddItem(ctx, it)
+	s.planVersion.Add(1)
 	s.Audit.Finish(ctx, rec, err)
 	return err
 }

@@ -86,7 +86,11 @@ func (s *Service) calendarIntent(question string) (intent, string) {
 // of the topic (not a generic one such as 活动 or 比赛) in the title, or,
 // when the two split differently, two character pairs.
 func (s *Service) topicMatches(topic, title string) bool {
-	tq, tt := s.Engine.seg.Terms(topic), s.Engine.seg.Terms(title)
+	return topicTermsMatch(s.Engine.seg.Terms(topic), s.Engine.seg.Terms(title))
+}
+
+// topicTermsMatch is topicMatches on terms already segmented.
+func topicTermsMatch(tq, tt map[string]float64) bool {
 	pairs := 0
 	for t := range tq {
 		if _, ok := tt[t]; !ok || genericWords[t] || strings.HasPrefix(t, "@") {
@@ -117,15 +121,31 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 		}
 		return s.monthAnswer(ctx, now, ym.Year(), int(ym.Month()))
 	}
+	tq := s.Engine.seg.Terms(topic)
 	var events []Event
 	if s.Events != nil {
-		all, err := s.Events.OpenEvents(ctx, now)
+		// The kept titles say whether the question names an open event at
+		// all; only then are the events read, with their places left now.
+		titles, err := s.openTitles(ctx, now)
 		if err != nil {
 			return "", err
 		}
-		for _, e := range all {
-			if s.topicMatches(topic, e.Title) {
-				events = append(events, e)
+		named := false
+		for _, t := range titles {
+			if topicTermsMatch(tq, t.terms) {
+				named = true
+				break
+			}
+		}
+		if named {
+			all, err := s.Events.OpenEvents(ctx, now)
+			if err != nil {
+				return "", err
+			}
+			for _, e := range all {
+				if s.topicMatches(topic, e.Title) {
+					events = append(events, e)
+				}
 			}
 		}
 	}
@@ -142,14 +162,14 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 	if s.Calendar == nil || in == askWhere {
 		return "", nil
 	}
-	items, err := s.Calendar.PlanItems(ctx, now.Year(), 0)
+	items, err := s.planItems(ctx, now, now.Year())
 	if err != nil {
 		return "", err
 	}
 	var lines []string
 	for _, it := range items {
-		if s.topicMatches(topic, it.Title) {
-			lines = append(lines, fmt.Sprintf(textPlanItem, it.Title, planWhen(it)))
+		if topicTermsMatch(tq, it.terms) {
+			lines = append(lines, fmt.Sprintf(textPlanItem, it.item.Title, planWhen(it.item)))
 		}
 	}
 	if len(lines) == 0 {

@@ -82,3 +82,68 @@ func TestCalendarAnswer(t *testing.T) {
 		}
 	}
 }
+
+// countedEvents is a sign-up list that counts its reads and says when it
+// changed, as the sign-up service does.
+type countedEvents struct {
+	list    []Event
+	reads   int
+	version uint64
+}
+
+func (c *countedEvents) OpenEvents(context.Context, time.Time) ([]Event, error) {
+	c.reads++
+	return append([]Event(nil), c.list...), nil
+}
+
+func (c *countedEvents) EventsVersion() uint64 { return c.version }
+
+// TestCalendarKept: the open events' titles are kept a moment, so a "when"
+// question that names no event reads nothing; one that does reads the
+// events afresh (places left as they are now); a change in this process,
+// or the service's clock moving, drops what was kept.
+func TestCalendarKept(t *testing.T) {
+	e, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, loc)
+	ev := &countedEvents{list: []Event{{Title: "教职工羽毛球比赛", Start: now.AddDate(0, 0, 18), Left: 3}}}
+	s := &Service{Engine: e, Location: loc, Now: func() time.Time { return now }, Events: ev}
+	ctx := context.Background()
+	ask := func(q string) string {
+		t.Helper()
+		got, err := s.calendarAnswer(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := ask("羽毛球赛什么时候"); !strings.Contains(got, "还剩 3 个名额") || ev.reads != 2 {
+		t.Fatalf("first question: %q after %d reads; want the event, titles then details", got, ev.reads)
+	}
+	ev.list[0].Left = 1 // a sign-up: no version change
+	if got := ask("羽毛球赛什么时候"); !strings.Contains(got, "还剩 1 个名额") || ev.reads != 3 {
+		t.Fatalf("places left: %q after %d reads; want them read afresh, titles kept", got, ev.reads)
+	}
+	for range 3 {
+		if got := ask("体检什么时候"); got != "" {
+			t.Fatalf("体检 with no such event: %q", got)
+		}
+	}
+	if ev.reads != 3 {
+		t.Fatalf("%d reads after three questions naming no event; want none", ev.reads-3)
+	}
+	ev.list = append(ev.list, Event{Title: "教职工体检", Start: now.AddDate(0, 1, 0), Left: -1})
+	ev.version++ // published in this process
+	if got := ask("体检什么时候"); !strings.Contains(got, "教职工体检") {
+		t.Fatalf("after an event was published here: %q", got)
+	}
+	reads := ev.reads
+	now = now.Add(2 * time.Hour) // a test's clock moved: read again
+	ask("乒乓球赛什么时候")
+	if ev.reads != reads+1 {
+		t.Fatalf("after the clock moved: %d reads, want 1", ev.reads-reads)
+	}
+}

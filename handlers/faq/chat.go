@@ -135,20 +135,27 @@ func (s *Service) say(text string, traditional bool) string {
 // Pick is the flow handler: a number picks an offered entry, 转人工 hands the
 // question to a person, anything else leaves the flow and is routed anew.
 func (s *Service) Pick(c *bot.Context) error {
+	text := strings.TrimRight(strings.TrimSpace(c.Text()), "!！。.~～")
+	n, numErr := strconv.Atoi(text)
+	handOff := text == "转人工" || text == "轉人工"
+	if !handOff && !unhelpfulWords[text] && numErr != nil {
+		// Anything else (most often the next question) leaves the flow
+		// without reading its state.
+		c.EndFlow()
+		return bot.ErrPass
+	}
 	var st flowState
 	if err := c.LoadFlow(&st); err != nil {
 		return err
 	}
-	text := strings.TrimRight(strings.TrimSpace(c.Text()), "!！。.~～")
-	if text == "转人工" || text == "轉人工" {
+	if handOff {
 		c.EndFlow()
 		return s.handOff(c, st.Question, st.LogID)
 	}
 	if unhelpfulWords[text] && st.Answered != 0 {
 		return s.unhelpful(c, st)
 	}
-	n, err := strconv.Atoi(text)
-	if err != nil || len(st.IDs) == 0 {
+	if numErr != nil || len(st.IDs) == 0 {
 		c.EndFlow()
 		return bot.ErrPass
 	}

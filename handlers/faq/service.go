@@ -39,6 +39,9 @@ type Service struct {
 	// Audit records staff changes (nil: none).
 	Audit *audit.Service
 
+	// cal keeps the open events' titles and the plan's items a moment.
+	cal calendarCache
+
 	mu        sync.Mutex
 	loadedAt  time.Time
 	checkedAt time.Time

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"unionbot"
@@ -25,7 +26,17 @@ type Service struct {
 	// NewSeed, when set, gives the seed of a rotation draw (tests); by
 	// default it is 16 random bytes in hex.
 	NewSeed func() string
+
+	// eventsVersion counts this process's changes to events (created,
+	// edited, closed, called off), for readers that keep a list of them.
+	eventsVersion atomic.Uint64
 }
+
+// EventsVersion changes whenever this process creates, edits, closes or
+// calls off an event (sign-ups do not change it). Another replica's
+// changes do not show here: a reader keeping a list re-reads it now and
+// then regardless.
+func (s *Service) EventsVersion() uint64 { return s.eventsVersion.Load() }
 
 // NewService returns the service; times in texts are shown in loc.
 func NewService(store Store, members unionbot.MemberStore, now func() time.Time, loc *time.Location) *Service {
@@ -49,6 +60,7 @@ func (s *Service) Publish(ctx context.Context, e *Event) error {
 	rec.TargetOf(func() string { return eventTarget(e.ID) })
 	rec.After(e)
 	err := s.Store.CreateEvent(ctx, e)
+	s.eventsVersion.Add(1)
 	s.Audit.Finish(ctx, rec, err)
 	return err
 }
@@ -77,6 +89,7 @@ func (s *Service) Update(ctx context.Context, e *Event) (*Event, []*Entry, error
 	rec.Before(old)
 	rec.After(e)
 	err = s.Store.UpdateEvent(actx, e)
+	s.eventsVersion.Add(1)
 	s.Audit.Finish(actx, rec, err)
 	if err != nil {
 		return nil, nil, err
@@ -116,6 +129,7 @@ func (s *Service) CloseSignup(ctx context.Context, id int64) (*Event, error) {
 	ev.Status = StatusClosed
 	rec.After(ev)
 	err = s.Store.UpdateEvent(ctx, ev)
+	s.eventsVersion.Add(1)
 	s.Audit.Finish(ctx, rec, err)
 	if err != nil {
 		return nil, err
@@ -136,6 +150,7 @@ func (s *Service) CancelEvent(ctx context.Context, id int64) (*Event, error) {
 		rec.After(map[string]string{"Status": StatusCancelled})
 	}
 	ev, err := s.Store.CancelEvent(ctx, id, CancelledNotice)
+	s.eventsVersion.Add(1)
 	s.Audit.Finish(ctx, rec, err)
 	return ev, err
 }
