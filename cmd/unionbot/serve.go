@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -19,6 +20,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "unionbot listening on %s\n", m.Addr())
+	// Building the dictionaries and the Q&A index left garbage several
+	// times their size; hand it back to the system now rather than when the
+	// collector's scavenger gets to it, so an idle bot is small.
+	debug.FreeOSMemory()
 	<-ctx.Done()
 	return nil
 }
