@@ -175,6 +175,7 @@ func (h *harness) Drain(tb testing.TB) {
 	ctx := context.Background()
 	// The background worker may hold a notice mid-send when RunOnce finds
 	// nothing to claim: wait until no notice is left that was never tried.
+	var waiting []string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		if h.Outbox.RunOnce(ctx) > 0 {
 			continue
@@ -183,14 +184,16 @@ func (h *harness) Drain(tb testing.TB) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		untried := false
+		waiting = waiting[:0]
 		for _, n := range ns {
-			untried = untried || (n.Status == unionbot.NoticePending && n.Attempts == 0)
+			if n.Status == unionbot.NoticePending && n.Attempts == 0 {
+				waiting = append(waiting, fmt.Sprintf("%v %q (%s)", n.ToUsers, n.Kind, n.WaitReason))
+			}
 		}
-		if !untried {
+		if len(waiting) == 0 {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	tb.Fatal("the outbox did not drain in 10 s")
+	tb.Fatalf("the outbox did not drain in 10 s: %d notices never tried, the first %v", len(waiting), waiting[:min(3, len(waiting))])
 }

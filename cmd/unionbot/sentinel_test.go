@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"unionbot/bot/wecom/fakewecom"
 	"unionbot/handlers/proposal"
 	"unionbot/storage/storagetest"
 )
@@ -97,10 +98,15 @@ func transition(h *harness, no, to string) error {
 // every suggestion is stored once, and every notice arrives once.
 func TestSentinelFailoverUnderLoad(t *testing.T) {
 	s := storagetest.StartSentinel(t)
-	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": s.URL, "UNIONBOT_RATE_LIMIT": "0"})
+	// Every suggestion tells the admin: a fast machine fills more than the
+	// 30 a minute WeCom lets one member get, which the outbox would then
+	// hold for the next minute. Pacing is not this test's subject.
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": s.URL, "UNIONBOT_RATE_LIMIT": "0",
+		"WECOM_MEMBER_PER_MINUTE": "100000", "WECOM_MEMBER_PER_HOUR": "100000"})
 	if h.Redis == nil {
 		t.Fatal("UNIONBOT_REDIS set, but the bot runs without Redis")
 	}
+	h.Fake.SetLimits(fakewecom.Limits{MemberPerMinute: 100000, MemberPerHour: 100000, DailyQuota: 1 << 30, APIPerMinute: 100000})
 	const teachers = 8
 	steps := func(user string, i int) []struct{ say, want string } {
 		title := fmt.Sprintf("%s的第%d条建议", user, i)
