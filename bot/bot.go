@@ -303,6 +303,13 @@ func splitPages(text string, max int) []string {
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
+	if p, ok := ctx.Value(preloadedKey{}).(*preloaded); ok && p.userID == userID && !p.used {
+		p.used = true // read with the lock, for this first load only
+		if p.s != nil {
+			return p.s
+		}
+		return &Session{UserID: userID}
+	}
 	if b.Sessions != nil {
 		s, err := b.Sessions.LoadSession(ctx, userID)
 		if err == nil {

@@ -20,12 +20,28 @@ type userQueue struct {
 	waiting []chan struct{} // the holder first
 }
 
+// userLock is a teacher's lock as run holds it: the place in this
+// process's queue and, with a Locker, the lock across replicas.
+type userLock struct {
+	b      *Bot
+	q      *userQueue
+	userID string
+	remote func()    // gives back the remote lock (plain Locker); nil for none
+	held   *HeldLock // the remote lock a SessionLocker took
+	// session is the teacher's session read with the lock (loaded true;
+	// nil for none), handed to Handle so it does not read it again.
+	session *Session
+	loaded  bool
+	done    bool
+}
+
 // lockUser blocks until msg's user is free here and (with a Locker)
-// everywhere, and returns the release. A lock store that fails lets the
-// message through (logged): the feature's own constraints still hold.
-func (b *Bot) lockUser(ctx context.Context, userID string) func() {
+// everywhere. A lock store that fails lets the message through (logged):
+// the feature's own constraints still hold.
+func (b *Bot) lockUser(ctx context.Context, userID string) *userLock {
+	l := &userLock{b: b, userID: userID}
 	if userID == "" {
-		return func() {}
+		return l
 	}
 	ch := make(chan struct{})
 	b.mu.Lock()
@@ -43,40 +59,102 @@ func (b *Bot) lockUser(ctx context.Context, userID string) func() {
 	if !first {
 		<-ch // the one before us hands over
 	}
-	releaseRemote := b.lockRemote(ctx, userID)
-	return func() {
-		releaseRemote()
-		b.mu.Lock()
-		q.waiting = q.waiting[1:]
-		if len(q.waiting) > 0 {
-			close(q.waiting[0])
-		} else {
-			delete(b.queues, userID)
-		}
-		b.mu.Unlock()
+	l.q = q
+	b.lockRemote(ctx, l)
+	return l
+}
+
+// context carries the session read with the lock to Handle.
+func (l *userLock) context(ctx context.Context) context.Context {
+	if !l.loaded {
+		return ctx
 	}
+	return context.WithValue(ctx, preloadedKey{}, &preloaded{userID: l.userID, s: l.session})
+}
+
+// unlock gives back the remote lock, then the place in the queue.
+func (l *userLock) unlock(ctx context.Context) {
+	if l.done {
+		return
+	}
+	switch {
+	case l.held != nil:
+		l.b.UserLocks.(SessionLocker).ReleaseLock(ctx, *l.held)
+	case l.remote != nil:
+		l.remote()
+	}
+	l.unlockLocal()
+}
+
+// unlockLocal gives back the place in this process's queue only: the
+// remote lock went back with the outcome (OutcomeReleaser).
+func (l *userLock) unlockLocal() {
+	if l.done {
+		return
+	}
+	l.done = true
+	if l.q == nil {
+		return
+	}
+	b := l.b
+	b.mu.Lock()
+	l.q.waiting = l.q.waiting[1:]
+	if len(l.q.waiting) > 0 {
+		close(l.q.waiting[0])
+	} else {
+		delete(b.queues, l.userID)
+	}
+	b.mu.Unlock()
 }
 
 // lockRemote takes the user's lock in the shared store, waiting for
-// another replica that holds it.
-func (b *Bot) lockRemote(ctx context.Context, userID string) func() {
+// another replica that holds it. A store that keeps the sessions too reads
+// the teacher's session in the same round trip.
+func (b *Bot) lockRemote(ctx context.Context, l *userLock) {
 	if b.UserLocks == nil {
-		return func() {}
+		return
 	}
-	var once sync.Once
+	sl, withSession := b.UserLocks.(SessionLocker)
+	withSession = withSession && b.Sessions != nil && any(b.Sessions) == any(b.UserLocks)
 	for wait := 5 * time.Millisecond; ; wait = min(wait*2, 100*time.Millisecond) {
-		release, ok, err := b.UserLocks.TryLock(ctx, "user:"+userID, UserLockTTL)
+		var ok bool
+		var err error
+		if withSession {
+			var held HeldLock
+			var s *Session
+			held, ok, s, err = sl.TryLockSession(ctx, "user:"+l.userID, UserLockTTL, l.userID)
+			if ok {
+				l.held, l.session, l.loaded = &held, s, true
+			}
+		} else {
+			var release func()
+			release, ok, err = b.UserLocks.TryLock(ctx, "user:"+l.userID, UserLockTTL)
+			if ok {
+				var once sync.Once
+				l.remote = func() { once.Do(release) }
+			}
+		}
 		if err != nil {
-			b.logger().WarnContext(ctx, "user lock unavailable; handling the message anyway", "user", userID, "err", err)
-			return func() {}
+			b.logger().WarnContext(ctx, "user lock unavailable; handling the message anyway", "user", l.userID, "err", err)
+			return
 		}
 		if ok {
-			return func() { once.Do(release) }
+			return
 		}
 		select {
 		case <-ctx.Done():
-			return func() {}
+			return
 		case <-time.After(wait):
 		}
 	}
 }
+
+// preloaded is a session read with the teacher's lock, used once.
+type (
+	preloadedKey struct{}
+	preloaded    struct {
+		userID string
+		s      *Session
+		used   bool
+	}
+)

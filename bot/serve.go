@@ -92,9 +92,15 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	ctx, cancel := context.WithTimeout(unionbot.WithRequestID(context.Background(), requestID), 2*time.Minute)
 	defer cancel()
 	b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
-	unlock := b.lockUser(ctx, msg.UserID)
-	reply := b.Handle(ctx, msg)
-	unlock()
+	lock := b.lockUser(ctx, msg.UserID)
+	reply := b.Handle(lock.context(ctx), msg)
+	// A store that can give the lock back with the outcome does so, in one
+	// round trip, after the outcome is known; otherwise it goes back now.
+	releaser, withOutcome := b.Dedup.(OutcomeReleaser)
+	withOutcome = withOutcome && lock.held != nil
+	if !withOutcome {
+		lock.unlock(ctx)
+	}
 
 	// The flight stays in inflight, done, until its outcome is stored: a
 	// retry in between gets the answer from it, not from a store that does
@@ -125,7 +131,15 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 		observer(b.Observer).Replied(msg.Channel, ReplyActive, time.Since(received))
 	}
 
-	if b.Dedup != nil {
+	switch {
+	case withOutcome:
+		if err := releaser.SetOutcomeRelease(ctx, key, outcome, ttl, *lock.held); err != nil {
+			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
+			lock.unlock(ctx) // the lock may not have gone back with it
+		} else {
+			lock.unlockLocal()
+		}
+	case b.Dedup != nil:
 		if err := b.Dedup.SetOutcome(ctx, key, outcome, ttl); err != nil {
 			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
 		}

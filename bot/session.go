@@ -52,3 +52,22 @@ type RateLimiter interface {
 	// events per window.
 	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error)
 }
+
+// HeldLock names a lock a SessionLocker gave: enough for the store to give
+// it back inside another round trip (OutcomeReleaser).
+type HeldLock struct{ Key, Token string }
+
+// SessionLocker is a Locker that also reads the teacher's session in the
+// round trip that takes their lock (Redis pipelines the two), when the
+// same store keeps the sessions. s is nil when the teacher has none.
+type SessionLocker interface {
+	TryLockSession(ctx context.Context, key string, ttl time.Duration, userID string) (held HeldLock, ok bool, s *Session, err error)
+	// ReleaseLock gives back a lock TryLockSession took.
+	ReleaseLock(ctx context.Context, held HeldLock)
+}
+
+// OutcomeReleaser is a Deduper that records a delivery's outcome and gives
+// back the teacher's lock in one round trip.
+type OutcomeReleaser interface {
+	SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held HeldLock) error
+}

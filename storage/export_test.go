@@ -38,3 +38,7 @@ func (db *DB) EnqueueStep1(ctx context.Context, n *unionbot.Notice) error {
 	return db.conn(ctx).Create(&s1Notice{ToUsers: strings.Join(n.ToUsers, "|"), Text: n.Text, Kind: n.Kind,
 		Status: unionbot.NoticePending, NextAt: now, LeasedUntil: epoch, CreatedAt: now}).Error
 }
+
+// UseClaimScript makes setOnce run its Lua script, as it does against a
+// server older than Redis 7.0.
+func (r *Redis) UseClaimScript() { r.scriptedSetOnce.Store(true) }

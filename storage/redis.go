@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,9 @@ type Redis struct {
 	// replicas last acknowledged our writes (Sentinel only; see durable).
 	acked   sync.Map
 	lastAck atomic.Int64 // unix nanoseconds, any server
+	// scriptedSetOnce: the server refused SET … NX GET (Redis before 7.0),
+	// so setOnce runs claimScript instead.
+	scriptedSetOnce atomic.Bool
 }
 
 // OpenRedis connects to a UNIONBOT_REDIS value: redis://…, a Sentinel URL
@@ -202,16 +206,116 @@ func (r *Redis) TryLock(ctx context.Context, key string, ttl time.Duration) (fun
 // reports whether k now holds token: a command that go-redis sends again
 // after a lost answer, or durable after a failover, still finds itself
 // the one that set it.
+//
+// It is one SET k token PX ttl NX GET (Redis 7.0 on): the old value comes
+// back, nil when there was none and the key is now ours. Older servers
+// refuse NX with GET, and get claimScript, which does the same in Lua
+// (and costs the server several times more).
 func (r *Redis) setOnce(ctx context.Context, k, token string, ttl time.Duration) (bool, error) {
-	var cmd *redis.Cmd
+	var result func() (bool, error)
+	err := r.durable(ctx, func(p redis.Pipeliner) { result = r.setOnceIn(ctx, p, k, token, ttl) })
+	if err == nil {
+		var ok bool
+		if ok, err = result(); err == nil {
+			return ok, nil
+		}
+	}
+	if r.refusedSetGet(err) {
+		return r.setOnce(ctx, k, token, ttl)
+	}
+	return false, err
+}
+
+// setOnceIn queues setOnce's command on p; its result is read after p ran.
+func (r *Redis) setOnceIn(ctx context.Context, p redis.Pipeliner, k, token string, ttl time.Duration) func() (bool, error) {
+	if r.scriptedSetOnce.Load() {
+		cmd := claimScript.Eval(ctx, p, []string{k}, token, ttl.Milliseconds())
+		return func() (bool, error) {
+			n, err := cmd.Int()
+			return n == 1, err
+		}
+	}
+	cmd := p.SetArgs(ctx, k, token, redis.SetArgs{Mode: "NX", TTL: ttl, Get: true})
+	return func() (bool, error) {
+		old, err := cmd.Result()
+		if errors.Is(err, redis.Nil) {
+			return true, nil
+		}
+		return err == nil && old == token, err
+	}
+}
+
+// refusedSetGet reports an error that says the server has no SET … NX GET
+// (before Redis 7.0), and from then on uses the script.
+func (r *Redis) refusedSetGet(err error) bool {
+	if err == nil || r.scriptedSetOnce.Load() || !strings.Contains(err.Error(), "syntax error") {
+		return false
+	}
+	r.scriptedSetOnce.Store(true)
+	return true
+}
+
+// TryLockSession implements bot.SessionLocker: the lock and the teacher's
+// session in one round trip.
+func (r *Redis) TryLockSession(ctx context.Context, key string, ttl time.Duration, userID string) (bot.HeldLock, bool, *bot.Session, error) {
+	held := bot.HeldLock{Key: r.key("lock:", key), Token: randomToken()}
+	var locked func() (bool, error)
+	var get *redis.StringCmd
 	err := r.durable(ctx, func(p redis.Pipeliner) {
-		cmd = claimScript.Eval(ctx, p, []string{k}, token, ttl.Milliseconds())
+		locked = r.setOnceIn(ctx, p, held.Key, held.Token, ttl)
+		get = p.Get(ctx, r.key("session:", userID))
+	})
+	var ok bool
+	if err == nil {
+		ok, err = locked()
+	}
+	if r.refusedSetGet(err) {
+		return r.TryLockSession(ctx, key, ttl, userID)
+	}
+	if err != nil {
+		return held, false, nil, fmt.Errorf("lock %s: %w", key, err)
+	}
+	if !ok {
+		return held, false, nil, nil
+	}
+	b, err := get.Bytes()
+	if err != nil { // none (redis.Nil), or unreadable: read it again on its own
+		if errors.Is(err, redis.Nil) {
+			return held, true, nil, nil
+		}
+		s, lerr := r.LoadSession(ctx, userID)
+		if lerr != nil && unionbot.ErrorCode(lerr) != unionbot.ENOTFOUND {
+			r.ReleaseLock(ctx, held)
+			return held, false, nil, lerr
+		}
+		return held, true, s, nil
+	}
+	var s bot.Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		return held, true, nil, nil // unreadable: as LoadSession, none
+	}
+	return held, true, &s, nil
+}
+
+// ReleaseLock implements bot.SessionLocker, durably (see TryLock).
+func (r *Redis) ReleaseLock(ctx context.Context, held bot.HeldLock) {
+	ctx = context.WithoutCancel(ctx) // given back even when the message timed out
+	r.durable(ctx, func(p redis.Pipeliner) {
+		unlockScript.Eval(ctx, p, []string{held.Key}, held.Token)
+	})
+}
+
+// SetOutcomeRelease implements bot.OutcomeReleaser: the outcome and the
+// lock's release in one round trip.
+func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held bot.HeldLock) error {
+	err := r.durable(ctx, func(p redis.Pipeliner) {
+		p.Set(ctx, r.key("dedup:", key), outcome, ttl)
+		unlockScript.Eval(ctx, p, []string{held.Key}, held.Token)
 	})
 	if err != nil {
-		return false, err
+		return fmt.Errorf("dedup outcome: %w", err)
 	}
-	n, err := cmd.Int()
-	return n == 1, err
+	return nil
 }
 
 // Allow implements bot.RateLimiter with a counter per fixed window.

@@ -48,7 +48,7 @@ var errNotReplicated = errors.New("no replica acknowledged the write: the primar
 func (r *Redis) durable(ctx context.Context, cmds func(redis.Pipeliner)) error {
 	if r.mode != config.RedisSentinel {
 		_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error { cmds(p); return nil })
-		return err
+		return pipelineErr(err)
 	}
 	deadline := time.Now().Add(failoverRide)
 	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
@@ -78,7 +78,7 @@ func (r *Redis) replicated(ctx context.Context, cmds func(redis.Pipeliner)) erro
 		info = p.Do(ctx, "CLIENT", "INFO")
 		return nil
 	})
-	if err != nil {
+	if err = pipelineErr(err); err != nil {
 		return err
 	}
 	server := localAddr(info.Val())
@@ -108,4 +108,14 @@ func localAddr(v any) string {
 		}
 	}
 	return s
+}
+
+// pipelineErr is a pipeline's error, less redis.Nil: a command that found
+// no value (a GET of nothing, SET … NX GET of a new key) has not failed,
+// and each command keeps its own result for its caller to read.
+func pipelineErr(err error) error {
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	return err
 }

@@ -276,6 +276,12 @@ func TestDedupAndLocks(t *testing.T) {
 	stores := map[string]func(t *testing.T) store{
 		"memory": func(t *testing.T) store { return storage.NewMemory() },
 		"redis":  func(t *testing.T) store { return storagetest.MustOpenRedis(t) },
+		// What a server before Redis 7.0 (no SET … NX GET) gets.
+		"redis-script": func(t *testing.T) store {
+			r := storagetest.MustOpenRedis(t)
+			r.UseClaimScript()
+			return r
+		},
 		// Every key of one operation in one hash slot, or the Cluster
 		// refuses the rate limiter's MULTI.
 		"cluster":  func(t *testing.T) store { return storagetest.MustOpenRedisAt(t, storagetest.StartCluster(t)) },
@@ -409,5 +415,53 @@ func testSessionGroups(t *testing.T, db *storage.DB, open func() *storage.DB) {
 				t.Fatalf("%s = %+v, %v; want its last step", u, got, err)
 			}
 		}
+	}
+}
+
+// TestLockWithSession: Redis takes a teacher's lock and reads their session
+// in one round trip, and records an outcome and gives the lock back in
+// another; a second taker waits for the lock, and a teacher without a
+// session gets none.
+func TestLockWithSession(t *testing.T) {
+	stores := map[string]func(t *testing.T) *storage.Redis{
+		"redis": func(t *testing.T) *storage.Redis { return storagetest.MustOpenRedis(t) },
+		"redis-script": func(t *testing.T) *storage.Redis {
+			r := storagetest.MustOpenRedis(t)
+			r.UseClaimScript()
+			return r
+		},
+		"cluster": func(t *testing.T) *storage.Redis { return storagetest.MustOpenRedisAt(t, storagetest.StartCluster(t)) },
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			r := open(t)
+			ctx := context.Background()
+			var _ bot.SessionLocker = r
+			var _ bot.OutcomeReleaser = r
+			if err := r.SaveSession(ctx, &bot.Session{UserID: "t1", Flow: "suggestion", State: json.RawMessage(`{"step":2}`)}); err != nil {
+				t.Fatal(err)
+			}
+			held, ok, s, err := r.TryLockSession(ctx, "user:t1", time.Minute, "t1")
+			if err != nil || !ok || s == nil || string(s.State) != `{"step":2}` {
+				t.Fatalf("TryLockSession = %v, %+v, %v; want the lock and the session", ok, s, err)
+			}
+			if _, again, _, _ := r.TryLockSession(ctx, "user:t1", time.Minute, "t1"); again {
+				t.Fatal("the lock was taken twice")
+			}
+			if err := r.SetOutcomeRelease(ctx, "m1", "P:好的", time.Minute, held); err != nil {
+				t.Fatal(err)
+			}
+			if out, _ := r.Outcome(ctx, "m1"); out != "P:好的" {
+				t.Fatalf("outcome = %q", out)
+			}
+			held2, ok, _, err := r.TryLockSession(ctx, "user:t1", time.Minute, "t1")
+			if err != nil || !ok {
+				t.Fatalf("after SetOutcomeRelease the lock is still held: %v, %v", ok, err)
+			}
+			r.ReleaseLock(ctx, held2)
+			if _, ok, s, err := r.TryLockSession(ctx, "user:t2", time.Minute, "t2"); err != nil || !ok || s != nil {
+				t.Fatalf("a teacher without a session: %v, %+v, %v", ok, s, err)
+			}
+		})
 	}
 }
