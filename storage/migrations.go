@@ -35,6 +35,7 @@ var migrations = []migration{
 	{15, "audit log: every admin action, sign-ins and refused attempts, insert-only", migrateAudit},
 	{16, "outbox pacing: why a notice waits, batch progress, recent WeCom sends, the sender lease", migratePace},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
+	{19, "sign-ups: the waiting line counted from an index alone", migrateWaitlineIndex},
 }
 
 type schemaMigration struct {

@@ -51,13 +51,13 @@ func (eventRow) TableName() string { return "signup_events" }
 // teacher is never entered twice whatever arrives concurrently.
 type entryRow struct {
 	ID         int64  `gorm:"primaryKey"`
-	EventID    int64  `gorm:"not null;uniqueIndex:idx_signup_event_user,priority:1;index:idx_signup_event_status,priority:1"`
+	EventID    int64  `gorm:"not null;uniqueIndex:idx_signup_event_user,priority:1;index:idx_signup_event_status,priority:1;index:idx_signup_waitline,priority:1"`
 	UserID     string `gorm:"size:64;not null;uniqueIndex:idx_signup_event_user,priority:2;index"`
 	Name       string `gorm:"size:64"`
 	Department string `gorm:"size:128"`
-	Companions int
+	Companions int    `gorm:"index:idx_signup_waitline,priority:3"`
 	Fields     string `gorm:"type:text"` // JSON map
-	Status     string `gorm:"size:16;not null;index:idx_signup_event_status,priority:2"`
+	Status     string `gorm:"size:16;not null;index:idx_signup_event_status,priority:2;index:idx_signup_waitline,priority:2"`
 	Seq        int64  `gorm:"not null"`
 	SignedUpAt time.Time
 	CheckedIn  bool
