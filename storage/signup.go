@@ -227,7 +227,7 @@ func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.E
 		Status  string
 		N       int
 	}
-	if len(rows) > 0 {
+	if len(rows) > 0 && !f.NoLines {
 		q := db.conn(ctx).Model(&entryRow{}).Select("event_id, status, COUNT(*) AS n").
 			Where("status IN ?", []string{signup.EntryWaiting, signup.EntryRegistered})
 		if len(rows) <= 1000 { // the listed events' entries only, not every past event's

@@ -17,7 +17,7 @@ type Chat struct{ Service *Service }
 const FlowSignup = "signup"
 
 func (ch *Chat) openEvents(c *bot.Context) ([]*Event, error) {
-	return ch.Service.OpenEvents(c.Context())
+	return ch.Service.OpenToJoin(c.Context())
 }
 
 func (ch *Chat) line(c *bot.Context, i int, e *Event) string {

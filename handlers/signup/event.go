@@ -233,6 +233,9 @@ func HoldsPlaces(status string) bool { return status == EntryConfirmed || status
 // EventFilter narrows an event listing.
 type EventFilter struct {
 	Statuses []string // empty = all
+	// NoLines leaves Waiting and Registered at 0: what a teacher is shown
+	// (places left come from Taken) does not need every entry counted.
+	NoLines bool
 }
 
 // Store keeps events and entries. Sign-up, cancellation and promotion are
