@@ -44,11 +44,21 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 		return fmt.Errorf("create the event: %w", err)
 	}
 
-	s := newSender(t)
+	// Every request sealed before the clock starts and every response
+	// opened after it stops, as in load.
+	s, hc := newSender(t)
+	reqs := make([]request, *teachers)
+	for i := range reqs {
+		if reqs[i], err = s.Prepare(fmt.Sprintf("%s%05d", *prefix, i), "报名 "+title); err != nil {
+			return err
+		}
+	}
 	type outcome struct {
-		user, reply string
-		took        time.Duration
-		err         error
+		user   string
+		status int
+		raw    []byte
+		took   time.Duration
+		err    error
 	}
 	jobs := make(chan int)
 	outs := make(chan outcome, *teachers)
@@ -58,13 +68,9 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				user := fmt.Sprintf("%s%05d", *prefix, i)
 				t0 := time.Now()
-				reply, status, err := s.Send(user, "报名 "+title)
-				if err == nil && status != http.StatusOK {
-					err = fmt.Errorf("status %d", status)
-				}
-				outs <- outcome{user, reply, time.Since(t0), err}
+				status, raw, err := post(hc, reqs[i])
+				outs <- outcome{fmt.Sprintf("%s%05d", *prefix, i), status, raw, time.Since(t0), err}
 			}
 		}()
 	}
@@ -81,18 +87,25 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 	told := map[string]string{}
 	other := map[string]int{} // replies that are neither outcome
 	for o := range outs {
+		reply, err := "", o.err
+		if err == nil && o.status != http.StatusOK {
+			err = fmt.Errorf("status %d", o.status)
+		}
+		if err == nil {
+			reply, err = s.Decode(o.status, o.raw)
+		}
 		status := 200
-		if o.err != nil {
+		if err != nil {
 			status = 0
 		}
-		res.record(o.reply, status, o.err, o.took)
+		res.record(reply, status, err, o.took)
 		switch {
-		case strings.Contains(o.reply, "报名成功"):
+		case strings.Contains(reply, "报名成功"):
 			told[o.user] = "confirmed"
-		case strings.Contains(o.reply, "候补"):
+		case strings.Contains(reply, "候补"):
 			told[o.user] = "waiting"
 		default:
-			other[o.reply]++
+			other[reply]++
 		}
 	}
 	sort.Slice(res.lat, func(i, j int) bool { return res.lat[i] < res.lat[j] })

@@ -132,8 +132,15 @@ func (c *Client) PostRaw(body []byte, sig, ts, nonce string) (*Reply, error) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	r := &Reply{Status: resp.StatusCode, Raw: raw}
-	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 {
+	return c.Decode(resp.StatusCode, raw)
+}
+
+// Decode reads a callback response as WeCom would: the status, and the
+// reply opened and checked (a load generator posts first and decodes
+// after its clock stops).
+func (c *Client) Decode(status int, raw []byte) (*Reply, error) {
+	r := &Reply{Status: status, Raw: raw}
+	if status != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 {
 		return r, nil
 	}
 	plain, err := wecom.Open(c.Token, c.AESKey, c.CorpID, raw) // checks the receive id too

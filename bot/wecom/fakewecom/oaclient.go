@@ -154,8 +154,14 @@ func (c *OAClient) Do(req *OARequest) (*OAReply, error) {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	r := &OAReply{Status: resp.StatusCode, Raw: raw}
-	if resp.StatusCode != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 || string(raw) == "success" {
+	return c.Decode(resp.StatusCode, raw)
+}
+
+// Decode reads a callback response as the platform would (see
+// Client.Decode).
+func (c *OAClient) Decode(status int, raw []byte) (*OAReply, error) {
+	r := &OAReply{Status: status, Raw: raw}
+	if status != http.StatusOK || len(bytes.TrimSpace(raw)) == 0 || string(raw) == "success" {
 		return r, nil
 	}
 	r.Plain = raw
