@@ -5,21 +5,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"gorm.io/gorm"
-
-	"unionbot/bot"
 )
 
 // DefaultReplayCacheCap is how many signed callbacks CacheReplays keeps in
-// memory (about 150 bytes each). Past it the oldest are dropped from
-// memory only; until their window ends, a callback not found in memory is
-// looked up in the table, as without the cache.
-const DefaultReplayCacheCap = 50_000
+// memory (about 50 bytes each: a 64-bit hash of the key and its expiry,
+// in the map and in the queue). A sighting is kept until its signed time
+// + 5 min, so this holds 830 callbacks a second for those 5 minutes. Past
+// it the oldest are dropped from memory only; until their window ends, a
+// callback not found in memory is looked up in the table, as without the
+// cache.
+const DefaultReplayCacheCap = 250_000
 
 // replayFlushEvery is how long a sighting may wait in memory before it is
 // written to callback_replays. A crash loses at most this much of the
@@ -34,12 +36,19 @@ const replayFlushEvery = 50 * time.Millisecond
 // keys into callback_replays' index touched a page per sighting (14 µs of
 // the writer each). Sightings dropped from memory past the cap go to
 // callback_replays, which then answers for them.
+//
+// Memory holds a 64-bit hash of each key (maphash, a seed of this
+// process's own), not the key: two keys sharing a hash would make a new
+// callback look seen, which CheckReplay then takes for the platform's
+// retry (its timestamp is fresh), so dedup still handles it as its own
+// message. The keys themselves are in the log, which the spill reads.
 type replayCache struct {
 	mu      sync.Mutex
-	seen    map[string]time.Time // key → expires
-	queue   []replayMark         // in the order seen (expiry is nearly that order: signed time + 5 min)
-	pending []replayRow          // not yet in the table
-	spill   time.Time            // until then, a key missing from seen may be in the table
+	seed    maphash.Seed
+	seen    map[uint64]int64 // hash of key → expires, unix nanoseconds
+	queue   []replayMark     // in the order seen (expiry is nearly that order: signed time + 5 min)
+	pending []replayRow      // not yet in the table
+	spill   time.Time        // until then, a key missing from seen may be in the table
 	cap     int
 
 	stop chan struct{}
@@ -48,9 +57,11 @@ type replayCache struct {
 }
 
 type replayMark struct {
-	key     string
-	expires time.Time
+	h       uint64
+	expires int64 // unix nanoseconds
 }
+
+func (c *replayCache) hash(key string) uint64 { return maphash.String(c.seed, key) }
 
 // CacheReplays puts the replay guard's sightings in memory, logged to the
 // database in the background every replayFlushEvery, for a bot that is the
@@ -65,7 +76,7 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 	if log == nil {
 		log = slog.Default()
 	}
-	c := &replayCache{seen: map[string]time.Time{}, cap: capacity, stop: make(chan struct{}), done: make(chan struct{}), log: log}
+	c := &replayCache{seed: maphash.MakeSeed(), seen: map[uint64]int64{}, cap: capacity, stop: make(chan struct{}), done: make(chan struct{}), log: log}
 	now := db.now()
 	rows, err := db.sql.QueryContext(ctx, "SELECT seq, `key`, expires_at FROM callback_sightings WHERE expires_at > ? ORDER BY seq DESC LIMIT ?", now, capacity+1)
 	if err != nil {
@@ -74,13 +85,14 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 	var loaded []replayMark
 	var seqs []int64
 	for rows.Next() {
-		var m replayMark
+		var key string
+		var expires time.Time
 		var seq int64
-		if err := rows.Scan(&seq, &m.key, &m.expires); err != nil {
+		if err := rows.Scan(&seq, &key, &expires); err != nil {
 			rows.Close()
 			return fmt.Errorf("load callback sightings: %w", err)
 		}
-		loaded, seqs = append(loaded, m), append(seqs, seq)
+		loaded, seqs = append(loaded, replayMark{c.hash(key), expires.UnixNano()}), append(seqs, seq)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -99,7 +111,7 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 		return fmt.Errorf("load callback sightings: %w", err)
 	}
 	for i := len(loaded) - 1; i >= 0; i-- {
-		c.seen[loaded[i].key] = loaded[i].expires
+		c.seen[loaded[i].h] = loaded[i].expires
 		c.queue = append(c.queue, loaded[i])
 	}
 	db.replayCache = c
@@ -110,28 +122,30 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 // remember is RememberCallback from memory. known is false when memory
 // cannot tell (the key may be among those dropped past the cap).
 func (c *replayCache) remember(key string, now time.Time, ttl time.Duration) (fresh, known bool) {
+	h := c.hash(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	exp, ok := c.seen[key]
-	if ok && exp.After(now) {
+	exp, ok := c.seen[h]
+	if ok && exp > now.UnixNano() {
 		return false, true
 	}
 	if !ok && now.Before(c.spill) {
 		return false, false
 	}
-	exp = now.Add(ttl)
-	c.seen[key] = exp
-	c.queue = append(c.queue, replayMark{key, exp})
-	c.pending = append(c.pending, replayRow{Key: key, FirstSeen: now, ExpiresAt: exp})
+	expires := now.Add(ttl)
+	c.seen[h] = expires.UnixNano()
+	c.queue = append(c.queue, replayMark{h, expires.UnixNano()})
+	c.pending = append(c.pending, replayRow{Key: key, FirstSeen: now, ExpiresAt: expires})
 	return true, true
 }
 
 // note records a sighting the table decided, so memory knows it next time.
 func (c *replayCache) note(key string, expires time.Time) {
+	h := c.hash(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.seen[key] = expires
-	c.queue = append(c.queue, replayMark{key, expires})
+	c.seen[h] = expires.UnixNano()
+	c.queue = append(c.queue, replayMark{h, expires.UnixNano()})
 }
 
 func (c *replayCache) run(db *DB) {
@@ -157,7 +171,9 @@ func (c *replayCache) run(db *DB) {
 
 // flush logs the pending sightings in one transaction, then forgets the
 // expired ones and, past the cap, the oldest logged ones, which it first
-// puts in callback_replays.
+// indexes in callback_replays from the log (memory no longer has their
+// keys): every logged sighting expiring no later than the last one
+// dropped, a few of them perhaps still in memory too, which is harmless.
 func (c *replayCache) flush(db *DB) {
 	c.mu.Lock()
 	batch := c.pending
@@ -173,37 +189,41 @@ func (c *replayCache) flush(db *DB) {
 		}
 	}
 	now := db.now()
+	nowN := now.UnixNano()
 	c.mu.Lock()
 	logged := len(c.queue) - len(c.pending) // the newest are not logged yet
-	drop := 0
-	var spilled []replayRow
+	drop, spilled := 0, 0
+	var spillTo int64
 	for drop < logged {
 		m := c.queue[drop]
-		expired := !m.expires.After(now)
-		if !expired && len(c.seen)-len(spilled) <= c.cap {
+		expired := m.expires <= nowN
+		if !expired && len(c.seen)-spilled <= c.cap {
 			break
 		}
-		if exp, ok := c.seen[m.key]; ok && exp.Equal(m.expires) && !expired {
-			spilled = append(spilled, replayRow{Key: m.key, FirstSeen: m.expires.Add(-bot.ReplayWindow), ExpiresAt: m.expires})
+		if exp, ok := c.seen[m.h]; ok && exp == m.expires && !expired {
+			spilled++
+			spillTo = max(spillTo, m.expires)
 		}
 		drop++
 	}
 	c.mu.Unlock()
-	if len(spilled) > 0 {
+	if spilled > 0 {
 		// Indexed before they leave memory, so that a lookup that misses
 		// memory finds them.
-		if err := writeReplays(db.sql, "INSERT OR IGNORE INTO callback_replays", spilled); err != nil {
-			c.log.Error("index callback sightings past the cap; keeping them in memory", "n", len(spilled), "err", err)
+		_, err := db.sql.ExecContext(context.Background(), "INSERT OR IGNORE INTO callback_replays (`key`, first_seen, expires_at) "+
+			"SELECT `key`, first_seen, expires_at FROM callback_sightings WHERE expires_at > ? AND expires_at <= ?", now, time.Unix(0, spillTo).UTC())
+		if err != nil {
+			c.log.Error("index callback sightings past the cap; keeping them in memory", "n", spilled, "err", err)
 			return
 		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range c.queue[:drop] {
-		if exp, ok := c.seen[m.key]; ok && exp.Equal(m.expires) {
-			delete(c.seen, m.key)
-			if m.expires.After(now) && m.expires.After(c.spill) {
-				c.spill = m.expires
+		if exp, ok := c.seen[m.h]; ok && exp == m.expires {
+			delete(c.seen, m.h)
+			if e := time.Unix(0, m.expires).UTC(); m.expires > nowN && e.After(c.spill) {
+				c.spill = e
 			}
 		}
 	}
