@@ -17,11 +17,11 @@ import (
 // DefaultReplayCacheCap is how many signed callbacks CacheReplays keeps in
 // memory (about 50 bytes each: a 64-bit hash of the key and its expiry,
 // in the map and in the queue). A sighting is kept until its signed time
-// + 5 min, so this holds 830 callbacks a second for those 5 minutes. Past
+// + 5 min, so this holds 1,300 callbacks a second for those 5 minutes. Past
 // it the oldest are dropped from memory only; until their window ends, a
 // callback not found in memory is looked up in the table, as without the
 // cache.
-const DefaultReplayCacheCap = 250_000
+const DefaultReplayCacheCap = 400_000
 
 // replayFlushEvery is how long a sighting may wait in memory before it is
 // written to callback_replays. A crash loses at most this much of the
@@ -172,8 +172,9 @@ func (c *replayCache) run(db *DB) {
 // flush logs the pending sightings in one transaction, then forgets the
 // expired ones and, past the cap, the oldest logged ones, which it first
 // indexes in callback_replays from the log (memory no longer has their
-// keys): every logged sighting expiring no later than the last one
-// dropped, a few of them perhaps still in memory too, which is harmless.
+// keys): every logged sighting expiring between the first and the last
+// one dropped (the queue is nearly in expiry order, so that is hardly
+// more than those dropped; one indexed twice is ignored).
 func (c *replayCache) flush(db *DB) {
 	c.mu.Lock()
 	batch := c.pending
@@ -193,7 +194,7 @@ func (c *replayCache) flush(db *DB) {
 	c.mu.Lock()
 	logged := len(c.queue) - len(c.pending) // the newest are not logged yet
 	drop, spilled := 0, 0
-	var spillTo int64
+	var spillFrom, spillTo int64
 	for drop < logged {
 		m := c.queue[drop]
 		expired := m.expires <= nowN
@@ -201,6 +202,9 @@ func (c *replayCache) flush(db *DB) {
 			break
 		}
 		if exp, ok := c.seen[m.h]; ok && exp == m.expires && !expired {
+			if spilled == 0 || m.expires < spillFrom {
+				spillFrom = m.expires
+			}
 			spilled++
 			spillTo = max(spillTo, m.expires)
 		}
@@ -211,7 +215,8 @@ func (c *replayCache) flush(db *DB) {
 		// Indexed before they leave memory, so that a lookup that misses
 		// memory finds them.
 		_, err := db.sql.ExecContext(context.Background(), "INSERT OR IGNORE INTO callback_replays (`key`, first_seen, expires_at) "+
-			"SELECT `key`, first_seen, expires_at FROM callback_sightings WHERE expires_at > ? AND expires_at <= ?", now, time.Unix(0, spillTo).UTC())
+			"SELECT `key`, first_seen, expires_at FROM callback_sightings WHERE expires_at >= ? AND expires_at <= ?",
+			time.Unix(0, spillFrom).UTC(), time.Unix(0, spillTo).UTC())
 		if err != nil {
 			c.log.Error("index callback sightings past the cap; keeping them in memory", "n", spilled, "err", err)
 			return
