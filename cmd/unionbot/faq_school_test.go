@@ -123,6 +123,8 @@ func TestFAQSchoolChat(t *testing.T) {
 	scoreSchoolChat(t, h4, "../../handlers/faq/testdata/school4_faq.yaml", "../../handlers/faq/testdata/school4_questions.yaml")
 	h5 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	scoreSchoolChat(t, h5, "../../handlers/faq/testdata/heldout5_faq.yaml", "../../handlers/faq/testdata/heldout5_questions.yaml")
+	h6 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	scoreSchoolChat(t, h6, "../../handlers/faq/testdata/school6_faq.yaml", "../../handlers/faq/testdata/school6_questions.yaml")
 }
 
 // TestFAQImportModes: replace makes the file the union's own entries and

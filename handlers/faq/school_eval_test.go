@@ -179,3 +179,8 @@ func TestSchool4(t *testing.T) { scoreSet(t, "school4", 3) }
 // the matcher has read its questions, and the tests print only its
 // summary.
 func TestSchoolHeldout5(t *testing.T) { scoreSet(t, "heldout5", 3) }
+
+// TestSchool6 is a sixth school (a kindergarten-and-primary education
+// group's union), written by an outsider helper, for tuning like the
+// fourth.
+func TestSchool6(t *testing.T) { scoreSet(t, "school6", 3) }
