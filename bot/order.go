@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -130,8 +129,7 @@ func (b *Bot) lockRemote(ctx context.Context, l *userLock) {
 			var release func()
 			release, ok, err = b.UserLocks.TryLock(ctx, "user:"+l.userID, UserLockTTL)
 			if ok {
-				var once sync.Once
-				l.remote = func() { once.Do(release) }
+				l.remote = release // called once: unlock is guarded by done
 			}
 		}
 		if err != nil {
