@@ -82,14 +82,10 @@ func (s *Service) calendarIntent(question string) (intent, string) {
 	return in, strings.TrimSpace(q)
 }
 
-// topicMatches reports whether an activity's title names the topic: a word
-// of the topic (not a generic one such as 活动 or 比赛) in the title, or,
-// when the two split differently, two character pairs.
-func (s *Service) topicMatches(topic, title string) bool {
-	return topicTermsMatch(s.Engine.seg.Terms(topic), s.Engine.seg.Terms(title))
-}
-
-// topicTermsMatch is topicMatches on terms already segmented.
+// topicTermsMatch reports whether an activity's title (its terms, tt)
+// names the topic (tq): a word of the topic (not a generic one such as 活动
+// or 比赛) in the title, or, when the two split differently, two character
+// pairs.
 func topicTermsMatch(tq, tt map[string]float64) bool {
 	pairs := 0
 	for t := range tq {
@@ -130,20 +126,19 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 		if err != nil {
 			return "", err
 		}
-		named := false
+		named := map[string]bool{}
 		for _, t := range titles {
 			if topicTermsMatch(tq, t.terms) {
-				named = true
-				break
+				named[t.title] = true
 			}
 		}
-		if named {
+		if len(named) > 0 {
 			all, err := s.Events.OpenEvents(ctx, now)
 			if err != nil {
 				return "", err
 			}
 			for _, e := range all {
-				if s.topicMatches(topic, e.Title) {
+				if named[e.Title] {
 					events = append(events, e)
 				}
 			}
