@@ -333,6 +333,7 @@ func (b *Bot) saveSession(ctx context.Context, s *Session) error {
 		}
 		return err
 	}
+	s.Light = s.Flow == "" || (b.Router != nil && b.Router.isChoice(s.Flow))
 	return b.Sessions.SaveSession(ctx, s)
 }
 

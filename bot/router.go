@@ -181,6 +181,10 @@ func (r *Router) Choice(name, title string, h HandlerFunc) {
 	r.flows[name] = flow{title: title, h: h, choice: true}
 }
 
+// isChoice reports whether name is a Choice flow (a question waiting for
+// its answer), not a form.
+func (r *Router) isChoice(name string) bool { return r.flows[name].choice }
+
 // InForm reports whether a form (not a waiting question) is open.
 func (r *Router) inForm(c *Context) bool {
 	f, ok := r.flows[c.session.Flow]

@@ -18,6 +18,12 @@ type Session struct {
 	StartedAt time.Time       // when the flow started
 	ExpiresAt time.Time       // the flow lapses after this (with a notice)
 	UpdatedAt time.Time
+	// Light says the session holds no form: only a question the bot just
+	// asked (a Choice flow: which event, which entry, 没用) or pages of a
+	// reply. A store kept in one process's memory may keep it there alone:
+	// after a restart the teacher asks again, and nothing they typed into a
+	// form is lost, because forms are never light.
+	Light bool `json:"-"`
 }
 
 // SessionStore keeps sessions. LoadSession returns an unionbot.Error with

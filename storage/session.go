@@ -34,6 +34,7 @@ type cachedSession struct {
 	data    string
 	expires time.Time
 	decoded *bot.Session
+	light   bool // kept here only (bot.Session.Light): the table has no row
 }
 
 // CacheSessions serves sessions from memory in front of the table, for a
@@ -110,8 +111,22 @@ func (db *DB) forgetSession(userID string) {
 
 // SaveSession implements bot.SessionStore. It returns once the session is
 // committed, together with whatever other teachers' sessions were waiting
-// (sessionWriter).
+// (sessionWriter). With CacheSessions, a light session (no form: a
+// question the bot asked, or pages of a reply) is kept in memory only,
+// and the teacher's row, if the table has one, is deleted first, so that a
+// restart does not bring back an older form.
 func (db *DB) SaveSession(_ context.Context, s *bot.Session) error {
+	if s.Light && db.sessions != nil {
+		prev, cached := db.sessionCached(s.UserID)
+		if !cached || (!prev.light && prev.data != "") {
+			if err := db.sessionWriter.write(&sessionChange{userID: s.UserID}); err != nil {
+				return err
+			}
+		}
+		kept := *s
+		db.cacheSession(s.UserID, cachedSession{data: "-", expires: sessionExpiry(s, db.now()), decoded: &kept, light: true})
+		return nil
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -122,8 +137,13 @@ func (db *DB) SaveSession(_ context.Context, s *bot.Session) error {
 		expires: sessionExpiry(s, now), updated: now, decoded: &saved})
 }
 
-// DeleteSession implements bot.SessionStore.
+// DeleteSession implements bot.SessionStore. A session kept in memory
+// only, or none, has no row to delete.
 func (db *DB) DeleteSession(_ context.Context, userID string) error {
+	if prev, cached := db.sessionCached(userID); cached && (prev.light || prev.data == "") {
+		db.cacheSession(userID, cachedSession{})
+		return nil
+	}
 	return db.sessionWriter.write(&sessionChange{userID: userID})
 }
 

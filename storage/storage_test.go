@@ -146,6 +146,7 @@ func TestSessionsCached(t *testing.T) {
 				t.Fatalf("purged session: code %q, want not_found", unionbot.ErrorCode(err))
 			}
 			testSessionGroups(t, db, open)
+			testLightSessions(t, db, open)
 		})
 	}
 }
@@ -463,5 +464,54 @@ func TestLockWithSession(t *testing.T) {
 				t.Fatalf("a teacher without a session: %v, %+v, %v", ok, s, err)
 			}
 		})
+	}
+}
+
+// testLightSessions: with the cache on, a light session (a question the
+// bot asked, no form) is answered from memory and never reaches the
+// table; a form saved before it is deleted from the table, so a restart
+// does not bring the older form back; a form saved after it is durable.
+func testLightSessions(t *testing.T, db *storage.DB, open func() *storage.DB) {
+	ctx := context.Background()
+	now := db.Now()
+	form := &bot.Session{UserID: "l1", Flow: "suggestion", State: json.RawMessage(`{"step":1}`), ExpiresAt: now.Add(time.Hour)}
+	choice := &bot.Session{UserID: "l1", Flow: "faq", State: json.RawMessage(`{"q":"会费"}`), ExpiresAt: now.Add(time.Hour), Light: true}
+	flowAfterRestart := func() string {
+		t.Helper()
+		r := open()
+		r.Now = db.Now
+		s, err := r.LoadSession(ctx, "l1")
+		if unionbot.ErrorCode(err) == unionbot.ENOTFOUND {
+			return ""
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return s.Flow
+	}
+	for _, step := range []struct {
+		save        *bot.Session
+		del         bool
+		here, table string
+	}{
+		{save: form, here: "suggestion", table: "suggestion"},
+		{save: choice, here: "faq", table: ""}, // the older form's row is gone too
+		{del: true, here: "", table: ""},
+		{save: choice, here: "faq", table: ""},
+		{save: form, here: "suggestion", table: "suggestion"},
+	} {
+		if step.del {
+			if err := db.DeleteSession(ctx, "l1"); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := db.SaveSession(ctx, step.save); err != nil {
+			t.Fatal(err)
+		}
+		here := ""
+		if s, err := db.LoadSession(ctx, "l1"); err == nil {
+			here = s.Flow
+		}
+		if table := flowAfterRestart(); here != step.here || table != step.table {
+			t.Fatalf("after %+v: this process has %q, the table %q; want %q, %q", step, here, table, step.here, step.table)
+		}
 	}
 }
