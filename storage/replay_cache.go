@@ -181,7 +181,7 @@ func (c *replayCache) flush(db *DB) {
 	c.pending = nil
 	c.mu.Unlock()
 	if len(batch) > 0 {
-		if err := writeReplays(db.sql, "INSERT INTO callback_sightings", batch); err != nil {
+		if err := logSightings(db.sql, batch); err != nil {
 			c.log.Error("log callback sightings; keeping them for the next try", "n", len(batch), "err", err)
 			c.mu.Lock()
 			c.pending = append(batch, c.pending...)
@@ -241,7 +241,8 @@ func (c *replayCache) flush(db *DB) {
 // each, under SQLite's 999).
 const replayBatchRows = 300
 
-func writeReplays(conn *sql.DB, insert string, batch []replayRow) error {
+// logSightings appends a batch to callback_sightings in one transaction.
+func logSightings(conn *sql.DB, batch []replayRow) error {
 	ctx := context.Background()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -251,7 +252,7 @@ func writeReplays(conn *sql.DB, insert string, batch []replayRow) error {
 	for len(batch) > 0 {
 		n := min(len(batch), replayBatchRows)
 		q := strings.Builder{}
-		q.WriteString(insert + " (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
+		q.WriteString("INSERT INTO callback_sightings (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
 		args := make([]any, 0, 3*n)
 		for i, r := range batch[:n] {
 			if i > 0 {
