@@ -28,19 +28,22 @@ func (sessionRow) TableName() string { return "sessions" }
 // teacher can still be told the form lapsed.
 const sessionKeep = 7 * 24 * time.Hour
 
-// cachedSession is a session row as the table holds it; data "" is none.
-// decoded, when set, is data already read, never changed once cached.
+// cachedSession is a teacher's session as the table holds it, read once,
+// or a light session memory alone holds.
 type cachedSession struct {
-	data    string
 	expires time.Time
-	decoded *bot.Session
-	light   bool // kept here only (bot.Session.Light): the table has no row
+	decoded *bot.Session // never changed once cached; nil: no session
+	light   bool         // kept here only (bot.Session.Light): the table has no row
 }
+
+// none reports that the teacher has no session.
+func (c cachedSession) none() bool { return c.decoded == nil }
 
 // CacheSessions serves sessions from memory in front of the table, for a
 // bot that is the only process using this database (no Redis, so no
-// replicas): every write still goes to the table first, so a restart loses
-// nothing, and a message whose session did not change reads nothing from
+// replicas): every form's step still goes to the table first, so a restart
+// loses no form (a light session, a question the bot just asked, stays in
+// memory: see SaveSession), and a message whose session did not change reads nothing from
 // the database. A teacher's messages are handled one at a time, so one
 // user's entry is never written by two at once. Follower links, which
 // every message from a follower looks up, are kept the same way.
@@ -48,42 +51,33 @@ func (db *DB) CacheSessions() { db.sessions, db.links = &sync.Map{}, &sync.Map{}
 
 // LoadSession implements bot.SessionStore.
 func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
-	var data string
 	if v, ok := db.sessionCached(userID); ok {
-		if v.data == "" || !v.expires.After(db.now()) {
+		if v.none() || !v.expires.After(db.now()) {
 			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
 		}
-		if v.decoded != nil {
-			// A copy of its own: callers replace its fields (State, More)
-			// and never write into their contents.
-			s := *v.decoded
-			return &s, nil
-		}
-		data = v.data
-	} else {
-		// Plain SQL, without gorm's statement building, which was a sixth
-		// of a 帮助's cost.
-		var expires time.Time
-		err := db.sql.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			db.cacheSession(userID, cachedSession{})
-			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
-		} else if err != nil {
-			return nil, fmt.Errorf("load session: %w", err)
-		}
-		var s bot.Session
-		if err := json.Unmarshal([]byte(data), &s); err != nil {
-			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
-		}
-		db.cacheSession(userID, cachedSession{data: data, expires: expires, decoded: &s})
-		cp := s // the caller's own copy
-		return &cp, nil
+		// A copy of its own: callers replace its fields (State, More) and
+		// never write into their contents.
+		s := *v.decoded
+		return &s, nil
 	}
-	var s bot.Session // a copy of its own: the caller may change it and not save
+	// Plain SQL, without gorm's statement building, which was a sixth of a
+	// 帮助's cost.
+	var data string
+	var expires time.Time
+	err := db.sql.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		db.cacheSession(userID, cachedSession{})
+		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+	} else if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	var s bot.Session
 	if err := json.Unmarshal([]byte(data), &s); err != nil {
 		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "session unreadable")
 	}
-	return &s, nil
+	db.cacheSession(userID, cachedSession{expires: expires, decoded: &s})
+	cp := s // the caller's own copy
+	return &cp, nil
 }
 
 func (db *DB) sessionCached(userID string) (cachedSession, bool) {
@@ -118,13 +112,13 @@ func (db *DB) forgetSession(userID string) {
 func (db *DB) SaveSession(_ context.Context, s *bot.Session) error {
 	if s.Light && db.sessions != nil {
 		prev, cached := db.sessionCached(s.UserID)
-		if !cached || (!prev.light && prev.data != "") {
+		if !cached || (!prev.light && !prev.none()) {
 			if err := db.sessionWriter.write(&sessionChange{userID: s.UserID}); err != nil {
 				return err
 			}
 		}
 		kept := *s
-		db.cacheSession(s.UserID, cachedSession{data: "-", expires: sessionExpiry(s, db.now()), decoded: &kept, light: true})
+		db.cacheSession(s.UserID, cachedSession{expires: sessionExpiry(s, db.now()), decoded: &kept, light: true})
 		return nil
 	}
 	b, err := json.Marshal(s)
@@ -140,7 +134,7 @@ func (db *DB) SaveSession(_ context.Context, s *bot.Session) error {
 // DeleteSession implements bot.SessionStore. A session kept in memory
 // only, or none, has no row to delete.
 func (db *DB) DeleteSession(_ context.Context, userID string) error {
-	if prev, cached := db.sessionCached(userID); cached && (prev.light || prev.data == "") {
+	if prev, cached := db.sessionCached(userID); cached && (prev.light || prev.none()) {
 		db.cacheSession(userID, cachedSession{})
 		return nil
 	}
@@ -153,7 +147,7 @@ func (db *DB) PurgeSessions(ctx context.Context) error {
 	now := db.now()
 	if db.sessions != nil {
 		db.sessions.Range(func(k, v any) bool {
-			if c := v.(cachedSession); c.data == "" || !c.expires.After(now) {
+			if c := v.(cachedSession); c.none() || !c.expires.After(now) {
 				db.sessions.CompareAndDelete(k, v)
 			}
 			return true

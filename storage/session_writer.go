@@ -79,7 +79,7 @@ func (w *sessionWriter) drain() {
 			case c.decoded == nil:
 				w.db.cacheSession(c.userID, cachedSession{})
 			default:
-				w.db.cacheSession(c.userID, cachedSession{data: c.data, expires: c.expires, decoded: c.decoded})
+				w.db.cacheSession(c.userID, cachedSession{expires: c.expires, decoded: c.decoded})
 			}
 		}
 		for _, c := range group {
