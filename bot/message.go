@@ -60,7 +60,17 @@ type Message struct {
 	CardType     string
 	ResponseCode string
 	Selected     []string
+
+	claim claimState // the dedup claim Admit made with the replay check
 }
+
+type claimState int8
+
+const (
+	claimNone  claimState = iota // not claimed yet: Serve claims
+	claimFirst                   // claimed: this is the first delivery
+	claimSeen                    // seen before: a retry or a duplicate
+)
 
 // DedupKey identifies a delivery so that a channel's retries are processed
 // once: the MsgId for messages, user+CreateTime+Event+EventKey for events

@@ -32,12 +32,9 @@ type flight struct {
 func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 	received := time.Now() // wall time, for the latency metric only
 	key := msg.DedupKey()
-	ttl := b.DedupTTL
-	if ttl == 0 {
-		ttl = 30 * time.Minute
-	}
-	first := true
-	if b.Dedup != nil {
+	ttl := b.dedupTTL()
+	first := msg.claim != claimSeen
+	if b.Dedup != nil && msg.claim == claimNone {
 		var err error
 		first, err = b.Dedup.Claim(ctx, key, ttl)
 		if err != nil {
@@ -82,6 +79,13 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		go b.run(unionbot.RequestID(ctx), received, key, f, msg, ttl)
 	}
 	return b.await(ctx, f, ch)
+}
+
+func (b *Bot) dedupTTL() time.Duration {
+	if b.DedupTTL == 0 {
+		return 30 * time.Minute
+	}
+	return b.DedupTTL
 }
 
 // run handles the message detached from the callback's request, so that a

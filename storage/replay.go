@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // replayRow remembers one signed callback (bot.ReplayGuard) when there is
@@ -69,4 +71,26 @@ func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time,
 		return false, fmt.Errorf("remember callback: %w", err)
 	}
 	return ok, nil
+}
+
+// RememberAndClaim implements bot.ReplayClaimer: RememberCallback and
+// Claim in one pipeline.
+func (r *Redis) RememberAndClaim(ctx context.Context, replayKey string, now time.Time, replayTTL time.Duration, claimKey string, claimTTL time.Duration) (fresh, first bool, err error) {
+	var sighted, claimed func() (bool, error)
+	err = r.durable(ctx, func(p redis.Pipeliner) {
+		sighted = r.setOnceIn(ctx, p, r.key("replay:", replayKey), fmt.Sprint(now.UnixMicro(), ":", randomToken()), replayTTL)
+		claimed = r.setOnceIn(ctx, p, r.key("dedup:", claimKey), "C:"+randomToken(), claimTTL)
+	})
+	if err == nil {
+		if fresh, err = sighted(); err == nil {
+			first, err = claimed()
+		}
+	}
+	if r.refusedSetGet(err) {
+		return r.RememberAndClaim(ctx, replayKey, now, replayTTL, claimKey, claimTTL)
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("remember callback and claim: %w", err)
+	}
+	return fresh, first, nil
 }

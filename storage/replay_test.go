@@ -48,6 +48,34 @@ func TestRememberCallback(t *testing.T) {
 	t.Run("redis", func(t *testing.T) { check(t, storagetest.MustOpenRedis(t)) })
 }
 
+// TestRememberAndClaim: on Redis the replay sighting and the dedup claim
+// are decided together, each as it would be alone.
+func TestRememberAndClaim(t *testing.T) {
+	r := storagetest.MustOpenRedis(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	for i, want := range []struct {
+		replay, claim string
+		fresh, first  bool
+	}{
+		{"wecom:n1:s", "wecom:msg:1", true, true},
+		{"wecom:n1:s", "wecom:msg:1", false, false}, // the platform's retry
+		{"wecom:n2:s", "wecom:msg:1", true, false},  // same message, new signature
+		{"wecom:n1:s", "wecom:msg:2", false, true},
+	} {
+		fresh, first, err := r.RememberAndClaim(ctx, want.replay, t0, time.Minute, want.claim, time.Hour)
+		if err != nil || fresh != want.fresh || first != want.first {
+			t.Fatalf("%d: fresh %v first %v (%v); want %v %v", i, fresh, first, err, want.fresh, want.first)
+		}
+	}
+	if ok, err := r.Claim(ctx, "wecom:msg:1", time.Hour); err != nil || ok {
+		t.Fatalf("Claim after RememberAndClaim = %v, %v; want taken", ok, err)
+	}
+	if fresh, err := r.RememberCallback(ctx, "wecom:n2:s", t0, time.Minute); err != nil || fresh {
+		t.Fatalf("RememberCallback after RememberAndClaim = %v, %v; want seen", fresh, err)
+	}
+}
+
 // TestReplayCache: with the sightings in memory (SQLite, one process), a
 // callback is still refused after a restart, and past the cap the oldest
 // are looked up in the table, so none is forgotten within its window.

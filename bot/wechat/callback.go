@@ -188,15 +188,15 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		cb.refuse(w, r, http.StatusForbidden, "receive", err)
 		return
 	}
-	if replay, err := bot.CheckReplay(r.Context(), cb.Guard, "wechat", nonce, sig, signed, cb.now()); err != nil {
-		cb.logger().WarnContext(r.Context(), "replay guard unavailable; relying on the timestamp and dedup", "err", err)
-	} else if replay {
-		cb.refuse(w, r, http.StatusConflict, "receive", bot.ErrReplay)
-		return
-	}
 	in, msg, err := parseInbound(plain)
 	if err != nil {
 		cb.refuse(w, r, http.StatusBadRequest, "receive", err)
+		return
+	}
+	if replay, err := bot.AdmitCallback(r.Context(), cb.Bot, cb.Guard, "wechat", nonce, sig, signed, cb.now(), msg); err != nil {
+		cb.logger().WarnContext(r.Context(), "replay guard unavailable; relying on the timestamp and dedup", "err", err)
+	} else if replay {
+		cb.refuse(w, r, http.StatusConflict, "receive", bot.ErrReplay)
 		return
 	}
 	reply := ""

@@ -127,24 +127,54 @@ func TestOAReplayRefused(t *testing.T) {
 	}
 }
 
-// TestWeComReplayRefused: the same for the WeCom callback.
+// TestWeComReplayRefused: the same for the WeCom callback, on SQLite and
+// on MariaDB with Redis (where the replay check and the dedup claim go in
+// one pipeline).
 func TestWeComReplayRefused(t *testing.T) {
-	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-06-01T10:00:00+08:00"})
-	body, sig, ts, nonce, err := h.WeCom.Signed(h.WeCom.TextXML("t009", "帮助", "88001"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, err := h.WeCom.PostRaw(body, sig, ts, nonce)
-	if err != nil || first.Status != 200 || first.Content == "" {
-		t.Fatalf("first: %+v %v", first, err)
-	}
-	again, err := h.WeCom.PostRaw(body, sig, ts, nonce)
-	if err != nil || again.Content != first.Content {
-		t.Fatalf("retry: %+v %v", again, err)
-	}
-	h.Advance(t, 2*time.Minute)
-	if r, err := h.WeCom.PostRaw(body, sig, ts, nonce); err != nil || r.Status != http.StatusConflict {
-		t.Fatalf("replay: %+v %v; want 409", r, err)
+	for _, c := range []struct {
+		name, driver string
+		extra        map[string]string
+	}{
+		{"sqlite", "sqlite", nil},
+		{"mysql+redis", "mysql", map[string]string{"UNIONBOT_REDIS": "test"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			extra := map[string]string{"test.clock": "2026-06-01T10:00:00+08:00"}
+			for k, v := range c.extra {
+				extra[k] = v
+			}
+			h := MustRunMain(t, c.driver, extra)
+			before := MustScrape(t, h.URL()+"/metrics", testAPIKey)
+			body, sig, ts, nonce, err := h.WeCom.Signed(h.WeCom.TextXML("t009", "帮助", "88001"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := h.WeCom.PostRaw(body, sig, ts, nonce)
+			if err != nil || first.Status != 200 || first.Content == "" {
+				t.Fatalf("first: %+v %v", first, err)
+			}
+			again, err := h.WeCom.PostRaw(body, sig, ts, nonce)
+			if err != nil || again.Content != first.Content {
+				t.Fatalf("retry: %+v %v", again, err)
+			}
+			// The same message id under a new signature (the platform's
+			// retry is re-signed by nobody, but a second delivery of one
+			// MsgId must not run twice either): answered as recorded.
+			body2, sig2, ts2, nonce2, err := h.WeCom.Signed(h.WeCom.TextXML("t009", "帮助", "88001"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r, err := h.WeCom.PostRaw(body2, sig2, ts2, nonce2); err != nil || r.Status != 200 || r.Content != first.Content {
+				t.Fatalf("same MsgId, new nonce: %+v %v; want the first reply", r, err)
+			}
+			if d := delta(before, MustScrape(t, h.URL()+"/metrics", testAPIKey), `unionbot_dedup_hits_total{channel="wecom"}`); d != 2 {
+				t.Fatalf("dedup hits moved by %v; want 2 (the message handled once)", d)
+			}
+			h.Advance(t, 2*time.Minute)
+			if r, err := h.WeCom.PostRaw(body, sig, ts, nonce); err != nil || r.Status != http.StatusConflict {
+				t.Fatalf("replay: %+v %v; want 409", r, err)
+			}
+		})
 	}
 }
 
