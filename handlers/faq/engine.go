@@ -50,6 +50,10 @@ const (
 	// with this coverage when it scores this many times the next one.
 	unionHighCoverage = 0.35
 	unionHighLead     = 3
+	// A long question's chatter dilutes its coverage: a union entry that
+	// holds at least longWords of its words is offered from longCoverage.
+	longWords    = 4
+	longCoverage = 0.1
 )
 
 // Match is the outcome of a question.
@@ -226,7 +230,7 @@ func (e *Engine) Ask(question string) Match {
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
 	all, own := ix.SearchOwn(question, maxChoices)
-	isOwn := len(own) > 0 && own[0].Coverage >= unionCoverage && own[0].Coverage >= unionShare*all[0].Coverage
+	isOwn := len(own) > 0 && (own[0].Coverage >= unionCoverage || own[0].Words >= longWords && own[0].Coverage >= longCoverage) && own[0].Coverage >= unionShare*all[0].Coverage
 	if isOwn {
 		all = own
 	}
@@ -255,7 +259,8 @@ func confidence(hits []Hit, own bool) Confidence {
 		return High
 	case own && best.Coverage >= unionHighCoverage && ratio >= unionHighLead && best.Words >= 2:
 		return High
-	case best.Coverage >= middleCoverage, own && best.Coverage >= unionCoverage:
+	case best.Coverage >= middleCoverage, own && best.Coverage >= unionCoverage,
+		own && best.Words >= longWords && best.Coverage >= longCoverage:
 		return Middle
 	}
 	return Low

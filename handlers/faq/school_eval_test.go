@@ -198,3 +198,18 @@ func TestSchool7(t *testing.T) { scoreSet(t, "school7", 3) }
 // campuses), written by another outsider helper at the same time as the
 // seventh and sealed from the start like the fifth.
 func TestSchoolHeldout8(t *testing.T) { scoreSet(t, "heldout8", 3) }
+
+// TestLongQuestionOffered: a long question's chatter dilutes its coverage;
+// a union entry holding four of its words is still offered first (not
+// 转人工), while a question the school's Q&A has no entry for, sharing
+// only a word or two, still gets 转人工.
+func TestLongQuestionOffered(t *testing.T) {
+	e := MustSchoolEngine(t, "testdata/school7_faq.yaml")
+	m := e.Ask("上个月体检查出来有个结石，做了手术住了一周院，听说工会有慰问金，要准备啥材料找谁啊")
+	if m.Confidence != faq.Middle || m.Best().Entry.Question != "生病住院慰问" {
+		t.Errorf("long question: %s, first %q; want middle with 生病住院慰问", m.Confidence, m.Best().Entry.Question)
+	}
+	if m := e.Ask("听说县总工会有个会员卡刷卡买东西能打折 咱学校咋办"); m.Confidence != faq.Low {
+		t.Errorf("a question without an entry: %s (%q); want low", m.Confidence, m.Best().Entry.Question)
+	}
+}
