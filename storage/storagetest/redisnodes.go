@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -37,6 +38,30 @@ func freePort(tb testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// freeClusterPort is a free port whose cluster bus port (port + 10000) is
+// free too. Both lie below Linux's ephemeral range (32768 on), so that a
+// client connection made meanwhile cannot take the bus port: a port from
+// freePort could be 43105, its bus port 53105 any connection's.
+func freeClusterPort(tb testing.TB) int {
+	tb.Helper()
+	for range 200 {
+		port := 20000 + rand.IntN(2700)
+		a, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		b, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port+10000))
+		a.Close()
+		if err != nil {
+			continue
+		}
+		b.Close()
+		return port
+	}
+	tb.Fatal("no free port pair for a cluster node")
+	return 0
 }
 
 // RedisNode is one redis-server process of a test's own.
@@ -118,7 +143,7 @@ func StartSentinel(tb testing.TB) *Sentinel {
 	}
 	var addrs []string
 	for i := 0; i < 3; i++ {
-		port := freePort(tb)
+		port := freeClusterPort(tb)
 		conf := filepath.Join(dir, fmt.Sprintf("sentinel-%d.conf", port))
 		text := fmt.Sprintf("sentinel monitor mymaster 127.0.0.1 %d 2\n"+
 			"sentinel down-after-milliseconds mymaster 1000\n"+
@@ -199,7 +224,7 @@ func StartCluster(tb testing.TB) string {
 	var nodes []*RedisNode
 	var addrs []string
 	for i := 0; i < 3; i++ {
-		port := freePort(tb)
+		port := freeClusterPort(tb)
 		nodes = append(nodes, startRedis(tb, dir, port, "--cluster-enabled", "yes",
 			"--cluster-config-file", filepath.Join(dir, fmt.Sprintf("nodes-%d.conf", port))))
 		addrs = append(addrs, nodes[i].Addr())
