@@ -62,6 +62,7 @@ type Message struct {
 	Selected     []string
 
 	claim claimState // the dedup claim Admit made with the replay check
+	lock  *userLock  // the teacher's lock Admit took with it, for run
 }
 
 type claimState int8

@@ -63,6 +63,22 @@ func (b *Bot) lockUser(ctx context.Context, userID string) *userLock {
 	return l
 }
 
+// tryLockLocal takes userID's place in this process's queue if nobody
+// holds or waits for it, without waiting; nil when somebody does.
+func (b *Bot) tryLockLocal(userID string) *userLock {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.queues == nil {
+		b.queues = map[string]*userQueue{}
+	}
+	if b.queues[userID] != nil {
+		return nil
+	}
+	q := &userQueue{waiting: []chan struct{}{make(chan struct{})}}
+	b.queues[userID] = q
+	return &userLock{b: b, q: q, userID: userID}
+}
+
 // context carries the session read with the lock to Handle.
 func (l *userLock) context(ctx context.Context) context.Context {
 	if !l.loaded {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"unionbot"
 )
 
 // Replay protection for both channels' callbacks. WeCom and the Official
@@ -61,13 +63,35 @@ func replayTTL(signed, now time.Time) time.Duration {
 	return min(max(signed.Add(MaxClockSkew).Sub(now), RetryWindow)+time.Second, ReplayWindow)
 }
 
-// ReplayClaimer is a replay guard that also claims deliveries, and can do
-// both in one round trip (Redis: two SET NX in one pipeline).
+// ReplayClaimer is a replay guard that is also a dedup store and a
+// SessionLocker, and can do their work for a callback in one round trip
+// (Redis pipelines it).
 type ReplayClaimer interface {
 	ReplayGuard
-	// RememberAndClaim is RememberCallback(replayKey, now, replayTTL) and
-	// Deduper.Claim(claimKey, claimTTL) together.
-	RememberAndClaim(ctx context.Context, replayKey string, now time.Time, replayTTL time.Duration, claimKey string, claimTTL time.Duration) (fresh, first bool, err error)
+	Admit(ctx context.Context, a Admission) (Admitted, error)
+}
+
+// Admission is what a callback's first round trip does: remember the
+// signed request (RememberCallback), claim the delivery (Deduper.Claim)
+// and, when LockKey is set, take the teacher's lock and read their session
+// (SessionLocker.TryLockSession).
+type Admission struct {
+	ReplayKey string
+	Now       time.Time
+	ReplayTTL time.Duration
+	ClaimKey  string
+	ClaimTTL  time.Duration
+	LockKey   string // "" for no lock
+	LockTTL   time.Duration
+	UserID    string
+}
+
+// Admitted is what the round trip found: the request new, the delivery
+// first, the lock taken (with the session, nil for none).
+type Admitted struct {
+	Fresh, First, Locked bool
+	Held                 HeldLock
+	Session              *Session
 }
 
 // Admitter is a Server that checks a callback for replay itself, so that
@@ -86,30 +110,66 @@ func AdmitCallback(ctx context.Context, s any, g ReplayGuard, channel, nonce, si
 	return CheckReplay(ctx, g, channel, nonce, signature, signed, now)
 }
 
-// Admit implements Admitter. When g is also the bot's dedup store and can
-// do both at once, the replay sighting and the delivery's dedup claim go
-// in one round trip, and Serve uses that claim instead of making its own:
-// with Redis, a message costs three round trips, not four. Otherwise it is
-// CheckReplay. A replay refused after its claim was taken leaves the claim
-// without an outcome; that cannot be a message not handled before, since
-// the signature covers the encrypted message and its id.
+// Admit implements Admitter. When g is also the bot's dedup store and a
+// ReplayClaimer, the replay sighting and the delivery's dedup claim go in
+// one round trip, and Serve uses that claim instead of making its own; when
+// the teacher's lock lives there too and nobody in this process holds it,
+// the lock and the session ride along and run uses them. With Redis a
+// message then costs two round trips (this, and the outcome with the
+// lock's release), not four. Otherwise it is CheckReplay. A replay refused
+// after its claim was taken leaves the claim without an outcome; that
+// cannot be a message not handled before, since the signature covers the
+// encrypted message and its id.
 func (b *Bot) Admit(ctx context.Context, g ReplayGuard, channel, nonce, signature string, signed, now time.Time, msg *Message) (bool, error) {
 	rc, ok := g.(ReplayClaimer)
 	if !ok || b.Dedup == nil || any(g) != any(b.Dedup) {
 		return CheckReplay(ctx, g, channel, nonce, signature, signed, now)
 	}
-	fresh, first, err := rc.RememberAndClaim(ctx, replayKey(channel, nonce, signature), now, replayTTL(signed, now), msg.DedupKey(), b.dedupTTL())
+	a := Admission{ReplayKey: replayKey(channel, nonce, signature), Now: now, ReplayTTL: replayTTL(signed, now),
+		ClaimKey: msg.DedupKey(), ClaimTTL: b.dedupTTL()}
+	var pre *userLock
+	if b.prelocks(g, msg) {
+		if pre = b.tryLockLocal(msg.UserID); pre != nil {
+			a.LockKey, a.LockTTL, a.UserID = "user:"+msg.UserID, UserLockTTL, msg.UserID
+		}
+	}
+	got, err := rc.Admit(ctx, a)
 	if err != nil {
+		if pre != nil {
+			pre.unlockLocal()
+		}
 		return false, err // Serve claims on its own, failing open as it does
 	}
 	msg.claim = claimSeen
-	if first {
+	if got.First {
 		msg.claim = claimFirst
 	}
-	if fresh {
-		return false, nil
+	replay := !got.Fresh && now.Sub(signed) > RetryWindow
+	if pre != nil {
+		if got.Locked && got.First && !replay {
+			pre.held, pre.session, pre.loaded = &got.Held, got.Session, true
+			msg.lock = pre
+		} else {
+			if got.Locked {
+				b.UserLocks.(SessionLocker).ReleaseLock(ctx, got.Held)
+			}
+			pre.unlockLocal()
+		}
 	}
-	return now.Sub(signed) > RetryWindow, nil
+	return replay, nil
+}
+
+// prelocks says whether Admit may take msg's teacher's lock: the lock, the
+// sessions and the replay guard are one store, that store gives the lock
+// back with the outcome, and the sender is the teacher (a WeCom member; an
+// Official Account follower may be linked to a member, whose lock it is).
+func (b *Bot) prelocks(g ReplayGuard, msg *Message) bool {
+	if msg.UserID == "" || unionbot.IsWeChatUser(msg.UserID) || b.UserLocks == nil || b.Sessions == nil {
+		return false
+	}
+	_, locker := b.UserLocks.(SessionLocker)
+	_, releaser := b.Dedup.(OutcomeReleaser)
+	return locker && releaser && any(b.UserLocks) == any(g) && any(b.Sessions) == any(g)
 }
 
 // CheckTimestamp refuses a callback timestamp more than MaxClockSkew away.

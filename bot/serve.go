@@ -59,6 +59,10 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 	if running && f.done { // finished, its outcome not stored yet: answer as recorded
 		r := f.recorded
 		b.mu.Unlock()
+		if pre := msg.lock; pre != nil {
+			msg.lock = nil
+			pre.unlock(ctx)
+		}
 		return r
 	}
 	start := first && !running
@@ -70,6 +74,10 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		f.waiters = append(f.waiters, ch)
 	}
 	b.mu.Unlock()
+	if pre := msg.lock; pre != nil && !start { // not run here: the lock Admit took goes back
+		msg.lock = nil
+		pre.unlock(ctx)
+	}
 
 	if !running && !start {
 		return b.recordedReply(ctx, key)
@@ -95,8 +103,12 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	defer b.wg.Done()
 	ctx, cancel := context.WithTimeout(unionbot.WithRequestID(context.Background(), requestID), 2*time.Minute)
 	defer cancel()
-	b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
-	lock := b.lockUser(ctx, msg.UserID)
+	lock := msg.lock // taken with the dedup claim (Admit), or taken now
+	msg.lock = nil
+	if lock == nil {
+		b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
+		lock = b.lockUser(ctx, msg.UserID)
+	}
 	reply := b.Handle(lock.context(ctx), msg)
 	// A store that can give the lock back with the outcome does so, in one
 	// round trip, after the outcome is known; otherwise it goes back now.

@@ -259,15 +259,12 @@ func (r *Redis) refusedSetGet(err error) bool {
 // session in one round trip.
 func (r *Redis) TryLockSession(ctx context.Context, key string, ttl time.Duration, userID string) (bot.HeldLock, bool, *bot.Session, error) {
 	held := bot.HeldLock{Key: r.key("lock:", key), Token: randomToken()}
-	var locked func() (bool, error)
-	var get *redis.StringCmd
-	err := r.durable(ctx, func(p redis.Pipeliner) {
-		locked = r.setOnceIn(ctx, p, held.Key, held.Token, ttl)
-		get = p.Get(ctx, r.key("session:", userID))
-	})
+	var locked func() (bool, *bot.Session, error)
+	err := r.durable(ctx, func(p redis.Pipeliner) { locked = r.lockSessionIn(ctx, p, held, ttl, userID) })
 	var ok bool
+	var s *bot.Session
 	if err == nil {
-		ok, err = locked()
+		ok, s, err = locked()
 	}
 	if r.refusedSetGet(err) {
 		return r.TryLockSession(ctx, key, ttl, userID)
@@ -275,26 +272,38 @@ func (r *Redis) TryLockSession(ctx context.Context, key string, ttl time.Duratio
 	if err != nil {
 		return held, false, nil, fmt.Errorf("lock %s: %w", key, err)
 	}
-	if !ok {
-		return held, false, nil, nil
-	}
-	b, err := get.Bytes()
-	if err != nil { // none (redis.Nil), or unreadable: read it again on its own
-		if errors.Is(err, redis.Nil) {
-			return held, true, nil, nil
+	return held, ok, s, nil
+}
+
+// lockSessionIn queues the lock and the session read on p; what it returns
+// reads their results after p ran: whether the lock was taken and, if so,
+// the teacher's session (nil for none).
+func (r *Redis) lockSessionIn(ctx context.Context, p redis.Pipeliner, held bot.HeldLock, ttl time.Duration, userID string) func() (bool, *bot.Session, error) {
+	locked := r.setOnceIn(ctx, p, held.Key, held.Token, ttl)
+	get := p.Get(ctx, r.key("session:", userID))
+	return func() (bool, *bot.Session, error) {
+		ok, err := locked()
+		if err != nil || !ok {
+			return false, nil, err
 		}
-		s, lerr := r.LoadSession(ctx, userID)
-		if lerr != nil && unionbot.ErrorCode(lerr) != unionbot.ENOTFOUND {
-			r.ReleaseLock(ctx, held)
-			return held, false, nil, lerr
+		b, err := get.Bytes()
+		if err != nil { // none (redis.Nil), or unreadable: read it again on its own
+			if errors.Is(err, redis.Nil) {
+				return true, nil, nil
+			}
+			s, lerr := r.LoadSession(ctx, userID)
+			if lerr != nil && unionbot.ErrorCode(lerr) != unionbot.ENOTFOUND {
+				r.ReleaseLock(ctx, held)
+				return false, nil, lerr
+			}
+			return true, s, nil
 		}
-		return held, true, s, nil
+		var s bot.Session
+		if err := json.Unmarshal(b, &s); err != nil {
+			return true, nil, nil // unreadable: as LoadSession, none
+		}
+		return true, &s, nil
 	}
-	var s bot.Session
-	if err := json.Unmarshal(b, &s); err != nil {
-		return held, true, nil, nil // unreadable: as LoadSession, none
-	}
-	return held, true, &s, nil
 }
 
 // ReleaseLock implements bot.SessionLocker, durably (see TryLock).

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"unionbot/bot"
 )
 
 // replayRow remembers one signed callback (bot.ReplayGuard) when there is
@@ -73,24 +75,42 @@ func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time,
 	return ok, nil
 }
 
-// RememberAndClaim implements bot.ReplayClaimer: RememberCallback and
-// Claim in one pipeline.
-func (r *Redis) RememberAndClaim(ctx context.Context, replayKey string, now time.Time, replayTTL time.Duration, claimKey string, claimTTL time.Duration) (fresh, first bool, err error) {
+// Admit implements bot.ReplayClaimer: the replay sighting, the dedup claim
+// and, when a.LockKey is set, the teacher's lock and session, in one
+// pipeline. The tokens are made before it, so that a Sentinel retry of the
+// pipeline (durable) recognises its own writes.
+func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error) {
+	var got bot.Admitted
+	sighting := fmt.Sprint(a.Now.UnixMicro(), ":", randomToken())
+	claim := "C:" + randomToken()
+	if a.LockKey != "" {
+		got.Held = bot.HeldLock{Key: r.key("lock:", a.LockKey), Token: randomToken()}
+	}
 	var sighted, claimed func() (bool, error)
-	err = r.durable(ctx, func(p redis.Pipeliner) {
-		sighted = r.setOnceIn(ctx, p, r.key("replay:", replayKey), fmt.Sprint(now.UnixMicro(), ":", randomToken()), replayTTL)
-		claimed = r.setOnceIn(ctx, p, r.key("dedup:", claimKey), "C:"+randomToken(), claimTTL)
+	var locked func() (bool, *bot.Session, error)
+	err := r.durable(ctx, func(p redis.Pipeliner) {
+		sighted = r.setOnceIn(ctx, p, r.key("replay:", a.ReplayKey), sighting, a.ReplayTTL)
+		claimed = r.setOnceIn(ctx, p, r.key("dedup:", a.ClaimKey), claim, a.ClaimTTL)
+		if a.LockKey != "" {
+			locked = r.lockSessionIn(ctx, p, got.Held, a.LockTTL, a.UserID)
+		}
 	})
 	if err == nil {
-		if fresh, err = sighted(); err == nil {
-			first, err = claimed()
+		if got.Fresh, err = sighted(); err == nil {
+			got.First, err = claimed()
 		}
 	}
+	if err == nil && locked != nil {
+		got.Locked, got.Session, err = locked()
+	}
 	if r.refusedSetGet(err) {
-		return r.RememberAndClaim(ctx, replayKey, now, replayTTL, claimKey, claimTTL)
+		return r.Admit(ctx, a)
 	}
 	if err != nil {
-		return false, false, fmt.Errorf("remember callback and claim: %w", err)
+		if a.LockKey != "" { // it may have been taken before the error
+			r.ReleaseLock(ctx, got.Held)
+		}
+		return bot.Admitted{}, fmt.Errorf("remember callback and claim: %w", err)
 	}
-	return fresh, first, nil
+	return got, nil
 }

@@ -48,12 +48,28 @@ func TestRememberCallback(t *testing.T) {
 	t.Run("redis", func(t *testing.T) { check(t, storagetest.MustOpenRedis(t)) })
 }
 
-// TestRememberAndClaim: on Redis the replay sighting and the dedup claim
-// are decided together, each as it would be alone.
-func TestRememberAndClaim(t *testing.T) {
+// TestRedisAdmit: on Redis the replay sighting, the dedup claim and the
+// teacher's lock with their session are decided in one pipeline, each as
+// it would be alone.
+func TestRedisAdmit(t *testing.T) {
 	r := storagetest.MustOpenRedis(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	if err := r.SaveSession(ctx, &bot.Session{UserID: "t1", Flow: "proposal", State: []byte(`{"step":2}`), ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	admit := func(replay, claim, lock string) bot.Admitted {
+		t.Helper()
+		a := bot.Admission{ReplayKey: replay, Now: t0, ReplayTTL: time.Minute, ClaimKey: claim, ClaimTTL: time.Hour}
+		if lock != "" {
+			a.LockKey, a.LockTTL, a.UserID = "user:"+lock, time.Minute, lock
+		}
+		got, err := r.Admit(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
 	for i, want := range []struct {
 		replay, claim string
 		fresh, first  bool
@@ -63,17 +79,38 @@ func TestRememberAndClaim(t *testing.T) {
 		{"wecom:n2:s", "wecom:msg:1", true, false},  // same message, new signature
 		{"wecom:n1:s", "wecom:msg:2", false, true},
 	} {
-		fresh, first, err := r.RememberAndClaim(ctx, want.replay, t0, time.Minute, want.claim, time.Hour)
-		if err != nil || fresh != want.fresh || first != want.first {
-			t.Fatalf("%d: fresh %v first %v (%v); want %v %v", i, fresh, first, err, want.fresh, want.first)
+		if got := admit(want.replay, want.claim, ""); got.Fresh != want.fresh || got.First != want.first || got.Locked {
+			t.Fatalf("%d: %+v; want fresh %v first %v, no lock", i, got, want.fresh, want.first)
 		}
 	}
 	if ok, err := r.Claim(ctx, "wecom:msg:1", time.Hour); err != nil || ok {
-		t.Fatalf("Claim after RememberAndClaim = %v, %v; want taken", ok, err)
+		t.Fatalf("Claim after Admit = %v, %v; want taken", ok, err)
 	}
 	if fresh, err := r.RememberCallback(ctx, "wecom:n2:s", t0, time.Minute); err != nil || fresh {
-		t.Fatalf("RememberCallback after RememberAndClaim = %v, %v; want seen", fresh, err)
+		t.Fatalf("RememberCallback after Admit = %v, %v; want seen", fresh, err)
 	}
+
+	got := admit("wecom:n3:s", "wecom:msg:3", "t1")
+	if !got.Locked || got.Session == nil || got.Session.Flow != "proposal" || string(got.Session.State) != `{"step":2}` {
+		t.Fatalf("with the lock: %+v; want it taken with t1's session", got)
+	}
+	if again := admit("wecom:n4:s", "wecom:msg:4", "t1"); again.Locked || !again.First {
+		t.Fatalf("while t1's lock is held: %+v; want the claim without the lock", again)
+	}
+	if _, ok, _, err := r.TryLockSession(ctx, "user:t1", time.Minute, "t1"); err != nil || ok {
+		t.Fatalf("TryLockSession while Admit's lock is held = %v, %v", ok, err)
+	}
+	if err := r.SetOutcomeRelease(ctx, "wecom:msg:3", "N", time.Hour, got.Held); err != nil {
+		t.Fatal(err)
+	}
+	if got := admit("wecom:n5:s", "wecom:msg:5", "t2"); !got.Locked || got.Session != nil {
+		t.Fatalf("a teacher without a session: %+v", got)
+	}
+	held, ok, s, err := r.TryLockSession(ctx, "user:t1", time.Minute, "t1")
+	if err != nil || !ok || s == nil {
+		t.Fatalf("TryLockSession after the release = %v, %v, %v", ok, s, err)
+	}
+	r.ReleaseLock(ctx, held)
 }
 
 // TestReplayCache: with the sightings in memory (SQLite, one process), a

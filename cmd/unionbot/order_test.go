@@ -8,6 +8,7 @@ import (
 
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
+	"unionbot/storage/storagetest"
 )
 
 // sayAtOnce sends text n times from user at the same moment (each its own
@@ -88,5 +89,80 @@ func TestFinalStepOnce(t *testing.T) {
 				t.Fatalf("replies %q: %d say 报名成功, want 1", replies, n)
 			}
 		})
+	}
+}
+
+// TestFinalStepOnceAcrossReplicas: two replicas on one database and one
+// Redis; the teacher's 确认提交 reaches both three times at once (the lock
+// is taken with the dedup claim where this process holds none, so the
+// replicas race for it in that round trip): one suggestion.
+func TestFinalStepOnceAcrossReplicas(t *testing.T) {
+	extra := map[string]string{"UNIONBOT_DB": storagetest.URL(t, "mysql"), "UNIONBOT_REDIS": "test", "test.redis_prefix": storagetest.Prefix()}
+	h1 := MustRunMain(t, "mysql", extra)
+	h2 := MustRunMain(t, "mysql", extra)
+	h1.MustSay(t, "t1", "提建议 标题：食堂夜宵 类别：后勤保障 内容：晚自习后没有东西吃。 措施：九点后开一个窗口。")
+	if got := h2.MustSay(t, "t1", "否"); !strings.Contains(got, "确认提交") { // the form is shared
+		t.Fatalf("no preview on the second replica: %q", got)
+	}
+	var wg sync.WaitGroup
+	replies := make([][]string, 2)
+	for i, h := range []*harness{h1, h2} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			replies[i] = h.sayAtOnce(t, "t1", "确认提交", 3)
+		}()
+	}
+	wg.Wait()
+	list, err := h1.Web.Proposals.List(t.Context(), proposal.Filter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("suggestions after 确认提交 ×3 on two replicas = %d, %v; want 1 (replies %q)", len(list), err, replies)
+	}
+	submitted := 0
+	for _, rs := range replies {
+		for _, r := range rs {
+			if strings.Contains(r, "已提交") {
+				submitted++
+			}
+		}
+	}
+	if submitted != 1 {
+		t.Fatalf("%d replies say 已提交; want 1: %q", submitted, replies)
+	}
+}
+
+// TestMessageWaitsForAnotherReplicasLock: while another replica holds a
+// teacher's lock in Redis, their message waits for it (the lock tried with
+// the dedup claim is refused, and the message queues for it as before),
+// and is handled, with the session the other replica left, once it goes.
+func TestMessageWaitsForAnotherReplicasLock(t *testing.T) {
+	h := MustRunMain(t, "mysql", map[string]string{"UNIONBOT_REDIS": "test"})
+	h.MustSay(t, "t1", "提建议")
+	ctx := t.Context()
+	held, ok, _, err := h.Redis.TryLockSession(ctx, "user:t1", time.Minute, "t1")
+	if err != nil || !ok {
+		t.Fatalf("take t1's lock as another replica would: %v, %v", ok, err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		r, err := h.WeCom.SendText("t1", "图书馆延长开放")
+		if err != nil {
+			t.Error(err)
+		}
+		done <- r.Content
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("answered while another replica held the lock: %q", r)
+	case <-time.After(500 * time.Millisecond):
+	}
+	h.Redis.ReleaseLock(ctx, held)
+	select {
+	case r := <-done:
+		if !strings.Contains(r, "属于哪一类") {
+			t.Fatalf("after the release: %q; want the form's next step", r)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("not answered 5 s after the lock was released")
 	}
 }
