@@ -378,9 +378,10 @@ func (b *Bot) slowDown(ctx context.Context, userID string) string {
 // resolveLink makes a linked follower's message the WeCom member's, with
 // the follower kept in Via (for late replies, and to withhold admin rights).
 func (b *Bot) resolveLink(ctx context.Context, msg *Message) {
-	if b.Links == nil || msg.Via != "" || !unionbot.IsWeChatUser(msg.UserID) {
+	if b.Links == nil || msg.Via != "" || msg.linkChecked || !unionbot.IsWeChatUser(msg.UserID) {
 		return
 	}
+	msg.linkChecked = true // run and Handle both ask: look once
 	uid, err := b.Links.LinkedUser(ctx, msg.UserID)
 	switch {
 	case err == nil && uid != "":

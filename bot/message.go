@@ -63,6 +63,8 @@ type Message struct {
 
 	claim claimState // the dedup claim Admit made with the replay check
 	lock  *userLock  // the teacher's lock Admit took with it, for run
+	// linkChecked: resolveLink looked for a follower's link already.
+	linkChecked bool
 }
 
 type claimState int8
