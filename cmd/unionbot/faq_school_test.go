@@ -55,7 +55,7 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 	}
 	sc := faq.NewScript()
 	logf := t.Logf
-	if strings.Contains(questionsFile, "heldout3_") || strings.Contains(questionsFile, "heldout5_") || strings.Contains(questionsFile, "heldout8_") { // never tuned on: its summary only, nobody tuning reads its misses
+	if strings.Contains(questionsFile, "heldout3_") || strings.Contains(questionsFile, "heldout5_") || strings.Contains(questionsFile, "heldout8_") || strings.Contains(questionsFile, "heldout10_") { // never tuned on: its summary only, nobody tuning reads its misses
 		logf = func(string, ...any) {}
 	}
 	var s chatScore
@@ -129,6 +129,8 @@ func TestFAQSchoolChat(t *testing.T) {
 	scoreSchoolChat(t, h7, "../../handlers/faq/testdata/school7_faq.yaml", "../../handlers/faq/testdata/school7_questions.yaml")
 	h8 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 	scoreSchoolChat(t, h8, "../../handlers/faq/testdata/heldout8_faq.yaml", "../../handlers/faq/testdata/heldout8_questions.yaml")
+	h9 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+	scoreSchoolChat(t, h9, "../../handlers/faq/testdata/school9_faq.yaml", "../../handlers/faq/testdata/school9_questions.yaml")
 }
 
 // TestFAQImportModes: replace makes the file the union's own entries and
