@@ -55,8 +55,10 @@ func scoreSchoolChat(t *testing.T, h *harness, faqFile, questionsFile string) ch
 	}
 	sc := faq.NewScript()
 	logf := t.Logf
-	if strings.Contains(questionsFile, "heldout3_") || strings.Contains(questionsFile, "heldout5_") || strings.Contains(questionsFile, "heldout8_") || strings.Contains(questionsFile, "heldout10_") { // never tuned on: its summary only, nobody tuning reads its misses
-		logf = func(string, ...any) {}
+	for _, sealed := range []string{"heldout3_", "heldout5_", "heldout8_", "heldout10_"} {
+		if strings.Contains(questionsFile, sealed) { // never tuned on: its summary only, nobody tuning reads its misses
+			logf = func(string, ...any) {}
+		}
 	}
 	var s chatScore
 	for i, c := range cases {
@@ -115,22 +117,11 @@ func TestFAQSchoolChat(t *testing.T) {
 	if got := h.MustSay(t, "x1", "体检是几月份"); !strings.Contains(got, "4月") || strings.Contains(got, "以本校通知为准") {
 		t.Errorf("体检是几月份 = %q, want the school's 4月", got)
 	}
-	h2 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h2, "../../handlers/faq/testdata/heldout_faq.yaml", "../../handlers/faq/testdata/heldout_questions.yaml")
-	h3 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h3, "../../handlers/faq/testdata/heldout3_faq.yaml", "../../handlers/faq/testdata/heldout3_questions.yaml")
-	h4 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h4, "../../handlers/faq/testdata/school4_faq.yaml", "../../handlers/faq/testdata/school4_questions.yaml")
-	h5 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h5, "../../handlers/faq/testdata/heldout5_faq.yaml", "../../handlers/faq/testdata/heldout5_questions.yaml")
-	h6 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h6, "../../handlers/faq/testdata/school6_faq.yaml", "../../handlers/faq/testdata/school6_questions.yaml")
-	h7 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h7, "../../handlers/faq/testdata/school7_faq.yaml", "../../handlers/faq/testdata/school7_questions.yaml")
-	h8 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h8, "../../handlers/faq/testdata/heldout8_faq.yaml", "../../handlers/faq/testdata/heldout8_questions.yaml")
-	h9 := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
-	scoreSchoolChat(t, h9, "../../handlers/faq/testdata/school9_faq.yaml", "../../handlers/faq/testdata/school9_questions.yaml")
+	// The other schools, each on a bot of its own.
+	for _, set := range []string{"heldout", "heldout3", "school4", "heldout5", "school6", "school7", "heldout8", "school9"} {
+		h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
+		scoreSchoolChat(t, h, "../../handlers/faq/testdata/"+set+"_faq.yaml", "../../handlers/faq/testdata/"+set+"_questions.yaml")
+	}
 }
 
 // TestFAQImportModes: replace makes the file the union's own entries and

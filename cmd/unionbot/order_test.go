@@ -79,13 +79,7 @@ func TestFinalStepOnce(t *testing.T) {
 			if err != nil || len(ro.Confirmed) != 1 {
 				t.Fatalf("entries after three answers = %+v, %v; want 1", ro, err)
 			}
-			n := 0
-			for _, r := range replies {
-				if strings.Contains(r, "报名成功") {
-					n++
-				}
-			}
-			if n != 1 {
+			if n := countContaining(replies, "报名成功"); n != 1 {
 				t.Fatalf("replies %q: %d say 报名成功, want 1", replies, n)
 			}
 		})
@@ -105,12 +99,16 @@ func TestFinalStepOnceAcrossReplicas(t *testing.T) {
 		t.Fatalf("no preview on the second replica: %q", got)
 	}
 	var wg sync.WaitGroup
-	replies := make([][]string, 2)
-	for i, h := range []*harness{h1, h2} {
+	var mu sync.Mutex
+	var replies []string
+	for _, h := range []*harness{h1, h2} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			replies[i] = h.sayAtOnce(t, "t1", "确认提交", 3)
+			rs := h.sayAtOnce(t, "t1", "确认提交", 3)
+			mu.Lock()
+			replies = append(replies, rs...)
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -118,17 +116,20 @@ func TestFinalStepOnceAcrossReplicas(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("suggestions after 确认提交 ×3 on two replicas = %d, %v; want 1 (replies %q)", len(list), err, replies)
 	}
-	submitted := 0
-	for _, rs := range replies {
-		for _, r := range rs {
-			if strings.Contains(r, "已提交") {
-				submitted++
-			}
+	if n := countContaining(replies, "已提交"); n != 1 {
+		t.Fatalf("%d replies say 已提交; want 1: %q", n, replies)
+	}
+}
+
+// countContaining is how many of replies contain s.
+func countContaining(replies []string, s string) int {
+	n := 0
+	for _, r := range replies {
+		if strings.Contains(r, s) {
+			n++
 		}
 	}
-	if submitted != 1 {
-		t.Fatalf("%d replies say 已提交; want 1: %q", submitted, replies)
-	}
+	return n
 }
 
 // TestMessageWaitsForAnotherReplicasLock: while another replica holds a
