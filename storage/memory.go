@@ -2,8 +2,8 @@ package storage
 
 import (
 	"context"
+	"hash/maphash"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unique"
@@ -25,30 +25,51 @@ import (
 // process runs, and a retry is always answered with its first reply.
 type Memory struct {
 	mu    sync.Mutex
-	items map[string]memItem
+	items map[string]memItem // locks, rate-limit counters, the token cache
 	Now   func() time.Time
 
 	// DedupCap is the most dedup marks kept (0: no cap).
 	DedupCap int
 
 	added int    // items added since the last sweep
-	seq   uint64 // numbers items as they are added
-	order []dedupRef
-	head  int // order[head:] are the dedup marks, oldest first
+	seq   uint64 // numbers dedup marks as they are added
+
+	// The dedup marks, by their keys' two 64-bit hashes: a busy bot keeps
+	// DedupKeep's worth of them whatever the cap (300,000 at 10,000
+	// messages a second), and as strings with time.Time values each was an
+	// object of its own and four pointers for the collector to follow; a
+	// mark is now one pointer (the interned reply) and no object. Two
+	// seeds' hashes make 128 bits: two keys sharing both are not expected
+	// in the life of the universe's bots.
+	seeds      [2]maphash.Seed
+	dedup      map[dedupKey]dedupMark
+	dedupAdded int // marks added since the last sweep
+	order      []dedupRef
+	head       int // order[head:] are the dedup marks, oldest first
 }
 
 type memItem struct {
 	val     string
 	expires time.Time
+}
+
+type dedupKey [2]uint64
+
+// dedupMark is a claimed delivery: its outcome ("" until there is one).
+type dedupMark struct {
+	outcome unique.Handle[string]
+	expires int64 // unix nanoseconds; 0 for never
 	seq     uint64
 }
 
 // dedupRef is a dedup mark in the order it was added.
 type dedupRef struct {
-	key string
+	k   dedupKey
 	seq uint64
-	at  time.Time
+	at  int64 // unix nanoseconds
 }
+
+var noOutcome = unique.Make("")
 
 const (
 	// DedupKeep is how long a dedup mark is kept whatever the cap: the
@@ -60,7 +81,8 @@ const (
 // NewMemory returns an empty in-process store with the default cap
 // (UNIONBOT_DEDUP_CAP's default).
 func NewMemory() *Memory {
-	return &Memory{items: map[string]memItem{}, DedupCap: config.DefaultDedupCap}
+	return &Memory{items: map[string]memItem{}, DedupCap: config.DefaultDedupCap,
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, dedup: map[dedupKey]dedupMark{}}
 }
 
 func (m *Memory) now() time.Time {
@@ -85,19 +107,10 @@ func (m *Memory) set(key, val string, ttl time.Duration) {
 	if ttl > 0 {
 		exp = m.now().Add(ttl)
 	}
-	it := memItem{val: val, expires: exp}
-	if old, ok := m.items[key]; ok {
-		it.seq = old.seq
-	} else {
+	if _, ok := m.items[key]; !ok {
 		m.added++
-		m.seq++
-		it.seq = m.seq
-		if m.DedupCap > 0 && strings.HasPrefix(key, "dedup:") {
-			m.order = append(m.order, dedupRef{key: key, seq: it.seq, at: m.now()})
-			m.evict()
-		}
 	}
-	m.items[key] = it
+	m.items[key] = memItem{val: val, expires: exp}
 	// Sweep expired items once the map has grown by half since the last
 	// sweep: amortised O(1) a write. (It used to sweep whenever the size was
 	// a multiple of 1024, which under load meant on every overwrite.)
@@ -112,17 +125,60 @@ func (m *Memory) set(key, val string, ttl time.Duration) {
 	}
 }
 
+func (m *Memory) dedupKey(key string) dedupKey {
+	return dedupKey{maphash.String(m.seeds[0], key), maphash.String(m.seeds[1], key)}
+}
+
+// mark returns the live dedup mark of k; m.mu must be held.
+func (m *Memory) mark(k dedupKey) (dedupMark, bool) {
+	mk, ok := m.dedup[k]
+	if ok && mk.expires != 0 && m.now().UnixNano() >= mk.expires {
+		delete(m.dedup, k)
+		return dedupMark{}, false
+	}
+	return mk, ok
+}
+
+// setMark records k's outcome (noOutcome for a claim), as set does items,
+// and keeps the marks within DedupCap; m.mu must be held.
+func (m *Memory) setMark(k dedupKey, outcome unique.Handle[string], ttl time.Duration) {
+	now := m.now().UnixNano()
+	mk := dedupMark{outcome: outcome}
+	if ttl > 0 {
+		mk.expires = now + int64(ttl)
+	}
+	if old, ok := m.dedup[k]; ok {
+		mk.seq = old.seq
+	} else {
+		m.dedupAdded++
+		m.seq++
+		mk.seq = m.seq
+		if m.DedupCap > 0 {
+			m.order = append(m.order, dedupRef{k: k, seq: mk.seq, at: now})
+			m.evict(now)
+		}
+	}
+	m.dedup[k] = mk
+	if m.dedupAdded >= 1024 && m.dedupAdded >= len(m.dedup)/2 {
+		for k, mk := range m.dedup {
+			if mk.expires != 0 && now >= mk.expires {
+				delete(m.dedup, k)
+			}
+		}
+		m.dedupAdded = 0
+	}
+}
+
 // evict drops the oldest dedup marks past DedupCap, keeping any younger
 // than DedupKeep; m.mu must be held.
-func (m *Memory) evict() {
-	now := m.now()
+func (m *Memory) evict(now int64) {
 	for len(m.order)-m.head > m.DedupCap {
 		r := m.order[m.head]
-		if now.Sub(r.at) < DedupKeep {
+		if now-r.at < int64(DedupKeep) {
 			break
 		}
-		if it, ok := m.items[r.key]; ok && it.seq == r.seq {
-			delete(m.items, r.key)
+		if mk, ok := m.dedup[r.k]; ok && mk.seq == r.seq {
+			delete(m.dedup, r.k)
 		}
 		m.order[m.head] = dedupRef{}
 		m.head++
@@ -139,7 +195,7 @@ func (m *Memory) DedupMarks() int {
 	defer m.mu.Unlock()
 	n := 0
 	for _, r := range m.order[m.head:] {
-		if it, ok := m.items[r.key]; ok && it.seq == r.seq {
+		if mk, ok := m.dedup[r.k]; ok && mk.seq == r.seq {
 			n++
 		}
 	}
@@ -150,10 +206,11 @@ func (m *Memory) DedupMarks() int {
 func (m *Memory) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.get("dedup:" + key); ok {
+	k := m.dedupKey(key)
+	if _, ok := m.mark(k); ok {
 		return false, nil
 	}
-	m.set("dedup:"+key, "", ttl)
+	m.setMark(k, noOutcome, ttl)
 	return true, nil
 }
 
@@ -164,7 +221,7 @@ func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Dur
 	// One copy of each distinct reply: most are the same few (the menu,
 	// the Q&A's answers), and the kept replies were most of the memory
 	// under load.
-	m.set("dedup:"+key, unique.Make(outcome).Value(), ttl)
+	m.setMark(m.dedupKey(key), unique.Make(outcome), ttl)
 	return nil
 }
 
@@ -172,8 +229,11 @@ func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Dur
 func (m *Memory) Outcome(_ context.Context, key string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	it, _ := m.get("dedup:" + key)
-	return it.val, nil
+	mk, ok := m.mark(m.dedupKey(key))
+	if !ok {
+		return "", nil
+	}
+	return mk.outcome.Value(), nil
 }
 
 // TryLock implements bot.Locker.

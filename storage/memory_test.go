@@ -26,8 +26,8 @@ func TestMemorySweeps(t *testing.T) {
 		m.Claim(ctx, "new"+strconv.Itoa(i), time.Minute)
 		m.SetOutcome(ctx, "new"+strconv.Itoa(i), "reply", time.Minute)
 	}
-	if n := len(m.items); n > 5000+1024 {
-		t.Fatalf("%d items kept, want the 5000 expired ones swept", n)
+	if n := len(m.dedup); n > 5000+1024 {
+		t.Fatalf("%d marks kept, want the 5000 expired ones swept", n)
 	}
 	if first, _ := m.Claim(ctx, "new1", time.Minute); first {
 		t.Fatal("a live mark was swept")
@@ -124,8 +124,8 @@ func TestMemoryBounded(t *testing.T) {
 	if n := m.DedupMarks(); n > config.DefaultDedupCap {
 		t.Errorf("%d marks kept, more than the cap %d", n, config.DefaultDedupCap)
 	}
-	if n := len(m.items); n > config.DefaultDedupCap+1 {
-		t.Errorf("%d items kept, more than the cap %d", n, config.DefaultDedupCap)
+	if n := len(m.dedup); n > config.DefaultDedupCap+1 {
+		t.Errorf("%d marks kept, more than the cap %d", n, config.DefaultDedupCap)
 	}
 	if n := len(m.order); n > 2*config.DefaultDedupCap+1024 {
 		t.Errorf("the order of marks holds %d entries", n)
