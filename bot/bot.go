@@ -63,6 +63,8 @@ type Bot struct {
 	known    sync.Map              // user ids whose member record exists
 	roles    sync.Map              // user id → roleSeen, for IsAdmin
 	wg       sync.WaitGroup
+	idle     chan func() // workers waiting for a message to run (see spawn)
+	idleOnce sync.Once
 }
 
 func (b *Bot) now() time.Time {
