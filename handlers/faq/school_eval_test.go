@@ -217,3 +217,8 @@ func TestLongQuestionOffered(t *testing.T) {
 // TestSchool9 is a ninth school (a township central primary school with
 // village teaching points), written by an outsider helper, for tuning.
 func TestSchool9(t *testing.T) { scoreSet(t, "school9", 3) }
+
+// TestSchoolHeldout10 is a tenth school (a university-affiliated secondary
+// school), written by an outsider helper with the ninth and sealed from
+// the start; it was scored once, at the end of the stop that added it.
+func TestSchoolHeldout10(t *testing.T) { scoreSet(t, "heldout10", 3) }
