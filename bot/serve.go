@@ -59,10 +59,7 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 	if running && f.done { // finished, its outcome not stored yet: answer as recorded
 		r := f.recorded
 		b.mu.Unlock()
-		if pre := msg.lock; pre != nil {
-			msg.lock = nil
-			pre.unlock(ctx)
-		}
+		msg.giveBackLock(ctx)
 		return r
 	}
 	start := first && !running
@@ -74,9 +71,8 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		f.waiters = append(f.waiters, ch)
 	}
 	b.mu.Unlock()
-	if pre := msg.lock; pre != nil && !start { // not run here: the lock Admit took goes back
-		msg.lock = nil
-		pre.unlock(ctx)
+	if !start {
+		msg.giveBackLock(ctx)
 	}
 
 	if !running && !start {
@@ -88,6 +84,15 @@ func (b *Bot) Serve(ctx context.Context, msg *Message) string {
 		b.spawn(func() { b.run(requestID, received, key, f, msg, ttl) })
 	}
 	return b.await(ctx, f, ch)
+}
+
+// giveBackLock gives back the teacher's lock Admit took for a message
+// that is not run here (a retry, or one already answered), if it took one.
+func (m *Message) giveBackLock(ctx context.Context) {
+	if l := m.lock; l != nil {
+		m.lock = nil
+		l.unlock(ctx)
+	}
 }
 
 // workerIdle is how long a worker waits for another message before it
