@@ -110,7 +110,13 @@ func (r *Redis) key(parts ...string) string {
 
 // LoadSession implements bot.SessionStore.
 func (r *Redis) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
-	b, err := r.client.Get(ctx, r.key("session:", userID)).Bytes()
+	return readSession(r.client.Get(ctx, r.key("session:", userID)))
+}
+
+// readSession is the session a GET of it found: ENOTFOUND for none or for
+// one that cannot be read.
+func readSession(get *redis.StringCmd) (*bot.Session, error) {
+	b, err := get.Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
 	} else if err != nil {
@@ -286,23 +292,15 @@ func (r *Redis) lockSessionIn(ctx context.Context, p redis.Pipeliner, held bot.H
 		if err != nil || !ok {
 			return false, nil, err
 		}
-		b, err := get.Bytes()
-		if err != nil { // none (redis.Nil), or unreadable: read it again on its own
-			if errors.Is(err, redis.Nil) {
-				return true, nil, nil
-			}
-			s, lerr := r.LoadSession(ctx, userID)
-			if lerr != nil && unionbot.ErrorCode(lerr) != unionbot.ENOTFOUND {
-				r.ReleaseLock(ctx, held)
-				return false, nil, lerr
-			}
-			return true, s, nil
+		s, err := readSession(get)
+		switch {
+		case unionbot.ErrorCode(err) == unionbot.ENOTFOUND:
+			return true, nil, nil
+		case err != nil: // the lock is ours but the session is not known: give it back
+			r.ReleaseLock(ctx, held)
+			return false, nil, err
 		}
-		var s bot.Session
-		if err := json.Unmarshal(b, &s); err != nil {
-			return true, nil, nil // unreadable: as LoadSession, none
-		}
-		return true, &s, nil
+		return true, s, nil
 	}
 }
 
