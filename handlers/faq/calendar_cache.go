@@ -64,24 +64,14 @@ func (s *Service) openTitles(ctx context.Context, now time.Time) ([]titled, erro
 	if v, ok := s.Events.(eventsVersioner); ok {
 		version = v.EventsVersion()
 	}
-	s.cal.mu.Lock()
-	if s.cal.events.fresh(now, version, 0) {
-		defer s.cal.mu.Unlock()
-		return s.cal.events.items, nil
-	}
-	s.cal.mu.Unlock()
-	all, err := s.Events.OpenEvents(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]titled, len(all))
-	for i, e := range all {
-		list[i] = titled{e.Title, s.Engine.seg.Terms(e.Title)}
-	}
-	s.cal.mu.Lock()
-	s.cal.events = keptList[titled]{at: time.Now(), clock: now, version: version, items: list}
-	s.cal.mu.Unlock()
-	return list, nil
+	return kept(&s.cal.mu, &s.cal.events, now, version, 0, func() ([]titled, error) {
+		all, err := s.Events.OpenEvents(ctx, now)
+		list := make([]titled, len(all))
+		for i, e := range all {
+			list[i] = titled{e.Title, s.Engine.seg.Terms(e.Title)}
+		}
+		return list, err
+	})
 }
 
 // planItems is the plan's items of a year, kept for calendarKeep.
@@ -90,22 +80,31 @@ func (s *Service) planItems(ctx context.Context, now time.Time, year int) ([]pla
 	if v, ok := s.Calendar.(planVersioner); ok {
 		version = v.PlanVersion()
 	}
-	s.cal.mu.Lock()
-	if s.cal.plan.fresh(now, version, year) {
-		defer s.cal.mu.Unlock()
-		return s.cal.plan.items, nil
+	return kept(&s.cal.mu, &s.cal.plan, now, version, year, func() ([]planTitled, error) {
+		items, err := s.Calendar.PlanItems(ctx, year, 0)
+		list := make([]planTitled, len(items))
+		for i, it := range items {
+			list[i] = planTitled{it, s.Engine.seg.Terms(it.Title)}
+		}
+		return list, err
+	})
+}
+
+// kept returns k's items while they are fresh, else read's, which it then
+// keeps (read runs without mu held; two readers at once both read).
+func kept[T any](mu *sync.Mutex, k *keptList[T], now time.Time, version uint64, key int, read func() ([]T, error)) ([]T, error) {
+	mu.Lock()
+	if k.fresh(now, version, key) {
+		defer mu.Unlock()
+		return k.items, nil
 	}
-	s.cal.mu.Unlock()
-	items, err := s.Calendar.PlanItems(ctx, year, 0)
+	mu.Unlock()
+	items, err := read()
 	if err != nil {
 		return nil, err
 	}
-	list := make([]planTitled, len(items))
-	for i, it := range items {
-		list[i] = planTitled{it, s.Engine.seg.Terms(it.Title)}
-	}
-	s.cal.mu.Lock()
-	s.cal.plan = keptList[planTitled]{at: time.Now(), clock: now, version: version, key: year, items: list}
-	s.cal.mu.Unlock()
-	return list, nil
+	mu.Lock()
+	*k = keptList[T]{at: time.Now(), clock: now, version: version, key: key, items: items}
+	mu.Unlock()
+	return items, nil
 }
