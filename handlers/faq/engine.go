@@ -251,7 +251,7 @@ func confidence(hits []Hit, own bool) Confidence {
 	best := hits[0]
 	ratio := math.Inf(1)
 	if len(hits) > 1 {
-		ratio = best.Score / hits[1].Score
+		ratio = best.rank() / hits[1].rank()
 	}
 	exactlyOne := best.Exact && (len(hits) == 1 || !hits[1].Exact)
 	switch {

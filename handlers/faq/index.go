@@ -318,10 +318,16 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	return all, own
 }
 
-// better orders hits: higher score first, then lower id.
+// rank is what orders hits: the BM25 score, raised by the share of the
+// question the entry holds, so that of two entries scoring alike the one
+// that holds more of the question comes first (生了重病自付部分很多 meets
+// 生病 in one entry's question, and 大病, 自付, 最多 in another's answer).
+func (h Hit) rank() float64 { return h.Score * (1 + h.Coverage) }
+
+// better orders hits: higher rank first, then lower id.
 func better(a, b Hit) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
+	if ka, kb := a.rank(), b.rank(); ka != kb {
+		return ka > kb
 	}
 	return a.Entry.ID < b.Entry.ID
 }
