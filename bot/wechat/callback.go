@@ -212,9 +212,11 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "success")
 		return
 	}
-	out, err := wxcrypt.TextReply(in.FromUserName, in.ToUserName, reply, cb.now())
-	if err == nil && cb.box != nil {
-		out, err = cb.box.Seal(out, cb.now(), wxcrypt.NewNonce())
+	var out []byte
+	if cb.box != nil {
+		out, err = cb.box.SealText(in.FromUserName, in.ToUserName, reply, cb.now(), wxcrypt.NewNonce())
+	} else {
+		out, err = wxcrypt.TextReply(in.FromUserName, in.ToUserName, reply, cb.now())
 	}
 	if err != nil {
 		cb.logger().ErrorContext(r.Context(), "reply", "err", err)

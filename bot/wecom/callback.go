@@ -230,11 +230,7 @@ func (cb *Callback) checkSignature(sig, ts, nonce, data string) error {
 func (cb *Callback) decrypt(encrypted string) ([]byte, error) { return cb.box.Decrypt(encrypted) }
 
 func (cb *Callback) encryptReply(toUser, text, nonce string) ([]byte, error) {
-	plain, err := wxcrypt.TextReply(toUser, cb.CorpID, text, cb.now())
-	if err != nil {
-		return nil, err
-	}
-	return cb.box.Seal(plain, cb.now(), nonce)
+	return cb.box.SealText(toUser, cb.CorpID, text, cb.now(), nonce)
 }
 
 // Seal encrypts plain XML and wraps it in the signed envelope WeCom expects

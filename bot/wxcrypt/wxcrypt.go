@@ -22,10 +22,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
@@ -57,15 +56,67 @@ func New(token, aesKey, receiveID string) (*Box, error) {
 // silenceper's util.Signature, without sorting the caller's slice or
 // formatting through fmt: every callback signs twice).
 func Signature(parts ...string) string {
-	sorted := make([]string, len(parts))
-	copy(sorted, parts)
-	slices.Sort(sorted)
-	h := sha1.New()
-	for _, p := range sorted {
-		io.WriteString(h, p)
+	var ps [8]piece
+	pieces := ps[:0]
+	for _, p := range parts {
+		pieces = append(pieces, piece{s: p})
 	}
-	var sum [sha1.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0]))
+	sum := signatureSum(pieces)
+	return hex.EncodeToString(sum[:])
+}
+
+// piece is one part of a signature: a string, or (the ciphertext being
+// sealed, which is never copied into a string) bytes.
+type piece struct {
+	s string
+	b []byte
+}
+
+// before orders pieces as strings.Compare would (string(b) in a comparison
+// does not copy).
+func (x piece) before(y piece) bool {
+	switch {
+	case x.b == nil && y.b == nil:
+		return x.s < y.s
+	case y.b == nil:
+		return string(x.b) < y.s
+	case x.b == nil:
+		return x.s < string(y.b)
+	}
+	return string(x.b) < string(y.b)
+}
+
+// signatureSum is sha1 of the pieces sorted and joined, hashed in one call
+// over a pooled buffer: a sha1.New digest and io.WriteString's copy of a
+// kilobyte of ciphertext were a tenth of a reply's garbage.
+func signatureSum(pieces []piece) [sha1.Size]byte {
+	for i := 1; i < len(pieces); i++ { // insertion sort: four pieces
+		for j := i; j > 0 && pieces[j].before(pieces[j-1]); j-- {
+			pieces[j], pieces[j-1] = pieces[j-1], pieces[j]
+		}
+	}
+	bp := getScratch()
+	buf := *bp
+	for _, p := range pieces {
+		buf = append(buf, p.s...)
+		buf = append(buf, p.b...)
+	}
+	sum := sha1.Sum(buf)
+	putScratch(bp, buf)
+	return sum
+}
+
+// scratch holds the buffers a reply is built and encrypted in, and
+// signatures joined in; they go back unless a huge message grew them.
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func getScratch() *[]byte { return scratch.Get().(*[]byte) }
+
+func putScratch(bp *[]byte, buf []byte) {
+	if cap(buf) <= 64<<10 {
+		*bp = buf[:0]
+		scratch.Put(bp)
+	}
 }
 
 // Verify checks sig against the token and the other parts, in constant time.
@@ -75,8 +126,15 @@ func (b *Box) Verify(sig string, parts ...string) error {
 			return errors.New("missing signature, timestamp, nonce or data")
 		}
 	}
-	want := Signature(append([]string{b.Token}, parts...)...)
-	if sig == "" || subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
+	var ps [8]piece
+	pieces := append(ps[:0], piece{s: b.Token})
+	for _, p := range parts {
+		pieces = append(pieces, piece{s: p})
+	}
+	sum := signatureSum(pieces)
+	var want [2 * sha1.Size]byte
+	hex.Encode(want[:], sum[:])
+	if sig == "" || subtle.ConstantTimeCompare([]byte(sig), want[:]) != 1 {
 		return errors.New("signature mismatch")
 	}
 	return nil
@@ -111,24 +169,38 @@ func safeDecrypt(raw, key []byte) (random, plain, appID []byte, err error) {
 // Encrypt seals plain with a fresh 16-byte random, as Tencent's samples do
 // for every message (never the request's): AES-256-CBC, IV the key's first
 // 16 bytes, PKCS#7 padding to 32 bytes, of random | length | plain |
-// receive id, in base64. One buffer, encrypted in place, with the cipher
-// made once per Box (silenceper's util.EncryptMsg decodes the key and
-// copies the message several times per call).
+// receive id, in base64.
 func (b *Box) Encrypt(plain []byte) (string, error) {
-	n := 16 + 4 + len(plain) + len(b.ReceiveID)
-	pad := 32 - n%32
-	buf := make([]byte, n+pad)
-	if _, err := rand.Read(buf[:16]); err != nil {
+	bp, buf, err := b.encrypt(func(dst []byte) []byte { return append(dst, plain...) })
+	if err != nil {
 		return "", err
 	}
-	binary.BigEndian.PutUint32(buf[16:20], uint32(len(plain)))
-	copy(buf[20:], plain)
-	copy(buf[20+len(plain):], b.ReceiveID)
-	for i := n; i < len(buf); i++ {
-		buf[i] = byte(pad)
+	enc := base64.StdEncoding.EncodeToString(buf)
+	putScratch(bp, buf)
+	return enc, nil
+}
+
+// encrypt builds random | length | message | receive id in a pooled buffer
+// (build appends the message), pads it and encrypts it in place, with the
+// cipher made once per Box (silenceper's util.EncryptMsg decodes the key
+// and copies the message several times per call). The caller gives the
+// buffer back with putScratch.
+func (b *Box) encrypt(build func([]byte) []byte) (*[]byte, []byte, error) {
+	bp := getScratch()
+	buf := append(*bp, make([]byte, 20)...)
+	if _, err := rand.Read(buf[:16]); err != nil {
+		putScratch(bp, buf)
+		return nil, nil, err
+	}
+	buf = build(buf)
+	binary.BigEndian.PutUint32(buf[16:20], uint32(len(buf)-20))
+	buf = append(buf, b.ReceiveID...)
+	pad := 32 - len(buf)%32
+	for range pad {
+		buf = append(buf, byte(pad))
 	}
 	cipher.NewCBCEncrypter(b.block, b.key[:16]).CryptBlocks(buf, buf)
-	return base64.StdEncoding.EncodeToString(buf), nil
+	return bp, buf, nil
 }
 
 type cdata struct {
@@ -148,17 +220,39 @@ type Envelope struct {
 // Seal encrypts plain and wraps it in the signed envelope (the XML that
 // encoding/xml makes of Envelope, written directly).
 func (b *Box) Seal(plain []byte, now time.Time, nonce string) ([]byte, error) {
-	enc, err := b.Encrypt(plain)
+	return b.seal(now, nonce, func(dst []byte) []byte { return append(dst, plain...) })
+}
+
+// SealText is Seal of TextReply(to, from, content, now), the reply built
+// straight into the buffer it is encrypted in: every passive reply takes
+// this path, and the plain XML, the ciphertext's base64 string and the
+// signature's copy of it were each a copy of the whole reply.
+func (b *Box) SealText(to, from, content string, now time.Time, nonce string) ([]byte, error) {
+	return b.seal(now, nonce, func(dst []byte) []byte { return appendTextReply(dst, to, from, content, now) })
+}
+
+// seal is Encrypt and the envelope: the message is encrypted in a pooled
+// buffer, and its base64 encoded straight into the envelope and signed
+// there.
+func (b *Box) seal(now time.Time, nonce string, build func([]byte) []byte) ([]byte, error) {
+	bp, buf, err := b.encrypt(build)
 	if err != nil {
 		return nil, err
 	}
-	ts := strconv.FormatInt(now.Unix(), 10)
-	sig := Signature(b.Token, ts, nonce, enc)
-	out := make([]byte, 0, len(enc)+len(sig)+len(ts)+len(nonce)+128)
-	out = append(out, "<xml>"...)
-	out = appendCDATA(out, "Encrypt", enc)
-	out = appendCDATA(out, "MsgSignature", sig)
-	out = append(out, "<TimeStamp>"...)
+	var tsBuf [20]byte
+	ts := strconv.AppendInt(tsBuf[:0], now.Unix(), 10)
+	encLen := base64.StdEncoding.EncodedLen(len(buf))
+	out := make([]byte, 0, encLen+len(nonce)+len(ts)+2*sha1.Size+128)
+	out = append(out, "<xml><Encrypt><![CDATA["...)
+	at := len(out)
+	out = out[:at+encLen]
+	base64.StdEncoding.Encode(out[at:], buf) // base64 holds no "]]>"
+	putScratch(bp, buf)
+	enc := out[at:]
+	sum := signatureSum([]piece{{s: b.Token}, {b: ts}, {s: nonce}, {b: enc}})
+	out = append(out, "]]></Encrypt><MsgSignature><![CDATA["...)
+	out = hex.AppendEncode(out, sum[:])
+	out = append(out, "]]></MsgSignature><TimeStamp>"...)
 	out = append(out, ts...) // digits: nothing to escape
 	out = append(out, "</TimeStamp>"...)
 	out = appendCDATA(out, "Nonce", nonce)
@@ -216,7 +310,10 @@ func NewNonce() string {
 // before Seal (or as is in the Official Account's plain mode): what
 // encoding/xml makes of replyText, written directly.
 func TextReply(to, from, content string, now time.Time) ([]byte, error) {
-	out := make([]byte, 0, len(to)+len(from)+len(content)+192)
+	return appendTextReply(make([]byte, 0, len(to)+len(from)+len(content)+192), to, from, content, now), nil
+}
+
+func appendTextReply(out []byte, to, from, content string, now time.Time) []byte {
 	out = append(out, "<xml>"...)
 	out = appendCDATA(out, "ToUserName", to)
 	out = appendCDATA(out, "FromUserName", from)
@@ -225,5 +322,5 @@ func TextReply(to, from, content string, now time.Time) ([]byte, error) {
 	out = append(out, "</CreateTime>"...)
 	out = appendCDATA(out, "MsgType", "text")
 	out = appendCDATA(out, "Content", content)
-	return append(out, "</xml>"...), nil
+	return append(out, "</xml>"...)
 }
