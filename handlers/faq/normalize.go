@@ -30,7 +30,7 @@ type Script struct {
 	t2s       map[rune]rune
 	s2t       map[rune]rune
 	phrases   map[string]string // simplified word -> traditional word
-	maxPhrase int               // in runes
+	phraseLen map[rune]int      // the longest word (in runes) that starts with a character
 }
 
 // ownPhrases are words the bot's own replies use that the generated table
@@ -40,7 +40,7 @@ var ownPhrases = map[string]string{"回复": "回覆", "答复": "答覆"}
 
 // NewScript loads the embedded tables.
 func NewScript() *Script {
-	sc := &Script{t2s: map[rune]rune{}, s2t: map[rune]rune{}, phrases: map[string]string{}}
+	sc := &Script{t2s: map[rune]rune{}, s2t: map[rune]rune{}, phrases: map[string]string{}, phraseLen: map[rune]int{}}
 	loadPairs(t2sText, sc.t2s)
 	loadPairs(s2tText, sc.s2t)
 	for _, line := range strings.Split(s2tPhraseText, "\n") {
@@ -49,12 +49,13 @@ func NewScript() *Script {
 			continue
 		}
 		sc.phrases[s] = t
-		if n := utf8.RuneCountInString(s); n > sc.maxPhrase {
-			sc.maxPhrase = n
-		}
 	}
 	for s, t := range ownPhrases {
 		sc.phrases[s] = t
+	}
+	for s := range sc.phrases {
+		first, _ := utf8.DecodeRuneInString(s)
+		sc.phraseLen[first] = max(sc.phraseLen[first], utf8.RuneCountInString(s))
 	}
 	return sc
 }
@@ -91,29 +92,39 @@ func (sc *Script) ToSimplified(s string) string {
 }
 
 // ToTraditional converts simplified text, word table first (longest match),
-// then character by character.
+// then character by character. Words are looked up as substrings of s, and
+// only from characters some word starts with: the answers shown in
+// traditional go through here whole.
 func (sc *Script) ToTraditional(s string) string {
-	rs := []rune(s)
 	var b strings.Builder
-	for i := 0; i < len(rs); {
-		matched := false
-		for n := min(sc.maxPhrase, len(rs)-i); n >= 2; n-- {
-			if t, ok := sc.phrases[string(rs[i:i+n])]; ok {
-				b.WriteString(t)
-				i += n
-				matched = true
-				break
+	b.Grow(len(s))
+	var ends [8]int // byte ends of the next runes, for the word lookups
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if longest := min(sc.phraseLen[r], len(ends)); longest >= 2 {
+			n := 0
+			for j := i; n < longest && j < len(s); n++ {
+				_, sz := utf8.DecodeRuneInString(s[j:])
+				j += sz
+				ends[n] = j
+			}
+			matched := false
+			for k := n - 1; k >= 1; k-- {
+				if t, ok := sc.phrases[s[i:ends[k]]]; ok {
+					b.WriteString(t)
+					i, matched = ends[k], true
+					break
+				}
+			}
+			if matched {
+				continue
 			}
 		}
-		if matched {
-			continue
+		if t, ok := sc.s2t[r]; ok {
+			r = t
 		}
-		if t, ok := sc.s2t[rs[i]]; ok {
-			b.WriteRune(t)
-		} else {
-			b.WriteRune(rs[i])
-		}
-		i++
+		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
 }

@@ -57,3 +57,29 @@ func TestTermsFoldScriptsAndSynonyms(t *testing.T) {
 		t.Errorf("Terms(工会费) = %v, want the word 工会费 once (not 工+会费→工工会费)", got)
 	}
 }
+
+// TestToTraditionalWords: the word table wins over characters, longest
+// first, at any byte offset, and text it does not know passes unchanged.
+func TestToTraditionalWords(t *testing.T) {
+	sc := faq.NewScript()
+	for in, want := range map[string]string{
+		"回复数字查看答案":  "回覆數字查看答案",
+		"abc回复":     "abc回覆",
+		"头发发展":      "頭髮發展",
+		"":          "",
+		"ＱＱ群 2026年": "ＱＱ群 2026年",
+	} {
+		if got := sc.ToTraditional(in); got != want {
+			t.Errorf("ToTraditional(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkToTraditional(b *testing.B) {
+	sc := faq.NewScript()
+	text := "每年10月下旬至11月上旬，工会统一组织全体在职教职工到县人民医院体检中心体检，费用由学校承担，每人标准400元（女职工另含妇科项目）。具体批次和日期在教职工群通知。"
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sc.ToTraditional(text)
+	}
+}
