@@ -188,7 +188,8 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	w.Write(out)
+	w.Write(out) // copied into the connection's buffer
+	wxcrypt.Recycle(out)
 }
 
 // ParseInbound turns decrypted callback XML into a bot message.
