@@ -36,6 +36,7 @@ var migrations = []migration{
 	{16, "outbox pacing: why a notice waits, batch progress, recent WeCom sends, the sender lease", migratePace},
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 	{19, "sign-ups: the waiting line counted from an index alone", migrateWaitlineIndex},
+	{20, "callback sightings logged a row per flush, not a row per sighting", migrateSightingBatches},
 }
 
 type schemaMigration struct {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -29,12 +30,14 @@ const replayFlushEvery = 50 * time.Millisecond
 
 // replayCache keeps the replay guard's sightings in memory, for a bot that
 // is the only process on its database (SQLite, no Redis): a callback costs
-// a map lookup. One goroutine appends them, in batches, to
-// callback_sightings, a log in arrival order that only a restart reads:
-// appending touches the last pages of the file, where inserting random
-// keys into callback_replays' index touched a page per sighting (14 µs of
-// the writer each). Sightings dropped from memory past the cap go to
-// callback_replays, which then answers for them.
+// a map lookup. One goroutine appends them to callback_sighting_batches,
+// one row for each flush holding that flush's sightings (key, first seen,
+// expires) packed in a blob, a log in arrival order that only a restart
+// reads. Inserting random keys into callback_replays' index touched a page
+// per sighting (14 µs of the writer each); a row per sighting in a log
+// still cost two B-tree inserts and a bound statement each, the largest
+// part of the bot's own CPU on 帮助. Sightings dropped from memory past the
+// cap go to callback_replays, which then answers for them.
 //
 // Memory holds a 64-bit hash of each key (maphash, a seed of this
 // process's own), not the key: two keys sharing a hash would make a new
@@ -50,7 +53,7 @@ type replayCache struct {
 	spill   time.Time        // until then, a key missing from seen may be in the table
 	cap     int
 
-	insert *sql.Stmt // the sighting INSERT, prepared on the first flush; only run uses it
+	insert *sql.Stmt // the batch INSERT, prepared on the first flush; only run uses it
 
 	stop chan struct{}
 	done chan struct{}
@@ -79,32 +82,40 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 	}
 	c := &replayCache{seed: maphash.MakeSeed(), seen: map[uint64]int64{}, cap: capacity, stop: make(chan struct{}), done: make(chan struct{}), log: log}
 	now := db.now()
-	rows, err := db.sql.QueryContext(ctx, "SELECT seq, `key`, expires_at FROM callback_sightings WHERE expires_at > ? ORDER BY seq DESC LIMIT ?", now, capacity+1)
+	rows, err := db.sql.QueryContext(ctx, "SELECT sightings FROM callback_sighting_batches WHERE expires_max > ? ORDER BY seq DESC", now)
 	if err != nil {
 		return fmt.Errorf("load callback sightings: %w", err)
 	}
-	var loaded []replayMark
-	var seqs []int64
+	var loaded []replayMark // newest first
+	var older []replayRow   // past the cap: callback_replays answers for them
 	for rows.Next() {
-		var key string
-		var expires time.Time
-		var seq int64
-		if err := rows.Scan(&seq, &key, &expires); err != nil {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
 			rows.Close()
 			return fmt.Errorf("load callback sightings: %w", err)
 		}
-		loaded, seqs = append(loaded, replayMark{c.hash(key), expires.UnixNano()}), append(seqs, seq)
+		batch, err := unpackSightings(blob)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("load callback sightings: %w", err)
+		}
+		for i := len(batch) - 1; i >= 0; i-- {
+			r := batch[i]
+			switch {
+			case !r.ExpiresAt.After(now):
+			case len(loaded) < capacity:
+				loaded = append(loaded, replayMark{c.hash(r.Key), r.ExpiresAt.UnixNano()})
+			default:
+				older = append(older, r)
+			}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load callback sightings: %w", err)
 	}
-	if len(loaded) > capacity { // more than fit: the older ones are answered by callback_replays
-		if _, err := db.sql.ExecContext(ctx, "INSERT OR IGNORE INTO callback_replays (`key`, first_seen, expires_at) "+
-			"SELECT `key`, first_seen, expires_at FROM callback_sightings WHERE expires_at > ? AND seq <= ?", now, seqs[capacity]); err != nil {
-			return fmt.Errorf("index older callback sightings: %w", err)
-		}
-		loaded = loaded[:capacity]
+	if err := indexSightings(ctx, db.sql, older); err != nil {
+		return fmt.Errorf("index older callback sightings: %w", err)
 	}
 	// callback_replays answers until its last sighting expires.
 	err = db.sql.QueryRowContext(ctx, "SELECT expires_at FROM callback_replays WHERE expires_at > ? ORDER BY expires_at DESC LIMIT 1", now).Scan(&c.spill)
@@ -163,7 +174,7 @@ func (c *replayCache) run(db *DB) {
 			c.flush(db)
 			if sweep++; sweep%200 == 0 { // every 10 s
 				now := db.now()
-				db.sql.ExecContext(context.Background(), "DELETE FROM callback_sightings WHERE expires_at < ?", now)
+				db.sql.ExecContext(context.Background(), "DELETE FROM callback_sighting_batches WHERE expires_max < ?", now)
 				db.sql.ExecContext(context.Background(), "DELETE FROM callback_replays WHERE expires_at < ?", now)
 			}
 		}
@@ -215,10 +226,7 @@ func (c *replayCache) flush(db *DB) {
 	if spilled > 0 {
 		// Indexed before they leave memory, so that a lookup that misses
 		// memory finds them.
-		_, err := db.sql.ExecContext(context.Background(), "INSERT OR IGNORE INTO callback_replays (`key`, first_seen, expires_at) "+
-			"SELECT `key`, first_seen, expires_at FROM callback_sightings WHERE expires_at >= ? AND expires_at <= ?",
-			time.Unix(0, spillFrom).UTC(), time.Unix(0, spillTo).UTC())
-		if err != nil {
+		if err := c.spillRange(db.sql, time.Unix(0, spillFrom).UTC(), time.Unix(0, spillTo).UTC()); err != nil {
 			c.log.Error("index callback sightings past the cap; keeping them in memory", "n", spilled, "err", err)
 			return
 		}
@@ -238,14 +246,17 @@ func (c *replayCache) flush(db *DB) {
 	}
 }
 
-// logSightings appends a batch to callback_sightings in one transaction,
-// through one INSERT prepared once: a many-row INSERT built for each batch
-// cost SQLite a fresh parse of up to 900 parameters every flush, most of
-// this logging's CPU.
+// maxSightingsPerRow bounds one log row (about 80 bytes a sighting): a
+// flush after the database was away for a while writes several.
+const maxSightingsPerRow = 4096
+
+// logSightings appends a batch to callback_sighting_batches in one
+// transaction, packed into as few rows as maxSightingsPerRow allows,
+// through one INSERT prepared once.
 func (c *replayCache) logSightings(conn *sql.DB, batch []replayRow) error {
 	ctx := context.Background()
 	if c.insert == nil {
-		st, err := conn.PrepareContext(ctx, "INSERT INTO callback_sightings (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
+		st, err := conn.PrepareContext(ctx, "INSERT INTO callback_sighting_batches (expires_min, expires_max, sightings) VALUES (?, ?, ?)")
 		if err != nil {
 			return err
 		}
@@ -257,7 +268,116 @@ func (c *replayCache) logSightings(conn *sql.DB, batch []replayRow) error {
 	}
 	defer tx.Rollback()
 	st := tx.StmtContext(ctx, c.insert)
-	for _, r := range batch {
+	for len(batch) > 0 {
+		part := batch[:min(len(batch), maxSightingsPerRow)]
+		batch = batch[len(part):]
+		lo, hi := part[0].ExpiresAt, part[0].ExpiresAt
+		for _, r := range part {
+			if r.ExpiresAt.Before(lo) {
+				lo = r.ExpiresAt
+			}
+			if r.ExpiresAt.After(hi) {
+				hi = r.ExpiresAt
+			}
+		}
+		if _, err := st.ExecContext(ctx, lo, hi, packSightings(part)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// packSightings writes sightings as, each, the key's length (uvarint),
+// the key, and its first-seen and expiry times (varint unix nanoseconds).
+// Keys hold the request's nonce, which anybody can fill with anything, so
+// lengths, not separators.
+func packSightings(rows []replayRow) []byte {
+	out := make([]byte, 0, len(rows)*(len(rows[0].Key)+24))
+	for _, r := range rows {
+		out = binary.AppendUvarint(out, uint64(len(r.Key)))
+		out = append(out, r.Key...)
+		out = binary.AppendVarint(out, r.FirstSeen.UnixNano())
+		out = binary.AppendVarint(out, r.ExpiresAt.UnixNano())
+	}
+	return out
+}
+
+// unpackSightings reads what packSightings wrote.
+func unpackSightings(b []byte) ([]replayRow, error) {
+	var rows []replayRow
+	bad := errors.New("callback sighting log row is corrupt")
+	for len(b) > 0 {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return nil, bad
+		}
+		key := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		first, w1 := binary.Varint(b)
+		if w1 <= 0 {
+			return nil, bad
+		}
+		b = b[w1:]
+		exp, w2 := binary.Varint(b)
+		if w2 <= 0 {
+			return nil, bad
+		}
+		b = b[w2:]
+		rows = append(rows, replayRow{Key: key, FirstSeen: time.Unix(0, first).UTC(), ExpiresAt: time.Unix(0, exp).UTC()})
+	}
+	return rows, nil
+}
+
+// spillRange indexes in callback_replays every logged sighting expiring
+// from from to to.
+func (c *replayCache) spillRange(conn *sql.DB, from, to time.Time) error {
+	ctx := context.Background()
+	rows, err := conn.QueryContext(ctx, "SELECT sightings FROM callback_sighting_batches WHERE expires_max >= ? AND expires_min <= ?", from, to)
+	if err != nil {
+		return err
+	}
+	var spill []replayRow
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			rows.Close()
+			return err
+		}
+		batch, err := unpackSightings(blob)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		for _, r := range batch {
+			if !r.ExpiresAt.Before(from) && !r.ExpiresAt.After(to) {
+				spill = append(spill, r)
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return indexSightings(ctx, conn, spill)
+}
+
+// indexSightings puts sightings in callback_replays (one indexed twice is
+// ignored), in one transaction.
+func indexSightings(ctx context.Context, conn *sql.DB, rows []replayRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO callback_replays (`key`, first_seen, expires_at) VALUES (?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
 		if _, err := st.ExecContext(ctx, r.Key, r.FirstSeen, r.ExpiresAt); err != nil {
 			return err
 		}
@@ -287,3 +407,31 @@ func (s18CallbackSighting) TableName() string { return "callback_sightings" }
 // migrateCallbackSightings (step 18) adds the log of callback sightings in
 // arrival order that the in-memory replay guard writes and a restart reads.
 func migrateCallbackSightings(tx *gorm.DB) error { return tx.AutoMigrate(&s18CallbackSighting{}) }
+
+// s20SightingBatch is callback_sighting_batches as step 20 made it.
+type s20SightingBatch struct {
+	Seq        int64     `gorm:"primaryKey;autoIncrement"`
+	ExpiresMin time.Time `gorm:"not null"`
+	ExpiresMax time.Time `gorm:"not null;index"`
+	Sightings  []byte    `gorm:"not null"`
+}
+
+func (s20SightingBatch) TableName() string { return "callback_sighting_batches" }
+
+// migrateSightingBatches (step 20) replaces step 18's log, a row a
+// sighting, with callback_sighting_batches, a row a flush. What the old
+// log holds goes to callback_replays, which answers for it until it
+// expires, as for sightings dropped past the cap.
+func migrateSightingBatches(tx *gorm.DB) error {
+	if err := tx.AutoMigrate(&s20SightingBatch{}); err != nil {
+		return err
+	}
+	ignore := "INSERT OR IGNORE"
+	if tx.Dialector.Name() == "mysql" {
+		ignore = "INSERT IGNORE"
+	}
+	if err := tx.Exec(ignore + " INTO callback_replays (`key`, first_seen, expires_at) SELECT `key`, first_seen, expires_at FROM callback_sightings").Error; err != nil {
+		return err
+	}
+	return tx.Migrator().DropTable("callback_sightings")
+}

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -200,5 +201,58 @@ func TestReplayCacheBatch(t *testing.T) {
 			}
 		}
 		db.Close()
+	}
+}
+
+// TestSightingBatchesMigration: sightings that step 18's log held when the
+// bot stopped are still refused after step 20 replaced the log; and keys
+// holding what a crafted nonce can (newlines, NULs, a long run) survive a
+// restart through the packed rows.
+func TestSightingBatchesMigration(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.URL(t, "sqlite")
+	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return t0 }
+	if err := db.MigrateTo(ctx, 19); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ExecRaw(ctx, "INSERT INTO callback_sightings (`key`, first_seen, expires_at) VALUES (?, ?, ?)",
+		"wecom:old:sig", t0.Add(-time.Minute), t0.Add(4*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CacheReplays(ctx, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	odd := []string{"wecom:a\nb:sig", "wecom:\x00\xff:sig", "wecom:" + strings.Repeat("长", 300) + ":sig"}
+	for _, k := range odd {
+		if fresh, err := db.RememberCallback(ctx, k, t0, bot.ReplayWindow); err != nil || !fresh {
+			t.Fatalf("%q: fresh=%v, %v", k, fresh, err)
+		}
+	}
+	db.Close()
+
+	db, err = storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Now = func() time.Time { return t0 }
+	if err := db.CacheReplays(ctx, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range append(odd, "wecom:old:sig") {
+		if fresh, err := db.RememberCallback(ctx, k, t0.Add(time.Minute), bot.ReplayWindow); err != nil || fresh {
+			t.Errorf("%q after the restart: fresh=%v, %v; want seen", k, fresh, err)
+		}
+	}
+	if fresh, _ := db.RememberCallback(ctx, "wecom:a\nb:sig2", t0.Add(time.Minute), bot.ReplayWindow); !fresh {
+		t.Error("a new key counted as seen")
 	}
 }
