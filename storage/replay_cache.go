@@ -95,9 +95,9 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 			return fmt.Errorf("load callback sightings: %w", err)
 		}
 		batch, err := unpackSightings(blob)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("load callback sightings: %w", err)
+		if err != nil { // the rest of the log still counts; the timestamp check bounds what this row held
+			log.Error("load callback sightings: skipping a row", "err", err)
+			continue
 		}
 		for i := len(batch) - 1; i >= 0; i-- {
 			r := batch[i]
@@ -345,8 +345,8 @@ func (c *replayCache) spillRange(conn *sql.DB, from, to time.Time) error {
 		}
 		batch, err := unpackSightings(blob)
 		if err != nil {
-			rows.Close()
-			return err
+			c.log.Error("index callback sightings: skipping a row", "err", err)
+			continue
 		}
 		for _, r := range batch {
 			if !r.ExpiresAt.Before(from) && !r.ExpiresAt.After(to) {

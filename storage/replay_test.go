@@ -205,9 +205,9 @@ func TestReplayCacheBatch(t *testing.T) {
 }
 
 // TestSightingBatchesMigration: sightings that step 18's log held when the
-// bot stopped are still refused after step 20 replaced the log; and keys
+// bot stopped are still refused after step 20 replaced the log; keys
 // holding what a crafted nonce can (newlines, NULs, a long run) survive a
-// restart through the packed rows.
+// restart through the packed rows; a damaged row does not stop the start.
 func TestSightingBatchesMigration(t *testing.T) {
 	ctx := context.Background()
 	url := storagetest.URL(t, "sqlite")
@@ -244,6 +244,11 @@ func TestSightingBatchesMigration(t *testing.T) {
 	}
 	defer db.Close()
 	db.Now = func() time.Time { return t0 }
+	// A damaged row is skipped, not a bot that will not start.
+	if err := db.ExecRaw(ctx, "INSERT INTO callback_sighting_batches (expires_min, expires_max, sightings) VALUES (?, ?, ?)",
+		t0, t0.Add(time.Hour), []byte{0xff, 0xff}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.CacheReplays(ctx, 0, nil); err != nil {
 		t.Fatal(err)
 	}
