@@ -231,3 +231,12 @@ func TestSchool11(t *testing.T) { scoreSet(t, "school11", 3) }
 // school), written by an outsider helper with the eleventh and sealed from
 // the start: scored on arrival and once more at the end of stop 28.
 func TestSchoolHeldout12(t *testing.T) { scoreSet(t, "heldout12", 3) }
+
+// TestSchool13 is a thirteenth school (a private complete secondary school
+// with many teachers from other provinces), written by an outsider helper,
+// for tuning.
+func TestSchool13(t *testing.T) { scoreSet(t, "school13", 3) }
+
+// TestSchool14 is a fourteenth school (a county vocational education
+// centre in the north), written by an outsider helper, for tuning.
+func TestSchool14(t *testing.T) { scoreSet(t, "school14", 3) }
