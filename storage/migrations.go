@@ -109,6 +109,7 @@ func (db *DB) MigrateTo(ctx context.Context, version int) error {
 		if p, ok := conn.ConnPool.(*gorm.PreparedStmtDB); ok {
 			p.Close()
 		}
+		sqliteSchemaChanged() // and the statements SQLite connections keep
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if file != ":memory:" && !strings.Contains(file, "mode=memory") {
 			readDSN = "file:" + file + sep + "mode=ro&_busy_timeout=10000&_foreign_keys=1"
 		}
-		dialector = sqlite.Open(dsn)
+		dialector = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn})
 	case "mysql":
 		// Values go in the statement's text (the driver escapes them),
 		// not as server-side prepared statements: gorm prepares a statement
@@ -117,7 +117,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		}
 		if readDSN != "" { // none for an in-memory database: it is its one connection's alone
 			readers := max(2, runtime.GOMAXPROCS(0))
-			resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.Open(readDSN)}}).
+			resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: readDSN})}}).
 				SetMaxOpenConns(readers).SetMaxIdleConns(readers)
 			if err := g.Use(resolver); err != nil {
 				sqlDB.Close()
