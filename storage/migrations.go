@@ -37,6 +37,7 @@ var migrations = []migration{
 	{18, "callback sightings in arrival order, for the in-memory replay guard of a single SQLite process", migrateCallbackSightings},
 	{19, "sign-ups: the waiting line counted from an index alone", migrateWaitlineIndex},
 	{20, "callback sightings logged a row per flush, not a row per sighting", migrateSightingBatches},
+	{21, "sign-up teams: a teacher's memberships found by user, for 我的报名 and every 报名", migrateTeamUserIndex},
 }
 
 type schemaMigration struct {

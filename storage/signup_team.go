@@ -26,6 +26,13 @@ type teamMemberRow struct {
 
 func (teamMemberRow) TableName() string { return "signup_team_members" }
 
+// migrateTeamUserIndex (step 21) indexes team memberships by teacher: the
+// teams a teacher is in, asked on every 报名 and 我的报名, read the whole
+// table (the (event_id, user_id) index needs the event).
+func migrateTeamUserIndex(tx *gorm.DB) error {
+	return tx.Exec("CREATE INDEX idx_signup_team_members_user ON signup_team_members (user_id)").Error
+}
+
 // migrateTeams adds the team tables and columns, and events' reminder to
 // members who have not signed up.
 func migrateTeams(tx *gorm.DB) error {
