@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"unionbot/bot"
 	"unionbot/handlers/proposal"
 	"unionbot/handlers/signup"
 	"unionbot/storage/storagetest"
@@ -140,9 +141,19 @@ func TestMessageWaitsForAnotherReplicasLock(t *testing.T) {
 	h := MustRunMain(t, "mysql", map[string]string{"UNIONBOT_REDIS": "test"})
 	h.MustSay(t, "t1", "提建议")
 	ctx := t.Context()
-	held, ok, _, err := h.Redis.TryLockSession(ctx, "user:t1", time.Minute, "t1")
-	if err != nil || !ok {
-		t.Fatalf("take t1's lock as another replica would: %v, %v", ok, err)
+	// The bot gives its lock back with the recorded reply, just after the
+	// reply reached the test: take it as another replica would, waiting.
+	var held bot.HeldLock
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var ok bool
+		var err error
+		held, ok, _, err = h.Redis.TryLockSession(ctx, "user:t1", time.Minute, "t1")
+		if err == nil && ok {
+			break
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("take t1's lock as another replica would: %v, %v", ok, err)
+		}
 	}
 	done := make(chan string, 1)
 	go func() {
