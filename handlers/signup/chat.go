@@ -148,12 +148,15 @@ func (ch *Chat) signUpTapped(c *bot.Context, ev *Event, tap *bot.CardTap) error 
 	if err != nil {
 		return err
 	}
+	f := &form{EventID: ev.ID, Fields: map[string]string{}, Tap: tap}
+	if len(steps(ev)) == 0 { // entered at once: the transaction checks the rest
+		if err := ch.Service.CheckWindow(ev, m); err != nil {
+			return err
+		}
+		return ch.submit(c, ev, m, f)
+	}
 	if err := ch.Service.CheckSignUp(c.Context(), ev, m); err != nil {
 		return err
-	}
-	f := &form{EventID: ev.ID, Fields: map[string]string{}, Tap: tap}
-	if len(steps(ev)) == 0 {
-		return ch.submit(c, ev, m, f)
 	}
 	if err := c.StartFlow(FlowSignup, f); err != nil {
 		return err
