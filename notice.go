@@ -56,9 +56,6 @@ const (
 // Enqueue here is for notices that stand alone.
 type Outbox interface {
 	Enqueue(ctx context.Context, n *Notice) error
-	// ClaimNotices leases up to limit due notices to this worker until lease
-	// passes, so that replicas never send the same notice at once.
-	ClaimNotices(ctx context.Context, worker string, limit int, lease time.Duration) ([]*Notice, error)
 	// MarkNotice records the outcome of one attempt. A notice that failed but
 	// may be retried is given retryAt; a final failure has status failed.
 	MarkNotice(ctx context.Context, n *Notice, retryAt time.Time) error

@@ -105,31 +105,6 @@ func (db *DB) Enqueue(ctx context.Context, n *unionbot.Notice) error {
 	return mapErr(enqueue(db.conn(ctx), db.now(), n), "enqueue notice", "", "")
 }
 
-// ClaimNotices implements unionbot.Outbox: a conditional update takes each
-// due notice, so two replicas never hold the same one.
-func (db *DB) ClaimNotices(ctx context.Context, worker string, limit int, lease time.Duration) ([]*unionbot.Notice, error) {
-	now := db.now()
-	var due []noticeRow
-	err := db.conn(ctx).Where("status = ? AND next_at <= ? AND leased_until <= ?", unionbot.NoticePending, now, now).
-		Order("id").Limit(limit).Find(&due).Error
-	if err != nil {
-		return nil, mapErr(err, "find due notices", "", "")
-	}
-	var out []*unionbot.Notice
-	for _, r := range due {
-		res := db.conn(ctx).Model(&noticeRow{}).
-			Where("id = ? AND status = ? AND leased_until <= ?", r.ID, unionbot.NoticePending, now).
-			Updates(map[string]any{"leased_by": worker, "leased_until": now.Add(lease)})
-		if res.Error != nil {
-			return out, mapErr(res.Error, "lease notice", "", "")
-		}
-		if res.RowsAffected == 1 {
-			out = append(out, r.domain())
-		}
-	}
-	return out, nil
-}
-
 // MarkNotice implements unionbot.Outbox.
 func (db *DB) MarkNotice(ctx context.Context, n *unionbot.Notice, retryAt time.Time) error {
 	up := map[string]any{

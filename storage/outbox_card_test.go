@@ -25,9 +25,9 @@ func TestOutboxCard(t *testing.T) {
 		if err := db.Enqueue(ctx, n); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.ClaimNotices(ctx, "w1", 10, time.Minute)
+		got, err := db.PendingNotices(ctx, 10)
 		if err != nil || len(got) != 2 {
-			t.Fatalf("claimed %d notices, %v; want the WeCom part and the followers' part", len(got), err)
+			t.Fatalf("%d notices pending, %v; want the WeCom part and the followers' part", len(got), err)
 		}
 		for _, g := range got {
 			switch g.Channel {

@@ -184,50 +184,6 @@ func testSessions(t *testing.T, store bot.SessionStore) {
 	}
 }
 
-func TestOutboxClaimOnce(t *testing.T) {
-	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		for i := 0; i < 30; i++ {
-			if err := db.Enqueue(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "hi", Kind: "test"}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var mu sync.Mutex
-		seen := map[int64]int{}
-		var wg sync.WaitGroup
-		for w := 0; w < 3; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				for {
-					ns, err := db.ClaimNotices(ctx, "w", 7, time.Minute)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if len(ns) == 0 {
-						return
-					}
-					mu.Lock()
-					for _, n := range ns {
-						seen[n.ID]++
-					}
-					mu.Unlock()
-				}
-			}(w)
-		}
-		wg.Wait()
-		if len(seen) != 30 {
-			t.Fatalf("claimed %d notices, want 30", len(seen))
-		}
-		for id, n := range seen {
-			if n != 1 {
-				t.Fatalf("notice %d claimed %d times", id, n)
-			}
-		}
-	})
-}
-
 func TestOutboxRetryAndList(t *testing.T) {
 	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
@@ -235,19 +191,15 @@ func TestOutboxRetryAndList(t *testing.T) {
 		db.Now = func() time.Time { return now }
 		n := &unionbot.Notice{ToUsers: []string{"a", "b"}, Text: "x", Kind: "k"}
 		db.Enqueue(ctx, n)
-		ns, _ := db.ClaimNotices(ctx, "w", 10, time.Minute)
+		ns, _ := db.PendingNotices(ctx, 10)
 		if len(ns) != 1 || len(ns[0].ToUsers) != 2 {
-			t.Fatalf("claimed %+v", ns)
+			t.Fatalf("pending %+v", ns)
 		}
 		ns[0].Attempts, ns[0].Status, ns[0].LastCode = 1, unionbot.NoticePending, 45009
 		db.MarkNotice(ctx, ns[0], now.Add(time.Minute))
-		if again, _ := db.ClaimNotices(ctx, "w", 10, time.Minute); len(again) != 0 {
-			t.Fatalf("claimed a notice before its retry time")
-		}
-		now = now.Add(2 * time.Minute)
-		again, _ := db.ClaimNotices(ctx, "w", 10, time.Minute)
-		if len(again) != 1 || again[0].LastCode != 45009 || again[0].Attempts != 1 {
-			t.Fatalf("after retry time claimed %+v", again)
+		again, _ := db.PendingNotices(ctx, 10)
+		if len(again) != 1 || again[0].LastCode != 45009 || again[0].Attempts != 1 || again[0].NextAt.Sub(now.Add(time.Minute)).Abs() > time.Second {
+			t.Fatalf("after a retryable failure: %+v; want it pending, due in a minute", again)
 		}
 		list, _ := db.ListNotices(ctx, "k", 10)
 		if len(list) != 1 {
