@@ -118,7 +118,7 @@ func TestFAQSchoolChat(t *testing.T) {
 		t.Errorf("体检是几月份 = %q, want the school's 4月", got)
 	}
 	// The other schools, each on a bot of its own.
-	for _, set := range []string{"heldout", "heldout3", "school4", "heldout5", "school6", "school7", "heldout8", "school9", "heldout10", "school11", "heldout12", "school13", "school14", "heldout15", "heldout16"} {
+	for _, set := range []string{"heldout", "heldout3", "school4", "heldout5", "school6", "school7", "heldout8", "school9", "heldout10", "school11", "heldout12", "school13", "school14", "heldout15", "heldout16", "school17", "school18"} {
 		h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "0"})
 		scoreSchoolChat(t, h, "../../handlers/faq/testdata/"+set+"_faq.yaml", "../../handlers/faq/testdata/"+set+"_questions.yaml")
 	}

@@ -249,3 +249,13 @@ func TestSchool14(t *testing.T) { scoreSet(t, "school14", 3) }
 func TestSchoolHeldout15(t *testing.T) { scoreSet(t, "heldout15", 3) }
 
 func TestSchoolHeldout16(t *testing.T) { scoreSet(t, "heldout16", 3) }
+
+// TestSchool17 is a seventeenth union (a county's joint grassroots union of
+// its teacher development centre and five village schools), written by an
+// outsider helper, for tuning; its questions include voice-input
+// transcripts, fragments and emoji.
+func TestSchool17(t *testing.T) { scoreSet(t, "school17", 3) }
+
+// TestSchool18 is an eighteenth school (a bilingual boarding school in a
+// pastoral area), written by an outsider helper, for tuning.
+func TestSchool18(t *testing.T) { scoreSet(t, "school18", 3) }
