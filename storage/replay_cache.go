@@ -82,23 +82,9 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 	}
 	c := &replayCache{seed: maphash.MakeSeed(), seen: map[uint64]int64{}, cap: capacity, stop: make(chan struct{}), done: make(chan struct{}), log: log}
 	now := db.now()
-	rows, err := db.sql.QueryContext(ctx, "SELECT sightings FROM callback_sighting_batches WHERE expires_max > ? ORDER BY seq DESC", now)
-	if err != nil {
-		return fmt.Errorf("load callback sightings: %w", err)
-	}
 	var loaded []replayMark // newest first
 	var older []replayRow   // past the cap: callback_replays answers for them
-	for rows.Next() {
-		var blob []byte
-		if err := rows.Scan(&blob); err != nil {
-			rows.Close()
-			return fmt.Errorf("load callback sightings: %w", err)
-		}
-		batch, err := unpackSightings(blob)
-		if err != nil { // the rest of the log still counts; the timestamp check bounds what this row held
-			log.Error("load callback sightings: skipping a row", "err", err)
-			continue
-		}
+	err := eachSightingBatch(ctx, db.sql, log, func(batch []replayRow) {
 		for i := len(batch) - 1; i >= 0; i-- {
 			r := batch[i]
 			switch {
@@ -109,9 +95,8 @@ func (db *DB) CacheReplays(ctx context.Context, capacity int, log *slog.Logger) 
 				older = append(older, r)
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	}, "SELECT sightings FROM callback_sighting_batches WHERE expires_max > ? ORDER BY seq DESC", now)
+	if err != nil {
 		return fmt.Errorf("load callback sightings: %w", err)
 	}
 	if err := indexSightings(ctx, db.sql, older); err != nil {
@@ -332,33 +317,43 @@ func unpackSightings(b []byte) ([]replayRow, error) {
 // from from to to.
 func (c *replayCache) spillRange(conn *sql.DB, from, to time.Time) error {
 	ctx := context.Background()
-	rows, err := conn.QueryContext(ctx, "SELECT sightings FROM callback_sighting_batches WHERE expires_max >= ? AND expires_min <= ?", from, to)
-	if err != nil {
-		return err
-	}
 	var spill []replayRow
-	for rows.Next() {
-		var blob []byte
-		if err := rows.Scan(&blob); err != nil {
-			rows.Close()
-			return err
-		}
-		batch, err := unpackSightings(blob)
-		if err != nil {
-			c.log.Error("index callback sightings: skipping a row", "err", err)
-			continue
-		}
+	err := eachSightingBatch(ctx, conn, c.log, func(batch []replayRow) {
 		for _, r := range batch {
 			if !r.ExpiresAt.Before(from) && !r.ExpiresAt.After(to) {
 				spill = append(spill, r)
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	}, "SELECT sightings FROM callback_sighting_batches WHERE expires_max >= ? AND expires_min <= ?", from, to)
+	if err != nil {
 		return err
 	}
 	return indexSightings(ctx, conn, spill)
+}
+
+// eachSightingBatch hands fn each log row that query (selecting the packed
+// sightings column) reads, unpacked, in the query's order. A damaged row
+// is logged and skipped: the rest of the log still counts, and the
+// timestamp check bounds what that row held to five minutes.
+func eachSightingBatch(ctx context.Context, conn *sql.DB, log *slog.Logger, fn func([]replayRow), query string, args ...any) error {
+	rows, err := conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			return err
+		}
+		batch, err := unpackSightings(blob)
+		if err != nil {
+			log.Error("callback sightings: skipping a damaged log row", "err", err)
+			continue
+		}
+		fn(batch)
+	}
+	return rows.Err()
 }
 
 // indexSightings puts sightings in callback_replays (one indexed twice is
