@@ -134,6 +134,10 @@ func BuildTemplateCard(c *unionbot.Card) *TemplateCard {
 	return t
 }
 
+// codeTaskIDUsed is WeCom's errcode for a card whose task_id was used
+// before (also for one empty or too long).
+const codeTaskIDUsed = 42014
+
 // sendCard sends n's card, or updates the tapped card for an update. An
 // update WeCom refuses (the code used, or past 72 hours) falls back to
 // n.Text as a new message; so does one whose code is already too old.
@@ -141,7 +145,16 @@ func (c *Client) sendCard(ctx context.Context, n *unionbot.Notice) error {
 	if !n.Card.IsUpdate() {
 		req := cardSendRequest{ToUser: strings.Join(n.ToUsers, "|"), ToParty: n.ToParty, ToTag: n.ToTag,
 			MsgType: "template_card", AgentID: c.AgentID, TemplateCard: BuildTemplateCard(n.Card)}
-		return c.callWithToken(ctx, "message/send", nil, req, &APIStatus{})
+		err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{})
+		var se *unionbot.SendError
+		if n.Attempts > 0 && errors.As(err, &se) && se.Code == codeTaskIDUsed {
+			// A retry after a failure that may have been delivered (a
+			// timeout, a dropped connection): WeCom took the earlier
+			// attempt, whose task_id this one repeats.
+			c.logger().Info("card already delivered by an earlier attempt", "task", n.Card.TaskID)
+			return nil
+		}
+		return err
 	}
 	if !n.Card.CodeAt.IsZero() && c.now().Sub(n.Card.CodeAt) >= unionbot.CardCodeTTL {
 		return c.sendTextInstead(ctx, n)

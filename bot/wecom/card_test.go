@@ -22,7 +22,7 @@ func buttonCard(keys ...string) *unionbot.Card {
 
 // TestSendCard: a card goes as WeCom's documented template_card body, and
 // what WeCom refuses (the fake checks the required fields and limits)
-// comes back as a final 40058.
+// comes back as a final 40058, or 42014 for the task_id.
 func TestSendCard(t *testing.T) {
 	c, fake := mustClient(t)
 	c.Cards = true
@@ -55,15 +55,13 @@ func TestSendCard(t *testing.T) {
 
 	long := strings.Repeat("k", 1025)
 	seven := buttonCard("a", "b", "c", "d", "e", "f", "g")
-	noTask := buttonCard("a")
-	noTask.TaskID = ""
 	badTask := buttonCard("a")
 	badTask.TaskID = "活动-1"
 	vote := &unionbot.Card{Type: unionbot.CardVote, TaskID: unionbot.NewTaskID("v"), Title: "评价", Question: "q",
 		Submit: &unionbot.CardButton{Text: "提交", Key: "rate:1"}}
 	notice := &unionbot.Card{Type: unionbot.CardNotice, Title: "公告"} // no card_action url
 	for name, card := range map[string]*unionbot.Card{"7 buttons": seven, "key over 1024 bytes": buttonCard(long),
-		"no task_id": noTask, "task_id with Chinese": badTask, "repeated key": buttonCard("a", "a"),
+		"task_id with Chinese": badTask, "repeated key": buttonCard("a", "a"),
 		"vote without options": vote, "text_notice without card_action": notice} {
 		err := c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: card})
 		var se *unionbot.SendError
@@ -71,10 +69,28 @@ func TestSendCard(t *testing.T) {
 			t.Errorf("%s: err = %v, want final 40058", name, err)
 		}
 	}
+	noTask := buttonCard("a")
+	noTask.TaskID = ""
+	err := c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: noTask})
+	var se *unionbot.SendError
+	if !errors.As(err, &se) || se.Code != fakewecom.CodeTaskID || se.Retryable {
+		t.Errorf("no task_id: err = %v, want final 42014", err)
+	}
+	// A task_id used before is refused with 42014; on a retry (the first
+	// attempt timed out but reached WeCom) that means delivered.
 	first := buttonCard("x")
-	c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: first})
-	if err := c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: first}); err == nil {
-		t.Errorf("a repeated task_id was taken")
+	if err := c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: first}); err != nil {
+		t.Fatal(err)
+	}
+	err = c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: first})
+	if !errors.As(err, &se) || se.Code != fakewecom.CodeTaskID || se.Retryable {
+		t.Errorf("a repeated task_id on a first attempt: err = %v, want final 42014", err)
+	}
+	if err := c.Send(ctx, &unionbot.Notice{ToUsers: []string{"t1"}, Text: "x", Card: first, Attempts: 1}); err != nil {
+		t.Errorf("a retry refused for its task_id: %v, want delivered", err)
+	}
+	if got := len(fake.Cards("t1")); got != 2 {
+		t.Errorf("t1 holds %d cards, want 2 (the first test's and this one, once)", got)
 	}
 }
 

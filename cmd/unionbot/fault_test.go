@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"unionbot"
 	"unionbot/bot/wecom/fakewecom"
 	"unionbot/handlers/signup"
 	"unionbot/storage/storagetest"
@@ -428,5 +430,59 @@ func TestWeComFaults(t *testing.T) {
 	}
 	if failed != 1 {
 		t.Errorf("failed broadcasts = %d, want 1: %+v", failed, log.Notices)
+	}
+}
+
+// TestCardRetryAfterTimeout: a card whose send timed out but reached WeCom
+// is retried with the same task_id, which WeCom refuses (42014): that
+// refusal on a retry means delivered, so the notice is sent, the teacher
+// has the card once, and nobody is told it failed.
+func TestCardRetryAfterTimeout(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"test.outbox_attempts": "3"})
+	MustOpenEvent(t, h, 1)
+	ctx := context.Background()
+	// What opening the event announced goes out first, so that the delay
+	// below meets the card's send.
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		h.Outbox.RunOnce(ctx)
+		ns, err := h.DB.PendingNotices(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("notices still pending after opening the event: %d", len(ns))
+		}
+	}
+	before := h.Fake.Calls("/cgi-bin/message/send")
+	h.Fake.AnswerLate("/cgi-bin/message/send", 11*time.Second, 1) // delivered, answered past the client's 10 s
+	if got := h.MustSay(t, "c9", "活动"); !strings.Contains(got, "活动卡片") {
+		t.Fatalf("活动 = %q, want the list and a pointer to the cards", got)
+	}
+	var card *unionbot.Notice
+	for deadline := time.Now().Add(40 * time.Second); card == nil || card.Status == unionbot.NoticePending; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the card notice is still %+v after 40 s", card)
+		}
+		ns, err := h.DB.ListNotices(ctx, "", 100) // the bot's own outbox worker sends it
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range ns {
+			if n.Card != nil && strings.Join(n.ToUsers, ",") == "c9" {
+				card = n
+			}
+		}
+	}
+	if card.Status != unionbot.NoticeSent || card.Attempts != 2 || h.Fake.Calls("/cgi-bin/message/send")-before != 2 {
+		t.Errorf("card notice = %s after %d attempts (errcode %d), want sent on the retry", card.Status, card.Attempts, card.LastCode)
+	}
+	if got := len(h.Fake.Cards("c9")); got != 1 {
+		t.Errorf("c9 holds %d cards, want 1", got)
+	}
+	if alerts := h.Fake.SentTo(testAdmin); len(alerts) != 0 {
+		t.Errorf("admins told of a failure: %+v", alerts)
 	}
 }

@@ -15,6 +15,11 @@ import (
 // The fake checks the required fields and the documented hard limits and
 // answers 40058 (不合法的参数) as WeCom does for a malformed parameter.
 
+// CodeTaskID is WeCom's errcode for a card's task_id that was used before,
+// is missing or is too long ("taskid has existed or empty or exceed max
+// len").
+const CodeTaskID = 42014
+
 // CodeInvalidParam is WeCom's errcode for a parameter it refuses.
 const CodeInvalidParam = 40058
 
@@ -71,10 +76,6 @@ func checkCard(c *cardJSON) string {
 	switch {
 	case c.CardType != "text_notice" && c.CardType != "news_notice" && !interactive:
 		return "invalid card_type"
-	case interactive && c.TaskID == "":
-		return "task_id missing"
-	case len(c.TaskID) > 128 || c.TaskID != "" && !taskIDChars.MatchString(c.TaskID):
-		return "invalid task_id"
 	case interactive && (c.MainTitle == nil || c.MainTitle.Title == ""):
 		return "main_title.title missing"
 	case c.CardType == "text_notice" && (c.MainTitle == nil || c.MainTitle.Title == "") && c.SubTitleText == "":
@@ -195,6 +196,15 @@ func (s *Server) sendCard(w http.ResponseWriter, m Sent, raw json.RawMessage) {
 		writeErrMsg(w, CodeInvalidParam, "template_card missing")
 		return
 	}
+	interactive := c.CardType == "button_interaction" || c.CardType == "vote_interaction" || c.CardType == "multiple_interaction"
+	if interactive && c.TaskID == "" || len(c.TaskID) > 128 {
+		writeErrMsg(w, CodeTaskID, "taskid has existed or empty or exceed max len")
+		return
+	}
+	if c.TaskID != "" && !taskIDChars.MatchString(c.TaskID) {
+		writeErrMsg(w, CodeInvalidParam, "invalid task_id")
+		return
+	}
 	if msg := checkCard(&c); msg != "" {
 		writeErrMsg(w, CodeInvalidParam, msg)
 		return
@@ -202,7 +212,7 @@ func (s *Server) sendCard(w http.ResponseWriter, m Sent, raw json.RawMessage) {
 	s.mu.Lock()
 	if c.TaskID != "" && s.tasks[c.TaskID] {
 		s.mu.Unlock()
-		writeErrMsg(w, CodeInvalidParam, "task_id repeated")
+		writeErrMsg(w, CodeTaskID, "taskid has existed or empty or exceed max len")
 		return
 	}
 	if s.tasks == nil {

@@ -45,6 +45,7 @@ type fault struct {
 	errcode int
 	status  int
 	delay   time.Duration
+	late    time.Duration // the call is carried out, then its answer waits
 	times   int
 }
 
@@ -137,6 +138,27 @@ func (s *Server) FailHTTP(path string, status, times int) {
 // Delay makes the next times calls to path wait d first (to cause timeouts).
 func (s *Server) Delay(path string, d time.Duration, times int) {
 	s.addFault(path, &fault{delay: d, times: times})
+}
+
+// AnswerLate makes the next times calls to path be carried out at once
+// and answered d later: a caller that times out first does not know its
+// message went.
+func (s *Server) AnswerLate(path string, d time.Duration, times int) {
+	s.addFault(path, &fault{late: d, times: times})
+}
+
+// lateWriter holds an answer back until its time.
+type lateWriter struct {
+	http.ResponseWriter
+	d    time.Duration
+	once sync.Once
+}
+
+func (w *lateWriter) wait()                { w.once.Do(func() { time.Sleep(w.d) }) }
+func (w *lateWriter) WriteHeader(code int) { w.wait(); w.ResponseWriter.WriteHeader(code) }
+func (w *lateWriter) Write(b []byte) (int, error) {
+	w.wait()
+	return w.ResponseWriter.Write(b)
 }
 
 // ExpireTokens makes every issued token expired (42001), as after 2 hours.
@@ -251,6 +273,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f != nil {
 		if f.delay > 0 {
 			time.Sleep(f.delay)
+		}
+		if f.late > 0 {
+			w = &lateWriter{ResponseWriter: w, d: f.late}
 		}
 		if f.status != 0 {
 			http.Error(w, http.StatusText(f.status), f.status)
