@@ -440,9 +440,10 @@ func TestWeComFaults(t *testing.T) {
 func TestCardRetryAfterTimeout(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"test.outbox_attempts": "3"})
 	MustOpenEvent(t, h, 1)
+	h.MustSay(t, "c9", "帮助") // c9's first contact, and whatever it sends, before the fault
 	ctx := context.Background()
-	// What opening the event announced goes out first, so that the delay
-	// below meets the card's send.
+	// What opening the event announced goes out first, so that the late
+	// answer below meets the card's send.
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		h.Outbox.RunOnce(ctx)
 		ns, err := h.DB.PendingNotices(ctx, 10)
@@ -457,7 +458,7 @@ func TestCardRetryAfterTimeout(t *testing.T) {
 		}
 	}
 	before := h.Fake.Calls("/cgi-bin/message/send")
-	h.Fake.AnswerLate("/cgi-bin/message/send", 11*time.Second, 1) // delivered, answered past the client's 10 s
+	h.Fake.AnswerLate("/cgi-bin/message/send", "template_card", 11*time.Second) // delivered, answered past the client's 10 s
 	if got := h.MustSay(t, "c9", "活动"); !strings.Contains(got, "活动卡片") {
 		t.Fatalf("活动 = %q, want the list and a pointer to the cards", got)
 	}
@@ -477,7 +478,11 @@ func TestCardRetryAfterTimeout(t *testing.T) {
 		}
 	}
 	if card.Status != unionbot.NoticeSent || card.Attempts != 2 || h.Fake.Calls("/cgi-bin/message/send")-before != 2 {
-		t.Errorf("card notice = %s after %d attempts (errcode %d), want sent on the retry", card.Status, card.Attempts, card.LastCode)
+		t.Errorf("card notice = %s after %d attempts (errcode %d), %d sends since the fault; want sent on the retry, 2 sends",
+			card.Status, card.Attempts, card.LastCode, h.Fake.Calls("/cgi-bin/message/send")-before)
+		for _, m := range h.Fake.Sent() {
+			t.Logf("sent %s to %q at %s, card %v", m.Path, m.ToUser, m.At.Format("15:04:05.000"), m.Card != nil)
+		}
 	}
 	if got := len(h.Fake.Cards("c9")); got != 1 {
 		t.Errorf("c9 holds %d cards, want 1", got)

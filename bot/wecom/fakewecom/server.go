@@ -8,6 +8,7 @@
 package fakewecom
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,6 +47,7 @@ type fault struct {
 	status  int
 	delay   time.Duration
 	late    time.Duration // the call is carried out, then its answer waits
+	match   string        // only for calls whose body holds this
 	times   int
 }
 
@@ -140,11 +142,11 @@ func (s *Server) Delay(path string, d time.Duration, times int) {
 	s.addFault(path, &fault{delay: d, times: times})
 }
 
-// AnswerLate makes the next times calls to path be carried out at once
-// and answered d later: a caller that times out first does not know its
-// message went.
-func (s *Server) AnswerLate(path string, d time.Duration, times int) {
-	s.addFault(path, &fault{late: d, times: times})
+// AnswerLate makes the next call to path whose body holds match be
+// carried out at once and answered d later: a caller that times out first
+// does not know its message went.
+func (s *Server) AnswerLate(path, match string, d time.Duration) {
+	s.addFault(path, &fault{late: d, match: match, times: 1})
 }
 
 // lateWriter holds an answer back until its time.
@@ -260,10 +262,15 @@ func writeErr(w http.ResponseWriter, code int) {
 // ServeHTTP implements the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	var body []byte
+	if r.Body != nil { // read once here, so that a fault can look at it
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	s.mu.Lock()
 	s.calls[path]++
 	var f *fault
-	if fs := s.faults[path]; len(fs) > 0 {
+	if fs := s.faults[path]; len(fs) > 0 && (fs[0].match == "" || bytes.Contains(body, []byte(fs[0].match))) {
 		f = fs[0]
 		if f.times--; f.times <= 0 {
 			s.faults[path] = fs[1:]
