@@ -225,9 +225,7 @@ func (cb *Callback) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	w.Write(out) // copied into the connection's buffer
-	if cb.box != nil {
-		wxcrypt.Recycle(out)
-	}
+	wxcrypt.Recycle(out)
 }
 
 // parseInbound turns a message into a bot message.

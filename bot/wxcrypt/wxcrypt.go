@@ -57,13 +57,22 @@ func New(token, aesKey, receiveID string) (*Box, error) {
 // silenceper's util.Signature, without sorting the caller's slice or
 // formatting through fmt: every callback signs twice).
 func Signature(parts ...string) string {
+	sum := stringsSum("", parts)
+	return hex.EncodeToString(sum[:])
+}
+
+// stringsSum is signatureSum of first (when not empty) and parts, without
+// copying them into a slice of its own on the heap.
+func stringsSum(first string, parts []string) [sha1.Size]byte {
 	var ps [8]piece
 	pieces := ps[:0]
+	if first != "" {
+		pieces = append(pieces, piece{s: first})
+	}
 	for _, p := range parts {
 		pieces = append(pieces, piece{s: p})
 	}
-	sum := signatureSum(pieces)
-	return hex.EncodeToString(sum[:])
+	return signatureSum(pieces)
 }
 
 // piece is one part of a signature: a string, or (the ciphertext being
@@ -135,12 +144,7 @@ func (b *Box) Verify(sig string, parts ...string) error {
 			return errors.New("missing signature, timestamp, nonce or data")
 		}
 	}
-	var ps [8]piece
-	pieces := append(ps[:0], piece{s: b.Token})
-	for _, p := range parts {
-		pieces = append(pieces, piece{s: p})
-	}
-	sum := signatureSum(pieces)
+	sum := stringsSum(b.Token, parts)
 	var want [2 * sha1.Size]byte
 	hex.Encode(want[:], sum[:])
 	if sig == "" || subtle.ConstantTimeCompare([]byte(sig), want[:]) != 1 {
