@@ -262,9 +262,12 @@ func writeErr(w http.ResponseWriter, code int) {
 // ServeHTTP implements the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
+	s.mu.Lock()
+	matching := len(s.faults[path]) > 0 && s.faults[path][0].match != ""
+	s.mu.Unlock()
 	var body []byte
-	if r.Body != nil { // read once here, so that a fault can look at it
-		body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	if matching && r.Body != nil { // the fault looks at the body: read it here, and give it back whole
+		body, _ = io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	s.mu.Lock()
