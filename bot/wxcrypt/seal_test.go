@@ -16,10 +16,7 @@ import (
 // computed here from scratch; a reply too big for the pool's buffers, and
 // content with "]]>" in it, go the same way.
 func TestSealTextIsSealOfTextReply(t *testing.T) {
-	box, err := New("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
-	if err != nil {
-		t.Fatal(err)
-	}
+	box := mustBox(t)
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	for _, content := range []string{"回复“报名 1”", "a]]>b", strings.Repeat("帮助", 40000)} {
 		env, err := box.SealText("zhangsan", "wx5823bf96d3bd56c7", content, now, "n0nce")
@@ -61,4 +58,15 @@ func TestSignatureOrder(t *testing.T) {
 	if got, want := signatureSum(mixed), sha1.Sum([]byte(strings.Join(sorted, ""))); got != want {
 		t.Errorf("mixed pieces sum %x, want %x", got, want)
 	}
+}
+
+// mustBox is the box of WeCom's published sample (token QDG6eK and its
+// EncodingAESKey), which the tests and benchmarks seal and open with.
+func mustBox(tb testing.TB) *Box {
+	tb.Helper()
+	box, err := New("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return box
 }

@@ -24,10 +24,7 @@ func FuzzTextReplyIsEncodingXML(f *testing.F) {
 	for _, s := range []string{"", "帮助", "a]]>b", "]]>]]>", "<xml>&amp;</xml>", "第1页\n回复“更多”", "🙂 \t x"} {
 		f.Add(s)
 	}
-	box, err := New("QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7")
-	if err != nil {
-		f.Fatal(err)
-	}
+	box := mustBox(f)
 	at := time.Date(2026, 12, 31, 21, 30, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, content string) {
 		got, _ := TextReply("t001", "wx5823bf96d3bd56c7", content, at)
