@@ -100,3 +100,25 @@ func BenchmarkNewEngine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAskStarter is one question against the starter set alone, the
+// load generator's Q&A questions: the engine's share of a Q&A message.
+//
+//	go test ./handlers/faq/ -run '^$' -bench AskStarter -benchmem
+func BenchmarkAskStarter(b *testing.B) {
+	e, err := faq.NewEngine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	entries, err := faq.DefaultEntries()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Load(entries)
+	questions := []string{"体检什么时候", "会费怎么交", "會費怎麼交", "工会会员生日有什么慰问", "生病住院工会有补助吗", "教代会什么时候开"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Ask(questions[i%len(questions)])
+	}
+}

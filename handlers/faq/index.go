@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 )
@@ -69,46 +70,73 @@ type term struct {
 }
 
 // Terms returns the weighted terms of text (weights of repeated terms add).
+// The one-character and character-pair terms ("@扣", "#代扣") are written
+// into one buffer and taken as slices of one string made from it, so a
+// question costs one allocation for them and not one a term.
 func (s *Segmenter) Terms(text string) map[string]float64 {
 	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
-	out := map[string]float64{}
-	for _, w := range s.seg.Cut(text, true) {
+	words := s.seg.Cut(text, true)
+	out := make(map[string]float64, len(words)+2*utf8.RuneCountInString(text))
+	type span struct {
+		from, to int
+		w        float64
+	}
+	var (
+		buf   = make([]byte, 0, 3*len(text))
+		spans = make([]span, 0, 2*len(text)/3+len(words))
+	)
+	add := func(w float64, prefix byte, parts ...string) {
+		from := len(buf)
+		buf = append(buf, prefix)
+		for _, p := range parts {
+			buf = append(buf, p...)
+		}
+		spans = append(spans, span{from, len(buf), w})
+	}
+	for _, w := range words {
 		w = strings.TrimSpace(w)
 		if w == "" || stopWords[w] || !hasLetter(w) {
 			continue
 		}
-		if r := []rune(w); len(r) == 1 && unicode.Is(unicode.Han, r[0]) {
+		if r, size := utf8.DecodeRuneInString(w); size == len(w) && unicode.Is(unicode.Han, r) {
 			// A one-character word (扣, 交) is its character: it then meets
 			// the words that hold it (代扣, 缴交) however they were cut.
-			out["@"+w]++
+			add(1, '@', w)
 			continue
 		}
 		out[w]++
 	}
-	// Bigrams over each run of Han characters, skipping pure stop characters.
-	var run []rune
+	// Bigrams over each run of Han characters, skipping pure stop
+	// characters. A run is kept as the byte offsets of its characters.
+	var run []int
 	flush := func() {
-		for _, r := range run {
-			if !stopChars[r] {
-				out["@"+string(r)] += unigramWeight
+		for k, at := range run {
+			if r, size := utf8.DecodeRuneInString(text[at:]); !stopChars[r] {
+				add(unigramWeight, '@', text[at:at+size])
 			}
-		}
-		for i := 0; i+1 < len(run); i++ {
-			if stopChars[run[i]] && stopChars[run[i+1]] {
-				continue
+			if k+1 < len(run) {
+				r1, _ := utf8.DecodeRuneInString(text[at:])
+				r2, size2 := utf8.DecodeRuneInString(text[run[k+1]:])
+				if stopChars[r1] && stopChars[r2] {
+					continue
+				}
+				add(bigramWeight, '#', text[at:run[k+1]+size2])
 			}
-			out["#"+string(run[i:i+2])] += bigramWeight
 		}
 		run = run[:0]
 	}
-	for _, r := range text {
+	for at, r := range text {
 		if unicode.Is(unicode.Han, r) {
-			run = append(run, r)
+			run = append(run, at)
 		} else {
 			flush()
 		}
 	}
 	flush()
+	keys := string(buf)
+	for _, sp := range spans {
+		out[keys[sp.from:sp.to]] += sp.w
+	}
 	return out
 }
 
