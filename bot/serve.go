@@ -10,10 +10,35 @@ import (
 
 // Outcomes recorded for a delivery, so a channel's retry gets the same answer.
 const (
-	outcomePassive = "P:" // + the reply text returned in the callback response
+	outcomePassive = "P:" // marks a passive reply that would read as another outcome (passiveOutcome)
 	outcomeActive  = "A"  // the reply went (or goes) out through the outbox
 	outcomeNone    = "N"  // nothing to say
 )
+
+// passiveOutcome is what is recorded for a reply returned in the callback
+// response: the reply itself, so that recording it copies nothing (a copy
+// of every reply was 5 % of the bot's allocated bytes on 帮助), marked with
+// outcomePassive only when the bare text would read as another outcome.
+// Outcomes recorded before, always marked, read the same.
+func passiveOutcome(reply string) string {
+	if reply == outcomeActive || reply == outcomeNone || strings.HasPrefix(reply, outcomePassive) {
+		return outcomePassive + reply
+	}
+	return reply
+}
+
+// passiveReply reads a recorded outcome: the reply it returned passively,
+// or false for an active reply, nothing to say, or nothing recorded yet.
+func passiveReply(outcome string) (string, bool) {
+	switch outcome {
+	case "", outcomeActive, outcomeNone:
+		return "", false
+	}
+	if r, ok := strings.CutPrefix(outcome, outcomePassive); ok {
+		return r, true
+	}
+	return outcome, true
+}
 
 // flight is one message being handled. Whoever is waiting for it when it
 // completes (the first delivery's callback, or a retry's) gets the reply to
@@ -162,11 +187,11 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	// not have it yet.
 	b.mu.Lock()
 	f.done = true
-	outcome := outcomeNone
+	outcome, passive := outcomeNone, false
 	if reply != "" {
 		outcome = outcomeActive
 		if n := len(f.waiters); n > 0 {
-			outcome = outcomePassive + reply
+			outcome, passive = passiveOutcome(reply), true
 			f.waiters[n-1] <- reply // the newest waiter's connection is the likeliest alive
 			f.waiters = f.waiters[:n-1]
 		}
@@ -175,12 +200,12 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 		w <- ""
 	}
 	f.waiters = nil
-	if r, ok := strings.CutPrefix(outcome, outcomePassive); ok {
-		f.recorded = r
+	if passive {
+		f.recorded = reply
 	}
 	b.mu.Unlock()
 	switch {
-	case strings.HasPrefix(outcome, outcomePassive):
+	case passive:
 		observer(b.Observer).Replied(msg.Channel, ReplyPassive, time.Since(received))
 	case outcome == outcomeActive:
 		observer(b.Observer).Replied(msg.Channel, ReplyActive, time.Since(received))
@@ -244,10 +269,8 @@ func (b *Bot) recordedReply(ctx context.Context, key string) string {
 		b.logger().WarnContext(ctx, "read delivery outcome", "key", key, "err", err)
 		return ""
 	}
-	if r, ok := strings.CutPrefix(out, outcomePassive); ok {
-		return r
-	}
-	return ""
+	r, _ := passiveReply(out)
+	return r
 }
 
 // sendLate queues a reply that missed the passive budget.

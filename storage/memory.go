@@ -47,6 +47,10 @@ type Memory struct {
 	dedupAdded int // marks added since the last sweep
 	order      []dedupRef
 	head       int // order[head:] are the dedup marks, oldest first
+	// lastOutcome is the outcome interned last: the same reply (the menu)
+	// comes again and again, usually as the same string, and comparing
+	// with it is cheaper than unique.Make hashing the whole reply.
+	lastOutcome unique.Handle[string]
 }
 
 type memItem struct {
@@ -222,7 +226,12 @@ func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Dur
 	// One copy of each distinct reply: most are the same few (the menu,
 	// the Q&A's answers), and the kept replies were most of the memory
 	// under load.
-	m.setMark(m.dedupKey(key), unique.Make(outcome), ttl)
+	h := m.lastOutcome
+	if h == (unique.Handle[string]{}) || h.Value() != outcome {
+		h = unique.Make(outcome)
+		m.lastOutcome = h
+	}
+	m.setMark(m.dedupKey(key), h, ttl)
 	return nil
 }
 
