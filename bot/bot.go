@@ -95,6 +95,13 @@ func (b *Bot) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// RateWindow is the window of the per-teacher rate limit (RateLimit
+// messages in it).
+const RateWindow = time.Minute
+
+// rateKey is the limiter's key for a teacher.
+func rateKey(userID string) string { return "rate:" + userID }
+
 // Handle runs one message to completion and returns the reply ("" for none).
 // It never fails: errors become a Chinese reply and a log line.
 func (b *Bot) Handle(ctx context.Context, msg *Message) string {
@@ -107,7 +114,10 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	}
 	b.resolveLink(ctx, msg)
 	if b.Limiter != nil && b.RateLimit > 0 { // messages and events alike
-		ok, err := b.Limiter.Allow(ctx, "rate:"+msg.UserID, b.RateLimit, time.Minute)
+		ok, err := msg.rate == rateWithin, error(nil)
+		if msg.rate == rateUnchecked { // not counted with the dedup claim (Admit)
+			ok, err = b.Limiter.Allow(ctx, rateKey(msg.UserID), b.RateLimit, RateWindow)
+		}
 		if err != nil {
 			b.logger().WarnContext(ctx, "rate limiter unavailable", "err", err)
 		} else if !ok {

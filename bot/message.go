@@ -63,6 +63,7 @@ type Message struct {
 
 	claim claimState // the dedup claim Admit made with the replay check
 	lock  *userLock  // the teacher's lock Admit took with it, for run
+	rate  rateState  // the rate limit as Admit counted it
 	// linkChecked: resolveLink looked for a follower's link already.
 	linkChecked bool
 }
@@ -73,6 +74,15 @@ const (
 	claimNone  claimState = iota // not claimed yet: Serve claims
 	claimFirst                   // claimed: this is the first delivery
 	claimSeen                    // seen before: a retry or a duplicate
+)
+
+// rateState is what Admit found of a message's rate limit.
+type rateState int8
+
+const (
+	rateUnchecked rateState = iota // not counted yet: Handle counts
+	rateWithin                     // counted, within the limit
+	rateOver                       // counted, over it
 )
 
 // DedupKey identifies a delivery so that a channel's retries are processed

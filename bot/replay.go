@@ -84,6 +84,11 @@ type Admission struct {
 	LockKey   string // "" for no lock
 	LockTTL   time.Duration
 	UserID    string
+	// RateKey, when set, counts the message against its teacher's rate
+	// limit in the same round trip (the store is also the bot's Limiter).
+	RateKey    string
+	RateLimit  int
+	RateWindow time.Duration
 }
 
 // Admitted is what the round trip found: the request new, the delivery
@@ -92,6 +97,9 @@ type Admitted struct {
 	Fresh, First, Locked bool
 	Held                 HeldLock
 	Session              *Session
+	// RateChecked: the rate limit was counted (RateKey), and RateAllowed
+	// says whether the message is within it.
+	RateChecked, RateAllowed bool
 }
 
 // Admitter is a Server that checks a callback for replay itself, so that
@@ -127,6 +135,9 @@ func (b *Bot) Admit(ctx context.Context, g ReplayGuard, channel, nonce, signatur
 	}
 	a := Admission{ReplayKey: replayKey(channel, nonce, signature), Now: now, ReplayTTL: replayTTL(signed, now),
 		ClaimKey: msg.DedupKey(), ClaimTTL: b.dedupTTL()}
+	if b.countsRateIn(g, msg) {
+		a.RateKey, a.RateLimit, a.RateWindow = rateKey(msg.UserID), b.RateLimit, RateWindow
+	}
 	var pre *userLock
 	if b.prelocks(g, msg) {
 		if pre = b.tryLockLocal(msg.UserID); pre != nil {
@@ -143,6 +154,12 @@ func (b *Bot) Admit(ctx context.Context, g ReplayGuard, channel, nonce, signatur
 	msg.claim = claimSeen
 	if got.First {
 		msg.claim = claimFirst
+	}
+	if got.RateChecked {
+		msg.rate = rateOver
+		if got.RateAllowed {
+			msg.rate = rateWithin
+		}
 	}
 	replay := !got.Fresh && now.Sub(signed) > RetryWindow
 	if pre != nil {
@@ -170,6 +187,17 @@ func (b *Bot) prelocks(g ReplayGuard, msg *Message) bool {
 	_, locker := b.UserLocks.(SessionLocker)
 	_, releaser := b.Dedup.(OutcomeReleaser)
 	return locker && releaser && any(b.UserLocks) == any(g) && any(b.Sessions) == any(g)
+}
+
+// countsRateIn says whether Admit counts msg against the rate limit in its
+// round trip: the limiter is the same store, and the sender is the teacher
+// Handle will count (a follower linked to a member is counted as the
+// member, after Handle resolves the link). Every delivery is counted, a
+// platform's retry too: a retry is rare (the first delivery went
+// unanswered for 5 s) and counts as the message it repeats.
+func (b *Bot) countsRateIn(g ReplayGuard, msg *Message) bool {
+	return b.Limiter != nil && b.RateLimit > 0 && msg.UserID != "" && !unionbot.IsWeChatUser(msg.UserID) &&
+		any(b.Limiter) == any(g)
 }
 
 // CheckTimestamp refuses a callback timestamp more than MaxClockSkew away.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,33 @@ type Redis struct {
 	// scriptedSetOnce: the server refused SET … NX GET (Redis before 7.0),
 	// so setOnce runs claimScript instead.
 	scriptedSetOnce atomic.Bool
+	// trips counts round trips: a command, or a pipeline, sent and waited
+	// for (RoundTrips).
+	trips atomic.Int64
+}
+
+// RoundTrips is how many times this client has sent Redis a command or a
+// pipeline and waited for the answer: what a message costs in waits on
+// Redis (the message path's tests count it).
+func (r *Redis) RoundTrips() int64 { return r.trips.Load() }
+
+// tripHook counts round trips into n.
+type tripHook struct{ n *atomic.Int64 }
+
+func (tripHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h tripHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h tripHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
 }
 
 // OpenRedis connects to a UNIONBOT_REDIS value: redis://…, a Sentinel URL
@@ -91,7 +119,9 @@ func OpenRedis(ctx context.Context, url, prefix string) (*Redis, error) {
 		c.Close()
 		return nil, fmt.Errorf("connect to redis (%s): %w", t.Mode, err)
 	}
-	return &Redis{client: c, mode: t.Mode, Prefix: prefix}, nil
+	r := &Redis{client: c, mode: t.Mode, Prefix: prefix}
+	c.AddHook(tripHook{&r.trips})
+	return r, nil
 }
 
 // Close closes the connection pool.
@@ -327,19 +357,39 @@ func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl 
 
 // Allow implements bot.RateLimiter with a counter per fixed window.
 func (r *Redis) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
-	now := time.Now().UnixNano()
-	slot := now / int64(window)
-	// Both windows' counters in one hash slot, for MULTI on a Cluster.
-	k := r.key("rl:{", key, "}:", fmt.Sprint(slot))
-	pipe := r.client.TxPipeline()
-	incr := pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, 2*window+time.Second)
-	prev := pipe.Get(ctx, r.key("rl:{", key, "}:", fmt.Sprint(slot-1)))
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	var allowed func() (bool, error)
+	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		allowed = r.allowIn(ctx, p, key, limit, window)
+		return nil
+	})
+	if err = pipelineErr(err); err != nil {
 		return true, fmt.Errorf("rate limit: %w", err)
 	}
-	p, _ := prev.Int()
-	return slidingCount(int(incr.Val()), p, now, window) <= float64(limit), nil
+	return allowed()
+}
+
+// allowIn queues a rate-limit count in p (Admit sends it with the replay
+// check and the dedup claim, in their round trip) and returns how to read
+// it once p has run. The window's counter is created with its expiry
+// before it is counted (SET NX EX, then INCR, which keeps the expiry), so
+// no counter is ever left without one, in or out of a transaction; both
+// windows' counters are in one hash slot. The windows are the wall
+// clock's, whoever counts.
+func (r *Redis) allowIn(ctx context.Context, p redis.Pipeliner, key string, limit int, window time.Duration) func() (bool, error) {
+	now := time.Now().UnixNano()
+	slot := now / int64(window)
+	k := r.key("rl:{", key, "}:", strconv.FormatInt(slot, 10))
+	p.SetArgs(ctx, k, 0, redis.SetArgs{Mode: "NX", TTL: 2*window + time.Second})
+	incr := p.Incr(ctx, k)
+	prev := p.Get(ctx, r.key("rl:{", key, "}:", strconv.FormatInt(slot-1, 10)))
+	return func() (bool, error) {
+		n, err := incr.Result()
+		if err != nil {
+			return true, fmt.Errorf("rate limit: %w", err)
+		}
+		pn, _ := prev.Int()
+		return slidingCount(int(n), pn, now, window) <= float64(limit), nil
+	}
 }
 
 // Get, Set, IsExist and Delete make Redis a silenceper/wechat cache.Cache

@@ -88,11 +88,15 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 	}
 	var sighted, claimed func() (bool, error)
 	var locked func() (bool, *bot.Session, error)
+	var allowed func() (bool, error)
 	err := r.durable(ctx, func(p redis.Pipeliner) {
 		sighted = r.setOnceIn(ctx, p, r.key("replay:", a.ReplayKey), sighting, a.ReplayTTL)
 		claimed = r.setOnceIn(ctx, p, r.key("dedup:", a.ClaimKey), claim, a.ClaimTTL)
 		if a.LockKey != "" {
 			locked = r.lockSessionIn(ctx, p, got.Held, a.LockTTL, a.UserID)
+		}
+		if a.RateKey != "" {
+			allowed = r.allowIn(ctx, p, a.RateKey, a.RateLimit, a.RateWindow)
 		}
 	})
 	if err == nil {
@@ -102,6 +106,13 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 	}
 	if err == nil && locked != nil {
 		got.Locked, got.Session, err = locked()
+	}
+	if err == nil && allowed != nil {
+		// A counter that cannot be read leaves the limit to Handle's own
+		// check, as a message without Admit has it.
+		if ok, rerr := allowed(); rerr == nil {
+			got.RateChecked, got.RateAllowed = true, ok
+		}
 	}
 	if r.refusedSetGet(err) {
 		return r.Admit(ctx, a)

@@ -114,6 +114,49 @@ func TestRedisAdmit(t *testing.T) {
 	r.ReleaseLock(ctx, held)
 }
 
+// TestRedisAdmitCountsRate: Admit counts a message against its teacher's
+// rate limit in its round trip, on the counter Allow uses, on one Redis and
+// on a Cluster (the claim and the counters are in different slots).
+func TestRedisAdmitCountsRate(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T) *storage.Redis{
+		"redis":   func(t *testing.T) *storage.Redis { return storagetest.MustOpenRedis(t) },
+		"cluster": func(t *testing.T) *storage.Redis { return storagetest.MustOpenRedisAt(t, storagetest.StartCluster(t)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := open(t)
+			ctx := context.Background()
+			admit := func(n int, user string) bot.Admitted {
+				t.Helper()
+				got, err := r.Admit(ctx, bot.Admission{ReplayKey: fmt.Sprintf("wecom:n%d:s", n), Now: time.Now(), ReplayTTL: time.Minute,
+					ClaimKey: fmt.Sprintf("wecom:msg:%d", n), ClaimTTL: time.Hour,
+					RateKey: "rate:" + user, RateLimit: 2, RateWindow: time.Minute})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !got.Fresh || !got.First {
+					t.Fatalf("message %d: %+v; want fresh and first", n, got)
+				}
+				return got
+			}
+			for i, want := range []bool{true, true, false} {
+				if got := admit(i, "t1"); !got.RateChecked || got.RateAllowed != want {
+					t.Fatalf("t1's message %d: checked %v allowed %v; want allowed %v", i+1, got.RateChecked, got.RateAllowed, want)
+				}
+			}
+			if ok, err := r.Allow(ctx, "rate:t1", 2, time.Minute); err != nil || ok {
+				t.Fatalf("Allow after three Admits = %v, %v; want over the limit", ok, err)
+			}
+			if got := admit(10, "t2"); !got.RateChecked || !got.RateAllowed {
+				t.Fatalf("another teacher: %+v; want within the limit", got)
+			}
+			if got, err := r.Admit(ctx, bot.Admission{ReplayKey: "wecom:n20:s", Now: time.Now(), ReplayTTL: time.Minute,
+				ClaimKey: "wecom:msg:20", ClaimTTL: time.Hour}); err != nil || got.RateChecked {
+				t.Fatalf("without a RateKey: %+v, %v; want nothing counted", got, err)
+			}
+		})
+	}
+}
+
 // TestReplayCache: with the sightings in memory (SQLite, one process), a
 // callback is still refused after a restart, and past the cap the oldest
 // are looked up in the table, so none is forgotten within its window.

@@ -146,9 +146,17 @@ func TestSecretsNotLogged(t *testing.T) {
 
 // TestRateLimit: past UNIONBOT_RATE_LIMIT messages a minute a teacher is
 // told to slow down, and the message is not processed (no form starts);
-// others are not affected.
+// others are not affected. In process, and on Redis, where the callback
+// counts the message in the round trip of its dedup claim.
 func TestRateLimit(t *testing.T) {
-	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_RATE_LIMIT": "3"})
+	t.Run("memory", func(t *testing.T) { testRateLimit(t, map[string]string{"UNIONBOT_RATE_LIMIT": "3"}) })
+	t.Run("redis", func(t *testing.T) {
+		testRateLimit(t, map[string]string{"UNIONBOT_RATE_LIMIT": "3", "UNIONBOT_REDIS": "test"})
+	})
+}
+
+func testRateLimit(t *testing.T, extra map[string]string) {
+	h := MustRunMain(t, "sqlite", extra)
 	for i := 0; i < 3; i++ {
 		if got := h.MustSay(t, "t300", "帮助"); !strings.Contains(got, "工会助手") {
 			t.Fatalf("message %d within the limit: %q", i+1, got)
@@ -160,7 +168,7 @@ func TestRateLimit(t *testing.T) {
 	if got := h.MustSay(t, "t301", "帮助"); !strings.Contains(got, "工会助手") {
 		t.Fatalf("another teacher: %q", got)
 	}
-	if _, err := h.DB.LoadSession(t.Context(), "t300"); err == nil {
+	if _, err := h.Bot.Sessions.LoadSession(t.Context(), "t300"); err == nil {
 		t.Fatal("the refused 提建议 started a form")
 	}
 	// Told once a window: the next message gets no answer at all.
@@ -195,5 +203,30 @@ func TestCommandsInTraditional(t *testing.T) {
 	}
 	if got := h.MustSay(t, testAdmin, "回覆 JY-2026-0009 已處理"); strings.Contains(got, "不明白") || strings.Contains(got, "还不会回答") {
 		t.Fatalf("回覆 fell through to the Q&A: %q", got)
+	}
+}
+
+// TestRedisRoundTripsPerMessage: on SQLite with Redis and the rate limit on
+// (the default), a stateless message from a known teacher waits on Redis
+// twice: once for the replay check, the dedup claim, the teacher's lock
+// with their session and the rate count together, and once for the
+// outcome with the lock's release.
+func TestRedisRoundTripsPerMessage(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": "test"})
+	if h.Bot.RateLimit == 0 {
+		t.Fatal("the rate limit is off by default")
+	}
+	users := []string{"t401", "t402", "t403", "t404", "t405"}
+	for _, u := range users { // first contact: the member record is made
+		h.MustSay(t, u, "帮助")
+	}
+	before := h.Redis.RoundTrips()
+	for _, u := range users {
+		if got := h.MustSay(t, u, "帮助"); !strings.Contains(got, "工会助手") {
+			t.Fatalf("%s: %q", u, got)
+		}
+	}
+	if per := float64(h.Redis.RoundTrips()-before) / float64(len(users)); per != 2 {
+		t.Fatalf("%.1f round trips to Redis a message, want 2", per)
 	}
 }
