@@ -259,8 +259,12 @@ func (db *DB) ListEvents(ctx context.Context, f signup.EventFilter) ([]*signup.E
 
 // lockEvent bumps the event's arrival counter, which takes its row lock for
 // the rest of tx, and returns the event as it stands under the lock.
-func lockEvent(tx *gorm.DB, id int64) (*eventRow, error) {
-	res := tx.Model(&eventRow{}).Where("id = ?", id).Update("seq", gorm.Expr("seq + 1"))
+func lockEvent(tx *gorm.DB, id int64) (*eventRow, error) { return lockEventFor(tx, id, 1) }
+
+// lockEventFor is lockEvent for n arrivals at once: seq is bumped by n, and
+// the arrivals are the n numbers up to the returned row's Seq.
+func lockEventFor(tx *gorm.DB, id, n int64) (*eventRow, error) {
+	res := tx.Model(&eventRow{}).Where("id = ?", id).Update("seq", gorm.Expr("seq + ?", n))
 	if res.Error != nil {
 		return nil, res.Error
 	}

@@ -15,8 +15,12 @@ import (
 // each under the event's row lock (lockEvent) with the rules of
 // handlers/signup.
 
-// SignUp implements signup.Store.
+// SignUp implements signup.Store. A teacher's own sign-up joins the group
+// entered next for its event (signupBatches).
 func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
+	if batchable(ctx) {
+		return db.signups.enter(db, ctx, e)
+	}
 	return db.signUp(ctx, e, nil)
 }
 
@@ -36,11 +40,6 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 			return err
 		} else if team != "" {
 			return signup.ErrInvitedToTeam(ev.Title, team)
-		}
-		// A teacher who cancelled may sign up again, at the back.
-		if err := tx.Where("event_id = ? AND user_id = ? AND status = ?", e.EventID, e.UserID, signup.EntryCancelled).
-			Delete(&entryRow{}).Error; err != nil {
-			return err
 		}
 		var line struct {
 			N        int
@@ -67,10 +66,11 @@ func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB
 		} else {
 			e.Position = waiting.Waiting + 1
 		}
-		if err := tx.Create(&row).Error; isDuplicate(err) {
-			return signup.ErrAlreadySignedUp(ev.Title)
-		} else if err != nil {
+		// A teacher who cancelled may sign up again, at the back.
+		if entered, err := insertEntry(tx, &row); err != nil {
 			return err
+		} else if !entered {
+			return signup.ErrAlreadySignedUp(ev.Title)
 		}
 		if also != nil {
 			return also(tx, ev, &row)

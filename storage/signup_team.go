@@ -52,6 +52,24 @@ func teamOf(tx *gorm.DB, eventID int64, userID string) (string, error) {
 	return teams[0], nil
 }
 
+// teamsOf is teamOf for several teachers in one query: each one's team
+// ("" for none, and absent from the map).
+func teamsOf(tx *gorm.DB, eventID int64, userIDs []string) (map[string]string, error) {
+	var found []struct{ UserID, Team string }
+	err := tx.Table("signup_team_members AS m").Joins("JOIN signups AS s ON s.id = m.entry_id").
+		Select("m.user_id AS user_id, s.team AS team").
+		Where("m.event_id = ? AND m.user_id IN ? AND m.status <> ? AND s.status <> ?", eventID, userIDs, signup.MemberDeclined, signup.EntryCancelled).
+		Scan(&found).Error
+	if err != nil {
+		return nil, err
+	}
+	teams := make(map[string]string, len(found))
+	for _, f := range found {
+		teams[f.UserID] = f.Team
+	}
+	return teams, nil
+}
+
 func teamMembers(tx *gorm.DB, entryID int64) ([]signup.TeamMember, error) {
 	var rows []teamMemberRow
 	if err := tx.Where("entry_id = ?", entryID).Order("id").Find(&rows).Error; err != nil {

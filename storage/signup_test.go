@@ -141,3 +141,95 @@ func TestSignUpRules(t *testing.T) {
 		}
 	})
 }
+
+// TestSignUpGroups: sign-ups arriving together are entered in groups, and
+// each teacher hears what a sign-up alone would have told them: the status
+// and waitlist position the table holds, a second sign-up refused, a
+// teacher invited to a team refused, a teacher who cancelled entered again
+// at the back; the places taken are exactly the capacity.
+func TestSignUpGroups(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		ev := MustCreateEvent(t, db, 6, true)
+		if err := db.SignUp(ctx, &signup.Entry{EventID: ev.ID, UserID: "back"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.CancelEntry(ctx, ev.ID, "back", nil); err != nil {
+			t.Fatal(err)
+		}
+		captain := &signup.Entry{EventID: ev.ID, UserID: "cap", Team: "飞鹰队", Members: []signup.TeamMember{{UserID: "inv", Name: "李老师"}}}
+		if err := db.SignUpTeam(ctx, captain, nil); err != nil {
+			t.Fatal(err)
+		}
+		users := []string{"back", "inv", "t00"} // t00 twice
+		for i := 0; i < 40; i++ {
+			users = append(users, fmt.Sprintf("t%02d", i))
+		}
+		entries := make([]*signup.Entry, len(users))
+		errs := make([]error, len(users))
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i, u := range users {
+			entries[i] = &signup.Entry{EventID: ev.ID, UserID: u}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = db.SignUp(ctx, entries[i])
+			}()
+		}
+		close(start)
+		wg.Wait()
+
+		list, err := db.ListEntries(ctx, ev.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := map[string]*signup.Entry{}
+		places := 0
+		for _, e := range list {
+			held[e.UserID] = e
+			if e.Status == signup.EntryConfirmed {
+				places += e.Places()
+			}
+		}
+		if got, _ := db.FindEvent(ctx, ev.ID); got.Taken != 6 || places != 6 {
+			t.Fatalf("taken %d, confirmed places %d; want the capacity, 6", got.Taken, places)
+		}
+		t00 := 0
+		for i, u := range users {
+			switch {
+			case u == "inv":
+				if unionbot.ErrorCode(errs[i]) != unionbot.ECONFLICT || held["inv"] != nil {
+					t.Errorf("a teacher invited to a team: %v, entry %+v; want refused", errs[i], held["inv"])
+				}
+				continue
+			case u == "t00" && errs[i] != nil:
+				if unionbot.ErrorCode(errs[i]) != unionbot.ECONFLICT {
+					t.Errorf("t00's second sign-up: %v, want a conflict", errs[i])
+				}
+				continue
+			case errs[i] != nil:
+				t.Errorf("%s: %v", u, errs[i])
+				continue
+			}
+			if u == "t00" {
+				t00++
+			}
+			h, e := held[u], entries[i]
+			if h == nil || h.Status != e.Status || h.Seq != e.Seq || h.ID != e.ID {
+				t.Errorf("%s was told %s (seq %d, id %d); the table holds %+v", u, e.Status, e.Seq, e.ID, h)
+				continue
+			}
+			if e.Status == signup.EntryWaiting && e.Position != h.Position {
+				t.Errorf("%s was told position %d; the waitlist has it at %d", u, e.Position, h.Position)
+			}
+		}
+		if t00 != 1 {
+			t.Errorf("t00 entered %d times, want once", t00)
+		}
+		if h := held["back"]; h == nil || h.Seq <= captain.Seq {
+			t.Errorf("the teacher who cancelled: %+v; want entered again, after the captain", h)
+		}
+	})
+}

@@ -49,6 +49,8 @@ type DB struct {
 	// replayCache, when not nil, keeps callback sightings in memory in
 	// front of their table (see CacheReplays).
 	replayCache *replayCache
+	// signups groups concurrent sign-ups for one event (SignUp).
+	signups signupBatches
 }
 
 // Open connects to the database named by a UNIONBOT_DB value

@@ -1,0 +1,197 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"unionbot"
+	"unionbot/handlers/audit"
+	"unionbot/handlers/signup"
+)
+
+// signupBatches enters the sign-ups that arrive together for one event in
+// one transaction under the event's row lock, in arrival order, each by
+// the same rules as alone (signUp). In a storm every sign-up waits for that
+// lock, and alone each held it for nine statements, each a round trip; a
+// group of n holds it for 5 + 2n. Each caller waits until its own entry is
+// committed (or refused), so a teacher is never told of an entry the table
+// does not hold.
+type signupBatches struct {
+	mu      sync.Mutex
+	queues  map[int64][]*signupReq // by event
+	writing map[int64]bool
+}
+
+// signupReq is one teacher's sign-up waiting for its group.
+type signupReq struct {
+	ctx  context.Context
+	e    *signup.Entry
+	done chan error
+}
+
+// maxSignupBatch bounds a group, so that one transaction stays short.
+const maxSignupBatch = 64
+
+// enter queues e and waits for the group that carries it.
+func (q *signupBatches) enter(db *DB, ctx context.Context, e *signup.Entry) error {
+	r := &signupReq{ctx: ctx, e: e, done: make(chan error, 1)}
+	q.mu.Lock()
+	if q.queues == nil {
+		q.queues, q.writing = map[int64][]*signupReq{}, map[int64]bool{}
+	}
+	q.queues[e.EventID] = append(q.queues[e.EventID], r)
+	if !q.writing[e.EventID] {
+		q.writing[e.EventID] = true
+		go q.drain(db, e.EventID)
+	}
+	q.mu.Unlock()
+	return <-r.done
+}
+
+// drain enters groups for one event until its queue is empty.
+func (q *signupBatches) drain(db *DB, eventID int64) {
+	for {
+		q.mu.Lock()
+		group := q.queues[eventID]
+		if len(group) > maxSignupBatch {
+			group, q.queues[eventID] = group[:maxSignupBatch], group[maxSignupBatch:]
+		} else {
+			delete(q.queues, eventID)
+		}
+		if len(group) == 0 {
+			delete(q.writing, eventID)
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		// The first caller's context carries the request id for the log;
+		// the group is entered even if that caller has gone.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), 30*time.Second)
+		errs := db.signUpGroup(ctx, eventID, group)
+		cancel()
+		for i, r := range group {
+			r.done <- errs[i]
+		}
+	}
+}
+
+// signUpGroup enters a group of sign-ups for one event in one transaction:
+// the event locked once (its seq bumped once for the group), the waiting
+// line read once and kept up to date as entries go in, the team check
+// made for the whole group in one query, each entry inserted (a teacher
+// who cancelled before is entered again, at the back, as alone), and the
+// places taken stored once. An entry refused by the rules, or entered
+// already, is that teacher's answer and does not stop the others; an error
+// of the database fails the group, and each caller hears it.
+func (db *DB) signUpGroup(ctx context.Context, eventID int64, group []*signupReq) []error {
+	now := db.now()
+	errs := make([]error, len(group))
+	rows := make([]entryRow, len(group))
+	err := db.transact(ctx, func(tx *gorm.DB) error {
+		for i, r := range group { // a retried transaction starts afresh
+			errs[i], rows[i], r.e.Position = nil, entryRow{}, 0
+		}
+		ev, err := lockEventFor(tx, eventID, int64(len(group)))
+		if err != nil {
+			return err
+		}
+		var line struct {
+			N        int
+			Smallest *int
+		}
+		if err := tx.Model(&entryRow{}).Select("COUNT(*) AS n, MIN(companions) AS smallest").
+			Where("event_id = ? AND status = ?", eventID, signup.EntryWaiting).Scan(&line).Error; err != nil {
+			return err
+		}
+		waiting := signup.Line{Waiting: line.N}
+		if line.Smallest != nil {
+			waiting.Smallest = 1 + *line.Smallest
+		}
+		users := make([]string, len(group))
+		for i, r := range group {
+			users[i] = r.e.UserID
+		}
+		teams, err := teamsOf(tx, eventID, users)
+		if err != nil {
+			return err
+		}
+		domain, taken := ev.domain(), ev.Taken
+		seq := ev.Seq - int64(len(group)) // the group's arrivals are seq+1 … ev.Seq
+		for i, r := range group {
+			e := r.e
+			seq++
+			if team := teams[e.UserID]; team != "" {
+				errs[i] = signup.ErrInvitedToTeam(ev.Title, team)
+				continue
+			}
+			status, err := signup.Admit(domain, taken, waiting, e.Places())
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			fields, _ := json.Marshal(e.Fields)
+			row := entryRow{EventID: eventID, UserID: e.UserID, Name: e.Name, Department: e.Department, Status: status,
+				Companions: e.Companions, Fields: string(fields), Seq: seq, SignedUpAt: now, UpdatedAt: now, Team: e.Team}
+			if entered, err := insertEntry(tx, &row); err != nil {
+				return err
+			} else if !entered {
+				errs[i] = signup.ErrAlreadySignedUp(ev.Title)
+				continue
+			}
+			rows[i] = row
+			if status == signup.EntryConfirmed {
+				taken += e.Places()
+				continue
+			}
+			e.Position = waiting.Waiting + 1 // as signUp tells it
+			if status == signup.EntryWaiting {
+				if waiting.Waiting == 0 || e.Places() < waiting.Smallest {
+					waiting.Smallest = e.Places()
+				}
+				waiting.Waiting++
+			}
+		}
+		if taken != ev.Taken {
+			return tx.Model(&eventRow{}).Where("id = ?", eventID).Update("taken", gorm.Expr("taken + ?", taken-ev.Taken)).Error
+		}
+		return nil
+	})
+	for i, r := range group {
+		switch {
+		case err != nil:
+			errs[i] = mapErr(err, "sign up", eventNotFound(), unionbot.ErrorMessage(signup.ErrAlreadySignedUp("")))
+		case errs[i] == nil:
+			r.e.ID, r.e.Status, r.e.Seq, r.e.SignedUpAt = rows[i].ID, rows[i].Status, rows[i].Seq, rows[i].SignedUpAt
+		}
+	}
+	return errs
+}
+
+// insertEntry inserts row, reporting false when the teacher is entered for
+// the event already. A cancelled entry of theirs gives way (a teacher who
+// cancelled may sign up again, at the back); it is looked for only when
+// the insert meets it, so a first sign-up costs one statement.
+func insertEntry(tx *gorm.DB, row *entryRow) (bool, error) {
+	err := tx.Create(row).Error
+	if !isDuplicate(err) {
+		return err == nil, err
+	}
+	res := tx.Where("event_id = ? AND user_id = ? AND status = ?", row.EventID, row.UserID, signup.EntryCancelled).Delete(&entryRow{})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	row.ID = 0
+	if err := tx.Create(row).Error; err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// batchable says whether a sign-up may join a group: a teacher's own, with
+// no admin change to record with it (transact records one per
+// transaction, from its context).
+func batchable(ctx context.Context) bool { return audit.Pending(ctx) == nil }
