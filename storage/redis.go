@@ -44,6 +44,9 @@ type Redis struct {
 	// trips counts round trips: a command, or a pipeline, sent and waited
 	// for (RoundTrips).
 	trips atomic.Int64
+	// admits and outcomes share pipelines between concurrent messages
+	// (Admit, SetOutcomeRelease).
+	admits, outcomes pipeGroups
 }
 
 // RoundTrips is how many times this client has sent Redis a command or a
@@ -284,7 +287,14 @@ func (r *Redis) setOnceIn(ctx context.Context, p redis.Pipeliner, k, token strin
 // refusedSetGet reports an error that says the server has no SET … NX GET
 // (before Redis 7.0), and from then on uses the script.
 func (r *Redis) refusedSetGet(err error) bool {
-	if err == nil || r.scriptedSetOnce.Load() || !strings.Contains(err.Error(), "syntax error") {
+	return !r.scriptedSetOnce.Load() && r.refusedSetGetIn(err)
+}
+
+// refusedSetGetIn is refusedSetGet for a pipeline known to have been built
+// without the script: shared with other callers, it may have been refused
+// after one of them switched to the script already.
+func (r *Redis) refusedSetGetIn(err error) bool {
+	if err == nil || !strings.Contains(err.Error(), "syntax error") {
 		return false
 	}
 	r.scriptedSetOnce.Store(true)
@@ -343,9 +353,10 @@ func (r *Redis) ReleaseLock(ctx context.Context, held bot.HeldLock) {
 }
 
 // SetOutcomeRelease implements bot.OutcomeReleaser: the outcome and the
-// lock's release in one round trip.
+// lock's release in one round trip, shared with the messages that finish
+// at the same time (pipeGroups).
 func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held bot.HeldLock) error {
-	err := r.durable(ctx, func(p redis.Pipeliner) {
+	err := r.outcomes.send(r, ctx, func(p redis.Pipeliner) {
 		p.Set(ctx, r.key("dedup:", key), outcome, ttl)
 		unlockScript.Eval(ctx, p, []string{held.Key}, held.Token)
 	})

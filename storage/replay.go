@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,9 +77,11 @@ func (r *Redis) RememberCallback(ctx context.Context, key string, now time.Time,
 }
 
 // Admit implements bot.ReplayClaimer: the replay sighting, the dedup claim
-// and, when a.LockKey is set, the teacher's lock and session, in one
-// pipeline. The tokens are made before it, so that a Sentinel retry of the
-// pipeline (durable) recognises its own writes.
+// and, when a.LockKey is set, the teacher's lock and session (and, with
+// a.RateKey, the rate count), in one pipeline, shared with the admissions
+// that arrive at the same time (pipeGroups). The tokens are made before
+// it, so that a Sentinel retry of the pipeline (durable) recognises its
+// own writes.
 func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error) {
 	var got bot.Admitted
 	sighting := fmt.Sprint(a.Now.UnixMicro(), ":", randomToken())
@@ -89,7 +92,9 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 	var sighted, claimed func() (bool, error)
 	var locked func() (bool, *bot.Session, error)
 	var allowed func() (bool, error)
-	err := r.durable(ctx, func(p redis.Pipeliner) {
+	scripted := false
+	err := r.admits.send(r, ctx, func(p redis.Pipeliner) {
+		scripted = r.scriptedSetOnce.Load()
 		sighted = r.setOnceIn(ctx, p, r.key("replay:", a.ReplayKey), sighting, a.ReplayTTL)
 		claimed = r.setOnceIn(ctx, p, r.key("dedup:", a.ClaimKey), claim, a.ClaimTTL)
 		if a.LockKey != "" {
@@ -114,7 +119,7 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 			got.RateChecked, got.RateAllowed = true, ok
 		}
 	}
-	if r.refusedSetGet(err) {
+	if !scripted && r.refusedSetGetIn(err) {
 		return r.Admit(ctx, a)
 	}
 	if err != nil {
@@ -124,4 +129,82 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 		return bot.Admitted{}, fmt.Errorf("remember callback and claim: %w", err)
 	}
 	return got, nil
+}
+
+// pipeGroups shares pipelines between callers: the commands of callers
+// that arrive while one pipeline is out go together in the next, so under
+// load each message pays a share of one write and one read on the
+// connection (and of go-redis's work around them) instead of its own. The
+// caller that finds none out sends its own at once, so a quiet bot waits
+// no longer than before; the callers queued meanwhile are sent by a
+// goroutine of their own, and each waits for the pipeline that carries its
+// commands. Every caller hears the pipeline's error (a failed connection
+// fails them all, as it would fail each alone).
+type pipeGroups struct {
+	mu      sync.Mutex
+	queue   []*pipeJob
+	sending bool
+}
+
+// pipeJob is one caller's commands: queue adds them to a pipeline (again,
+// if durable sends the pipeline again).
+type pipeJob struct {
+	ctx   context.Context
+	queue func(redis.Pipeliner)
+	done  chan error
+}
+
+// maxPipeGroup bounds the callers of one pipeline.
+const maxPipeGroup = 64
+
+// send runs queue's commands in a shared pipeline and returns its error.
+func (g *pipeGroups) send(r *Redis, ctx context.Context, queue func(redis.Pipeliner)) error {
+	g.mu.Lock()
+	if g.sending {
+		job := &pipeJob{ctx: ctx, queue: queue, done: make(chan error, 1)}
+		g.queue = append(g.queue, job)
+		g.mu.Unlock()
+		return <-job.done
+	}
+	g.sending = true
+	g.mu.Unlock()
+	err := r.durable(ctx, queue)
+	g.mu.Lock()
+	if len(g.queue) == 0 {
+		g.sending = false
+	} else {
+		go g.drain(r)
+	}
+	g.mu.Unlock()
+	return err
+}
+
+// drain sends the queued callers' commands, a group at a time, until none
+// is left.
+func (g *pipeGroups) drain(r *Redis) {
+	for {
+		g.mu.Lock()
+		group := g.queue
+		if len(group) > maxPipeGroup {
+			group, g.queue = group[:maxPipeGroup], append([]*pipeJob(nil), group[maxPipeGroup:]...)
+		} else {
+			g.queue = nil
+		}
+		if len(group) == 0 {
+			g.sending = false
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+		// The first caller's context carries the request id; the group is
+		// sent even if that caller has gone (the client's timeouts bound it).
+		err := r.durable(context.WithoutCancel(group[0].ctx), func(p redis.Pipeliner) {
+			for _, job := range group {
+				job.queue(p)
+			}
+		})
+		for _, job := range group {
+			job.done <- err
+		}
+	}
 }

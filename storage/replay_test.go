@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -154,6 +155,76 @@ func TestRedisAdmitCountsRate(t *testing.T) {
 				t.Fatalf("without a RateKey: %+v, %v; want nothing counted", got, err)
 			}
 		})
+	}
+}
+
+// TestRedisAdmitGroups: admissions arriving together share pipelines, and
+// each is answered as it would be alone: of two deliveries of one message
+// one is first, of two sightings of one request one is fresh, of many
+// messages from one teacher one takes the lock.
+func TestRedisAdmitGroups(t *testing.T) {
+	r := storagetest.MustOpenRedis(t)
+	ctx := context.Background()
+	const messages = 30
+	type result struct {
+		i   int
+		got bot.Admitted
+		err error
+	}
+	var admissions []bot.Admission
+	for i := 0; i < messages; i++ {
+		for rep := 0; rep < 2; rep++ { // the platform's retry: a new signature, the same message
+			admissions = append(admissions, bot.Admission{ReplayKey: fmt.Sprintf("wecom:n%d-%d:s", i, rep), Now: time.Now(), ReplayTTL: time.Minute,
+				ClaimKey: fmt.Sprintf("wecom:msg:%d", i), ClaimTTL: time.Hour})
+		}
+	}
+	for i := 0; i < 10; i++ { // one request seen ten times; one teacher's lock wanted ten times
+		admissions = append(admissions, bot.Admission{ReplayKey: "wecom:same:s", Now: time.Now(), ReplayTTL: time.Minute,
+			ClaimKey: fmt.Sprintf("wecom:locker:%d", i), ClaimTTL: time.Hour, LockKey: "user:t9", LockTTL: time.Minute, UserID: "t9"})
+	}
+	before := r.RoundTrips()
+	results := make(chan result, len(admissions))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, a := range admissions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			got, err := r.Admit(ctx, a)
+			results <- result{i, got, err}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	first := map[string]int{}
+	fresh, locked := 0, 0
+	for res := range results {
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		a := admissions[res.i]
+		if res.got.First {
+			first[a.ClaimKey]++
+		}
+		if a.ReplayKey == "wecom:same:s" && res.got.Fresh {
+			fresh++
+		}
+		if res.got.Locked {
+			locked++
+		}
+	}
+	for i := 0; i < messages; i++ {
+		if n := first[fmt.Sprintf("wecom:msg:%d", i)]; n != 1 {
+			t.Errorf("message %d: %d deliveries first, want 1", i, n)
+		}
+	}
+	if fresh != 1 || locked != 1 {
+		t.Errorf("one request seen ten times: %d fresh; one teacher's lock: taken %d times; want 1 and 1", fresh, locked)
+	}
+	if trips := r.RoundTrips() - before; trips >= int64(len(admissions)) {
+		t.Errorf("%d admissions took %d round trips: none shared a pipeline", len(admissions), trips)
 	}
 }
 
