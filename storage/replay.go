@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -135,15 +134,13 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 // that arrive while one pipeline is out go together in the next, so under
 // load each message pays a share of one write and one read on the
 // connection (and of go-redis's work around them) instead of its own. The
-// caller that finds none out sends its own at once, so a quiet bot waits
-// no longer than before; the callers queued meanwhile are sent by a
-// goroutine of their own, and each waits for the pipeline that carries its
-// commands. Every caller hears the pipeline's error (a failed connection
-// fails them all, as it would fail each alone).
+// caller that finds none out sends at once, so a quiet bot waits no longer
+// than before; the callers queued meanwhile are sent by a goroutine of
+// their own, and each waits for the pipeline that carries its commands.
+// Every caller hears the pipeline's error (a failed connection fails them
+// all, as it would fail each alone).
 type pipeGroups struct {
-	mu      sync.Mutex
-	queue   []*pipeJob
-	sending bool
+	queue groupQueue[struct{}, *pipeJob]
 }
 
 // pipeJob is one caller's commands: queue adds them to a pipeline (again,
@@ -159,52 +156,40 @@ const maxPipeGroup = 64
 
 // send runs queue's commands in a shared pipeline and returns its error.
 func (g *pipeGroups) send(r *Redis, ctx context.Context, queue func(redis.Pipeliner)) error {
-	g.mu.Lock()
-	if g.sending {
-		job := &pipeJob{ctx: ctx, queue: queue, done: make(chan error, 1)}
-		g.queue = append(g.queue, job)
-		g.mu.Unlock()
+	job := &pipeJob{ctx: ctx, queue: queue, done: make(chan error, 1)}
+	if !g.queue.add(struct{}{}, job) {
 		return <-job.done
 	}
-	g.sending = true
-	g.mu.Unlock()
-	err := r.durable(ctx, queue)
-	g.mu.Lock()
-	if len(g.queue) == 0 {
-		g.sending = false
-	} else {
-		go g.drain(r)
+	group := g.queue.take(struct{}{}, maxPipeGroup) // job, and whoever came meanwhile
+	if len(group) > 1 {
+		ctx = context.WithoutCancel(ctx) // sent for the others too
 	}
-	g.mu.Unlock()
-	return err
+	g.sendGroup(r, ctx, group)
+	if next := g.queue.take(struct{}{}, maxPipeGroup); next != nil {
+		go g.drain(r, next)
+	}
+	return <-job.done
 }
 
 // drain sends the queued callers' commands, a group at a time, until none
 // is left.
-func (g *pipeGroups) drain(r *Redis) {
-	for {
-		g.mu.Lock()
-		group := g.queue
-		if len(group) > maxPipeGroup {
-			group, g.queue = group[:maxPipeGroup], append([]*pipeJob(nil), group[maxPipeGroup:]...)
-		} else {
-			g.queue = nil
-		}
-		if len(group) == 0 {
-			g.sending = false
-			g.mu.Unlock()
-			return
-		}
-		g.mu.Unlock()
+func (g *pipeGroups) drain(r *Redis, group []*pipeJob) {
+	for ; group != nil; group = g.queue.take(struct{}{}, maxPipeGroup) {
 		// The first caller's context carries the request id; the group is
 		// sent even if that caller has gone (the client's timeouts bound it).
-		err := r.durable(context.WithoutCancel(group[0].ctx), func(p redis.Pipeliner) {
-			for _, job := range group {
-				job.queue(p)
-			}
-		})
+		g.sendGroup(r, context.WithoutCancel(group[0].ctx), group)
+	}
+}
+
+// sendGroup sends a group's commands in one pipeline and tells each caller
+// its error.
+func (g *pipeGroups) sendGroup(r *Redis, ctx context.Context, group []*pipeJob) {
+	err := r.durable(ctx, func(p redis.Pipeliner) {
 		for _, job := range group {
-			job.done <- err
+			job.queue(p)
 		}
+	})
+	for _, job := range group {
+		job.done <- err
 	}
 }

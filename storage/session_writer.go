@@ -17,10 +17,9 @@ import (
 // busy bot pays one commit (one WAL append on SQLite) for many teachers
 // instead of one each. One writer per database, so groups never overlap.
 type sessionWriter struct {
-	db      *DB
-	mu      sync.Mutex
-	queue   []*sessionChange
-	writing bool
+	db    *DB
+	queue groupQueue[struct{}, *sessionChange]
+	mu    sync.Mutex // guards the statements
 	// save and del are prepared on first use; only drain uses them.
 	save, del *sql.Stmt
 }
@@ -38,13 +37,9 @@ type sessionChange struct {
 // write queues c and waits for the group that carries it to commit.
 func (w *sessionWriter) write(c *sessionChange) error {
 	c.done = make(chan error, 1)
-	w.mu.Lock()
-	w.queue = append(w.queue, c)
-	if !w.writing {
-		w.writing = true
+	if w.queue.add(struct{}{}, c) {
 		go w.drain()
 	}
-	w.mu.Unlock()
 	return <-c.done
 }
 
@@ -61,16 +56,7 @@ func (w *sessionWriter) close() {
 
 // drain writes groups until the queue is empty.
 func (w *sessionWriter) drain() {
-	for {
-		w.mu.Lock()
-		group := w.queue
-		w.queue = nil
-		if len(group) == 0 {
-			w.writing = false
-			w.mu.Unlock()
-			return
-		}
-		w.mu.Unlock()
+	for group := w.queue.take(struct{}{}, 0); group != nil; group = w.queue.take(struct{}{}, 0) {
 		err := w.db.commitSessions(group)
 		for _, c := range group { // in arrival order: the last change to a user wins
 			switch {

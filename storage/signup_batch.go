@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,9 +20,7 @@ import (
 // committed (or refused), so a teacher is never told of an entry the table
 // does not hold.
 type signupBatches struct {
-	mu      sync.Mutex
-	queues  map[int64][]*signupReq // by event
-	writing map[int64]bool
+	queue groupQueue[int64, *signupReq] // by event
 }
 
 // signupReq is one teacher's sign-up waiting for its group.
@@ -39,35 +36,15 @@ const maxSignupBatch = 64
 // enter queues e and waits for the group that carries it.
 func (q *signupBatches) enter(db *DB, ctx context.Context, e *signup.Entry) error {
 	r := &signupReq{ctx: ctx, e: e, done: make(chan error, 1)}
-	q.mu.Lock()
-	if q.queues == nil {
-		q.queues, q.writing = map[int64][]*signupReq{}, map[int64]bool{}
-	}
-	q.queues[e.EventID] = append(q.queues[e.EventID], r)
-	if !q.writing[e.EventID] {
-		q.writing[e.EventID] = true
+	if q.queue.add(e.EventID, r) {
 		go q.drain(db, e.EventID)
 	}
-	q.mu.Unlock()
 	return <-r.done
 }
 
 // drain enters groups for one event until its queue is empty.
 func (q *signupBatches) drain(db *DB, eventID int64) {
-	for {
-		q.mu.Lock()
-		group := q.queues[eventID]
-		if len(group) > maxSignupBatch {
-			group, q.queues[eventID] = group[:maxSignupBatch], group[maxSignupBatch:]
-		} else {
-			delete(q.queues, eventID)
-		}
-		if len(group) == 0 {
-			delete(q.writing, eventID)
-			q.mu.Unlock()
-			return
-		}
-		q.mu.Unlock()
+	for group := q.queue.take(eventID, maxSignupBatch); group != nil; group = q.queue.take(eventID, maxSignupBatch) {
 		// The first caller's context carries the request id for the log;
 		// the group is entered even if that caller has gone.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), 30*time.Second)
