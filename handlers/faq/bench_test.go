@@ -106,15 +106,7 @@ func BenchmarkNewEngine(b *testing.B) {
 //
 //	go test ./handlers/faq/ -run '^$' -bench AskStarter -benchmem
 func BenchmarkAskStarter(b *testing.B) {
-	e, err := faq.NewEngine()
-	if err != nil {
-		b.Fatal(err)
-	}
-	entries, err := faq.DefaultEntries()
-	if err != nil {
-		b.Fatal(err)
-	}
-	e.Load(entries)
+	e := MustEngine(b)
 	questions := []string{"体检什么时候", "会费怎么交", "會費怎麼交", "工会会员生日有什么慰问", "生病住院工会有补助吗", "教代会什么时候开"}
 	b.ReportAllocs()
 	b.ResetTimer()
