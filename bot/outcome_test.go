@@ -6,7 +6,7 @@ import "testing"
 // as another outcome, and every recorded form reads back as what it was,
 // including the marked form recorded before replies went bare.
 func TestPassiveOutcome(t *testing.T) {
-	for _, reply := range []string{"工会助手可以帮您：", "A", "N", "P:", "P:报名成功", "P", "AN", " "} {
+	for _, reply := range []string{"工会助手可以帮您：", "A", "N", "P:", "P:报名成功", "P", "AN", " ", "C:", "C:某某", "Q: 会费？", "c:小写"} {
 		out := passiveOutcome(reply)
 		if got, ok := passiveReply(out); !ok || got != reply {
 			t.Errorf("reply %q recorded as %q reads back as %q, %v", reply, out, got, ok)
@@ -18,7 +18,7 @@ func TestPassiveOutcome(t *testing.T) {
 	if passiveOutcome("帮助菜单") != "帮助菜单" {
 		t.Error("an ordinary reply is copied behind a mark")
 	}
-	for _, out := range []string{"", outcomeActive, outcomeNone} {
+	for _, out := range []string{"", outcomeActive, outcomeNone, "C:4f1c9a2b7e"} { // the last: Redis's claim, no outcome yet
 		if r, ok := passiveReply(out); ok || r != "" {
 			t.Errorf("outcome %q read as passive reply %q", out, r)
 		}

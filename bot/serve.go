@@ -18,17 +18,20 @@ const (
 // passiveOutcome is what is recorded for a reply returned in the callback
 // response: the reply itself, so that recording it copies nothing (a copy
 // of every reply was 5 % of the bot's allocated bytes on 帮助), marked with
-// outcomePassive only when the bare text would read as another outcome.
-// Outcomes recorded before, always marked, read the same.
+// outcomePassive only when the bare text would read as another outcome or
+// as a store's own mark (storeMark). Outcomes recorded before, always
+// marked, read the same.
 func passiveOutcome(reply string) string {
-	if reply == outcomeActive || reply == outcomeNone || strings.HasPrefix(reply, outcomePassive) {
+	if reply == outcomeActive || reply == outcomeNone || storeMark(reply) {
 		return outcomePassive + reply
 	}
 	return reply
 }
 
 // passiveReply reads a recorded outcome: the reply it returned passively,
-// or false for an active reply, nothing to say, or nothing recorded yet.
+// or false for an active reply, nothing to say, or nothing recorded yet
+// (also a store's mark for a claim without an outcome: Redis keeps the
+// claim's token, "C:…", until the outcome replaces it).
 func passiveReply(outcome string) (string, bool) {
 	switch outcome {
 	case "", outcomeActive, outcomeNone:
@@ -37,8 +40,16 @@ func passiveReply(outcome string) (string, bool) {
 	if r, ok := strings.CutPrefix(outcome, outcomePassive); ok {
 		return r, true
 	}
+	if storeMark(outcome) {
+		return "", false
+	}
 	return outcome, true
 }
+
+// storeMark reports whether s begins as the marks stores keep under a
+// delivery's key do: an ASCII capital and a colon (outcomePassive, the
+// Redis claim's "C:"). No bare reply begins so.
+func storeMark(s string) bool { return len(s) >= 2 && s[1] == ':' && s[0] >= 'A' && s[0] <= 'Z' }
 
 // flight is one message being handled. Whoever is waiting for it when it
 // completes (the first delivery's callback, or a retry's) gets the reply to

@@ -178,3 +178,27 @@ func TestMessageWaitsForAnotherReplicasLock(t *testing.T) {
 		t.Fatal("not answered 5 s after the lock was released")
 	}
 }
+
+// TestRetryWhileAnotherReplicaHandles: a delivery claimed in Redis by
+// another replica that has not recorded its outcome yet (the claim holds
+// only its token) is answered with nothing here, and never twice: once the
+// outcome is recorded, a later retry gets it.
+func TestRetryWhileAnotherReplicaHandles(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": "test"})
+	ctx := t.Context()
+	id := h.WeCom.NewMsgID()
+	key := (&bot.Message{Channel: bot.ChannelWeCom, MsgID: id}).DedupKey()
+	if first, err := h.Redis.Claim(ctx, key, time.Hour); err != nil || !first {
+		t.Fatalf("claim as the other replica: %v, %v", first, err)
+	}
+	r, err := h.WeCom.Post(h.WeCom.TextXML("t1", "帮助", id))
+	if err != nil || r.Status != 200 || r.Content != "" {
+		t.Fatalf("while the other replica handles it: %+v, %v; want an empty answer", r, err)
+	}
+	if err := h.Redis.SetOutcome(ctx, key, "您好，我是工会助手", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := h.WeCom.Post(h.WeCom.TextXML("t1", "帮助", id)); err != nil || r.Content != "您好，我是工会助手" {
+		t.Fatalf("after the other replica recorded its reply: %+v, %v; want that reply", r, err)
+	}
+}
