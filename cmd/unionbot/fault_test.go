@@ -443,18 +443,26 @@ func TestCardRetryAfterTimeout(t *testing.T) {
 	h.MustSay(t, "c9", "帮助") // c9's first contact, and whatever it sends, before the fault
 	ctx := context.Background()
 	// What opening the event announced goes out first, so that the late
-	// answer below meets the card's send.
+	// answer below meets the card's send. Not pending is not enough: the
+	// bot's own outbox worker may hold one it is sending (leased), so wait
+	// until each is sent.
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		h.Outbox.RunOnce(ctx)
-		ns, err := h.DB.PendingNotices(ctx, 10)
+		ns, err := h.DB.ListNotices(ctx, "", 100)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ns) == 0 {
+		unsent := 0
+		for _, n := range ns {
+			if n.Status != unionbot.NoticeSent {
+				unsent++
+			}
+		}
+		if unsent == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("notices still pending after opening the event: %d", len(ns))
+			t.Fatalf("notices still unsent after opening the event: %d", unsent)
 		}
 	}
 	before := h.Fake.Calls("/cgi-bin/message/send")
