@@ -210,23 +210,38 @@ func TestCommandsInTraditional(t *testing.T) {
 // (the default), a stateless message from a known teacher waits on Redis
 // twice: once for the replay check, the dedup claim, the teacher's lock
 // with their session and the rate count together, and once for the
-// outcome with the lock's release.
+// outcome with the lock's release. The bot's background work (the outbox,
+// the token cache) also talks to Redis now and then, so each message is
+// counted alone and most must take exactly two.
 func TestRedisRoundTripsPerMessage(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": "test"})
 	if h.Bot.RateLimit == 0 {
 		t.Fatal("the rate limit is off by default")
 	}
-	users := []string{"t401", "t402", "t403", "t404", "t405"}
+	users := []string{"t401", "t402", "t403", "t404", "t405", "t406", "t407", "t408", "t409", "t410"}
 	for _, u := range users { // first contact: the member record is made
 		h.MustSay(t, u, "帮助")
 	}
-	before := h.Redis.RoundTrips()
+	time.Sleep(200 * time.Millisecond) // what first contact set going settles
+	var trips []int64
 	for _, u := range users {
+		before := h.Redis.RoundTrips()
 		if got := h.MustSay(t, u, "帮助"); !strings.Contains(got, "工会助手") {
 			t.Fatalf("%s: %q", u, got)
 		}
+		time.Sleep(20 * time.Millisecond) // the outcome is recorded just after the reply
+		trips = append(trips, h.Redis.RoundTrips()-before)
 	}
-	if per := float64(h.Redis.RoundTrips()-before) / float64(len(users)); per != 2 {
-		t.Fatalf("%.1f round trips to Redis a message, want 2", per)
+	two := 0
+	for _, n := range trips {
+		if n < 2 {
+			t.Fatalf("round trips a message %v: one took %d, fewer than the claim and the outcome", trips, n)
+		}
+		if n == 2 {
+			two++
+		}
+	}
+	if two < len(trips)*7/10 {
+		t.Fatalf("round trips to Redis a message %v; want 2 for most", trips)
 	}
 }
