@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -137,6 +138,15 @@ func (db *DB) signUpGroup(ctx context.Context, eventID int64, group []*signupReq
 		}
 		return nil
 	})
+	if err != nil && len(group) > 1 && !errors.Is(err, gorm.ErrRecordNotFound) && ctx.Err() == nil {
+		// One entry the database refuses (a value too long for its column,
+		// say) must not cost the others theirs: each is entered alone, and
+		// only its own error reaches it.
+		for i, r := range group {
+			errs[i] = db.signUp(r.ctx, r.e, nil)
+		}
+		return errs
+	}
 	for i, r := range group {
 		switch {
 		case err != nil:

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -230,6 +231,58 @@ func TestSignUpGroups(t *testing.T) {
 		}
 		if h := held["back"]; h == nil || h.Seq <= captain.Seq {
 			t.Errorf("the teacher who cancelled: %+v; want entered again, after the captain", h)
+		}
+	})
+}
+
+// TestSignUpGroupOneRefused: when the database refuses one entry of a
+// group (on MariaDB a name too long for its column; SQLite takes it), the
+// others are still entered, each alone, and only that teacher hears an
+// error.
+func TestSignUpGroupOneRefused(t *testing.T) {
+	storagetest.ForEachDB(t, func(t *testing.T, db *storage.DB) {
+		ctx := t.Context()
+		ev := MustCreateEvent(t, db, 10, true)
+		long := strings.Repeat("很长的名字", 20) // 100 characters; the column holds 64
+		users := []string{"a1", "a2", "long", "a3", "a4", "a5", "a6", "a7"}
+		errs := make([]error, len(users))
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i, u := range users {
+			e := &signup.Entry{EventID: ev.ID, UserID: u}
+			if u == "long" {
+				e.Name = long
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = db.SignUp(ctx, e)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		list, err := db.ListEntries(ctx, ev.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		entered := map[string]bool{}
+		for _, e := range list {
+			entered[e.UserID] = true
+		}
+		for i, u := range users {
+			if u == "long" {
+				if (errs[i] == nil) != entered[u] {
+					t.Errorf("the long name: err %v, entered %v", errs[i], entered[u])
+				}
+				continue
+			}
+			if errs[i] != nil || !entered[u] {
+				t.Errorf("%s: err %v, entered %v; want entered", u, errs[i], entered[u])
+			}
+		}
+		if got, _ := db.FindEvent(ctx, ev.ID); got.Taken != len(list) {
+			t.Errorf("taken %d, entries %d", got.Taken, len(list))
 		}
 	})
 }
