@@ -49,7 +49,7 @@ func (q *signupBatches) drain(db *DB, eventID int64) {
 		// The first caller's context carries the request id for the log;
 		// the group is entered even if that caller has gone.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), 30*time.Second)
-		errs := db.signUpGroup(ctx, eventID, group)
+		errs := db.signUpGroup(ctx, eventID, group, nil)
 		cancel()
 		for i, r := range group {
 			r.done <- errs[i]
@@ -63,9 +63,12 @@ func (q *signupBatches) drain(db *DB, eventID int64) {
 // made for the whole group in one query, each entry inserted (a teacher
 // who cancelled before is entered again, at the back, as alone), and the
 // places taken stored once. An entry refused by the rules, or entered
-// already, is that teacher's answer and does not stop the others; an error
-// of the database fails the group, and each caller hears it.
-func (db *DB) signUpGroup(ctx context.Context, eventID int64, group []*signupReq) []error {
+// already, is that teacher's answer and does not stop the others; a group
+// the database refuses is entered again one sign-up at a time. A sign-up
+// alone (signUp) is a group of one, and only it passes also: what belongs
+// with the entry in its transaction (a team's invitations), whose error
+// undoes the entry.
+func (db *DB) signUpGroup(ctx context.Context, eventID int64, group []*signupReq, also func(tx *gorm.DB, ev *eventRow, row *entryRow) error) []error {
 	now := db.now()
 	errs := make([]error, len(group))
 	rows := make([]entryRow, len(group))
@@ -120,12 +123,17 @@ func (db *DB) signUpGroup(ctx context.Context, eventID int64, group []*signupReq
 				errs[i] = signup.ErrAlreadySignedUp(ev.Title)
 				continue
 			}
+			if also != nil {
+				if err := also(tx, ev, &row); err != nil {
+					return err
+				}
+			}
 			rows[i] = row
 			if status == signup.EntryConfirmed {
 				taken += e.Places()
 				continue
 			}
-			e.Position = waiting.Waiting + 1 // as signUp tells it
+			e.Position = waiting.Waiting + 1
 			if status == signup.EntryWaiting {
 				if waiting.Waiting == 0 || e.Places() < waiting.Smallest {
 					waiting.Smallest = e.Places()

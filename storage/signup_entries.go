@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,64 +23,10 @@ func (db *DB) SignUp(ctx context.Context, e *signup.Entry) error {
 	return db.signUp(ctx, e, nil)
 }
 
-// signUp enters e under the event's row lock; then, in the same
+// signUp enters e alone, under the event's row lock; then, in the same
 // transaction, also(tx, event, entry row) records what belongs with it.
 func (db *DB) signUp(ctx context.Context, e *signup.Entry, also func(tx *gorm.DB, ev *eventRow, row *entryRow) error) error {
-	now := db.now()
-	fields, _ := json.Marshal(e.Fields)
-	var row entryRow
-	err := db.transact(ctx, func(tx *gorm.DB) error {
-		e.Position = 0
-		ev, err := lockEvent(tx, e.EventID)
-		if err != nil {
-			return err
-		}
-		if team, err := teamOf(tx, e.EventID, e.UserID); err != nil {
-			return err
-		} else if team != "" {
-			return signup.ErrInvitedToTeam(ev.Title, team)
-		}
-		var line struct {
-			N        int
-			Smallest *int
-		}
-		if err := tx.Model(&entryRow{}).Select("COUNT(*) AS n, MIN(companions) AS smallest").
-			Where("event_id = ? AND status = ?", e.EventID, signup.EntryWaiting).Scan(&line).Error; err != nil {
-			return err
-		}
-		waiting := signup.Line{Waiting: line.N}
-		if line.Smallest != nil {
-			waiting.Smallest = 1 + *line.Smallest
-		}
-		status, err := signup.Admit(ev.domain(), ev.Taken, waiting, e.Places())
-		if err != nil {
-			return err
-		}
-		row = entryRow{EventID: e.EventID, UserID: e.UserID, Name: e.Name, Department: e.Department, Status: status,
-			Companions: e.Companions, Fields: string(fields), Seq: ev.Seq, SignedUpAt: now, UpdatedAt: now, Team: e.Team}
-		if status == signup.EntryConfirmed {
-			if err := tx.Model(&eventRow{}).Where("id = ?", ev.ID).Update("taken", gorm.Expr("taken + ?", e.Places())).Error; err != nil {
-				return err
-			}
-		} else {
-			e.Position = waiting.Waiting + 1
-		}
-		// A teacher who cancelled may sign up again, at the back.
-		if entered, err := insertEntry(tx, &row); err != nil {
-			return err
-		} else if !entered {
-			return signup.ErrAlreadySignedUp(ev.Title)
-		}
-		if also != nil {
-			return also(tx, ev, &row)
-		}
-		return nil
-	})
-	if err != nil {
-		return mapErr(err, "sign up", eventNotFound(), unionbot.ErrorMessage(signup.ErrAlreadySignedUp("")))
-	}
-	e.ID, e.Status, e.Seq, e.SignedUpAt = row.ID, row.Status, row.Seq, row.SignedUpAt
-	return nil
+	return db.signUpGroup(ctx, e.EventID, []*signupReq{{ctx: ctx, e: e}}, also)[0]
 }
 
 // CancelEntry implements signup.Store.
