@@ -117,7 +117,16 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 		}
 		return s.monthAnswer(ctx, now, ym.Year(), int(ym.Month()))
 	}
-	tq := s.Engine.seg.Terms(topic)
+	// The topic's terms, made once and only when there is something to
+	// match them against (a union with no open event and no plan pays
+	// nothing for a "when" question).
+	var tq map[string]float64
+	topicTerms := func() map[string]float64 {
+		if tq == nil {
+			tq = s.Engine.seg.Terms(topic)
+		}
+		return tq
+	}
 	var events []Event
 	if s.Events != nil {
 		// The kept titles say whether the question names an open event at
@@ -128,7 +137,7 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 		}
 		named := map[string]bool{}
 		for _, t := range titles {
-			if topicTermsMatch(tq, t.terms) {
+			if topicTermsMatch(topicTerms(), t.terms) {
 				named[t.title] = true
 			}
 		}
@@ -163,7 +172,7 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 	}
 	var lines []string
 	for _, it := range items {
-		if topicTermsMatch(tq, it.terms) {
+		if topicTermsMatch(topicTerms(), it.terms) {
 			lines = append(lines, fmt.Sprintf(textPlanItem, it.item.Title, planWhen(it.item)))
 		}
 	}

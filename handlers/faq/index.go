@@ -75,7 +75,7 @@ type term struct {
 // question costs one allocation for them and not one a term.
 func (s *Segmenter) Terms(text string) map[string]float64 {
 	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
-	words := s.seg.Cut(text, true)
+	words := s.cut(text)
 	out := make(map[string]float64, len(words)+2*utf8.RuneCountInString(text))
 	type span struct {
 		from, to int
