@@ -25,6 +25,10 @@ func newTestBot(t testing.TB) (*bot.Bot, *time.Time) {
 	t.Helper()
 	db := storagetest.MustOpenDB(t, "sqlite")
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	// The store keeps sessions by the same clock as the bot, never the wall
+	// clock, or the test would start failing once the real date passes the
+	// fixed one.
+	db.Now = func() time.Time { return now }
 	r := bot.NewRouter()
 	r.Menu(bot.MenuItem{Title: "活动报名", Command: "活动"}, bot.MenuItem{Title: "提建议", Command: "提建议"},
 		bot.MenuItem{Title: "管理", Command: "发布活动", Admin: true})
