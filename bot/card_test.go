@@ -18,6 +18,7 @@ func TestCardRoutes(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	mem := storage.NewMemory()
 	db := storagetest.MustOpenDB(t, "sqlite")
+	db.Now = func() time.Time { return now } // sessions lapse by the test's clock
 	r := bot.NewRouter()
 	calls := 0
 	r.Card("team", func(c *bot.Context) error { return c.Replyf("team %s", c.Args) })
