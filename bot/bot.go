@@ -136,6 +136,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 		}
 	}
 	c.session = b.loadSession(ctx, msg.UserID)
+	c.wasLight = b.isLight(c.session)
 	now := b.now()
 	if c.session.Flow != "" && !c.session.ExpiresAt.IsZero() && now.After(c.session.ExpiresAt) {
 		title := c.session.Flow
@@ -158,7 +159,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	}
 	if c.dirty {
 		c.session.UpdatedAt = now
-		if err := b.saveSession(ctx, c.session); err != nil {
+		if err := b.saveSession(ctx, c.session, c.wasLight); err != nil {
 			b.logger().ErrorContext(ctx, "save session", "user", msg.UserID, "err", err)
 			c.replies = []string{"系统繁忙，刚才的内容没有保存，请稍后再发一次。"}
 			outcome = OutcomeError
@@ -266,7 +267,7 @@ func (b *Bot) page(c *Context) string {
 
 func (b *Bot) saveMore(c *Context) {
 	c.session.UpdatedAt = b.now()
-	if err := b.saveSession(c.ctx, c.session); err != nil {
+	if err := b.saveSession(c.ctx, c.session, c.wasLight); err != nil {
 		b.logger().WarnContext(c.ctx, "save reply pages", "user", c.Msg.UserID, "err", err)
 	}
 }
@@ -334,20 +335,50 @@ func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
 	return &Session{UserID: userID}
 }
 
-func (b *Bot) saveSession(ctx context.Context, s *Session) error {
+// saveSession stores the teacher's session before the reply goes. A light
+// one, when the teacher had no form before this message (wasLight), goes
+// instead with the outcome, in the round trip that gives the lock back
+// (laterSession), where the store can do that.
+func (b *Bot) saveSession(ctx context.Context, s *Session, wasLight bool) error {
 	if b.Sessions == nil {
 		return nil
 	}
-	if s.Flow == "" && len(s.More) == 0 {
+	none := s.Flow == "" && len(s.More) == 0
+	if l, ok := ctx.Value(laterKey{}).(*laterSession); ok && wasLight && l.userID == s.UserID && b.isLight(s) {
+		if none {
+			l.change = &LightSession{UserID: s.UserID}
+		} else {
+			kept := *s
+			kept.Light = true
+			l.change = &LightSession{UserID: s.UserID, Save: &kept}
+		}
+		return nil
+	}
+	if none {
 		err := b.Sessions.DeleteSession(ctx, s.UserID)
 		if unionbot.ErrorCode(err) == unionbot.ENOTFOUND {
 			return nil
 		}
 		return err
 	}
-	s.Light = s.Flow == "" || (b.Router != nil && b.Router.isChoice(s.Flow))
+	s.Light = b.isLight(s)
 	return b.Sessions.SaveSession(ctx, s)
 }
+
+// isLight reports whether s holds no form (Session.Light).
+func (b *Bot) isLight(s *Session) bool {
+	return s.Flow == "" || (b.Router != nil && b.Router.isChoice(s.Flow))
+}
+
+// laterSession is where Handle leaves a light session's change for run to
+// send with the outcome; its context carries it only when the store can.
+type (
+	laterKey     struct{}
+	laterSession struct {
+		userID string // the teacher whose lock run holds
+		change *LightSession
+	}
+)
 
 // member returns the sender's record, creating it on first contact and then
 // filling name and department from the address book in the background.

@@ -184,11 +184,18 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 		b.resolveLink(ctx, msg) // a linked follower shares the member's lock and session
 		lock = b.lockUser(ctx, msg.UserID)
 	}
-	reply := b.Handle(lock.context(ctx), msg)
 	// A store that can give the lock back with the outcome does so, in one
 	// round trip, after the outcome is known; otherwise it goes back now.
+	// If it keeps the sessions too, a light session goes in that round trip.
 	releaser, withOutcome := b.Dedup.(OutcomeReleaser)
 	withOutcome = withOutcome && lock.held != nil
+	hctx := lock.context(ctx)
+	var later *laterSession
+	if withOutcome && any(b.Sessions) == any(b.Dedup) {
+		later = &laterSession{userID: lock.userID}
+		hctx = context.WithValue(hctx, laterKey{}, later)
+	}
+	reply := b.Handle(hctx, msg)
 	if !withOutcome {
 		lock.unlock(ctx)
 	}
@@ -224,8 +231,15 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 
 	switch {
 	case withOutcome:
-		if err := releaser.SetOutcomeRelease(ctx, key, outcome, ttl, *lock.held); err != nil {
+		var light *LightSession
+		if later != nil {
+			light = later.change
+		}
+		if err := releaser.SetOutcomeRelease(ctx, key, outcome, ttl, *lock.held, light); err != nil {
 			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
+			if light != nil { // once more on its own, before the lock goes back
+				b.storeLight(ctx, light)
+			}
 			lock.unlock(ctx) // the lock may not have gone back with it
 		} else {
 			lock.unlockLocal()
@@ -240,6 +254,20 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	b.mu.Unlock()
 	if outcome == outcomeActive {
 		b.sendLate(ctx, msg, reply)
+	}
+}
+
+// storeLight stores a light session's change that did not go with the
+// outcome.
+func (b *Bot) storeLight(ctx context.Context, l *LightSession) {
+	var err error
+	if l.Save != nil {
+		err = b.Sessions.SaveSession(ctx, l.Save)
+	} else {
+		err = b.Sessions.DeleteSession(ctx, l.UserID)
+	}
+	if err != nil && unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+		b.logger().WarnContext(ctx, "save light session", "user", l.UserID, "err", err)
 	}
 }
 

@@ -73,7 +73,20 @@ type SessionLocker interface {
 }
 
 // OutcomeReleaser is a Deduper that records a delivery's outcome and gives
-// back the teacher's lock in one round trip.
+// back the teacher's lock in one round trip. When it keeps the sessions
+// too, a light session's change (light, nil for none) goes in that round
+// trip, before the lock is given back, so the teacher's next message,
+// which waits for the lock, reads it.
 type OutcomeReleaser interface {
-	SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held HeldLock) error
+	SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held HeldLock, light *LightSession) error
+}
+
+// LightSession is a light session to store (Save), or, Save nil, the
+// teacher's session to delete, carried with the outcome: only where the
+// teacher had no form before the message, so losing it (the process dies
+// between the reply and the outcome) loses a question the bot asked and
+// never a form, as with a store kept in one process's memory.
+type LightSession struct {
+	UserID string
+	Save   *Session
 }

@@ -164,18 +164,27 @@ func readSession(get *redis.StringCmd) (*bot.Session, error) {
 
 // SaveSession implements bot.SessionStore.
 func (r *Redis) SaveSession(ctx context.Context, s *bot.Session) error {
-	b, err := json.Marshal(s)
+	b, ttl, err := sessionValue(s)
 	if err != nil {
 		return err
-	}
-	ttl := time.Until(sessionExpiry(s, time.Now()))
-	if ttl <= 0 {
-		ttl = time.Minute
 	}
 	if err := r.durable(ctx, func(p redis.Pipeliner) { p.Set(ctx, r.key("session:", s.UserID), b, ttl) }); err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
 	return nil
+}
+
+// sessionValue is what Redis keeps of s, and for how long.
+func sessionValue(s *bot.Session) ([]byte, time.Duration, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, 0, err
+	}
+	ttl := time.Until(sessionExpiry(s, time.Now()))
+	if ttl <= 0 {
+		ttl = time.Minute
+	}
+	return b, ttl, nil
 }
 
 // DeleteSession implements bot.SessionStore.
@@ -352,12 +361,46 @@ func (r *Redis) ReleaseLock(ctx context.Context, held bot.HeldLock) {
 	})
 }
 
-// SetOutcomeRelease implements bot.OutcomeReleaser: the outcome and the
-// lock's release in one round trip, shared with the messages that finish
-// at the same time (pipeGroups).
-func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held bot.HeldLock) error {
+// SetOutcomeRelease implements bot.OutcomeReleaser: the outcome, a light
+// session's change and the lock's release in one round trip, shared with
+// the messages that finish at the same time (pipeGroups). The session goes
+// before the release, so the teacher's next message, which needs the lock,
+// reads it (on a Cluster, in a round trip of its own before).
+func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held bot.HeldLock, light *bot.LightSession) error {
+	if light != nil && r.mode == config.RedisCluster {
+		// The session's key and the lock's may live on different nodes,
+		// which one pipeline reaches side by side, in no order: the session
+		// goes first, on its own.
+		var err error
+		if light.Save != nil {
+			err = r.SaveSession(ctx, light.Save)
+		} else {
+			err = r.DeleteSession(ctx, light.UserID)
+		}
+		if err != nil {
+			return err
+		}
+		light = nil
+	}
+	var (
+		value      []byte
+		sessionTTL time.Duration
+	)
+	if light != nil && light.Save != nil {
+		var err error
+		if value, sessionTTL, err = sessionValue(light.Save); err != nil {
+			return err
+		}
+	}
 	err := r.outcomes.send(r, ctx, func(p redis.Pipeliner) {
 		p.Set(ctx, r.key("dedup:", key), outcome, ttl)
+		switch {
+		case light == nil:
+		case light.Save != nil:
+			p.Set(ctx, r.key("session:", light.UserID), value, sessionTTL)
+		default:
+			p.Del(ctx, r.key("session:", light.UserID))
+		}
 		unlockScript.Eval(ctx, p, []string{held.Key}, held.Token)
 	})
 	if err != nil {

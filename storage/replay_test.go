@@ -102,7 +102,7 @@ func TestRedisAdmit(t *testing.T) {
 	if _, ok, _, err := r.TryLockSession(ctx, "user:t1", time.Minute, "t1"); err != nil || ok {
 		t.Fatalf("TryLockSession while Admit's lock is held = %v, %v", ok, err)
 	}
-	if err := r.SetOutcomeRelease(ctx, "wecom:msg:3", "N", time.Hour, got.Held); err != nil {
+	if err := r.SetOutcomeRelease(ctx, "wecom:msg:3", "N", time.Hour, got.Held, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := admit("wecom:n5:s", "wecom:msg:5", "t2"); !got.Locked || got.Session != nil {

@@ -245,3 +245,46 @@ func TestRedisRoundTripsPerMessage(t *testing.T) {
 		t.Fatalf("round trips to Redis a message %v; want 2 for most", trips)
 	}
 }
+
+// TestRedisLightSessionRoundTrips: a Q&A answer leaves a light session (for
+// 没用) that goes to Redis with the outcome, so the answer costs the claim
+// and the outcome, two round trips, like 帮助; the teacher's next message
+// still finds it, and a form, never light, is stored before its reply.
+func TestRedisLightSessionRoundTrips(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"UNIONBOT_REDIS": "test", "UNIONBOT_RATE_LIMIT": "0"})
+	users := []string{"t501", "t502", "t503", "t504", "t505", "t506", "t507", "t508", "t509", "t510"}
+	for _, u := range users {
+		h.MustSay(t, u, "帮助")
+	}
+	time.Sleep(200 * time.Millisecond)
+	var trips []int64
+	for _, u := range users {
+		before := h.Redis.RoundTrips()
+		if got := h.MustSay(t, u, "工会费交多少"); !strings.Contains(got, "工资") {
+			t.Fatalf("%s: %q, want the dues answer", u, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+		trips = append(trips, h.Redis.RoundTrips()-before)
+	}
+	two := 0
+	for _, n := range trips {
+		if n == 2 {
+			two++
+		}
+	}
+	if two < len(trips)*7/10 {
+		t.Fatalf("round trips to Redis for a Q&A answer %v; want 2 for most", trips)
+	}
+	for _, u := range users { // asked at once after the answer: the session went before the lock
+		if got := h.MustSay(t, u, "没用"); !strings.Contains(got, "谢谢反馈") {
+			t.Fatalf("%s says 没用 after an answer: %q", u, got)
+		}
+	}
+	if got := h.MustSay(t, "t501", "没用"); !strings.Contains(got, "请在我回答问题之后") {
+		t.Fatalf("没用 a second time: %q, want the session gone", got)
+	}
+	h.MustSay(t, "t502", "提建议")
+	if got := h.MustSay(t, "t502", "帮助"); !strings.Contains(got, "您正在填写") {
+		t.Fatalf("帮助 in a form just started: %q", got)
+	}
+}
