@@ -344,15 +344,17 @@ func (b *Bot) saveSession(ctx context.Context, s *Session, wasLight bool) error 
 		return nil
 	}
 	none := s.Flow == "" && len(s.More) == 0
-	if l, ok := ctx.Value(laterKey{}).(*laterSession); ok && wasLight && l.userID == s.UserID && b.isLight(s) {
-		if none {
+	if l, ok := ctx.Value(laterKey{}).(*laterSession); ok && l.userID == s.UserID {
+		if wasLight && b.isLight(s) {
 			l.change = &LightSession{UserID: s.UserID}
-		} else {
-			kept := *s
-			kept.Light = true
-			l.change = &LightSession{UserID: s.UserID, Save: &kept}
+			if !none {
+				kept := *s
+				kept.Light = true
+				l.change.Save = &kept
+			}
+			return nil
 		}
-		return nil
+		l.change = nil // stored now, below: nothing older may follow it
 	}
 	if none {
 		err := b.Sessions.DeleteSession(ctx, s.UserID)
