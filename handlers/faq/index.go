@@ -73,6 +73,8 @@ type term struct {
 // The one-character and character-pair terms ("@扣", "#代扣") are written
 // into one buffer and taken as slices of one string made from it, so a
 // question costs one allocation for them and not one a term.
+// The scratch of a text of ordinary length (the run of Han characters, the
+// term buffer and its spans) lives on the stack.
 func (s *Segmenter) Terms(text string) map[string]float64 {
 	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
 	words := s.cut(text)
@@ -82,9 +84,18 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 		w        float64
 	}
 	var (
-		buf   = make([]byte, 0, 3*len(text))
-		spans = make([]span, 0, 2*len(text)/3+len(words))
+		bufArr  [768]byte
+		spanArr [96]span
+		runArr  [64]int
+		buf     = bufArr[:0]
+		spans   = spanArr[:0]
 	)
+	if n := 3 * len(text); n > len(bufArr) {
+		buf = make([]byte, 0, n)
+	}
+	if n := 2*len(text)/3 + len(words); n > len(spanArr) {
+		spans = make([]span, 0, n)
+	}
 	add := func(w float64, prefix byte, parts ...string) {
 		from := len(buf)
 		buf = append(buf, prefix)
@@ -108,7 +119,7 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 	}
 	// Bigrams over each run of Han characters, skipping pure stop
 	// characters. A run is kept as the byte offsets of its characters.
-	var run []int
+	run := runArr[:0]
 	flush := func() {
 		for k, at := range run {
 			if r, size := utf8.DecodeRuneInString(text[at:]); !stopChars[r] {
