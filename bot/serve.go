@@ -258,15 +258,13 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 }
 
 // storeLight stores a light session's change that did not go with the
-// outcome.
+// outcome, as Handle would have (ctx carries no laterSession).
 func (b *Bot) storeLight(ctx context.Context, l *LightSession) {
-	var err error
-	if l.Save != nil {
-		err = b.Sessions.SaveSession(ctx, l.Save)
-	} else {
-		err = b.Sessions.DeleteSession(ctx, l.UserID)
+	s := l.Save
+	if s == nil {
+		s = &Session{UserID: l.UserID} // no flow, no pages: deleted
 	}
-	if err != nil && unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
+	if err := b.saveSession(ctx, s, true); err != nil {
 		b.logger().WarnContext(ctx, "save light session", "user", l.UserID, "err", err)
 	}
 }
