@@ -136,7 +136,6 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 		}
 	}
 	c.session = b.loadSession(ctx, msg.UserID)
-	c.wasLight = b.isLight(c.session)
 	now := b.now()
 	if c.session.Flow != "" && !c.session.ExpiresAt.IsZero() && now.After(c.session.ExpiresAt) {
 		title := c.session.Flow
@@ -159,7 +158,7 @@ func (b *Bot) Handle(ctx context.Context, msg *Message) string {
 	}
 	if c.dirty {
 		c.session.UpdatedAt = now
-		if err := b.saveSession(ctx, c.session, c.wasLight); err != nil {
+		if err := b.saveSession(ctx, c.session); err != nil {
 			b.logger().ErrorContext(ctx, "save session", "user", msg.UserID, "err", err)
 			c.replies = []string{"系统繁忙，刚才的内容没有保存，请稍后再发一次。"}
 			outcome = OutcomeError
@@ -267,7 +266,7 @@ func (b *Bot) page(c *Context) string {
 
 func (b *Bot) saveMore(c *Context) {
 	c.session.UpdatedAt = b.now()
-	if err := b.saveSession(c.ctx, c.session, c.wasLight); err != nil {
+	if err := b.saveSession(c.ctx, c.session); err != nil {
 		b.logger().WarnContext(c.ctx, "save reply pages", "user", c.Msg.UserID, "err", err)
 	}
 }
@@ -318,10 +317,12 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
 	if p, ok := ctx.Value(preloadedKey{}).(*preloaded); ok && p.userID == userID && !p.used {
 		p.used = true // read with the lock, for this first load only
-		if p.s != nil {
-			return p.s
+		s := p.s
+		if s == nil {
+			s = &Session{UserID: userID}
 		}
-		return &Session{UserID: userID}
+		p.wasLight = b.isLight(s)
+		return s
 	}
 	if b.Sessions != nil {
 		s, err := b.Sessions.LoadSession(ctx, userID)
@@ -336,25 +337,25 @@ func (b *Bot) loadSession(ctx context.Context, userID string) *Session {
 }
 
 // saveSession stores the teacher's session before the reply goes. A light
-// one, when the teacher had no form before this message (wasLight), goes
-// instead with the outcome, in the round trip that gives the lock back
-// (laterSession), where the store can do that.
-func (b *Bot) saveSession(ctx context.Context, s *Session, wasLight bool) error {
+// one, when the teacher had no form before this message either, goes
+// instead with the outcome, in the round trip that gives the lock back,
+// where the store can do that (preloaded.carry).
+func (b *Bot) saveSession(ctx context.Context, s *Session) error {
 	if b.Sessions == nil {
 		return nil
 	}
 	none := s.Flow == "" && len(s.More) == 0
-	if l, ok := ctx.Value(laterKey{}).(*laterSession); ok && l.userID == s.UserID {
-		if wasLight && b.isLight(s) {
-			l.change = &LightSession{UserID: s.UserID}
+	if p, ok := ctx.Value(preloadedKey{}).(*preloaded); ok && p.carry && p.userID == s.UserID {
+		if p.wasLight && b.isLight(s) {
+			p.light = &LightSession{UserID: s.UserID}
 			if !none {
 				kept := *s
 				kept.Light = true
-				l.change.Save = &kept
+				p.light.Save = &kept
 			}
 			return nil
 		}
-		l.change = nil // stored now, below: nothing older may follow it
+		p.light = nil // stored now, below: nothing older may follow it
 	}
 	if none {
 		err := b.Sessions.DeleteSession(ctx, s.UserID)
@@ -371,16 +372,6 @@ func (b *Bot) saveSession(ctx context.Context, s *Session, wasLight bool) error 
 func (b *Bot) isLight(s *Session) bool {
 	return s.Flow == "" || (b.Router != nil && b.Router.isChoice(s.Flow))
 }
-
-// laterSession is where Handle leaves a light session's change for run to
-// send with the outcome; its context carries it only when the store can.
-type (
-	laterKey     struct{}
-	laterSession struct {
-		userID string // the teacher whose lock run holds
-		change *LightSession
-	}
-)
 
 // member returns the sender's record, creating it on first contact and then
 // filling name and department from the address book in the background.

@@ -20,11 +20,9 @@ type Context struct {
 
 	session *Session
 	dirty   bool
-	// wasLight: the session as loaded held no form (Bot.saveSession).
-	wasLight bool
-	member   *unionbot.Member
-	replies  []string
-	notices  []string // said before the reply, e.g. that an old form lapsed
+	member  *unionbot.Member
+	replies []string
+	notices []string // said before the reply, e.g. that an old form lapsed
 	// route names what took the message, for metrics: a command, a flow
 	// ("flow:signup"), 帮助, fallback... (see Route).
 	route string

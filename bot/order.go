@@ -32,6 +32,7 @@ type userLock struct {
 	session *Session
 	loaded  bool
 	done    bool
+	pre     *preloaded // what context gave Handle
 }
 
 // lockUser blocks until msg's user is free here and (with a Locker)
@@ -79,12 +80,15 @@ func (b *Bot) tryLockLocal(userID string) *userLock {
 	return &userLock{b: b, q: q, userID: userID}
 }
 
-// context carries the session read with the lock to Handle.
-func (l *userLock) context(ctx context.Context) context.Context {
+// context carries the session read with the lock to Handle. With carry,
+// Handle leaves a light session's change in it (preloaded.light) for run to
+// send with the outcome instead of storing it.
+func (l *userLock) context(ctx context.Context, carry bool) context.Context {
 	if !l.loaded {
 		return ctx
 	}
-	return context.WithValue(ctx, preloadedKey{}, &preloaded{userID: l.userID, s: l.session})
+	l.pre = &preloaded{userID: l.userID, s: l.session, carry: carry}
+	return context.WithValue(ctx, preloadedKey{}, l.pre)
 }
 
 // unlock gives back the remote lock, then the place in the queue.
@@ -163,12 +167,18 @@ func (b *Bot) lockRemote(ctx context.Context, l *userLock) {
 	}
 }
 
-// preloaded is a session read with the teacher's lock, used once.
+// preloaded is a session read with the teacher's lock, used once. With
+// carry, a session that was light when loaded (wasLight) and is light when
+// saved is not stored but left in light, for the outcome's round trip
+// (Bot.saveSession, OutcomeReleaser).
 type (
 	preloadedKey struct{}
 	preloaded    struct {
-		userID string
-		s      *Session
-		used   bool
+		userID   string
+		s        *Session
+		used     bool
+		carry    bool
+		wasLight bool
+		light    *LightSession
 	}
 )

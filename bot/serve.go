@@ -189,13 +189,8 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	// If it keeps the sessions too, a light session goes in that round trip.
 	releaser, withOutcome := b.Dedup.(OutcomeReleaser)
 	withOutcome = withOutcome && lock.held != nil
-	hctx := lock.context(ctx)
-	var later *laterSession
-	if withOutcome && any(b.Sessions) == any(b.Dedup) {
-		later = &laterSession{userID: lock.userID}
-		hctx = context.WithValue(hctx, laterKey{}, later)
-	}
-	reply := b.Handle(hctx, msg)
+	carry := withOutcome && any(b.Sessions) == any(b.Dedup) && releaser.CarriesSessions()
+	reply := b.Handle(lock.context(ctx, carry), msg)
 	if !withOutcome {
 		lock.unlock(ctx)
 	}
@@ -232,8 +227,8 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 	switch {
 	case withOutcome:
 		var light *LightSession
-		if later != nil {
-			light = later.change
+		if carry && lock.pre != nil {
+			light = lock.pre.light
 		}
 		if err := releaser.SetOutcomeRelease(ctx, key, outcome, ttl, *lock.held, light); err != nil {
 			b.logger().WarnContext(ctx, "record delivery outcome", "key", key, "err", err)
@@ -258,13 +253,13 @@ func (b *Bot) run(requestID string, received time.Time, key string, f *flight, m
 }
 
 // storeLight stores a light session's change that did not go with the
-// outcome, as Handle would have (ctx carries no laterSession).
+// outcome, as Handle would have (ctx does not carry).
 func (b *Bot) storeLight(ctx context.Context, l *LightSession) {
 	s := l.Save
 	if s == nil {
 		s = &Session{UserID: l.UserID} // no flow, no pages: deleted
 	}
-	if err := b.saveSession(ctx, s, true); err != nil {
+	if err := b.saveSession(ctx, s); err != nil {
 		b.logger().WarnContext(ctx, "save light session", "user", l.UserID, "err", err)
 	}
 }

@@ -74,11 +74,15 @@ type SessionLocker interface {
 
 // OutcomeReleaser is a Deduper that records a delivery's outcome and gives
 // back the teacher's lock in one round trip. When it keeps the sessions
-// too, a light session's change (light, nil for none) goes in that round
-// trip, before the lock is given back, so the teacher's next message,
-// which waits for the lock, reads it.
+// too and CarriesSessions, a light session's change (light, nil for none)
+// goes in that round trip, before the lock is given back, so the teacher's
+// next message, which waits for the lock, reads it.
 type OutcomeReleaser interface {
 	SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held HeldLock, light *LightSession) error
+	// CarriesSessions reports whether SetOutcomeRelease stores light
+	// before it gives the lock back; when not, sessions are stored before
+	// the reply, as for any store.
+	CarriesSessions() bool
 }
 
 // LightSession is a light session to store (Save), or, Save nil, the

@@ -361,27 +361,17 @@ func (r *Redis) ReleaseLock(ctx context.Context, held bot.HeldLock) {
 	})
 }
 
+// CarriesSessions implements bot.OutcomeReleaser: not on a Cluster, where
+// the session's key and the lock's may live on different nodes, which one
+// pipeline reaches side by side, in no order.
+func (r *Redis) CarriesSessions() bool { return r.mode != config.RedisCluster }
+
 // SetOutcomeRelease implements bot.OutcomeReleaser: the outcome, a light
 // session's change and the lock's release in one round trip, shared with
 // the messages that finish at the same time (pipeGroups). The session goes
 // before the release, so the teacher's next message, which needs the lock,
-// reads it (on a Cluster, in a round trip of its own before).
+// reads it. Not on a Cluster (CarriesSessions).
 func (r *Redis) SetOutcomeRelease(ctx context.Context, key, outcome string, ttl time.Duration, held bot.HeldLock, light *bot.LightSession) error {
-	if light != nil && r.mode == config.RedisCluster {
-		// The session's key and the lock's may live on different nodes,
-		// which one pipeline reaches side by side, in no order: the session
-		// goes first, on its own.
-		var err error
-		if light.Save != nil {
-			err = r.SaveSession(ctx, light.Save)
-		} else {
-			err = r.DeleteSession(ctx, light.UserID)
-		}
-		if err != nil {
-			return err
-		}
-		light = nil
-	}
 	var (
 		value      []byte
 		sessionTTL time.Duration
