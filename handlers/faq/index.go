@@ -162,16 +162,20 @@ func hasLetter(w string) bool {
 
 // Index is an immutable BM25 index over the enabled entries.
 type Index struct {
-	seg      *Segmenter
-	entries  []*Entry
-	postings map[string][]posting
-	lens     []float64
-	norms    []float64 // BM25's length normalisation per entry
-	avgLen   float64
-	idf      map[string]float64
-	maxIDF   float64
-	exact    map[string][]int32 // word key of a question or alternate -> entries
-	accums   sync.Pool          // *accum, one question's scratch
+	seg     *Segmenter
+	entries []*Entry
+	terms   map[string]*indexTerm // one lookup a question term
+	lens    []float64
+	avgLen  float64
+	maxIDF  float64
+	exact   map[string][]int32 // word key of a question or alternate -> entries
+	accums  sync.Pool          // *accum, one question's scratch
+}
+
+// indexTerm is a term's IDF and the entries that hold it.
+type indexTerm struct {
+	idf      float64
+	postings []posting
 }
 
 // accum is one question's dense accumulators over the entries, reused
@@ -200,13 +204,15 @@ func (ix *Index) putAccum(a *accum) {
 	ix.accums.Put(a)
 }
 
-// posting is one entry holding a term, with the term's weighted frequency;
-// asked is false when the term is only in the answer, which ranks fully
-// but counts only answerCoverage toward coverage.
+// posting is one entry holding a term, with BM25's saturated frequency of
+// the term in it, f(k1+1)/(f+norm), worked out once when the index is built
+// (f is the term's weighted frequency, norm the entry's length
+// normalisation); asked is false when the term is only in the answer,
+// which ranks fully but counts only answerCoverage toward coverage.
 type posting struct {
 	doc   int32
-	freq  float32
 	asked bool
+	tf    float64
 }
 
 // wordKey is the sorted words (no bigrams or characters) of terms: two
@@ -227,7 +233,13 @@ func wordKey(terms map[string]float64) string {
 // counts a fifth: it names things teachers ask by (12351, 劳动仲裁) that the
 // question does not.
 func NewIndex(seg *Segmenter, entries []*Entry) *Index {
-	ix := &Index{seg: seg, idf: map[string]float64{}, postings: map[string][]posting{}, exact: map[string][]int32{}}
+	ix := &Index{seg: seg, terms: map[string]*indexTerm{}, exact: map[string][]int32{}}
+	type raw struct { // a posting before the lengths are known
+		doc   int32
+		freq  float32
+		asked bool
+	}
+	postings := map[string][]raw{}
 	total := 0.0
 	for _, e := range entries {
 		if !e.Enabled {
@@ -255,7 +267,7 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		add(e.Answer, answerWeight, false, false)
 		l := 0.0
 		for t, f := range doc {
-			ix.postings[t] = append(ix.postings[t], posting{doc: id, freq: float32(f), asked: asked[t]})
+			postings[t] = append(postings[t], raw{doc: id, freq: float32(f), asked: asked[t]})
 			l += f
 		}
 		ix.entries = append(ix.entries, e)
@@ -266,14 +278,19 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 	if n > 0 {
 		ix.avgLen = total / n
 	}
-	for t, ps := range ix.postings {
-		d := float64(len(ps))
-		ix.idf[t] = math.Log(1 + (n-d+0.5)/(d+0.5))
-	}
 	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
-	ix.norms = make([]float64, len(ix.lens))
+	norms := make([]float64, len(ix.lens)) // BM25's length normalisation per entry
 	for i, l := range ix.lens {
-		ix.norms[i] = bm25K1 * (1 - bm25B + bm25B*l/ix.avgLen)
+		norms[i] = bm25K1 * (1 - bm25B + bm25B*l/ix.avgLen)
+	}
+	for t, rs := range postings {
+		d := float64(len(rs))
+		it := &indexTerm{idf: math.Log(1 + (n-d+0.5)/(d+0.5)), postings: make([]posting, len(rs))}
+		for i, r := range rs {
+			f := float64(r.freq)
+			it.postings[i] = posting{doc: r.doc, asked: r.asked, tf: f * (bm25K1 + 1) / (f + norms[r.doc])}
+		}
+		ix.terms[t] = it
 	}
 	return ix
 }
@@ -304,43 +321,43 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	if len(q) == 0 || len(ix.entries) == 0 {
 		return nil, nil
 	}
-	qInfo := 0.0
-	for t, w := range q {
-		idf, ok := ix.idf[t]
-		if !ok {
-			// A term no entry knows is information the base lacks, but a
-			// long question carries many (听说, 具体, 准备) that say nothing
-			// about the matter asked: each counts unknownShare.
-			idf = ix.maxIDF * unknownShare
-		}
-		qInfo += idf * w
-	}
 	// Dense accumulators: a question touches a good share of the entries
 	// through its characters, and slices beat maps there.
 	acc := ix.getAccum()
 	defer ix.putAccum(acc)
 	scores, got, words := acc.scores, acc.got, acc.words
+	qInfo := 0.0
 	for t, w := range q {
-		idf := ix.idf[t]
+		it := ix.terms[t]
+		if it == nil {
+			// A term no entry knows is information the base lacks, but a
+			// long question carries many (听说, 具体, 准备) that say nothing
+			// about the matter asked: each counts unknownShare.
+			qInfo += ix.maxIDF * unknownShare * w
+			continue
+		}
+		qInfo += it.idf * w
 		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
-		for _, p := range ix.postings[t] {
+		for _, p := range it.postings {
 			if !acc.seen[p.doc] {
 				acc.seen[p.doc] = true
 				acc.touched = append(acc.touched, p.doc)
 			}
-			f := float64(p.freq)
-			scores[p.doc] += w * idf * f * (bm25K1 + 1) / (f + ix.norms[p.doc])
+			scores[p.doc] += w * it.idf * p.tf
 			share := 1.0
 			if !p.asked {
 				share = answerCoverage
 			}
-			got[p.doc] += idf * w * share
+			got[p.doc] += it.idf * w * share
 			if isWord {
 				words[p.doc]++
 			}
 		}
 	}
-	exact := ix.exact[wordKey(q)]
+	var exact []int32
+	if len(acc.touched) > 0 {
+		exact = ix.exact[wordKey(q)]
+	}
 	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for _, d := range acc.touched {
 		score := scores[d]
@@ -348,9 +365,19 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 			continue
 		}
 		e := ix.entries[d]
-		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo, Words: int(words[d]), Exact: slices.Contains(exact, int32(d))}
-		all = insertTop(all, h, n)
-		if e.Source != SourceStarter {
+		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo}
+		// Most entries a question touches rank below the n kept: they are
+		// turned away before the rest of their hit is worked out.
+		toAll := len(all) < n || better(h, all[n-1])
+		toOwn := e.Source != SourceStarter && (len(own) < n || better(h, own[n-1]))
+		if !toAll && !toOwn {
+			continue
+		}
+		h.Words, h.Exact = int(words[d]), slices.Contains(exact, int32(d))
+		if toAll {
+			all = insertTop(all, h, n)
+		}
+		if toOwn {
 			own = insertTop(own, h, n)
 		}
 	}
