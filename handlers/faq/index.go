@@ -218,14 +218,28 @@ type posting struct {
 // wordKey is the sorted words (no bigrams or characters) of terms: two
 // texts with one key say the same thing in the base's words.
 func wordKey(terms map[string]float64) string {
-	var ws []string
+	var arr [16]string
+	var buf [256]byte
+	return string(appendWordKey(buf[:0], arr[:0], terms))
+}
+
+// appendWordKey appends terms' word key to buf, with ws as the scratch
+// for the words (a question's fit in arrays on the caller's stack, and
+// ix.exact[string(key)] looks the key up without making a string of it).
+func appendWordKey(buf []byte, ws []string, terms map[string]float64) []byte {
 	for t := range terms {
 		if !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@") {
 			ws = append(ws, t)
 		}
 	}
-	sort.Strings(ws)
-	return strings.Join(ws, " ")
+	slices.Sort(ws)
+	for i, w := range ws {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = append(buf, w...)
+	}
+	return buf
 }
 
 // NewIndex indexes the standard question, the alternates and the keywords of
@@ -304,8 +318,9 @@ type Hit struct {
 	Entry    *Entry
 	Score    float64
 	Coverage float64
-	Words    int  // distinct words (not bigrams) of the question the entry holds
-	Exact    bool // the question says what a standard question or alternate says
+	Words    int     // distinct words (not bigrams) of the question the entry holds
+	Exact    bool    // the question says what a standard question or alternate says
+	key      float64 // rank(), worked out once for the comparisons of SearchOwn
 }
 
 // Search ranks the entries for a question and returns the best n.
@@ -356,7 +371,9 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	}
 	var exact []int32
 	if len(acc.touched) > 0 {
-		exact = ix.exact[wordKey(q)]
+		var arr [16]string
+		var buf [256]byte
+		exact = ix.exact[string(appendWordKey(buf[:0], arr[:0], q))]
 	}
 	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for _, d := range acc.touched {
@@ -366,10 +383,11 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 		}
 		e := ix.entries[d]
 		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo}
+		h.key = h.rank()
 		// Most entries a question touches rank below the n kept: they are
 		// turned away before the rest of their hit is worked out.
-		toAll := len(all) < n || better(h, all[n-1])
-		toOwn := e.Source != SourceStarter && (len(own) < n || better(h, own[n-1]))
+		toAll := len(all) < n || better(&h, &all[n-1])
+		toOwn := e.Source != SourceStarter && (len(own) < n || better(&h, &own[n-1]))
 		if !toAll && !toOwn {
 			continue
 		}
@@ -390,20 +408,21 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 // 生病 in one entry's question, and 大病, 自付, 最多 in another's answer).
 func (h Hit) rank() float64 { return h.Score * (1 + h.Coverage) }
 
-// better orders hits: higher rank first, then lower id.
-func better(a, b Hit) bool {
-	if ka, kb := a.rank(), b.rank(); ka != kb {
-		return ka > kb
+// better orders hits made by SearchOwn (key set): higher rank first, then
+// lower id.
+func better(a, b *Hit) bool {
+	if a.key != b.key {
+		return a.key > b.key
 	}
 	return a.Entry.ID < b.Entry.ID
 }
 
 // insertTop keeps the best n hits in order.
 func insertTop(top []Hit, h Hit, n int) []Hit {
-	if len(top) == n && !better(h, top[n-1]) {
+	if len(top) == n && !better(&h, &top[n-1]) {
 		return top
 	}
-	i := sort.Search(len(top), func(i int) bool { return better(h, top[i]) })
+	i := sort.Search(len(top), func(i int) bool { return better(&h, &top[i]) })
 	if len(top) < n {
 		top = append(top, Hit{})
 	}
