@@ -151,7 +151,7 @@ func (r *Redis) LoadSession(ctx context.Context, userID string) (*bot.Session, e
 func readSession(get *redis.StringCmd) (*bot.Session, error) {
 	b, err := get.Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+		return nil, errNoSession
 	} else if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}

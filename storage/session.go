@@ -24,6 +24,10 @@ type sessionRow struct {
 
 func (sessionRow) TableName() string { return "sessions" }
 
+// errNoSession is LoadSession's answer for a teacher without a session,
+// most teachers on most messages: one value, not an error made each time.
+var errNoSession = &unionbot.Error{Code: unionbot.ENOTFOUND, Message: "no session"}
+
 // sessionKeep is how long a session outlives its flow's expiry, so that the
 // teacher can still be told the form lapsed.
 const sessionKeep = 7 * 24 * time.Hour
@@ -53,7 +57,7 @@ func (db *DB) CacheSessions() { db.sessions, db.links = &sync.Map{}, &sync.Map{}
 func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, error) {
 	if v, ok := db.sessionCached(userID); ok {
 		if v.none() || !v.expires.After(db.now()) {
-			return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+			return nil, errNoSession
 		}
 		// A copy of its own: callers replace its fields (State, More) and
 		// never write into their contents.
@@ -67,7 +71,7 @@ func (db *DB) LoadSession(ctx context.Context, userID string) (*bot.Session, err
 	err := db.sql.QueryRowContext(ctx, "SELECT data, expires_at FROM sessions WHERE user_id = ? AND expires_at > ?", userID, db.now()).Scan(&data, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		db.cacheSession(userID, cachedSession{})
-		return nil, unionbot.Errorf(unionbot.ENOTFOUND, "no session")
+		return nil, errNoSession
 	} else if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
 	}
