@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"unionbot"
@@ -264,6 +265,10 @@ func (b *Bot) storeLight(ctx context.Context, l *LightSession) {
 	}
 }
 
+// awaitTimers keeps await's timers for the next message: a timer made per
+// message was three allocations on every callback.
+var awaitTimers sync.Pool
+
 // await waits on ch, registered with f, until the budget or ctx runs out.
 func (b *Bot) await(ctx context.Context, f *flight, ch chan string) string {
 	budget := b.ReplyBudget
@@ -271,8 +276,16 @@ func (b *Bot) await(ctx context.Context, f *flight, ch chan string) string {
 		budget = 3 * time.Second
 	}
 
-	t := time.NewTimer(budget)
-	defer t.Stop()
+	t, _ := awaitTimers.Get().(*time.Timer)
+	if t == nil {
+		t = time.NewTimer(budget)
+	} else {
+		t.Reset(budget)
+	}
+	defer func() {
+		t.Stop() // since Go 1.23 a stopped timer's channel holds nothing stale
+		awaitTimers.Put(t)
+	}()
 	select {
 	case r := <-ch:
 		return r
