@@ -164,6 +164,7 @@ func hasLetter(w string) bool {
 type Index struct {
 	seg     *Segmenter
 	entries []*Entry
+	starter []bool                // entries[d] is from the starter set: read without reaching the entry
 	terms   map[string]*indexTerm // one lookup a question term
 	lens    []float64
 	avgLen  float64
@@ -180,25 +181,33 @@ type indexTerm struct {
 
 // accum is one question's dense accumulators over the entries, reused
 // through Index.accums: allocating them was most of a question's garbage
-// (20 KB over 1,000 entries). touched lists the entries to clear after.
+// (20 KB over 1,000 entries). An entry's sums lie side by side (docSums), so
+// a posting touches one cache line, not one in each of four arrays.
+// touched lists the entries to clear after.
 type accum struct {
-	scores, got []float64
-	words       []int32
-	seen        []bool
-	touched     []int32
+	docs    []docSums
+	touched []int32
+}
+
+// docSums is one entry's sums for a question: its BM25 score, the
+// question's information it holds (for Coverage), the question's words it
+// holds, and whether any term has reached it.
+type docSums struct {
+	score, got float64
+	words      int32
+	seen       bool
 }
 
 func (ix *Index) getAccum() *accum {
 	if a, ok := ix.accums.Get().(*accum); ok {
 		return a
 	}
-	n := len(ix.entries)
-	return &accum{scores: make([]float64, n), got: make([]float64, n), words: make([]int32, n), seen: make([]bool, n)}
+	return &accum{docs: make([]docSums, len(ix.entries))}
 }
 
 func (ix *Index) putAccum(a *accum) {
 	for _, d := range a.touched {
-		a.scores[d], a.got[d], a.words[d], a.seen[d] = 0, 0, 0, false
+		a.docs[d] = docSums{}
 	}
 	a.touched = a.touched[:0]
 	ix.accums.Put(a)
@@ -285,6 +294,7 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 			l += f
 		}
 		ix.entries = append(ix.entries, e)
+		ix.starter = append(ix.starter, e.Source == SourceStarter)
 		ix.lens = append(ix.lens, l)
 		total += l
 	}
@@ -340,7 +350,7 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	// through its characters, and slices beat maps there.
 	acc := ix.getAccum()
 	defer ix.putAccum(acc)
-	scores, got, words := acc.scores, acc.got, acc.words
+	docs := acc.docs
 	qInfo := 0.0
 	for t, w := range q {
 		it := ix.terms[t]
@@ -354,18 +364,19 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 		qInfo += it.idf * w
 		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
 		for _, p := range it.postings {
-			if !acc.seen[p.doc] {
-				acc.seen[p.doc] = true
+			ds := &docs[p.doc]
+			if !ds.seen {
+				ds.seen = true
 				acc.touched = append(acc.touched, p.doc)
 			}
-			scores[p.doc] += w * it.idf * p.tf
+			ds.score += w * it.idf * p.tf
 			share := 1.0
 			if !p.asked {
 				share = answerCoverage
 			}
-			got[p.doc] += it.idf * w * share
+			ds.got += it.idf * w * share
 			if isWord {
-				words[p.doc]++
+				ds.words++
 			}
 		}
 	}
@@ -377,21 +388,24 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	}
 	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for _, d := range acc.touched {
-		score := scores[d]
-		if score <= 0 {
+		ds := &docs[d]
+		if ds.score <= 0 {
 			continue
 		}
-		e := ix.entries[d]
-		h := Hit{Entry: e, Score: score, Coverage: got[d] / qInfo}
+		h := Hit{Score: ds.score, Coverage: ds.got / qInfo}
 		h.key = h.rank()
 		// Most entries a question touches rank below the n kept: they are
-		// turned away before the rest of their hit is worked out.
-		toAll := len(all) < n || better(&h, &all[n-1])
-		toOwn := e.Source != SourceStarter && (len(own) < n || better(&h, &own[n-1]))
+		// turned away on their rank, before their entry is read (a cache
+		// miss each) and the rest of their hit is worked out.
+		toAll := len(all) < n || h.key >= all[n-1].key
+		toOwn := !ix.starter[d] && (len(own) < n || h.key >= own[n-1].key)
 		if !toAll && !toOwn {
 			continue
 		}
-		h.Words, h.Exact = int(words[d]), slices.Contains(exact, int32(d))
+		h.Entry = ix.entries[d]
+		toAll = toAll && (len(all) < n || better(&h, &all[n-1]))
+		toOwn = toOwn && (len(own) < n || better(&h, &own[n-1]))
+		h.Words, h.Exact = int(ds.words), slices.Contains(exact, int32(d))
 		if toAll {
 			all = insertTop(all, h, n)
 		}
