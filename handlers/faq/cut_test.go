@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-ego/gse"
 )
 
 // TestCutSameAsGse holds the segmenter's own word graph to gse's Cut(text,
@@ -21,6 +23,67 @@ func TestCutSameAsGse(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := e.seg
+	checked := 0
+	for _, text := range cutTexts(t, s) {
+		want := s.seg.Cut(text, true)
+		got := s.cut(text)
+		if len(want) == 0 && len(got) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("cut(%q) = %q, gse: %q", text, got, want)
+		}
+		checked++
+	}
+	if checked < 30000 {
+		t.Fatalf("only %d texts compared", checked)
+	}
+	t.Logf("%d texts cut as gse cuts them", checked)
+}
+
+// TestLightDictCutsAsFull holds the dictionary as loadDict loads it (without
+// gse's CalcToken) to the dictionary as gse's own LoadDictStr loads it: the
+// same words and frequencies, and gse's Cut(text, true) on the one gives
+// what it gives on the other for every text TestCutSameAsGse has.
+func TestLightDictCutsAsFull(t *testing.T) {
+	e, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	light := &e.seg.seg
+	var full gse.Segmenter
+	full.SkipLog = true
+	if err := full.LoadDictStr(dictText + "\n" + unionWords); err != nil {
+		t.Fatal(err)
+	}
+	if l, f := light.Dict.NumTokens(), full.Dict.NumTokens(); l != f || l < 20000 {
+		t.Fatalf("light dictionary has %d words, full %d", l, f)
+	}
+	if l, f := light.Dict.TotalFreq(), full.Dict.TotalFreq(); l != f {
+		t.Fatalf("light dictionary's total frequency %v, full %v", l, f)
+	}
+	for i := range full.Dict.Tokens {
+		tok := &full.Dict.Tokens[i]
+		if lf, lp, ok := light.Dict.Find([]byte(tok.Text())); !ok || lf != tok.Freq() || lp != tok.Pos() {
+			t.Fatalf("word %d %q: light %v %q %v, full %v %q", i, tok.Text(), lf, lp, ok, tok.Freq(), tok.Pos())
+		}
+	}
+	checked := 0
+	for _, text := range cutTexts(t, e.seg) {
+		if got, want := light.Cut(text, true), full.Cut(text, true); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Cut(%q) on the light dictionary = %q, on the full one %q", text, got, want)
+		}
+		checked++
+	}
+	t.Logf("%d words and %d texts the same", full.Dict.NumTokens(), checked)
+}
+
+// cutTexts is every line of testdata (as typed and as Terms normalises
+// it), every dictionary word run together with its neighbours, random
+// mixes of Han characters, Latin letters, digits, punctuation and spaces,
+// and a few edge cases.
+func cutTexts(t *testing.T, s *Segmenter) []string {
+	t.Helper()
 	var texts []string
 	files, _ := filepath.Glob("testdata/*")
 	if len(files) < 40 {
@@ -64,23 +127,7 @@ func TestCutSameAsGse(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
-	texts = append(texts, "", " ", "A", "ABC工会Def", strings.Repeat("工会会员", 40), "\xff会费\xfe怎么交")
-	checked := 0
-	for _, text := range texts {
-		want := s.seg.Cut(text, true)
-		got := s.cut(text)
-		if len(want) == 0 && len(got) == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("cut(%q) = %q, gse: %q", text, got, want)
-		}
-		checked++
-	}
-	if checked < 30000 {
-		t.Fatalf("only %d texts compared", checked)
-	}
-	t.Logf("%d texts cut as gse cuts them", checked)
+	return append(texts, "", " ", "A", "ABC工会Def", strings.Repeat("工会会员", 40), "\xff会费\xfe怎么交")
 }
 
 // BenchmarkCut is the load generator's six questions, normalised as Terms

@@ -53,14 +53,43 @@ type Segmenter struct {
 	script *Script
 }
 
-// NewSegmenter loads the embedded dictionary (about 40 ms, 11 MiB of heap).
+// NewSegmenter loads the embedded dictionary.
 func NewSegmenter(script *Script) (*Segmenter, error) {
 	s := &Segmenter{script: script}
 	s.seg.SkipLog = true
-	if err := s.seg.LoadDictStr(dictText + "\n" + unionWords); err != nil {
-		return nil, err
-	}
+	loadDict(&s.seg, dictText+"\n"+unionWords)
 	return s, nil
+}
+
+// loadDict adds the words of a gse dictionary text (a word, its frequency
+// and its part of speech a line) to seg as gse's LoadDictStr does, line for
+// line, but without LoadDictStr's last step, CalcToken, which works out
+// every word's sub-words for gse's search mode and its own segmenter:
+// neither is used here (cut reads the words and frequencies, and gse's HMM
+// and Cut(text, true) do too, TestLightDictCutsAsFull), and the sub-words
+// were 7.5 MiB of pointers that every garbage collection walked through,
+// most of the bot's live heap.
+func loadDict(seg *gse.Segmenter, dict string) {
+	if seg.Dict == nil {
+		seg.Dict = gse.NewDict()
+		seg.Init()
+	}
+	for _, line := range strings.Split(dict, "\n") {
+		f := strings.Split(line, seg.DictSep+" ")
+		text, freqText := strings.TrimSpace(f[0]), ""
+		if len(f) > 1 {
+			freqText = strings.TrimSpace(f[1])
+		}
+		freq := seg.Size(len(f), text, freqText)
+		if freq == 0 {
+			continue
+		}
+		pos := ""
+		if len(f) > 2 {
+			pos = strings.TrimSpace(strings.Trim(f[2], "\n"))
+		}
+		seg.AddToken(text, freq, pos) // an error, as in LoadDictStr, leaves the word out
+	}
 }
 
 // term is one matching term with its weight in a query or a document.
