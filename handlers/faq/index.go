@@ -392,21 +392,24 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 		}
 		qInfo += it.idf * w
 		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
+		var word int32
+		if isWord {
+			word = 1
+		}
+		wi := w * it.idf // the term's weight in the question, once for its postings
 		for _, p := range it.postings {
 			ds := &docs[p.doc]
 			if !ds.seen {
 				ds.seen = true
 				acc.touched = append(acc.touched, p.doc)
 			}
-			ds.score += w * it.idf * p.tf
-			share := 1.0
-			if !p.asked {
-				share = answerCoverage
+			ds.score += wi * p.tf
+			if p.asked {
+				ds.got += wi
+			} else {
+				ds.got += wi * answerCoverage
 			}
-			ds.got += it.idf * w * share
-			if isWord {
-				ds.words++
-			}
+			ds.words += word
 		}
 	}
 	var exact []int32
