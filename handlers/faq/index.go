@@ -151,13 +151,13 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 	run := runArr[:0]
 	flush := func() {
 		for k, at := range run {
-			if r, size := utf8.DecodeRuneInString(text[at:]); !stopChars[r] {
+			if r, size := utf8.DecodeRuneInString(text[at:]); !isStopChar(r) {
 				add(unigramWeight, '@', text[at:at+size])
 			}
 			if k+1 < len(run) {
 				r1, _ := utf8.DecodeRuneInString(text[at:])
 				r2, size2 := utf8.DecodeRuneInString(text[run[k+1]:])
-				if stopChars[r1] && stopChars[r2] {
+				if isStopChar(r1) && isStopChar(r2) {
 					continue
 				}
 				add(bigramWeight, '#', text[at:run[k+1]+size2])
@@ -256,20 +256,25 @@ type posting struct {
 // wordKey is the sorted words (no bigrams or characters) of terms: two
 // texts with one key say the same thing in the base's words.
 func wordKey(terms map[string]float64) string {
-	var arr [16]string
-	var buf [256]byte
-	return string(appendWordKey(buf[:0], arr[:0], terms))
-}
-
-// appendWordKey appends terms' word key to buf, with ws as the scratch
-// for the words (a question's fit in arrays on the caller's stack, and
-// ix.exact[string(key)] looks the key up without making a string of it).
-func appendWordKey(buf []byte, ws []string, terms map[string]float64) []byte {
+	var ws []string
 	for t := range terms {
-		if !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@") {
+		if isWordTerm(t) {
 			ws = append(ws, t)
 		}
 	}
+	return string(appendWordKey(nil, ws))
+}
+
+// isWordTerm reports whether a term is a word, not a character pair (#)
+// or a character (@).
+func isWordTerm(t string) bool {
+	return !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "@")
+}
+
+// appendWordKey appends the word key of the words ws (sorted in place) to
+// buf: a question's words and key fit in arrays on the caller's stack, and
+// ix.exact[string(key)] looks the key up without making a string of it.
+func appendWordKey(buf []byte, ws []string) []byte {
 	slices.Sort(ws)
 	for i, w := range ws {
 		if i > 0 {
@@ -381,7 +386,12 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	defer ix.putAccum(acc)
 	docs := acc.docs
 	qInfo := 0.0
+	var wordsArr [16]string
+	qWords := wordsArr[:0] // the question's words, for its word key
 	for t, w := range q {
+		if isWordTerm(t) {
+			qWords = append(qWords, t)
+		}
 		it := ix.terms[t]
 		if it == nil {
 			// A term no entry knows is information the base lacks, but a
@@ -414,9 +424,8 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 	}
 	var exact []int32
 	if len(acc.touched) > 0 {
-		var arr [16]string
 		var buf [256]byte
-		exact = ix.exact[string(appendWordKey(buf[:0], arr[:0], q))]
+		exact = ix.exact[string(appendWordKey(buf[:0], qWords))]
 	}
 	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
 	for _, d := range acc.touched {

@@ -127,13 +127,25 @@ var stopWords = setOf("的", "了", "吗", "呢", "啊", "呀", "吧", "么", "�
 	"下", "上", "去", "来", "那", "这", "些", "多", "么样", "不", "没", "咋", "啥", "为什么", "现在", "今年", "个", "到", "里", "由", "随", "从", "向", "于", "以", "及", "等", "为", "其", "多少", "几", "哪些", "吗？", "不不", "嘛")
 
 // stopChars are characters whose bigrams carry nothing (两个都在此集合时跳过).
-var stopChars = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range "的了吗呢啊呀吧么嘛哦哈是我你们请问想要能可以会有没什怎样如何哪里谁一下个这那就都也还和在给对把被该得着过去来不咋啥里由随从向于以及等为其" {
-		m[r] = true
+const stopChars = "的了吗呢啊呀吧么嘛哦哈是我你们请问想要能可以会有没什怎样如何哪里谁一下个这那就都也还和在给对把被该得着过去来不咋啥里由随从向于以及等为其"
+
+// stopCharSet is stopChars as one bit a character of the CJK block (all of
+// them are in it): Terms asks about every character of a question, and a
+// bit is cheaper to read than a map.
+var stopCharSet = func() (set [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
+	for _, r := range stopChars {
+		if r < 0x4E00 || r > 0x9FFF {
+			panic("stop character outside the CJK block: " + string(r))
+		}
+		set[(r-0x4E00)/64] |= 1 << ((r - 0x4E00) % 64)
 	}
-	return m
+	return set
 }()
+
+// isStopChar reports whether r is one of stopChars.
+func isStopChar(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF && stopCharSet[(r-0x4E00)/64]&(1<<((r-0x4E00)%64)) != 0
+}
 
 func setOf(ws ...string) map[string]bool {
 	m := map[string]bool{}
