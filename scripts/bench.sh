@@ -10,14 +10,14 @@
 #   bash scripts/bench.sh            # everything (about 6 minutes)
 #   N=5000 bash scripts/bench.sh     # fewer messages a run
 #   BOT_CPU=0-7 LOAD_CPU=8-15 bash scripts/bench.sh   # on a bigger machine
-#   STAGES="sqlite memory" bash scripts/bench.sh       # some of: sqlite mariadb large memory
+#   STAGES="sqlite memory" bash scripts/bench.sh       # some of: sqlite mariadb faqbase large memory
 # In the MariaDB + Redis stage, MariaDB and Redis are pinned to LOAD_CPU too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N="${N:-20000}"
 MEM_N="${MEM_N:-200000}"
-STAGES="${STAGES:-sqlite mariadb large memory}"
+STAGES="${STAGES:-sqlite mariadb faqbase large memory}"
 stage() { [[ " $STAGES " == *" $1 "* ]]; }
 BOT_CPU="${BOT_CPU:-0}"
 LOAD_CPU="${LOAD_CPU:-1}"
@@ -79,6 +79,15 @@ mysql --protocol=socket -uroot -e 'DROP DATABASE IF EXISTS unionbot_bench; CREAT
 redis-cli -n 14 flushdb >/dev/null
 start_bot "mysql://unionbot:unionbot@tcp(127.0.0.1:3306)/unionbot_bench?charset=utf8mb4&parseTime=true&loc=Local" "redis://127.0.0.1:6379/14"
 runs
+stop_bot
+fi
+
+if stage faqbase; then
+echo; echo "== Q&A over a school-sized base: 880 entries imported beside the starter set (SQLite)"
+start_bot "sqlite://$work/faqbase.db"
+lg faqbase -url "$URL/wecom/callback" -admin-token "$UNIONBOT_ADMIN_TOKEN" -entries 880
+lg -url "$URL/wecom/callback" -mix help -n "$N" -c 32 "${FLOOR[@]}"
+lg -url "$URL/wecom/callback" -mix faq -n "$N" -c 32 "${FLOOR[@]}"
 stop_bot
 fi
 

@@ -12,6 +12,7 @@
 //	loadgen -mix help:2,faq:2,signup:1,mine:1,form:1 -duration 30s -rate 300
 //	loadgen storm -teachers 2000 -places 100         # one event, everyone at once
 //	loadgen seed -db sqlite://bot.db -members 50000 -events 5000
+//	loadgen faqbase -entries 880 -admin-token …     # a school-sized Q&A, through POST /api/faq/import
 //
 // The bot under test should run with UNIONBOT_RATE_LIMIT=0 for throughput
 // runs (the default allows 20 messages a teacher a minute).
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 			return runStorm(ctx, args[1:], getenv, out)
 		case "seed":
 			return runSeed(ctx, args[1:], out)
+		case "faqbase":
+			return runFAQBase(ctx, args[1:], getenv, out)
 		case "floor-serve":
 			return serveFloor(args[1:], getenv, out)
 		case "peer-serve":
