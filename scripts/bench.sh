@@ -7,7 +7,7 @@
 # that the load generator does not take the bot's CPU; the floor and the bot
 # take turns, three rounds each, and loadgen prints min / median / max.
 # Prints every figure with the command that produced it.
-#   bash scripts/bench.sh            # everything (about 6 minutes)
+#   bash scripts/bench.sh            # everything (about 7 minutes)
 #   N=5000 bash scripts/bench.sh     # fewer messages a run
 #   BOT_CPU=0-7 LOAD_CPU=8-15 bash scripts/bench.sh   # on a bigger machine
 #   STAGES="sqlite memory" bash scripts/bench.sh       # some of: sqlite mariadb faqbase large memory
