@@ -7,19 +7,18 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"unionbot/handlers/faq/faqtest"
 )
 
 // runFAQBase imports a school-sized Q&A into a running bot through its
 // admin API (POST /api/faq/import), as a union that typed up its own
 // hundreds of questions would, for measuring the Q&A beyond the starter
 // set: loadgen faqbase -url http://127.0.0.1:8080/wecom/callback -entries 880.
-// The entries are made of the clauses of a real union work plan (the
-// engine's benchmark does the same, BenchmarkAsk1000), two clauses each,
-// so the vocabulary is a union's own and a question touches many entries.
+// The entries are made of the clauses of a real union work plan, as the
+// engine's BenchmarkAsk1000 makes its base (faqtest.PlanEntries).
 func runFAQBase(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	fs := flag.NewFlagSet("loadgen faqbase", flag.ContinueOnError)
 	var t target
@@ -53,16 +52,12 @@ func runFAQBase(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-// faqBaseYAML is n entries made of text's clauses, as the import reads them.
+// faqBaseYAML is n entries made of text's clauses (faqtest.PlanEntries),
+// as the import reads them.
 func faqBaseYAML(text string, n int) (string, error) {
-	var clauses []string
-	for _, c := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("，。；！？,;!?\n:：、", r) }) {
-		if c = strings.TrimSpace(c); utf8.RuneCountInString(c) >= 6 && utf8.RuneCountInString(c) <= 40 {
-			clauses = append(clauses, c)
-		}
-	}
-	if len(clauses) < 20 {
-		return "", fmt.Errorf("the text has %d clauses of 6 to 40 characters; want 20 or more", len(clauses))
+	entries, err := faqtest.PlanEntries(text, n)
+	if err != nil {
+		return "", err
 	}
 	type entry struct {
 		Question   string   `yaml:"question"`
@@ -70,12 +65,10 @@ func faqBaseYAML(text string, n int) (string, error) {
 		Keywords   []string `yaml:"keywords"`
 		Answer     string   `yaml:"answer"`
 	}
-	entries := make([]entry, n)
-	for i := range entries {
-		a, b := clauses[i%len(clauses)], clauses[(i*7+3)%len(clauses)]
-		entries[i] = entry{Question: fmt.Sprintf("%s（%d）", a, i), Alternates: []string{b},
-			Keywords: []string{clauses[(i*13+5)%len(clauses)]}, Answer: a + b}
+	out := make([]entry, len(entries))
+	for i, e := range entries {
+		out[i] = entry{e.Question, e.Alternates, e.Keywords, e.Answer}
 	}
-	out, err := yaml.Marshal(entries)
-	return string(out), err
+	b, err := yaml.Marshal(out)
+	return string(b), err
 }

@@ -1,14 +1,12 @@
 package faq_test
 
 import (
-	"fmt"
 	"os"
 	"runtime"
-	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"unionbot/handlers/faq"
+	"unionbot/handlers/faq/faqtest"
 )
 
 // syntheticEntries returns n entries: the default base as the starter set, then union entries whose
@@ -27,17 +25,11 @@ func syntheticEntries(tb testing.TB, n int) []*faq.Entry {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var clauses []string
-	for _, c := range strings.FieldsFunc(string(data), func(r rune) bool { return strings.ContainsRune("，。；！？,;!?\n:：、", r) }) {
-		if l := utf8.RuneCountInString(strings.TrimSpace(c)); l >= 6 && l <= 40 {
-			clauses = append(clauses, strings.TrimSpace(c))
-		}
+	union, err := faqtest.PlanEntries(string(data), n-len(entries))
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for i := 0; len(entries) < n; i++ {
-		a, b := clauses[i%len(clauses)], clauses[(i*7+3)%len(clauses)]
-		entries = append(entries, &faq.Entry{Question: fmt.Sprintf("%s（%d）", a, i), Alternates: []string{b},
-			Keywords: []string{clauses[(i*13+5)%len(clauses)]}, Answer: a + b, Enabled: true})
-	}
+	entries = append(entries, union...)
 	for i, e := range entries {
 		e.ID = int64(i + 1)
 	}

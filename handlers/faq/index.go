@@ -195,8 +195,6 @@ type Index struct {
 	entries []*Entry
 	starter []bool                // entries[d] is from the starter set: read without reaching the entry
 	terms   map[string]*indexTerm // one lookup a question term
-	lens    []float64
-	avgLen  float64
 	maxIDF  float64
 	exact   map[string][]int32 // word key of a question or alternate -> entries
 	accums  sync.Pool          // *accum, one question's scratch
@@ -297,6 +295,7 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		asked bool
 	}
 	postings := map[string][]raw{}
+	var lens []float64 // each entry's length, its terms' weighted frequencies
 	total := 0.0
 	for _, e := range entries {
 		if !e.Enabled {
@@ -329,17 +328,18 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 		}
 		ix.entries = append(ix.entries, e)
 		ix.starter = append(ix.starter, e.Source == SourceStarter)
-		ix.lens = append(ix.lens, l)
+		lens = append(lens, l)
 		total += l
 	}
 	n := float64(len(ix.entries))
+	avgLen := 0.0
 	if n > 0 {
-		ix.avgLen = total / n
+		avgLen = total / n
 	}
 	ix.maxIDF = math.Log(1 + (n+0.5)/0.5)
-	norms := make([]float64, len(ix.lens)) // BM25's length normalisation per entry
-	for i, l := range ix.lens {
-		norms[i] = bm25K1 * (1 - bm25B + bm25B*l/ix.avgLen)
+	norms := make([]float64, len(lens)) // BM25's length normalisation per entry
+	for i, l := range lens {
+		norms[i] = bm25K1 * (1 - bm25B + bm25B*l/avgLen)
 	}
 	for t, rs := range postings {
 		d := float64(len(rs))
@@ -437,15 +437,14 @@ func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
 		h.key = h.rank()
 		// Most entries a question touches rank below the n kept: they are
 		// turned away on their rank, before their entry is read (a cache
-		// miss each) and the rest of their hit is worked out.
+		// miss each) and the rest of their hit is worked out; a tie on the
+		// rank goes to insertTop, which orders by id.
 		toAll := len(all) < n || h.key >= all[n-1].key
 		toOwn := !ix.starter[d] && (len(own) < n || h.key >= own[n-1].key)
 		if !toAll && !toOwn {
 			continue
 		}
 		h.Entry = ix.entries[d]
-		toAll = toAll && (len(all) < n || better(&h, &all[n-1]))
-		toOwn = toOwn && (len(own) < n || better(&h, &own[n-1]))
 		h.Words, h.Exact = int(ds.words), slices.Contains(exact, int32(d))
 		if toAll {
 			all = insertTop(all, h, n)
