@@ -107,8 +107,12 @@ func vote(t *testing.T, h *harness, user, pick string, typed []string) string {
 func TestBallotEndToEnd(t *testing.T) {
 	for _, driver := range storagetest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
+			// The replies are read from the callback's answer: a budget above
+			// the default 3 s, because 32 voters at once under -race on a
+			// 2-core CI machine with other packages' tests beside them once
+			// took longer (the late reply, sent actively, has its own tests).
 			h := MustRunMain(t, driver, map[string]string{"UNIONBOT_RATE_LIMIT": "0", "test.clock": "2026-06-10T09:00:00+08:00",
-				"UNIONBOT_PUBLIC_URL": "https://union.example.edu.cn/"})
+				"UNIONBOT_PUBLIC_URL": "https://union.example.edu.cn/", "UNIONBOT_REPLY_BUDGET": "10s"})
 			ctx := context.Background()
 			const voters = 300
 			user := func(i int) string { return fmt.Sprintf("rep%03d", i) }
