@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 
 	"gopkg.in/yaml.v3"
@@ -37,11 +36,10 @@ func runFAQBase(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(t.URL)
+	api, err := adminAPI(t, *token)
 	if err != nil {
-		return fmt.Errorf("-url: %w", err)
+		return err
 	}
-	api := &apiClient{base: u.Scheme + "://" + u.Host, token: *token}
 	var res struct {
 		Created, Entries int
 	}

@@ -32,11 +32,10 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	u, err := url.Parse(t.URL)
+	api, err := adminAPI(t, *token)
 	if err != nil {
-		return fmt.Errorf("-url: %w", err)
+		return err
 	}
-	api := &apiClient{base: u.Scheme + "://" + u.Host, token: *token}
 	title := "压测活动" + *prefix
 	start := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
 	var ev struct{ ID int64 }
@@ -159,6 +158,15 @@ func runStorm(ctx context.Context, args []string, getenv func(string) string, ou
 }
 
 type apiClient struct{ base, token string }
+
+// adminAPI is the admin API of the bot whose callback t names, with token.
+func adminAPI(t target, token string) (*apiClient, error) {
+	u, err := url.Parse(t.URL)
+	if err != nil {
+		return nil, fmt.Errorf("-url: %w", err)
+	}
+	return &apiClient{base: u.Scheme + "://" + u.Host, token: token}, nil
+}
 
 func (a *apiClient) do(method, path, body string, out any) error {
 	req, err := http.NewRequest(method, a.base+path, bytes.NewReader([]byte(body)))

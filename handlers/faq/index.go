@@ -92,12 +92,6 @@ func loadDict(seg *gse.Segmenter, dict string) {
 	}
 }
 
-// term is one matching term with its weight in a query or a document.
-type term struct {
-	text   string
-	weight float64
-}
-
 // Terms returns the weighted terms of text (weights of repeated terms add).
 // The one-character and character-pair terms ("@扣", "#代扣") are written
 // into one buffer and taken as slices of one string made from it, so a
