@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -119,24 +120,73 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (*BackupInfo, error) {
 	return info, dump(ctx, conn, tables, info, w)
 }
 
-// tables lists the bot's tables: every table but the migrations' own
-// record (a restore migrates the target itself), SQLite's internals and
-// the outbox's sender lease, which belongs to the running process (a
-// restored lease would keep the restored bot from sending until it ran
-// out).
+// tables lists the bot's tables: every table its migrations make or once
+// made (ownTables) but the migrations' own record (a restore migrates the
+// target itself), SQLite's internals and the outbox's sender lease, which
+// belongs to the running process (a restored lease would keep the
+// restored bot from sending until it ran out). Another program's tables in
+// the same database are neither backed up, nor counted, nor dropped.
 func (db *DB) tables() ([]string, error) {
+	own, err := ownTables()
+	if err != nil {
+		return nil, err
+	}
 	all, err := db.gorm.Migrator().GetTables()
 	if err != nil {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	var out []string
 	for _, t := range all {
-		if t != (schemaMigration{}).TableName() && t != "outbox_leases" && !strings.HasPrefix(t, "sqlite_") {
+		if own[t] && t != (schemaMigration{}).TableName() && t != "outbox_leases" {
 			out = append(out, t)
 		}
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+var ownTablesOnce = sync.OnceValues(schemaTables)
+
+// ownTables is every table the migrations make, at any version: a backup
+// from an older schema may hold a table a later step renamed or dropped.
+func ownTables() (map[string]bool, error) { return ownTablesOnce() }
+
+// schemaTables runs the migrations one step at a time on a scratch SQLite
+// file and collects the tables after each step. Table names are the same
+// on both drivers (the row types name them).
+func schemaTables() (map[string]bool, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "unionbot-schema-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	s, err := Open(ctx, "sqlite://"+filepath.Join(dir, "schema.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	versions := make([]int, 0, len(migrations))
+	for _, m := range migrations {
+		versions = append(versions, m.version)
+	}
+	sort.Ints(versions)
+	own := map[string]bool{}
+	for _, v := range versions {
+		if err := s.MigrateTo(ctx, v); err != nil {
+			return nil, fmt.Errorf("list the schema's tables: %w", err)
+		}
+		all, err := s.gorm.Migrator().GetTables()
+		if err != nil {
+			return nil, fmt.Errorf("list the schema's tables: %w", err)
+		}
+		for _, t := range all {
+			if !strings.HasPrefix(t, "sqlite_") {
+				own[t] = true
+			}
+		}
+	}
+	return own, nil
 }
 
 func dump(ctx context.Context, q querier, tables []string, info *BackupInfo, w io.Writer) error {
