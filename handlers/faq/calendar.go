@@ -57,8 +57,13 @@ var (
 
 // calendarIntent reads what a question asks and the topic it asks about.
 func (s *Service) calendarIntent(question string) (intent, string) {
-	q := colloquialReplacer.Replace(s.Engine.Script.ToSimplified(fold(question)))
-	q = strings.Trim(q, " ?？!！。.~")
+	return calendarIntentOf(s.normal(question).colloquial)
+}
+
+// calendarIntentOf is calendarIntent of a question already in its
+// colloquial normal form (normalQuestion).
+func calendarIntentOf(colloquial string) (intent, string) {
+	q := strings.Trim(colloquial, " ?？!！。.~")
 	for w, in := range monthWords {
 		if strings.Contains(q, w) && strings.Contains(q, "活动") {
 			return in, ""
@@ -105,7 +110,13 @@ func topicTermsMatch(tq, tt map[string]float64) bool {
 // calendarAnswer answers "when / where is …" and "what is on this month"
 // from the open events and the annual plan; "" when neither knows.
 func (s *Service) calendarAnswer(ctx context.Context, question string) (string, error) {
-	in, topic := s.calendarIntent(question)
+	return s.calendarAnswerOf(ctx, s.normal(question))
+}
+
+// calendarAnswerOf is calendarAnswer of a question normalised once for
+// the calendar and the Q&A alike.
+func (s *Service) calendarAnswerOf(ctx context.Context, q normalQuestion) (string, error) {
+	in, topic := calendarIntentOf(q.colloquial)
 	if in == askNone || (in <= askWhere && topic == "") {
 		return "", nil
 	}

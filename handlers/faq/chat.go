@@ -38,17 +38,18 @@ func (s *Service) Fallback(c *bot.Context) error {
 	if utf8.RuneCountInString(text) > MaxQuestionRunes { // nothing logged: a question, not a document
 		return c.Reply(s.say(fmt.Sprintf(textQuestionLong, MaxQuestionRunes), s.Engine.Script.IsTraditional(text)))
 	}
-	key := strings.TrimRight(s.Engine.Script.ToSimplified(fold(text)), "!！。.~～?？")
+	nq := s.normal(text)
+	key := strings.TrimRight(nq.simplified, "!！。.~～?？")
 	if reply, ok := smallTalk[key]; ok {
 		return c.Reply(s.say(reply, s.Engine.Script.IsTraditional(text)))
 	}
 	// "When / where is …" is answered from the union's own calendar first.
-	if ans, err := s.calendarAnswer(c.Context(), text); err != nil {
+	if ans, err := s.calendarAnswerOf(c.Context(), nq); err != nil {
 		s.Logger.WarnContext(c.Context(), "faq: calendar answer", "err", err)
 	} else if ans != "" {
 		return c.Reply(s.say(ans, s.Engine.Script.IsTraditional(text)))
 	}
-	m := s.Ask(c.Context(), text)
+	m := s.ask(c.Context(), text, nq)
 	switch m.Confidence {
 	case High:
 		return s.answer(c, text, m.Hits[0].Entry, m.Traditional)

@@ -232,11 +232,16 @@ func (e *Engine) Len() int {
 // starter entries step aside: the union's answer names its own figures and
 // dates, the starter's only says "以本校通知为准".
 func (e *Engine) Ask(question string) Match {
+	return e.ask(question, normalQuestionOf(e.Script, question))
+}
+
+// ask is Ask of a question normalised already (nq).
+func (e *Engine) ask(question string, nq normalQuestion) Match {
 	e.mu.RLock()
 	ix := e.ix
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
-	all, own := ix.SearchOwn(question, maxChoices)
+	all, own := ix.searchOwn(ix.seg.termsOf(nq), maxChoices)
 	isOwn := len(own) > 0 && (own[0].Coverage >= unionCoverage || own[0].Words >= longWords && own[0].Coverage >= longCoverage) && own[0].Coverage >= unionShare*all[0].Coverage
 	if isOwn {
 		all = own

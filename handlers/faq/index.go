@@ -99,7 +99,12 @@ func loadDict(seg *gse.Segmenter, dict string) {
 // The scratch of a text of ordinary length (the run of Han characters, the
 // term buffer and its spans) lives on the stack.
 func (s *Segmenter) Terms(text string) map[string]float64 {
-	text = normalizeSynonyms(s.script.ToSimplified(fold(text)))
+	return s.termsOf(normalQuestionOf(s.script, text))
+}
+
+// termsOf is Terms of a text already normalised (normalQuestionOf).
+func (s *Segmenter) termsOf(q normalQuestion) map[string]float64 {
+	text := synonymReplacer.Replace(q.colloquial)
 	words := s.cut(text)
 	out := make(map[string]float64, len(words)+2*utf8.RuneCountInString(text))
 	type span struct {
@@ -370,7 +375,11 @@ func (ix *Index) Search(question string, n int) []Hit {
 // SearchOwn returns the best n entries and, apart, the best n of the
 // union's own entries (those not from the starter set), in one pass.
 func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
-	q := ix.seg.Terms(question)
+	return ix.searchOwn(ix.seg.Terms(question), n)
+}
+
+// searchOwn is SearchOwn of a question's terms.
+func (ix *Index) searchOwn(q map[string]float64, n int) (all, own []Hit) {
 	if len(q) == 0 || len(ix.entries) == 0 {
 		return nil, nil
 	}

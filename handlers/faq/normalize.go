@@ -146,6 +146,21 @@ func (sc *Script) IsTraditional(s string) bool {
 
 // fold makes full-width ASCII half-width and lowers Latin letters, so
 // "ＱＱ群" and "qq群" are one word.
+// normalQuestion is a question's normal forms, made once for everything
+// that reads it (the small talk, the calendar, the Q&A's terms): each
+// folded and converted to simplified characters again was ~1 µs a
+// question.
+type normalQuestion struct {
+	simplified string // fold, then simplified characters
+	colloquial string // simplified, its colloquial words replaced
+}
+
+// normalQuestionOf normalises question in sc's script conversion.
+func normalQuestionOf(sc *Script, question string) normalQuestion {
+	simp := sc.ToSimplified(fold(question))
+	return normalQuestion{simplified: simp, colloquial: colloquialReplacer.Replace(simp)}
+}
+
 func fold(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 0xFF01 && r <= 0xFF5E {

@@ -167,8 +167,18 @@ func (s *Service) UseOwnOnly(ctx context.Context, own bool, by string) (int, err
 
 // Ask matches a question against the current knowledge base.
 func (s *Service) Ask(ctx context.Context, question string) Match {
+	return s.ask(ctx, question, s.normal(question))
+}
+
+// ask is Ask of a question normalised already (nq).
+func (s *Service) ask(ctx context.Context, question string, nq normalQuestion) Match {
 	s.maybeReload(ctx)
-	return s.Engine.Ask(question)
+	return s.Engine.ask(question, nq)
+}
+
+// normal is question's normal forms in the engine's script conversion.
+func (s *Service) normal(question string) normalQuestion {
+	return normalQuestionOf(s.Engine.Script, question)
 }
 
 // Import modes of POST /api/faq/import.
