@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unique"
 
 	"unionbot/bot"
 	"unionbot/config"
@@ -38,7 +37,8 @@ type Memory struct {
 	// DedupKeep's worth of them whatever the cap (300,000 at 10,000
 	// messages a second), and as strings with time.Time values each was an
 	// object of its own and four pointers for the collector to follow; a
-	// mark is now one pointer (the interned reply) and no object. Two
+	// mark now holds no pointer (its reply is a number in outcomes), so
+	// the collector does not read the map at all. Two
 	// seeds' hashes make 128 bits: the chance that any two of 300,000 live
 	// keys share both is about 1e-28 (a shared one would answer a message
 	// with another's recorded reply).
@@ -47,10 +47,24 @@ type Memory struct {
 	dedupAdded int // marks added since the last sweep
 	order      []dedupRef
 	head       int // order[head:] are the dedup marks, oldest first
-	// lastOutcome is the outcome interned last: the same reply (the menu)
-	// comes again and again, usually as the same string, and comparing
-	// with it is cheaper than unique.Make hashing the whole reply.
-	lastOutcome unique.Handle[string]
+	// outcomes are the distinct replies the marks hold, each once (most
+	// are the same few: the menu, the Q&A's answers), counted by the marks
+	// that hold them and dropped with the last; outcomes[0] is "" (a claim
+	// without an outcome yet). outcomeIDs finds a reply's number, freeIDs
+	// are numbers to use again.
+	outcomes   []keptOutcome
+	outcomeIDs map[string]uint32
+	freeIDs    []uint32
+	// lastOutcome is the number of the outcome kept last: the same reply
+	// (the menu) comes again and again, usually as the same string, and
+	// comparing with it is cheaper than hashing the whole reply.
+	lastOutcome uint32
+}
+
+// keptOutcome is a reply kept for the dedup marks that hold its number.
+type keptOutcome struct {
+	text string
+	refs int
 }
 
 type memItem struct {
@@ -60,9 +74,10 @@ type memItem struct {
 
 type dedupKey [2]uint64
 
-// dedupMark is a claimed delivery: its outcome ("" until there is one).
+// dedupMark is a claimed delivery: its outcome (a number in
+// Memory.outcomes, 0 for "" until there is one).
 type dedupMark struct {
-	outcome unique.Handle[string]
+	outcome uint32
 	expires int64 // unix nanoseconds; 0 for never
 	seq     uint64
 }
@@ -73,8 +88,6 @@ type dedupRef struct {
 	seq uint64
 	at  int64 // unix nanoseconds
 }
-
-var noOutcome = unique.Make("")
 
 const (
 	// DedupKeep is how long a dedup mark is kept whatever the cap: the
@@ -87,7 +100,53 @@ const (
 // (UNIONBOT_DEDUP_CAP's default).
 func NewMemory() *Memory {
 	return &Memory{items: map[string]memItem{}, DedupCap: config.DefaultDedupCap,
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, dedup: map[dedupKey]dedupMark{}}
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, dedup: map[dedupKey]dedupMark{},
+		outcomes: []keptOutcome{{}}, outcomeIDs: map[string]uint32{}}
+}
+
+// keepOutcome returns outcome's number, counting one more mark holding
+// it; m.mu must be held.
+func (m *Memory) keepOutcome(outcome string) uint32 {
+	if outcome == "" {
+		return 0
+	}
+	id := m.lastOutcome
+	if o := &m.outcomes[id]; id == 0 || o.refs == 0 || o.text != outcome {
+		var ok bool
+		if id, ok = m.outcomeIDs[outcome]; !ok {
+			if n := len(m.freeIDs); n > 0 {
+				id, m.freeIDs = m.freeIDs[n-1], m.freeIDs[:n-1]
+			} else {
+				id = uint32(len(m.outcomes))
+				m.outcomes = append(m.outcomes, keptOutcome{})
+			}
+			m.outcomes[id].text = outcome
+			m.outcomeIDs[outcome] = id
+		}
+		m.lastOutcome = id
+	}
+	m.outcomes[id].refs++
+	return id
+}
+
+// dropOutcome counts one mark fewer holding outcome id, and forgets the
+// reply with the last; m.mu must be held.
+func (m *Memory) dropOutcome(id uint32) {
+	if id == 0 {
+		return
+	}
+	o := &m.outcomes[id]
+	if o.refs--; o.refs == 0 {
+		delete(m.outcomeIDs, o.text)
+		o.text = ""
+		m.freeIDs = append(m.freeIDs, id)
+	}
+}
+
+// dropMark deletes k's mark; m.mu must be held.
+func (m *Memory) dropMark(k dedupKey, mk dedupMark) {
+	m.dropOutcome(mk.outcome)
+	delete(m.dedup, k)
 }
 
 func (m *Memory) now() time.Time {
@@ -138,15 +197,16 @@ func (m *Memory) dedupKey(key string) dedupKey {
 func (m *Memory) mark(k dedupKey) (dedupMark, bool) {
 	mk, ok := m.dedup[k]
 	if ok && mk.expires != 0 && m.now().UnixNano() >= mk.expires {
-		delete(m.dedup, k)
+		m.dropMark(k, mk)
 		return dedupMark{}, false
 	}
 	return mk, ok
 }
 
-// setMark records k's outcome (noOutcome for a claim), as set does items,
-// and keeps the marks within DedupCap; m.mu must be held.
-func (m *Memory) setMark(k dedupKey, outcome unique.Handle[string], ttl time.Duration) {
+// setMark records k's outcome (a number from keepOutcome, which the mark
+// now holds; 0 for a claim), as set does items, and keeps the marks within
+// DedupCap; m.mu must be held.
+func (m *Memory) setMark(k dedupKey, outcome uint32, ttl time.Duration) {
 	now := m.now().UnixNano()
 	mk := dedupMark{outcome: outcome}
 	if ttl > 0 {
@@ -154,6 +214,7 @@ func (m *Memory) setMark(k dedupKey, outcome unique.Handle[string], ttl time.Dur
 	}
 	if old, ok := m.dedup[k]; ok {
 		mk.seq = old.seq
+		m.dropOutcome(old.outcome)
 	} else {
 		m.dedupAdded++
 		m.seq++
@@ -167,7 +228,7 @@ func (m *Memory) setMark(k dedupKey, outcome unique.Handle[string], ttl time.Dur
 	if m.dedupAdded >= 1024 && m.dedupAdded >= len(m.dedup)/2 {
 		for k, mk := range m.dedup {
 			if mk.expires != 0 && now >= mk.expires {
-				delete(m.dedup, k)
+				m.dropMark(k, mk)
 			}
 		}
 		m.dedupAdded = 0
@@ -183,7 +244,7 @@ func (m *Memory) evict(now int64) {
 			break
 		}
 		if mk, ok := m.dedup[r.k]; ok && mk.seq == r.seq {
-			delete(m.dedup, r.k)
+			m.dropMark(r.k, mk)
 		}
 		m.order[m.head] = dedupRef{}
 		m.head++
@@ -215,7 +276,7 @@ func (m *Memory) Claim(_ context.Context, key string, ttl time.Duration) (bool, 
 	if _, ok := m.mark(k); ok {
 		return false, nil
 	}
-	m.setMark(k, noOutcome, ttl)
+	m.setMark(k, 0, ttl)
 	return true, nil
 }
 
@@ -226,12 +287,7 @@ func (m *Memory) SetOutcome(_ context.Context, key, outcome string, ttl time.Dur
 	// One copy of each distinct reply: most are the same few (the menu,
 	// the Q&A's answers), and the kept replies were most of the memory
 	// under load.
-	h := m.lastOutcome
-	if h == (unique.Handle[string]{}) || h.Value() != outcome {
-		h = unique.Make(outcome)
-		m.lastOutcome = h
-	}
-	m.setMark(m.dedupKey(key), h, ttl)
+	m.setMark(m.dedupKey(key), m.keepOutcome(outcome), ttl)
 	return nil
 }
 
@@ -243,7 +299,7 @@ func (m *Memory) Outcome(_ context.Context, key string) (string, error) {
 	if !ok {
 		return "", nil
 	}
-	return mk.outcome.Value(), nil
+	return m.outcomes[mk.outcome].text, nil
 }
 
 // TryLock implements bot.Locker.

@@ -131,3 +131,53 @@ func TestMemoryBounded(t *testing.T) {
 		t.Errorf("the order of marks holds %d entries", n)
 	}
 }
+
+// TestMemoryOutcomesKeptOnce: each distinct reply is kept once however many
+// marks hold it, every mark reads its own reply back, and a reply goes
+// when the last mark holding it does (expired, evicted or overwritten), so
+// personal replies (a tracking number each) do not pile up.
+func TestMemoryOutcomesKeptOnce(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	m := NewMemory()
+	m.Now = func() time.Time { return now }
+	m.DedupCap = 1000
+	ctx := context.Background()
+	menu := strings.Repeat("菜单", 300)
+	for i := 0; i < 5000; i++ {
+		k := strconv.Itoa(i)
+		m.Claim(ctx, k, time.Minute)
+		reply := menu
+		if i%2 == 1 {
+			reply = "您的建议编号 JY-2026-" + k
+		}
+		m.SetOutcome(ctx, k, reply, time.Minute)
+		if got, _ := m.Outcome(ctx, k); got != reply {
+			t.Fatalf("mark %s reads %.20q, want %.20q", k, got, reply)
+		}
+		if i == 11 { // overwritten: the old reply's hold goes with it
+			m.SetOutcome(ctx, k, "A", time.Minute)
+			_, old := m.outcomeIDs[reply]
+			if got, _ := m.Outcome(ctx, k); got != "A" || old || len(m.outcomeIDs) != 7 { // the menu, five numbers, A
+				t.Fatalf("overwritten mark reads %q; its old reply still kept: %v; %d replies kept", got, old, len(m.outcomeIDs))
+			}
+		}
+		now = now.Add(10 * time.Millisecond)
+	}
+	// 50 s of marks are live (cap 1000, none evicted younger than DedupKeep).
+	live := m.DedupMarks()
+	if kept := len(m.outcomeIDs); kept > live/2+2 {
+		t.Errorf("%d replies kept for %d live marks, want at most one each and the menu once", kept, live)
+	}
+	now = now.Add(2 * time.Minute)
+	m.Claim(ctx, "late", time.Minute) // each expired mark goes at the next sweep or read
+	for i := 0; i < 5000; i++ {
+		m.Outcome(ctx, strconv.Itoa(i))
+	}
+	if kept := len(m.outcomeIDs); kept != 0 {
+		t.Errorf("%d replies kept after every mark holding one expired", kept)
+	}
+	m.SetOutcome(ctx, "late", menu, time.Minute)
+	if got, _ := m.Outcome(ctx, "late"); got != menu || len(m.outcomeIDs) != 1 {
+		t.Errorf("a reply kept again after all were dropped: %d kept, read %.10q", len(m.outcomeIDs), got)
+	}
+}
