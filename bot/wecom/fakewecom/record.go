@@ -1,0 +1,93 @@
+package fakewecom
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var req struct {
+		ToUser   string                              `json:"touser"`
+		ToParty  string                              `json:"toparty"`
+		ToTag    string                              `json:"totag"`
+		ChatID   string                              `json:"chatid"`
+		MsgType  string                              `json:"msgtype"`
+		Text     struct{ Content string }            `json:"text"`
+		Markdown struct{ Content string }            `json:"markdown"`
+		TextCard struct{ Title, Description string } `json:"textcard"`
+		AgentID  int                                 `json:"agentid"`
+		Card     json.RawMessage                     `json:"template_card"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeErr(w, 47001)
+		return
+	}
+	m := Sent{Path: path, ToUser: req.ToUser, ToParty: req.ToParty, MsgType: req.MsgType, Body: string(body), At: s.now()}
+	switch req.MsgType {
+	case "text":
+		m.Content = req.Text.Content
+	case "markdown":
+		m.Content = req.Markdown.Content
+	case "textcard":
+		m.Content = req.TextCard.Title + "\n" + req.TextCard.Description
+	case "template_card":
+		switch {
+		case path != "/cgi-bin/message/send":
+			writeErr(w, 40008)
+		case req.ToUser == "" && req.ToParty == "":
+			writeErr(w, 40035)
+		case req.AgentID == 0:
+			writeErrMsg(w, CodeInvalidParam, "agentid missing")
+		default:
+			s.sendCard(w, m, req.Card)
+		}
+		return
+	default:
+		writeErr(w, 40008)
+		return
+	}
+	if path == "/cgi-bin/message/send" && req.ToUser == "" && req.ToParty == "" {
+		writeErr(w, 40035)
+		return
+	}
+	if path == "/cgi-bin/message/custom/send" {
+		s.mu.Lock()
+		closed := s.closed[req.ToUser]
+		s.mu.Unlock()
+		switch {
+		case req.ToUser == "" || strings.ContainsAny(req.ToUser, ":|"):
+			writeErr(w, 40003)
+			return
+		case closed:
+			writeErr(w, 45015)
+			return
+		}
+	}
+	if req.MsgType == "text" && len(m.Content) > 2048 {
+		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
+	}
+	s.mu.Lock()
+	if path == "/cgi-bin/message/send" {
+		if !s.allowCall(m.At, m) {
+			s.mu.Unlock()
+			writeErr(w, 45009)
+			return
+		}
+		s.deliver(m.At, m, s.recipients(req.ToUser, req.ToParty, req.ToTag))
+	}
+	n := s.appendSent(m)
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": fmt.Sprintf("fake-msg-%d", n)})
+}
+
+// appendSent records m and wakes WaitSent; s.mu must be held.
+func (s *Server) appendSent(m Sent) int {
+	s.sent = append(s.sent, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return len(s.sent)
+}
