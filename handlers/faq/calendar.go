@@ -55,14 +55,9 @@ var (
 	genericWords = setOf("活动", "比赛", "赛", "教职工", "工会", "学校", "年度", "举行", "举办", "开展", "组织", "开", "办", "安排", "报名", "参加", "有", "有什么")
 )
 
-// calendarIntent reads what a question asks and the topic it asks about.
-func (s *Service) calendarIntent(question string) (intent, string) {
-	return calendarIntentOf(s.normal(question).colloquial)
-}
-
-// calendarIntentOf is calendarIntent of a question already in its
-// colloquial normal form (normalQuestion).
-func calendarIntentOf(colloquial string) (intent, string) {
+// calendarIntent reads what a question asks and the topic it asks about,
+// from the question in its colloquial normal form (normalQuestion).
+func calendarIntent(colloquial string) (intent, string) {
 	q := strings.Trim(colloquial, " ?？!！。.~")
 	for w, in := range monthWords {
 		if strings.Contains(q, w) && strings.Contains(q, "活动") {
@@ -116,7 +111,7 @@ func (s *Service) calendarAnswer(ctx context.Context, question string) (string, 
 // calendarAnswerOf is calendarAnswer of a question normalised once for
 // the calendar and the Q&A alike.
 func (s *Service) calendarAnswerOf(ctx context.Context, q normalQuestion) (string, error) {
-	in, topic := calendarIntentOf(q.colloquial)
+	in, topic := calendarIntent(q.colloquial)
 	if in == askNone || (in <= askWhere && topic == "") {
 		return "", nil
 	}

@@ -144,8 +144,6 @@ func (sc *Script) IsTraditional(s string) bool {
 	return trad > simp
 }
 
-// fold makes full-width ASCII half-width and lowers Latin letters, so
-// "ＱＱ群" and "qq群" are one word.
 // normalQuestion is a question's normal forms, made once for everything
 // that reads it (the small talk, the calendar, the Q&A's terms): each
 // folded and converted to simplified characters again was ~1 µs a
@@ -161,6 +159,8 @@ func normalQuestionOf(sc *Script, question string) normalQuestion {
 	return normalQuestion{simplified: simp, colloquial: colloquialReplacer.Replace(simp)}
 }
 
+// fold makes full-width ASCII half-width and lowers Latin letters, so
+// "ＱＱ群" and "qq群" are one word.
 func fold(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 0xFF01 && r <= 0xFF5E {
