@@ -104,13 +104,9 @@ func topicTermsMatch(tq, tt map[string]float64) bool {
 
 // calendarAnswer answers "when / where is …" and "what is on this month"
 // from the open events and the annual plan; "" when neither knows.
-func (s *Service) calendarAnswer(ctx context.Context, question string) (string, error) {
-	return s.calendarAnswerOf(ctx, s.normal(question))
-}
-
-// calendarAnswerOf is calendarAnswer of a question normalised once for
-// the calendar and the Q&A alike.
-func (s *Service) calendarAnswerOf(ctx context.Context, q normalQuestion) (string, error) {
+// The question comes normalised (normalQuestion), once for the calendar
+// and the Q&A alike.
+func (s *Service) calendarAnswer(ctx context.Context, q normalQuestion) (string, error) {
 	in, topic := calendarIntent(q.colloquial)
 	if in == askNone || (in <= askWhere && topic == "") {
 		return "", nil

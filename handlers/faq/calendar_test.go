@@ -65,7 +65,7 @@ func TestCalendarAnswer(t *testing.T) {
 		{"工会办公室在哪里", nil}, // a place, but no event there: the Q&A
 	}
 	for _, c := range cases {
-		got, err := s.calendarAnswer(context.Background(), c.q)
+		got, err := s.calendarAnswer(context.Background(), s.normal(c.q))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestCalendarKept(t *testing.T) {
 	ctx := context.Background()
 	ask := func(q string) string {
 		t.Helper()
-		got, err := s.calendarAnswer(ctx, q)
+		got, err := s.calendarAnswer(ctx, s.normal(q))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@ func (s *Service) Fallback(c *bot.Context) error {
 		return c.Reply(s.say(reply, s.Engine.Script.IsTraditional(text)))
 	}
 	// "When / where is …" is answered from the union's own calendar first.
-	if ans, err := s.calendarAnswerOf(c.Context(), nq); err != nil {
+	if ans, err := s.calendarAnswer(c.Context(), nq); err != nil {
 		s.Logger.WarnContext(c.Context(), "faq: calendar answer", "err", err)
 	} else if ans != "" {
 		return c.Reply(s.say(ans, s.Engine.Script.IsTraditional(text)))
