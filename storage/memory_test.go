@@ -14,14 +14,12 @@ import (
 // overwrite (SetOutcome) never triggers a sweep by itself, so a busy bot's
 // writes stay O(1).
 func TestMemorySweeps(t *testing.T) {
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance := clockedMemory(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	for i := 0; i < 5000; i++ {
 		m.Claim(ctx, "old"+strconv.Itoa(i), time.Minute)
 	}
-	now = now.Add(2 * time.Minute)
+	advance(2 * time.Minute)
 	for i := 0; i < 5000; i++ {
 		m.Claim(ctx, "new"+strconv.Itoa(i), time.Minute)
 		m.SetOutcome(ctx, "new"+strconv.Itoa(i), "reply", time.Minute)
@@ -47,20 +45,18 @@ func BenchmarkMemoryDedup(b *testing.B) {
 // TestAllowSlidingWindow: a burst just before a minute's end and another
 // just after are one window's worth, not two.
 func TestAllowSlidingWindow(t *testing.T) {
-	now := time.Date(2026, 12, 31, 23, 58, 59, 0, time.UTC)
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance := clockedMemory(time.Date(2026, 12, 31, 23, 58, 59, 0, time.UTC))
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); !ok {
 			t.Fatalf("message %d within the limit refused", i+1)
 		}
 	}
-	now = now.Add(2 * time.Second) // into the next fixed minute
+	advance(2 * time.Second) // into the next fixed minute
 	if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); ok {
 		t.Fatal("a fixed window would let this through; the sliding one must not")
 	}
-	now = now.Add(2 * time.Minute)
+	advance(2 * time.Minute)
 	if ok, _ := m.Allow(ctx, "t1", 3, time.Minute); !ok {
 		t.Fatal("refused after the window passed")
 	}
@@ -70,9 +66,7 @@ func TestAllowSlidingWindow(t *testing.T) {
 // younger than DedupKeep, and a mark's older twin in the order (the key
 // expired and was claimed again) does not take the new mark with it.
 func TestMemoryDedupCap(t *testing.T) {
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance := clockedMemory(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	m.DedupCap = 100
 	ctx := context.Background()
 	for i := 0; i < 150; i++ {
@@ -81,7 +75,7 @@ func TestMemoryDedupCap(t *testing.T) {
 	if n := m.DedupMarks(); n != 150 {
 		t.Fatalf("%d marks kept within DedupKeep, want all 150 (a retry must be answered)", n)
 	}
-	now = now.Add(DedupKeep + time.Second)
+	advance(DedupKeep + time.Second)
 	m.Claim(ctx, "late", 30*time.Minute)
 	if n := m.DedupMarks(); n != 100 {
 		t.Fatalf("%d marks after the keep time, want the cap of 100", n)
@@ -93,13 +87,12 @@ func TestMemoryDedupCap(t *testing.T) {
 		t.Error("k0, the oldest, was kept past the cap")
 	}
 
-	m = NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance = clockedMemory(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	m.DedupCap = 3
 	m.Claim(ctx, "a", time.Second)
-	now = now.Add(2 * time.Second)
+	advance(2 * time.Second)
 	m.Claim(ctx, "a", time.Hour) // expired and claimed again: a new mark
-	now = now.Add(DedupKeep + time.Second)
+	advance(DedupKeep + time.Second)
 	m.Claim(ctx, "b", time.Hour)
 	m.Claim(ctx, "c", time.Hour)
 	if first, _ := m.Claim(ctx, "a", time.Hour); first {
@@ -110,16 +103,14 @@ func TestMemoryDedupCap(t *testing.T) {
 // TestMemoryBounded: 200,000 distinct messages with 2 KB replies, at 200 a
 // second, leave at most config.DefaultDedupCap marks.
 func TestMemoryBounded(t *testing.T) {
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance := clockedMemory(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	reply := strings.Repeat("回", 680)
 	for i := 0; i < 200000; i++ {
 		k := strconv.Itoa(i)
 		m.Claim(ctx, k, 30*time.Minute)
 		m.SetOutcome(ctx, k, reply, 30*time.Minute)
-		now = now.Add(5 * time.Millisecond)
+		advance(5 * time.Millisecond)
 	}
 	if n := m.DedupMarks(); n > config.DefaultDedupCap {
 		t.Errorf("%d marks kept, more than the cap %d", n, config.DefaultDedupCap)
@@ -137,9 +128,7 @@ func TestMemoryBounded(t *testing.T) {
 // when the last mark holding it does (expired, evicted or overwritten), so
 // personal replies (a tracking number each) do not pile up.
 func TestMemoryOutcomesKeptOnce(t *testing.T) {
-	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	m := NewMemory()
-	m.Now = func() time.Time { return now }
+	m, advance := clockedMemory(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	m.DedupCap = 1000
 	ctx := context.Background()
 	menu := strings.Repeat("菜单", 300)
@@ -161,14 +150,14 @@ func TestMemoryOutcomesKeptOnce(t *testing.T) {
 				t.Fatalf("overwritten mark reads %q; its old reply still kept: %v; %d replies kept", got, old, len(m.outcomeIDs))
 			}
 		}
-		now = now.Add(10 * time.Millisecond)
+		advance(10 * time.Millisecond)
 	}
 	// 50 s of marks are live (cap 1000, none evicted younger than DedupKeep).
 	live := m.DedupMarks()
 	if kept := len(m.outcomeIDs); kept > live/2+2 {
 		t.Errorf("%d replies kept for %d live marks, want at most one each and the menu once", kept, live)
 	}
-	now = now.Add(2 * time.Minute)
+	advance(2 * time.Minute)
 	m.Claim(ctx, "late", time.Minute) // each expired mark goes at the next sweep or read
 	for i := 0; i < 5000; i++ {
 		m.Outcome(ctx, strconv.Itoa(i))
@@ -180,4 +169,11 @@ func TestMemoryOutcomesKeptOnce(t *testing.T) {
 	if got, _ := m.Outcome(ctx, "late"); got != menu || len(m.outcomeIDs) != 1 {
 		t.Errorf("a reply kept again after all were dropped: %d kept, read %.10q", len(m.outcomeIDs), got)
 	}
+}
+
+// clockedMemory is a store whose clock stands at at until advance moves it.
+func clockedMemory(at time.Time) (m *Memory, advance func(time.Duration)) {
+	m = NewMemory()
+	m.Now = func() time.Time { return at }
+	return m, func(d time.Duration) { at = at.Add(d) }
 }
