@@ -79,9 +79,17 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 
 // termsOf is Terms of a text already normalised (normalQuestionOf).
 func (s *Segmenter) termsOf(q normalQuestion) map[string]float64 {
+	return s.termsInto(q, nil)
+}
+
+// termsInto is termsOf writing into out, an empty map (Engine.ask passes
+// one it keeps for the next question: termMaps); nil makes one.
+func (s *Segmenter) termsInto(q normalQuestion, out map[string]float64) map[string]float64 {
 	text := synonymReplacer.Replace(q.colloquial)
 	words := s.cut(text)
-	out := make(map[string]float64, len(words)+2*utf8.RuneCountInString(text))
+	if out == nil {
+		out = make(map[string]float64, len(words)+2*utf8.RuneCountInString(text))
+	}
 	type span struct {
 		from, to int
 		w        float64
