@@ -1,9 +1,6 @@
 package faq
 
-import (
-	"sort"
-	"strings"
-)
+import "sort"
 
 // synonyms maps the ways teachers say a thing (simplified script) to the
 // word the knowledge base uses. Applied to questions and entries alike,
@@ -52,9 +49,10 @@ var synonyms = map[string][]string{
 	"二次报销": {"再报销", "还能再报", "再报一点", "再报一些", "自费部分报销"},
 }
 
-var synonymReplacer = buildSynonymReplacer()
+var synonymReplacer = newReplacer(synonymArgs()...)
 
-func buildSynonymReplacer() *strings.Replacer {
+// synonymArgs are the synonym table as old, new pairs for a replacer.
+func synonymArgs() []string {
 	type pair struct{ from, to string }
 	var pairs []pair
 	for canon, vs := range synonyms {
@@ -63,7 +61,7 @@ func buildSynonymReplacer() *strings.Replacer {
 			pairs = append(pairs, pair{v, canon})
 		}
 	}
-	// strings.Replacer tries old strings in argument order at each position,
+	// The replacer tries old strings in argument order at each position,
 	// so the longest variant must come first.
 	sort.Slice(pairs, func(i, j int) bool {
 		if len(pairs[i].from) != len(pairs[j].from) {
@@ -75,7 +73,7 @@ func buildSynonymReplacer() *strings.Replacer {
 	for _, p := range pairs {
 		args = append(args, p.from, p.to)
 	}
-	return strings.NewReplacer(args...)
+	return args
 }
 
 // colloquial maps the spoken forms teachers type to the standard written
@@ -97,7 +95,11 @@ var colloquial = map[string]string{
 	"体捡": "体检", "会废": "会费", "羽毛求": "羽毛球", "发漂": "发票",
 }
 
-var colloquialReplacer = func() *strings.Replacer {
+var colloquialReplacer = newReplacer(colloquialArgs()...)
+
+// colloquialArgs are the colloquial table as old, new pairs for a
+// replacer, longest first.
+func colloquialArgs() []string {
 	var froms []string
 	for f := range colloquial {
 		froms = append(froms, f)
@@ -112,8 +114,8 @@ var colloquialReplacer = func() *strings.Replacer {
 	for _, f := range froms {
 		args = append(args, f, colloquial[f])
 	}
-	return strings.NewReplacer(args...)
-}()
+	return args
+}
 
 func normalizeSynonyms(s string) string {
 	return synonymReplacer.Replace(colloquialReplacer.Replace(s))
