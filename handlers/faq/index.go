@@ -271,7 +271,10 @@ func (ix *Index) searchOwn(q map[string]float64, n int) (all, own []Hit) {
 		var buf [256]byte
 		exact = ix.exact[string(appendWordKey(buf[:0], qWords))]
 	}
-	all, own = make([]Hit, 0, n+1), make([]Hit, 0, n+1)
+	// One allocation for both lists; the full slice expressions keep
+	// either from growing into the other.
+	hits := make([]Hit, 2*(n+1))
+	all, own = hits[:0:n+1], hits[n+1:n+1:2*(n+1)]
 	for _, d := range acc.touched {
 		ds := &docs[d]
 		if ds.score <= 0 {
