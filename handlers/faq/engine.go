@@ -251,7 +251,7 @@ func (e *Engine) ask(question string, nq normalQuestion) Match {
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
 	terms := termMaps.Get().(map[string]float64)
-	all, own := ix.searchOwn(ix.seg.termsInto(nq, terms), maxChoices)
+	all, own := ix.searchOwn(ix.seg.termsOf(nq, terms), maxChoices)
 	if len(terms) <= maxPooledTerms {
 		clear(terms)
 		termMaps.Put(terms)

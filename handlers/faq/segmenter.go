@@ -74,17 +74,13 @@ func loadDict(seg *gse.Segmenter, dict string) {
 // The scratch of a text of ordinary length (the run of Han characters, the
 // term buffer and its spans) lives on the stack.
 func (s *Segmenter) Terms(text string) map[string]float64 {
-	return s.termsOf(normalQuestionOf(s.script, text))
+	return s.termsOf(normalQuestionOf(s.script, text), nil)
 }
 
-// termsOf is Terms of a text already normalised (normalQuestionOf).
-func (s *Segmenter) termsOf(q normalQuestion) map[string]float64 {
-	return s.termsInto(q, nil)
-}
-
-// termsInto is termsOf writing into out, an empty map (Engine.ask passes
-// one it keeps for the next question: termMaps); nil makes one.
-func (s *Segmenter) termsInto(q normalQuestion, out map[string]float64) map[string]float64 {
+// termsOf is Terms of a text already normalised (normalQuestionOf),
+// written into out, an empty map (Engine.ask passes one it keeps for the
+// next question: termMaps); nil makes one.
+func (s *Segmenter) termsOf(q normalQuestion, out map[string]float64) map[string]float64 {
 	text := synonymReplacer.Replace(q.colloquial)
 	words := s.cut(text)
 	if out == nil {
