@@ -235,27 +235,13 @@ func (e *Engine) Ask(question string) Match {
 	return e.ask(question, normalQuestionOf(e.Script, question))
 }
 
-// termMaps keeps a question's term map, emptied, for the next question:
-// made afresh it was four of a question's fourteen allocations. The hits
-// searchOwn returns hold nothing of it. A map that a long question grew
-// past maxPooledTerms is left to the collector, since ranging over an
-// emptied map still walks all the room it once took.
-var termMaps = sync.Pool{New: func() any { return make(map[string]float64, 64) }}
-
-const maxPooledTerms = 128
-
 // ask is Ask of a question normalised already (nq).
 func (e *Engine) ask(question string, nq normalQuestion) Match {
 	e.mu.RLock()
 	ix := e.ix
 	e.mu.RUnlock()
 	m := Match{Confidence: Low, Traditional: e.Script.IsTraditional(question)}
-	terms := termMaps.Get().(map[string]float64)
-	all, own := ix.searchOwn(ix.seg.termsOf(nq, terms), maxChoices)
-	if len(terms) <= maxPooledTerms {
-		clear(terms)
-		termMaps.Put(terms)
-	}
+	all, own := ix.searchOwn(nq, maxChoices)
 	isOwn := len(own) > 0 && (own[0].Coverage >= unionCoverage || own[0].Words >= longWords && own[0].Coverage >= longCoverage) && own[0].Coverage >= unionShare*all[0].Coverage
 	if isOwn {
 		all = own

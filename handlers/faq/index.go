@@ -46,15 +46,22 @@ type indexTerm struct {
 	postings []posting
 }
 
-// accum is one question's dense accumulators over the entries, reused
-// through Index.accums: allocating them was most of a question's garbage
-// (20 KB over 1,000 entries). An entry's sums lie side by side (docSums), so
-// a posting touches one cache line, not one in each of four arrays.
-// touched lists the entries to clear after.
+// accum is one question's scratch, reused through Index.accums: its
+// weighted terms (a map made afresh was four of a question's fourteen
+// allocations) and dense accumulators over the entries (allocating them was
+// most of a question's garbage, 20 KB over 1,000 entries). An entry's sums
+// lie side by side (docSums), so a posting touches one cache line, not one
+// in each of four arrays. touched lists the entries to clear after.
 type accum struct {
+	terms   map[string]float64
 	docs    []docSums
 	touched []int32
 }
+
+// maxPooledTerms: a term map that a long question grew past this is not
+// kept, since ranging over an emptied map still walks all the room it once
+// took (why stop 30's pooled map, kept whatever its size, lost).
+const maxPooledTerms = 128
 
 // docSums is one entry's sums for a question: its BM25 score, the
 // question's information it holds (for Coverage), the question's words it
@@ -69,7 +76,7 @@ func (ix *Index) getAccum() *accum {
 	if a, ok := ix.accums.Get().(*accum); ok {
 		return a
 	}
-	return &accum{docs: make([]docSums, len(ix.entries))}
+	return &accum{terms: make(map[string]float64, 64), docs: make([]docSums, len(ix.entries))}
 }
 
 func (ix *Index) putAccum(a *accum) {
@@ -77,6 +84,11 @@ func (ix *Index) putAccum(a *accum) {
 		a.docs[d] = docSums{}
 	}
 	a.touched = a.touched[:0]
+	if len(a.terms) > maxPooledTerms {
+		a.terms = make(map[string]float64, 64)
+	} else {
+		clear(a.terms)
+	}
 	ix.accums.Put(a)
 }
 
@@ -216,18 +228,22 @@ func (ix *Index) Search(question string, n int) []Hit {
 // SearchOwn returns the best n entries and, apart, the best n of the
 // union's own entries (those not from the starter set), in one pass.
 func (ix *Index) SearchOwn(question string, n int) (all, own []Hit) {
-	return ix.searchOwn(ix.seg.Terms(question), n)
+	return ix.searchOwn(normalQuestionOf(ix.seg.script, question), n)
 }
 
-// searchOwn is SearchOwn of a question's terms.
-func (ix *Index) searchOwn(q map[string]float64, n int) (all, own []Hit) {
-	if len(q) == 0 || len(ix.entries) == 0 {
+// searchOwn is SearchOwn of a question normalised already (nq).
+func (ix *Index) searchOwn(nq normalQuestion, n int) (all, own []Hit) {
+	if len(ix.entries) == 0 {
 		return nil, nil
 	}
 	// Dense accumulators: a question touches a good share of the entries
 	// through its characters, and slices beat maps there.
 	acc := ix.getAccum()
 	defer ix.putAccum(acc)
+	q := ix.seg.termsOf(nq, acc.terms)
+	if len(q) == 0 {
+		return nil, nil
+	}
 	docs := acc.docs
 	qInfo := 0.0
 	var wordsArr [16]string

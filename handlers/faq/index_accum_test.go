@@ -6,8 +6,9 @@ import (
 )
 
 // TestAccumReusedAsFresh: one index asked many questions in a row (its
-// accumulators reused through Index.accums, wiped after each question)
-// ranks every question as an index asked that question alone.
+// scratch, the term map and the accumulators, reused through Index.accums
+// and wiped after each question) ranks every question as an index asked
+// that question alone.
 func TestAccumReusedAsFresh(t *testing.T) {
 	e, err := NewEngine()
 	if err != nil {

@@ -78,8 +78,8 @@ func (s *Segmenter) Terms(text string) map[string]float64 {
 }
 
 // termsOf is Terms of a text already normalised (normalQuestionOf),
-// written into out, an empty map (Engine.ask passes one it keeps for the
-// next question: termMaps); nil makes one.
+// written into out, an empty map (Index.searchOwn passes the one its
+// pooled scratch keeps); nil makes one.
 func (s *Segmenter) termsOf(q normalQuestion, out map[string]float64) map[string]float64 {
 	text := synonymReplacer.Replace(q.colloquial)
 	words := s.cut(text)
