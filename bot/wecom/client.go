@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,7 +81,22 @@ type sendRequest struct {
 	AgentID  int               `json:"agentid,omitempty"`
 	Text     map[string]string `json:"text,omitempty"`
 	Markdown map[string]string `json:"markdown,omitempty"`
+	// WeCom's duplicate check: the same request JSON sent again within the
+	// interval (seconds) is not delivered again (DuplicateCheckInterval).
+	EnableDuplicateCheck   int `json:"enable_duplicate_check,omitempty"`
+	DuplicateCheckInterval int `json:"duplicate_check_interval,omitempty"`
 }
+
+// DuplicateCheckInterval is how long WeCom keeps a text or markdown app
+// message's request to refuse the same request again (its
+// enable_duplicate_check). A send that timed out may have reached WeCom
+// all the same, and the outbox then sends the same notice again, as the
+// same JSON: within this interval WeCom delivers it once. The outbox's
+// retries of a notice (2 s doubling, six attempts by default) end well
+// inside it. The price: one notice with exactly the same words to exactly
+// the same people within the interval is delivered once, not twice
+// (README, Outbox).
+const DuplicateCheckInterval = 10 * time.Minute
 
 func newSendRequest(format, text string) sendRequest {
 	if format == unionbot.FormatMarkdown {
@@ -100,14 +116,31 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 	if card {
 		return c.sendCard(ctx, n)
 	}
+	// Parts that repeat one another (a long list of the same line) would be
+	// the same request, which the check would keep back: such a notice
+	// goes without it.
+	check := !repeatsPart(parts)
 	for _, part := range parts {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
+		if check {
+			req.EnableDuplicateCheck, req.DuplicateCheckInterval = 1, int(DuplicateCheckInterval/time.Second)
+		}
 		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeatsPart reports whether two of parts are the same text.
+func repeatsPart(parts []string) bool {
+	for i := range parts {
+		if slices.Contains(parts[:i], parts[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // textParts is n's text cut into the messages Send makes of it.

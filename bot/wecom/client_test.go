@@ -2,6 +2,7 @@ package wecom_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -100,5 +101,66 @@ func TestRobotAndDirectory(t *testing.T) {
 	}
 	if _, err := c.LookupMember(ctx, "nobody"); unionbot.ErrorCode(err) != unionbot.ENOTFOUND {
 		t.Fatalf("unknown user: %v", err)
+	}
+}
+
+// TestSendAsksForDuplicateCheck: every text and markdown app message asks
+// WeCom's duplicate check for DuplicateCheckInterval, so that a notice sent
+// again after a send that timed out (WeCom may have carried it out) is
+// the same request and arrives once; the same words to the same teacher
+// again within the interval arrive once too, and another teacher's or
+// other words still arrive.
+func TestSendAsksForDuplicateCheck(t *testing.T) {
+	c, fake := mustClient(t)
+	ctx := context.Background()
+	for _, n := range []*unionbot.Notice{
+		{ToUsers: []string{"t1"}, Text: "明天开会"},
+		{ToUsers: []string{"t1"}, Text: "明天开会"}, // the same request: kept back
+		{ToUsers: []string{"t2"}, Text: "明天开会"},
+		{ToUsers: []string{"t1"}, Text: "**明天开会**", Format: unionbot.FormatMarkdown},
+	} {
+		if err := c.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range fake.Sent() {
+		var body struct {
+			Check    int `json:"enable_duplicate_check"`
+			Interval int `json:"duplicate_check_interval"`
+		}
+		if err := json.Unmarshal([]byte(m.Body), &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Check != 1 || body.Interval != int(wecom.DuplicateCheckInterval/time.Second) || body.Interval > 4*3600 {
+			t.Errorf("%s: duplicate check %d for %d s, want 1 for %v (WeCom allows 4 hours at most)", m.Body, body.Check, body.Interval, wecom.DuplicateCheckInterval)
+		}
+	}
+	if got, kept := len(fake.SentTo("t1")), len(fake.Duplicates()); got != 2 || kept != 1 {
+		t.Errorf("t1 got %d messages, %d kept back; want 2 (text, markdown) and 1", got, kept)
+	}
+	if got := len(fake.SentTo("t2")); got != 1 {
+		t.Errorf("t2 got %d, want 1", got)
+	}
+}
+
+// TestRepeatedPartsGoWithoutDuplicateCheck: a long text whose parts repeat
+// one another would be the same request again, which WeCom's duplicate
+// check keeps back: such a notice goes without the check, and every part
+// arrives.
+func TestRepeatedPartsGoWithoutDuplicateCheck(t *testing.T) {
+	c, fake := mustClient(t)
+	text := strings.Repeat("工会活动通知第一行内容\n", 300) // parts of the same lines
+	if err := c.Send(context.Background(), &unionbot.Notice{ToUsers: []string{"t1"}, Text: text}); err != nil {
+		t.Fatal(err)
+	}
+	sent := fake.SentTo("t1")
+	if len(sent) < 3 || sent[0].Content != sent[1].Content || len(fake.Duplicates()) != 0 {
+		t.Fatalf("%d parts delivered (the first two the same: %v), %d kept back; want every part, some the same",
+			len(sent), len(sent) > 1 && sent[0].Content == sent[1].Content, len(fake.Duplicates()))
+	}
+	for _, m := range sent {
+		if strings.Contains(m.Body, "enable_duplicate_check") {
+			t.Errorf("a part asked for the duplicate check: %s", m.Body[:80])
+		}
 	}
 }

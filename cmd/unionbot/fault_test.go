@@ -369,9 +369,12 @@ func TestRedisDown(t *testing.T) {
 }
 
 // TestWeComFaults: the fake WeCom answers with an expired token, its rate
-// limit, a 5xx and a timeout; each notice still arrives (a rate limit is
-// retried past the attempts allowed: WeCom's "too often" never loses a
-// notice), and when the outbox gives up on one the admins are told.
+// limit, a 5xx, a timeout (the send lost) and an answer too late (the send
+// carried out, the client gone); each notice arrives exactly once (a rate
+// limit is retried past the attempts allowed: WeCom's "too often" never
+// loses a notice; the late send's retry is the same request, which WeCom's
+// duplicate check keeps back), and when the outbox gives up on one the
+// admins are told.
 func TestWeComFaults(t *testing.T) {
 	h := MustRunMain(t, "sqlite", map[string]string{"test.outbox_attempts": "2"})
 	const send = "/cgi-bin/message/send"
@@ -385,21 +388,24 @@ func TestWeComFaults(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		fault func()
+		fault func(text string)
 		wait  time.Duration
+		dups  int // repeats WeCom's duplicate check keeps back
 	}{
-		{"token expired (42001)", h.Fake.ExpireTokens, 5 * time.Second},
-		{"rate limited (45009)", func() { h.Fake.FailNext(send, 45009, 1) }, 10 * time.Second},
-		{"rate limited past the attempts (45009, 45033)", func() { h.Fake.FailNext(send, 45009, 1); h.Fake.FailNext(send, 45033, 1) }, 15 * time.Second},
-		{"HTTP 502", func() { h.Fake.FailHTTP(send, 502, 1) }, 10 * time.Second},
-		{"timeout", func() { h.Fake.Delay(send, 11*time.Second, 1) }, 30 * time.Second},
+		{"token expired (42001)", func(string) { h.Fake.ExpireTokens() }, 5 * time.Second, 0},
+		{"rate limited (45009)", func(string) { h.Fake.FailNext(send, 45009, 1) }, 10 * time.Second, 0},
+		{"rate limited past the attempts (45009, 45033)", func(string) { h.Fake.FailNext(send, 45009, 1); h.Fake.FailNext(send, 45033, 1) }, 15 * time.Second, 0},
+		{"HTTP 502", func(string) { h.Fake.FailHTTP(send, 502, 1) }, 10 * time.Second, 0},
+		{"timeout", func(string) { h.Fake.Delay(send, 11*time.Second, 1) }, 30 * time.Second, 0},
+		{"answered too late", func(text string) { h.Fake.AnswerLate(send, text, 11*time.Second) }, 30 * time.Second, 1},
 	} {
 		text := "故障测试：" + tc.name
-		tc.fault()
+		tc.fault(text)
 		broadcast(text)
 		if arrived(text, tc.wait) == 0 {
 			t.Errorf("%s: the notice never arrived", tc.name)
 		}
+		sentOnce(t, h, tc.name, text, tc.dups)
 	}
 	// Two "system busy" answers in a row: with 2 attempts the outbox gives
 	// up and the admins hear of it.
@@ -430,6 +436,46 @@ func TestWeComFaults(t *testing.T) {
 	}
 	if failed != 1 {
 		t.Errorf("failed broadcasts = %d, want 1: %+v", failed, log.Notices)
+	}
+}
+
+// sentOnce waits until the outbox counts the broadcast text sent, then
+// checks that the teacher has it once and that WeCom's duplicate check
+// kept back dups repeats of it: a send WeCom carried out after the client
+// had given up is sent again as the same request (the outbox cannot tell
+// a late send from a lost one), and only the check keeps it from arriving
+// twice.
+func sentOnce(t *testing.T, h *harness, name, text string, dups int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		ns, err := h.DB.ListNotices(context.Background(), "broadcast", 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := false
+		for _, n := range ns {
+			sent = sent || (n.Text == text && n.Status == unionbot.NoticeSent)
+		}
+		if sent {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the notice is not counted sent", name)
+		}
+	}
+	got, kept := 0, 0
+	for _, m := range h.Fake.DeliveredTo("t100") {
+		if m.Content == text {
+			got++
+		}
+	}
+	for _, m := range h.Fake.Duplicates() {
+		if m.Content == text {
+			kept++
+		}
+	}
+	if got != 1 || kept != dups {
+		t.Errorf("%s: the teacher got the notice %d times and WeCom kept back %d repeats; want 1 and %d", name, got, kept, dups)
 	}
 }
 

@@ -15,33 +15,13 @@ import (
 // to @all for every member, and frees each window on its own clock.
 func TestFakeEnforcesQuotas(t *testing.T) {
 	now := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
-	s := New("corp", "secret")
-	s.Now = func() time.Time { return now }
+	s, post := startFake(t, &now)
 	s.SetLimits(Limits{MemberPerMinute: 3, MemberPerHour: 5, DailyQuota: 8, APIPerMinute: 6})
-	base := s.Start()
-	defer s.Close()
 	s.AddUser(User{UserID: "a", Department: []int{1}})
 	s.AddUser(User{UserID: "b", Department: []int{2}})
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	res, err := http.Get(base + "/cgi-bin/gettoken?corpid=corp&corpsecret=secret")
-	if err != nil {
-		t.Fatal(err)
-	}
-	json.NewDecoder(res.Body).Decode(&tok)
-	res.Body.Close()
 	send := func(to, text string) int {
 		t.Helper()
-		body := fmt.Sprintf(`{"touser":%q,"msgtype":"text","agentid":1,"text":{"content":%q}}`, to, text)
-		res, err := http.Post(base+"/cgi-bin/message/send?access_token="+tok.AccessToken, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out struct{ ErrCode int }
-		json.NewDecoder(res.Body).Decode(&out)
-		return out.ErrCode
+		return post(fmt.Sprintf(`{"touser":%q,"msgtype":"text","agentid":1,"text":{"content":%q}}`, to, text))
 	}
 	for i := 1; i <= 4; i++ { // the 4th to a is dropped silently
 		if code := send("a", fmt.Sprint(i)); code != 0 {
@@ -74,5 +54,36 @@ func TestFakeEnforcesQuotas(t *testing.T) {
 	}
 	if want := "member/minute member/minute api/minute member/hour daily"; strings.Join(limits, " ") != want {
 		t.Fatalf("dropped %v, want %s", limits, want)
+	}
+}
+
+// startFake starts a fake on the clock *now and returns it with a function
+// that posts a message/send body under a fresh token and returns the
+// errcode.
+func startFake(t *testing.T, now *time.Time) (*Server, func(body string) int) {
+	t.Helper()
+	s := New("corp", "secret")
+	s.Now = func() time.Time { return *now }
+	base := s.Start()
+	t.Cleanup(s.Close)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	res, err := http.Get(base + "/cgi-bin/gettoken?corpid=corp&corpsecret=secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(res.Body).Decode(&tok)
+	res.Body.Close()
+	return s, func(body string) int {
+		t.Helper()
+		res, err := http.Post(base+"/cgi-bin/message/send?access_token="+tok.AccessToken, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct{ ErrCode int }
+		json.NewDecoder(res.Body).Decode(&out)
+		return out.ErrCode
 	}
 }

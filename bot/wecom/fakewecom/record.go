@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
@@ -21,6 +22,8 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 		TextCard struct{ Title, Description string } `json:"textcard"`
 		AgentID  int                                 `json:"agentid"`
 		Card     json.RawMessage                     `json:"template_card"`
+		Dup      int                                 `json:"enable_duplicate_check"`
+		DupSecs  *int                                `json:"duplicate_check_interval"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeErr(w, 47001)
@@ -70,11 +73,24 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 	if req.MsgType == "text" && len(m.Content) > 2048 {
 		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
 	}
+	window := DuplicateCheckDefault
+	if req.DupSecs != nil {
+		window = time.Duration(*req.DupSecs) * time.Second
+	}
+	if path == "/cgi-bin/message/send" && req.Dup == 1 && (window <= 0 || window > DuplicateCheckMax) {
+		writeErrMsg(w, CodeInvalidParam, "duplicate_check_interval out of range")
+		return
+	}
 	s.mu.Lock()
 	if path == "/cgi-bin/message/send" {
 		if !s.allowCall(m.At, m) {
 			s.mu.Unlock()
 			writeErr(w, 45009)
+			return
+		}
+		if req.Dup == 1 && s.duplicate(m, window) {
+			s.mu.Unlock()
+			writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": "fake-msg-duplicate"})
 			return
 		}
 		s.deliver(m.At, m, s.recipients(req.ToUser, req.ToParty, req.ToTag))
@@ -90,4 +106,37 @@ func (s *Server) appendSent(m Sent) int {
 	close(s.changed)
 	s.changed = make(chan struct{})
 	return len(s.sent)
+}
+
+// WeCom's duplicate check on message/send (enable_duplicate_check): "within
+// the interval, a message with the same content (the request JSON) is not
+// received again"; the interval (duplicate_check_interval, seconds) is
+// 1800 s unless given, at most 4 hours.
+const (
+	DuplicateCheckDefault = 1800 * time.Second
+	DuplicateCheckMax     = 4 * time.Hour
+)
+
+// duplicate reports whether a message/send with m's request JSON was
+// delivered within window before m, keeping m's own for later calls when
+// it was not (the interval runs from the delivery it repeats). The call
+// answers ok and delivers nothing; Duplicates lists it. Callers hold s.mu.
+func (s *Server) duplicate(m Sent, window time.Duration) bool {
+	if until, ok := s.dupUntil[m.Body]; ok && m.At.Before(until) {
+		s.duplicates = append(s.duplicates, m)
+		return true
+	}
+	if s.dupUntil == nil {
+		s.dupUntil = map[string]time.Time{}
+	}
+	s.dupUntil[m.Body] = m.At.Add(window)
+	return false
+}
+
+// Duplicates is every message/send the duplicate check kept from its
+// recipients (answered ok, delivered nothing), in the order they came.
+func (s *Server) Duplicates() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.duplicates...)
 }

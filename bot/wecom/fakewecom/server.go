@@ -81,6 +81,9 @@ type Server struct {
 	rcodes    map[string]*responseCode // template-card response codes
 	tasks     map[string]bool          // template-card task ids seen
 
+	dupUntil   map[string]time.Time // message/send request JSON -> end of its duplicate check
+	duplicates []Sent               // sends the duplicate check kept back
+
 	// The Official Account's side (cgi-bin/token, message/custom/send).
 	appID, appSecret string
 	closed           map[string]bool // openids whose 48-hour window has closed
