@@ -87,16 +87,24 @@ type sendRequest struct {
 	DuplicateCheckInterval int `json:"duplicate_check_interval,omitempty"`
 }
 
-// DuplicateCheckInterval is how long WeCom keeps a text or markdown app
-// message's request to refuse the same request again (its
+// DuplicateCheckInterval is the least time WeCom keeps a text or markdown
+// app message's request to refuse the same request again (its
 // enable_duplicate_check). A send that timed out may have reached WeCom
 // all the same, and the outbox then sends the same notice again, as the
-// same JSON: within this interval WeCom delivers it once. The outbox's
+// same JSON: within the interval WeCom delivers it once. The outbox's
 // retries of a notice (2 s doubling, six attempts by default) end well
-// inside it. The price: one notice with exactly the same words to exactly
-// the same people within the interval is delivered once, not twice
-// (README, Outbox).
+// inside it. WeCom compares the whole request, the interval with it, so
+// each notice asks for DuplicateCheckInterval plus its id's remainder by
+// 600 seconds (duplicateCheckSeconds): two notices with the same words to
+// the same teacher are two requests, and both arrive, unless their ids
+// are a multiple of 600 apart.
 const DuplicateCheckInterval = 10 * time.Minute
+
+// duplicateCheckSeconds is the duplicate check's interval for notice id,
+// 600 to 1,199 seconds (WeCom allows 4 hours at most).
+func duplicateCheckSeconds(id int64) int {
+	return int(DuplicateCheckInterval/time.Second) + int(id%600)
+}
 
 func newSendRequest(format, text string) sendRequest {
 	if format == unionbot.FormatMarkdown {
@@ -124,7 +132,7 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
 		if check {
-			req.EnableDuplicateCheck, req.DuplicateCheckInterval = 1, int(DuplicateCheckInterval/time.Second)
+			req.EnableDuplicateCheck, req.DuplicateCheckInterval = 1, duplicateCheckSeconds(n.ID)
 		}
 		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,24 +106,27 @@ func TestRobotAndDirectory(t *testing.T) {
 }
 
 // TestSendAsksForDuplicateCheck: every text and markdown app message asks
-// WeCom's duplicate check for DuplicateCheckInterval, so that a notice sent
-// again after a send that timed out (WeCom may have carried it out) is
-// the same request and arrives once; the same words to the same teacher
-// again within the interval arrive once too, and another teacher's or
-// other words still arrive.
+// WeCom's duplicate check, so that a notice sent again after a send that
+// timed out (WeCom may have carried it out) is the same request and
+// arrives once; another notice with the same words to the same teacher
+// asks for another interval (its id's), so it is another request and
+// arrives, as do the same words to another teacher.
 func TestSendAsksForDuplicateCheck(t *testing.T) {
 	c, fake := mustClient(t)
 	ctx := context.Background()
 	for _, n := range []*unionbot.Notice{
-		{ToUsers: []string{"t1"}, Text: "明天开会"},
-		{ToUsers: []string{"t1"}, Text: "明天开会"}, // the same request: kept back
-		{ToUsers: []string{"t2"}, Text: "明天开会"},
-		{ToUsers: []string{"t1"}, Text: "**明天开会**", Format: unionbot.FormatMarkdown},
+		{ID: 7, ToUsers: []string{"t1"}, Text: "明天开会"},
+		{ID: 7, ToUsers: []string{"t1"}, Text: "明天开会", Attempts: 1}, // its retry: kept back
+		{ID: 8, ToUsers: []string{"t1"}, Text: "明天开会"},              // another notice
+		{ID: 9, ToUsers: []string{"t2"}, Text: "明天开会"},
+		{ID: 10, ToUsers: []string{"t1"}, Text: "**明天开会**", Format: unionbot.FormatMarkdown},
+		{ID: 1199, ToUsers: []string{"t3"}, Text: "明天开会"},
 	} {
 		if err := c.Send(ctx, n); err != nil {
 			t.Fatal(err)
 		}
 	}
+	intervals := map[string]bool{}
 	for _, m := range fake.Sent() {
 		var body struct {
 			Check    int `json:"enable_duplicate_check"`
@@ -131,12 +135,16 @@ func TestSendAsksForDuplicateCheck(t *testing.T) {
 		if err := json.Unmarshal([]byte(m.Body), &body); err != nil {
 			t.Fatal(err)
 		}
-		if body.Check != 1 || body.Interval != int(wecom.DuplicateCheckInterval/time.Second) || body.Interval > 4*3600 {
-			t.Errorf("%s: duplicate check %d for %d s, want 1 for %v (WeCom allows 4 hours at most)", m.Body, body.Check, body.Interval, wecom.DuplicateCheckInterval)
+		if body.Check != 1 || body.Interval < int(wecom.DuplicateCheckInterval/time.Second) || body.Interval > 4*3600 {
+			t.Errorf("%s: duplicate check %d for %d s, want 1 for %v or more (WeCom allows 4 hours at most)", m.Body, body.Check, body.Interval, wecom.DuplicateCheckInterval)
 		}
+		intervals[fmt.Sprint(body.Interval)] = true
 	}
-	if got, kept := len(fake.SentTo("t1")), len(fake.Duplicates()); got != 2 || kept != 1 {
-		t.Errorf("t1 got %d messages, %d kept back; want 2 (text, markdown) and 1", got, kept)
+	if len(intervals) != 5 {
+		t.Errorf("intervals %v, want one for each of the five notices", intervals)
+	}
+	if got, kept := len(fake.SentTo("t1")), fake.Duplicates(); got != 3 || len(kept) != 1 || !strings.Contains(kept[0].Body, `"duplicate_check_interval":607`) {
+		t.Errorf("t1 got %d messages, kept back %+v; want 3 (both notices, the markdown) and notice 7's retry", got, kept)
 	}
 	if got := len(fake.SentTo("t2")); got != 1 {
 		t.Errorf("t2 got %d, want 1", got)

@@ -407,6 +407,14 @@ func TestWeComFaults(t *testing.T) {
 		}
 		sentOnce(t, h, tc.name, text, tc.dups)
 	}
+	// The same words broadcast twice are two notices, two requests (their
+	// duplicate checks' intervals differ): both arrive.
+	broadcast("故障测试：说两遍")
+	broadcast("故障测试：说两遍")
+	twice := h.Fake.WaitSent(2, 10*time.Second, func(s fakewecom.Sent) bool { return s.Content == "故障测试：说两遍" })
+	if got := len(twice); got != 2 {
+		t.Errorf("the same words broadcast twice arrived %d times, want 2", got)
+	}
 	// Two "system busy" answers in a row: with 2 attempts the outbox gives
 	// up and the admins hear of it.
 	h.Fake.FailNext(send, -1, 2)
