@@ -82,9 +82,9 @@ type sendRequest struct {
 	Text     map[string]string `json:"text,omitempty"`
 	Markdown map[string]string `json:"markdown,omitempty"`
 	// WeCom's duplicate check: the same request JSON sent again within the
-	// interval (seconds) is not delivered again (DuplicateCheckInterval).
-	EnableDuplicateCheck   int `json:"enable_duplicate_check,omitempty"`
-	DuplicateCheckInterval int `json:"duplicate_check_interval,omitempty"`
+	// interval is not delivered again (DuplicateCheckInterval).
+	EnableDuplicateCheck  int `json:"enable_duplicate_check,omitempty"`
+	DuplicateCheckSeconds int `json:"duplicate_check_interval,omitempty"`
 }
 
 // DuplicateCheckInterval is the least time WeCom keeps a text or markdown
@@ -93,11 +93,11 @@ type sendRequest struct {
 // all the same, and the outbox then sends the same notice again, as the
 // same JSON: within the interval WeCom delivers it once. The outbox's
 // retries of a notice (2 s doubling, six attempts by default) end well
-// inside it. WeCom compares the whole request, the interval with it, so
-// each notice asks for DuplicateCheckInterval plus its id's remainder by
-// 600 seconds (duplicateCheckSeconds): two notices with the same words to
-// the same teacher are two requests, and both arrive, unless their ids
-// are a multiple of 600 apart.
+// inside it. WeCom's documents say it compares the request JSON, the
+// interval with it, so each notice asks for DuplicateCheckInterval plus
+// its id's remainder by 600 seconds (duplicateCheckSeconds): two notices
+// with the same words to the same teacher are two requests, and both
+// arrive, unless their ids are a multiple of 600 apart.
 const DuplicateCheckInterval = 10 * time.Minute
 
 // duplicateCheckSeconds is the duplicate check's interval for notice id,
@@ -132,7 +132,7 @@ func (c *Client) Send(ctx context.Context, n *unionbot.Notice) error {
 		req := newSendRequest(n.Format, part)
 		req.ToUser, req.ToParty, req.ToTag, req.AgentID = strings.Join(n.ToUsers, "|"), n.ToParty, n.ToTag, c.AgentID
 		if check {
-			req.EnableDuplicateCheck, req.DuplicateCheckInterval = 1, duplicateCheckSeconds(n.ID)
+			req.EnableDuplicateCheck, req.DuplicateCheckSeconds = 1, duplicateCheckSeconds(n.ID)
 		}
 		if err := c.callWithToken(ctx, "message/send", nil, req, &APIStatus{}); err != nil {
 			return err

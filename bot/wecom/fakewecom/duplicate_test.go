@@ -1,6 +1,7 @@
 package fakewecom
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,27 @@ func TestFakeDuplicateCheck(t *testing.T) {
 	}
 	if code := send(tooLong); code != CodeInvalidParam {
 		t.Errorf("interval over 4 hours: errcode %d, want %d", code, CodeInvalidParam)
+	}
+}
+
+// TestDuplicateCheckForgetsExpired: the fake drops requests whose interval
+// has passed once it holds 10,000 (the load generator's fake runs for
+// hours), and still keeps back a repeat of one whose interval has not.
+func TestDuplicateCheckForgetsExpired(t *testing.T) {
+	s := New("corp", "secret")
+	t0 := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
+	for i := range 9999 {
+		s.duplicate(Sent{Body: fmt.Sprint("old ", i), At: t0}, time.Minute)
+	}
+	s.duplicate(Sent{Body: "recent", At: t0.Add(time.Minute)}, time.Hour)
+	if !s.duplicate(Sent{Body: "recent", At: t0.Add(2 * time.Minute)}, time.Hour) {
+		t.Fatal("a repeat within its interval was delivered")
+	}
+	s.duplicate(Sent{Body: "new", At: t0.Add(2 * time.Minute)}, time.Hour)
+	if n := len(s.dupUntil); n != 2 {
+		t.Fatalf("%d requests kept, want 2 (recent, new)", n)
+	}
+	if s.duplicate(Sent{Body: "old 1", At: t0.Add(2 * time.Minute)}, time.Minute) {
+		t.Fatal("a request whose interval passed was kept back")
 	}
 }

@@ -129,6 +129,14 @@ func (s *Server) duplicate(m Sent, window time.Duration) bool {
 	if s.dupUntil == nil {
 		s.dupUntil = map[string]time.Time{}
 	}
+	if len(s.dupUntil) >= max(s.dupPruneAt, 10000) { // the load generator's fake runs for long
+		for body, until := range s.dupUntil {
+			if !m.At.Before(until) {
+				delete(s.dupUntil, body)
+			}
+		}
+		s.dupPruneAt = 2 * len(s.dupUntil)
+	}
 	s.dupUntil[m.Body] = m.At.Add(window)
 	return false
 }

@@ -82,6 +82,7 @@ type Server struct {
 	tasks     map[string]bool          // template-card task ids seen
 
 	dupUntil   map[string]time.Time // message/send request JSON -> end of its duplicate check
+	dupPruneAt int                  // size of dupUntil at which its expired requests are dropped
 	duplicates []Sent               // sends the duplicate check kept back
 
 	// The Official Account's side (cgi-bin/token, message/custom/send).
