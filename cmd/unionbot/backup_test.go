@@ -61,26 +61,9 @@ func startActivity(t *testing.T, h *harness) *activity {
 	// the outbox with its next attempt scheduled.
 	h.Fake.FailNext("/cgi-bin/message/send", 45009, 1000)
 	MustAPI(t, h, "POST", "/api/proposals/"+a.no+"/transition", `{"to":"审查中"}`, 200)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		ns, err := h.DB.ListNotices(t.Context(), "proposal", 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		queued := false
-		for _, n := range ns {
-			queued = queued || n.Ref == a.no && strings.Join(n.ToUsers, ",") == "t003" &&
-				n.Status == unionbot.NoticePending && n.Attempts >= 1
-		}
-		if queued {
-			break
-		}
-		if time.Now().After(deadline) {
-			for _, n := range ns {
-				t.Logf("notice %+v", *n)
-			}
-			t.Fatalf("the review notice to t003 was not tried and queued again in 10 s")
-		}
-	}
+	h.WaitNotice(t, "proposal", 10*time.Second, func(n *unionbot.Notice) bool { // tried, and queued again
+		return n.Ref == a.no && strings.Join(n.ToUsers, ",") == "t003" && n.Status == unionbot.NoticePending && n.Attempts >= 1
+	})
 	return a
 }
 

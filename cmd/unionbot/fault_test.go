@@ -455,22 +455,9 @@ func TestWeComFaults(t *testing.T) {
 // twice.
 func sentOnce(t *testing.T, h *harness, name, text string, dups int) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		ns, err := h.DB.ListNotices(context.Background(), "broadcast", 200)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sent := false
-		for _, n := range ns {
-			sent = sent || (n.Text == text && n.Status == unionbot.NoticeSent)
-		}
-		if sent {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the notice is not counted sent", name)
-		}
-	}
+	h.WaitNotice(t, "broadcast", 30*time.Second, func(n *unionbot.Notice) bool {
+		return n.Text == text && n.Status == unionbot.NoticeSent
+	})
 	got, kept := 0, 0
 	for _, m := range h.Fake.DeliveredTo("t100") {
 		if m.Content == text {
@@ -524,21 +511,10 @@ func TestCardRetryAfterTimeout(t *testing.T) {
 	if got := h.MustSay(t, "c9", "活动"); !strings.Contains(got, "活动卡片") {
 		t.Fatalf("活动 = %q, want the list and a pointer to the cards", got)
 	}
-	var card *unionbot.Notice
-	for deadline := time.Now().Add(40 * time.Second); card == nil || card.Status == unionbot.NoticePending; time.Sleep(200 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the card notice is still %+v after 40 s", card)
-		}
-		ns, err := h.DB.ListNotices(ctx, "", 100) // the bot's own outbox worker sends it
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range ns {
-			if n.Card != nil && strings.Join(n.ToUsers, ",") == "c9" {
-				card = n
-			}
-		}
-	}
+	// The bot's own outbox worker sends it.
+	card := h.WaitNotice(t, "", 40*time.Second, func(n *unionbot.Notice) bool {
+		return n.Card != nil && strings.Join(n.ToUsers, ",") == "c9" && n.Status != unionbot.NoticePending
+	})
 	// Other notices may still reach message/send in the window (CI saw the
 	// event's announcement to @all written after the wait above): only the
 	// card's sends are counted.

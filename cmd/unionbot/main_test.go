@@ -166,6 +166,29 @@ func (h *harness) MustSay(tb testing.TB, user, text string) string {
 	return r.Content
 }
 
+// WaitNotice polls the outbox's notices of kind ("" for every kind) until
+// one satisfies ok and returns it; past within it lists them and fails.
+func (h *harness) WaitNotice(tb testing.TB, kind string, within time.Duration, ok func(*unionbot.Notice) bool) *unionbot.Notice {
+	tb.Helper()
+	for deadline := time.Now().Add(within); ; time.Sleep(20 * time.Millisecond) {
+		ns, err := h.DB.ListNotices(context.Background(), kind, 1000)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, n := range ns {
+			if ok(n) {
+				return n
+			}
+		}
+		if time.Now().After(deadline) {
+			for _, n := range ns {
+				tb.Logf("notice %+v", *n)
+			}
+			tb.Fatalf("no %q notice as wanted after %v", kind, within)
+		}
+	}
+}
+
 // Drain waits for the bot's background work (late replies, address-book
 // lookups) and delivers every notice that is due, so a test can then say
 // "nothing more arrives" without sleeping.
