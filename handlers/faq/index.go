@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -65,12 +66,25 @@ const maxPooledTerms = 128
 
 // docSums is one entry's sums for a question: its BM25 score, the
 // question's information it holds (for Coverage), the question's words it
-// holds, and whether any term has reached it.
+// holds, and whether any term has reached it. The sums are in fixed point
+// (fixedOne): the question's terms come out of their map in a different
+// order each time, and floating-point sums made in that order differed in
+// their last bits from one asking to the next, enough to swap two entries
+// that tie; integer sums are the same in any order.
 type docSums struct {
-	score, got float64
+	score, got int64
 	words      int32
 	seen       bool
 }
+
+// fixedOne is 1 in docSums' fixed point: 2^-40 is far below any difference
+// between two scores that means something, and a question's sums stay far
+// below 2^23.
+const fixedOne = 1 << 40
+
+// fixed is x in fixed point (truncated: the sums need to be the same each
+// time, not rounded).
+func fixed(x float64) int64 { return int64(x * fixedOne) }
 
 func (ix *Index) getAccum() *accum {
 	if a, ok := ix.accums.Get().(*accum); ok {
@@ -173,10 +187,13 @@ func NewIndex(seg *Segmenter, entries []*Entry) *Index {
 			add(k, 2, true, false)
 		}
 		add(e.Answer, answerWeight, false, false)
+		// In the terms' order, so that the entry's length, and every
+		// score through it, is the same to the last bit in every index
+		// built from these entries (another process's, or after a reload).
 		l := 0.0
-		for t, f := range doc {
-			postings[t] = append(postings[t], raw{doc: id, freq: float32(f), asked: asked[t]})
-			l += f
+		for _, t := range slices.Sorted(maps.Keys(doc)) {
+			postings[t] = append(postings[t], raw{doc: id, freq: float32(doc[t]), asked: asked[t]})
+			l += doc[t]
 		}
 		ix.entries = append(ix.entries, e)
 		ix.starter = append(ix.starter, e.Source == SourceStarter)
@@ -245,7 +262,7 @@ func (ix *Index) searchOwn(nq normalQuestion, n int) (all, own []Hit) {
 		return nil, nil
 	}
 	docs := acc.docs
-	qInfo := 0.0
+	var qInfo int64 // fixed point, as docSums
 	var wordsArr [16]string
 	qWords := wordsArr[:0] // the question's words, for its word key
 	for t, w := range q {
@@ -257,27 +274,31 @@ func (ix *Index) searchOwn(nq normalQuestion, n int) (all, own []Hit) {
 			// A term no entry knows is information the base lacks, but a
 			// long question carries many (听说, 具体, 准备) that say nothing
 			// about the matter asked: each counts unknownShare.
-			qInfo += ix.maxIDF * unknownShare * w
+			qInfo += fixed(ix.maxIDF * unknownShare * w)
 			continue
 		}
-		qInfo += it.idf * w
+		qInfo += fixed(it.idf * w)
 		isWord := !strings.HasPrefix(t, "#") && (!strings.HasPrefix(t, "@") || w >= 1)
 		var word int32
 		if isWord {
 			word = 1
 		}
-		wi := w * it.idf // the term's weight in the question, once for its postings
+		// The term's weight in the question, once for its postings, and
+		// what it adds to the information of an entry that holds it.
+		wi := w * it.idf
+		wiFixed := wi * fixedOne
+		gotAsked, gotAnswer := fixed(wi), fixed(wi*answerCoverage)
 		for _, p := range it.postings {
 			ds := &docs[p.doc]
 			if !ds.seen {
 				ds.seen = true
 				acc.touched = append(acc.touched, p.doc)
 			}
-			ds.score += wi * p.tf
+			ds.score += int64(wiFixed * p.tf)
 			if p.asked {
-				ds.got += wi
+				ds.got += gotAsked
 			} else {
-				ds.got += wi * answerCoverage
+				ds.got += gotAnswer
 			}
 			ds.words += word
 		}
@@ -296,7 +317,7 @@ func (ix *Index) searchOwn(nq normalQuestion, n int) (all, own []Hit) {
 		if ds.score <= 0 {
 			continue
 		}
-		h := Hit{Score: ds.score, Coverage: ds.got / qInfo}
+		h := Hit{Score: float64(ds.score) / fixedOne, Coverage: float64(ds.got) / float64(qInfo)}
 		h.key = h.rank()
 		// Most entries a question touches rank below the n kept: they are
 		// turned away on their rank, before their entry is read (a cache
