@@ -70,6 +70,21 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request, path string) {
 			return
 		}
 	}
+	if path == "/cgi-bin/webhook/send" {
+		// The group robot refuses an over-long message whole (it does not
+		// cut, as message/send does) and more than RobotPerMinute a minute.
+		if limit := robotMaxBytes[req.MsgType]; limit > 0 && len(m.Content) > limit {
+			writeErrMsg(w, CodeInvalidParam, fmt.Sprintf("%s.content exceed max length %d. invalid Request Parameter", req.MsgType, limit))
+			return
+		}
+		s.mu.Lock()
+		ok := s.allowRobot(m.At)
+		s.mu.Unlock()
+		if !ok {
+			writeErr(w, 45009)
+			return
+		}
+	}
 	if req.MsgType == "text" && len(m.Content) > 2048 {
 		m.Content = m.Content[:2048] // WeCom cuts; tests can see it happened
 	}
@@ -147,4 +162,29 @@ func (s *Server) Duplicates() []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Sent(nil), s.duplicates...)
+}
+
+// The group robot's documented limits (webhook/send): text up to 2,048
+// bytes, markdown up to 4,096, and 20 messages a minute per robot. Past
+// the length it answers 40058 ("markdown.content exceed max length 4096"),
+// past the rate 45009.
+const RobotPerMinute = 20
+
+var robotMaxBytes = map[string]int{"text": 2048, "markdown": 4096}
+
+// allowRobot counts a robot message at now against RobotPerMinute over
+// the last minute; s.mu must be held.
+func (s *Server) allowRobot(now time.Time) bool {
+	kept := s.robotSends[:0]
+	for _, t := range s.robotSends {
+		if now.Sub(t) < time.Minute {
+			kept = append(kept, t)
+		}
+	}
+	s.robotSends = kept
+	if len(kept) >= RobotPerMinute {
+		return false
+	}
+	s.robotSends = append(s.robotSends, now)
+	return true
 }

@@ -84,6 +84,7 @@ type Server struct {
 	dupUntil   map[string]time.Time // message/send request JSON -> end of its duplicate check
 	dupPruneAt int                  // size of dupUntil at which its expired requests are dropped
 	duplicates []Sent               // sends the duplicate check kept back
+	robotSends []time.Time          // the group robot's messages of the last minute
 
 	// The Official Account's side (cgi-bin/token, message/custom/send).
 	appID, appSecret string
