@@ -28,6 +28,7 @@ import (
 //     as it takes: nothing is dropped.
 
 const (
+	robotOrderKey  = "@robot"
 	outboxLease    = "outbox"
 	outboxLeaseTTL = 30 * time.Second // renewed every 10 s of a pass; a send takes at most the HTTP timeout
 	pendingWindow  = 500              // notices looked at in one pass
@@ -156,8 +157,12 @@ func (w *OutboxWorker) release(ctx context.Context) {
 }
 
 // orderKeys are what a notice keeps order with: each member it still has
-// to reach, or "@all" for a send to everyone.
+// to reach, "@all" for a send to everyone, or "@robot" for the group
+// robot's messages (a long month's pages arrive in order).
 func orderKeys(n *unionbot.Notice) []string {
+	if n.Channel == unionbot.ChannelRobot {
+		return []string{robotOrderKey}
+	}
 	if broadcast(n) {
 		return []string{broadcastStamp}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"unionbot"
 	"unionbot/bot/wecom/fakewecom"
 	"unionbot/handlers/announce"
 	"unionbot/storage"
@@ -267,4 +269,76 @@ func TestCalendarChatAndAPI(t *testing.T) {
 		t.Fatalf("broadcast to department 2 = %+v", got)
 	}
 	mustAPI(t, h, "POST", "/api/broadcasts", `{"text":"x","audience":"everyone"}`, 400)
+}
+
+// TestMonthlyPushLongMonthToRobot: a month longer than the group robot
+// takes in one message (4,096 bytes of markdown; WeCom refuses a longer one
+// whole with 40058, and the fake does too) reaches the group as pages,
+// each within the limit and marked （第 i/n 页）, together holding every
+// item, each page once and in order, though the first is refused once for
+// the robot's rate (45009) and retried.
+func TestMonthlyPushLongMonthToRobot(t *testing.T) {
+	h := MustRunMain(t, "sqlite", map[string]string{"test.clock": "2026-12-03T10:00:00+08:00"})
+	var plan strings.Builder
+	plan.WriteString("十二月份：\n")
+	var items []string
+	for i := 1; i <= 60; i++ {
+		item := fmt.Sprintf("第%d项：组织教职工参加区教育工会举办的冬季趣味运动会第%d场", i, i)
+		items = append(items, item)
+		fmt.Fprintf(&plan, "%d、%s\n", i, item)
+	}
+	mustAPI(t, h, "POST", "/api/plans/import?year=2026", plan.String(), 201)
+	h.Fake.FailNext("/cgi-bin/webhook/send", 45009, 1)
+	mustAPI(t, h, "POST", "/api/announcements/send?month=2026-12", "", 201)
+	robot := func(s fakewecom.Sent) bool { return s.Path == "/cgi-bin/webhook/send" }
+	pending := func() int {
+		ns, err := h.DB.ListNotices(context.Background(), "announce", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, x := range ns {
+			if x.Channel == "robot" && x.Status == unionbot.NoticePending {
+				n++
+			}
+		}
+		return n
+	}
+	for i := 0; pending() > 0; i++ {
+		if i == 20 {
+			t.Fatalf("%d robot pages still pending after a minute", pending())
+		}
+		h.Advance(t, 3*time.Second) // past the retry's backoff
+		h.Drain(t)
+	}
+	time.Sleep(300 * time.Millisecond) // room for a page to come twice
+	var pages []string
+	for _, s := range h.Fake.Sent() {
+		if robot(s) {
+			pages = append(pages, s.Content)
+		}
+	}
+	if len(pages) < 2 {
+		t.Fatalf("robot got %d messages, want the month in pages", len(pages))
+	}
+	all := strings.Join(pages, "\n")
+	for i, p := range pages {
+		if len(p) > 4096 || !strings.Contains(p, fmt.Sprintf("（第 %d/%d 页）", i+1, len(pages))) {
+			t.Fatalf("page %d: %d bytes, %q…; want at most 4,096, marked %d/%d", i+1, len(p), p[:min(len(p), 60)], i+1, len(pages))
+		}
+	}
+	for _, item := range items {
+		if strings.Count(all, item) != 1 {
+			t.Fatalf("%q is in %d pages, want one", item, strings.Count(all, item))
+		}
+	}
+	ns, err := h.DB.ListNotices(context.Background(), "announce", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns {
+		if n.Channel == "robot" && n.Status != unionbot.NoticeSent {
+			t.Fatalf("robot notice %d: %s (%d %s)", n.ID, n.Status, n.LastCode, n.LastErr)
+		}
+	}
 }

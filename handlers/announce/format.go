@@ -24,6 +24,12 @@ const (
 // mark included: under WeCom's 2,048 bytes for a text message.
 const MaxPageBytes = 2000
 
+// MaxRobotPageBytes is the most one group-robot message holds: WeCom's
+// webhook takes markdown up to 4,096 bytes and refuses a longer one whole
+// (40058, "markdown.content exceed max length 4096"), so a long month
+// goes to the group as pages.
+const MaxRobotPageBytes = 4096
+
 // maxButtons is how many buttons one WeCom button card holds.
 const maxButtons = 6
 

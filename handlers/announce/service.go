@@ -199,8 +199,10 @@ func (s *Service) notices(ctx context.Context, ym YM, a *Announcement) ([]*union
 	}
 	out := s.appNotices(app, a.Title, a.Text, a.Open)
 	if s.Robot {
-		out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
-			Text: a.Markdown, Kind: "announce", Ref: ym.Ref()})
+		for _, page := range Pages(a.Markdown, MaxRobotPageBytes) {
+			out = append(out, &unionbot.Notice{Channel: "robot", Format: unionbot.FormatMarkdown, Title: a.Title,
+				Text: page, Kind: "announce", Ref: ym.Ref()})
+		}
 	}
 	if s.WeChat && s.Members != nil {
 		var followers []string
