@@ -2,11 +2,8 @@ package faq_test
 
 import (
 	"math"
-	"os"
 	"slices"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // TestAskIsRepeatable asks every tuning question many times and wants the
@@ -16,14 +13,7 @@ import (
 // could swap places between one asking and the next.
 func TestAskIsRepeatable(t *testing.T) {
 	e := MustSchoolEngine(t, "testdata/tuning_faq.yaml")
-	data, err := os.ReadFile("testdata/tuning_questions.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []schoolCase
-	if err := yaml.Unmarshal(data, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := mustSchoolCases(t, "testdata/tuning_questions.yaml")
 	if len(cases) < 40 {
 		t.Fatalf("only %d tuning questions", len(cases))
 	}

@@ -59,6 +59,20 @@ func MustSchoolEngine(tb testing.TB, faqPath string) *faq.Engine {
 	return e
 }
 
+// mustSchoolCases reads a school's questions file.
+func mustSchoolCases(tb testing.TB, questionsPath string) []schoolCase {
+	tb.Helper()
+	data, err := os.ReadFile(questionsPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var cases []schoolCase
+	if err := yaml.Unmarshal(data, &cases); err != nil {
+		tb.Fatal(err)
+	}
+	return cases
+}
+
 // NeverTuned reports whether a question file is a set the matcher is never
 // tuned on: by name, heldoutN_* (heldout_*, 明德, has been read): tests
 // print its summary, not its questions. A new sealed set needs only the
@@ -73,14 +87,7 @@ var sealedSet = regexp.MustCompile(`heldout[0-9]+_`)
 // to a question the school's Q&A has no entry for).
 func ScoreSchool(t *testing.T, faqPath, questionsPath string) SchoolScore {
 	t.Helper()
-	data, err := os.ReadFile(questionsPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []schoolCase
-	if err := yaml.Unmarshal(data, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := mustSchoolCases(t, questionsPath)
 	e := MustSchoolEngine(t, faqPath)
 	logf := t.Logf
 	if NeverTuned(questionsPath) { // its summary only: nobody tuning reads its misses

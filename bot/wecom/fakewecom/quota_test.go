@@ -77,13 +77,23 @@ func startFake(t *testing.T, now *time.Time) (*Server, func(body string) int) {
 	res.Body.Close()
 	return s, func(body string) int {
 		t.Helper()
-		res, err := http.Post(base+"/cgi-bin/message/send?access_token="+tok.AccessToken, "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out struct{ ErrCode int }
-		json.NewDecoder(res.Body).Decode(&out)
-		return out.ErrCode
+		code, _ := postAPI(t, base+"/cgi-bin/message/send?access_token="+tok.AccessToken, body)
+		return code
 	}
+}
+
+// postAPI posts a JSON body to the fake and returns its errcode and errmsg.
+func postAPI(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		ErrCode int    `json:"errcode"`
+		ErrMsg  string `json:"errmsg"`
+	}
+	json.NewDecoder(res.Body).Decode(&out)
+	return out.ErrCode, out.ErrMsg
 }

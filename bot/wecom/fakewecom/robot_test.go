@@ -2,7 +2,6 @@ package fakewecom
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -14,25 +13,12 @@ import (
 // minute, the 21st refused with 45009 until the minute has passed.
 func TestFakeRobotLimits(t *testing.T) {
 	now := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC)
-	s := New("corp", "secret")
-	s.Now = func() time.Time { return now }
+	s, _ := startFake(t, &now)
 	s.RobotKey = "k"
-	base := s.Start()
-	t.Cleanup(s.Close)
 	post := func(msgType, content string) (int, string) {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"msgtype": msgType, msgType: map[string]string{"content": content}})
-		res, err := http.Post(base+"/cgi-bin/webhook/send?key=k", "application/json", strings.NewReader(string(body)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var st struct {
-			ErrCode int    `json:"errcode"`
-			ErrMsg  string `json:"errmsg"`
-		}
-		json.NewDecoder(res.Body).Decode(&st)
-		return st.ErrCode, st.ErrMsg
+		return postAPI(t, s.URL()+"/cgi-bin/webhook/send?key=k", string(body))
 	}
 	han := strings.Repeat("会", 1365) // 4,095 bytes
 	for _, c := range []struct {
