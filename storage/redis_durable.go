@@ -46,19 +46,27 @@ var errNotReplicated = errors.New("no replica acknowledged the write: the primar
 // not consensus: with two replicas, one may acknowledge a write the other,
 // promoted, lacks. README's Redis section says so.
 func (r *Redis) durable(ctx context.Context, cmds func(redis.Pipeliner)) error {
+	_, err := r.durableCmds(ctx, cmds)
+	return err
+}
+
+// durableCmds is durable, also returning the pipeline's commands as sent
+// the last time (with Sentinel, WAIT and CLIENT INFO after cmds' own), so
+// that callers sharing it can read their own commands' errors.
+func (r *Redis) durableCmds(ctx context.Context, cmds func(redis.Pipeliner)) ([]redis.Cmder, error) {
 	if r.mode != config.RedisSentinel {
-		_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error { cmds(p); return nil })
-		return pipelineErr(err)
+		sent, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error { cmds(p); return nil })
+		return sent, cmdsErr(sent, err)
 	}
 	deadline := time.Now().Add(failoverRide)
 	for wait := 50 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		err := r.replicated(ctx, cmds)
+		sent, err := r.replicated(ctx, cmds)
 		if !errors.Is(err, errNotReplicated) || time.Now().After(deadline) {
-			return err
+			return sent, err
 		}
 		select {
 		case <-ctx.Done():
-			return err
+			return sent, err
 		case <-time.After(wait):
 		}
 	}
@@ -66,36 +74,46 @@ func (r *Redis) durable(ctx context.Context, cmds func(redis.Pipeliner)) error {
 
 // replicated runs cmds once, then WAIT, and says whether the write is
 // safe (see durable).
-func (r *Redis) replicated(ctx context.Context, cmds func(redis.Pipeliner)) error {
+func (r *Redis) replicated(ctx context.Context, cmds func(redis.Pipeliner)) ([]redis.Cmder, error) {
 	timeout := coldWait
 	if time.Since(time.Unix(0, r.lastAck.Load())) < replicaGrace {
 		timeout = replicaWait
 	}
 	var acks, info *redis.Cmd
-	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+	sent, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		cmds(p)
 		acks = p.Do(ctx, "WAIT", 1, timeout.Milliseconds())
 		info = p.Do(ctx, "CLIENT", "INFO")
 		return nil
 	})
-	if err = pipelineErr(err); err != nil {
-		return err
+	// A command that the server refused (a reply error) has not stopped
+	// the others, nor WAIT: whether their writes are safe is still read.
+	if err = cmdsErr(sent, err); err != nil && !isReplyErr(err) {
+		return sent, err
 	}
 	server := localAddr(info.Val())
 	now := time.Now()
 	if n, _ := acks.Int64(); n >= 1 {
 		r.acked.Store(server, now)
 		r.lastAck.Store(now.UnixNano())
-		return nil
+		return sent, err
 	}
 	if last, ok := r.acked.Load(server); ok && now.Sub(last.(time.Time)) < replicaGrace {
-		return errNotReplicated
+		return sent, errNotReplicated
 	}
 	// A primary without a replica (a promoted one, before the old primary
 	// has rejoined under it): wait briefly from now on, until a replica
 	// acknowledges again.
 	r.lastAck.Store(0)
-	return nil
+	return sent, err
+}
+
+// isReplyErr reports whether err is the server's answer to one command
+// (WRONGTYPE, a script's error …), which fails that command only, not the
+// connection or the pipeline.
+func isReplyErr(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re)
 }
 
 // localAddr is the laddr= field of CLIENT INFO: the server's own address
@@ -108,6 +126,22 @@ func localAddr(v any) string {
 		}
 	}
 	return s
+}
+
+// cmdsErr is the error of a pipeline whose commands are sent and whose
+// Exec returned err: a failed connection as it is, else the first error
+// of a command, less redis.Nil (go-redis returns the first command's
+// error, which may be a GET's redis.Nil before a refused command).
+func cmdsErr(sent []redis.Cmder, err error) error {
+	if err == nil || !isReplyErr(err) {
+		return err
+	}
+	for _, c := range sent {
+		if e := pipelineErr(c.Err()); e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // pipelineErr is a pipeline's error, less redis.Nil: a command that found

@@ -92,7 +92,7 @@ func (r *Redis) Admit(ctx context.Context, a bot.Admission) (bot.Admitted, error
 	var locked func() (bool, *bot.Session, error)
 	var allowed func() (bool, error)
 	scripted := false
-	err := r.admits.send(r, ctx, func(p redis.Pipeliner) {
+	err := r.pipes.send(r, ctx, func(p redis.Pipeliner) {
 		scripted = r.scriptedSetOnce.Load()
 		sighted = r.setOnceIn(ctx, p, r.key("replay:", a.ReplayKey), sighting, a.ReplayTTL)
 		claimed = r.setOnceIn(ctx, p, r.key("dedup:", a.ClaimKey), claim, a.ClaimTTL)
@@ -182,14 +182,29 @@ func (g *pipeGroups) drain(r *Redis, group []*pipeJob) {
 }
 
 // sendGroup sends a group's commands in one pipeline and tells each caller
-// its error.
+// its error: a failed connection (or an unreplicated write) is everyone's,
+// but a command the server refused is only its caller's, so one teacher's
+// bad key does not fail the messages that happened to share its pipeline.
 func (g *pipeGroups) sendGroup(r *Redis, ctx context.Context, group []*pipeJob) {
-	err := r.durable(ctx, func(p redis.Pipeliner) {
-		for _, job := range group {
+	ends := make([]int, len(group)) // group[i]'s commands are sent[ends[i-1]:ends[i]]
+	sent, err := r.durableCmds(ctx, func(p redis.Pipeliner) {
+		for i, job := range group {
 			job.queue(p)
+			ends[i] = p.Len()
 		}
 	})
-	for _, job := range group {
-		job.done <- err
+	start := 0
+	for i, job := range group {
+		job.done <- ownErr(err, sent, start, ends[i])
+		start = ends[i]
 	}
+}
+
+// ownErr is the error of one caller's commands, sent[from:to], in a
+// pipeline whose error was err.
+func ownErr(err error, sent []redis.Cmder, from, to int) error {
+	if err != nil && !isReplyErr(err) || to > len(sent) {
+		return err
+	}
+	return cmdsErr(sent[from:to], err)
 }

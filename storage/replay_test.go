@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"unionbot/bot"
 	"unionbot/storage"
 	"unionbot/storage/storagetest"
@@ -225,6 +227,116 @@ func TestRedisAdmitGroups(t *testing.T) {
 	}
 	if trips := r.RoundTrips() - before; trips >= int64(len(admissions)) {
 		t.Errorf("%d admissions took %d round trips: none shared a pipeline", len(admissions), trips)
+	}
+}
+
+// TestRedisGroupErrorsStayOwn: messages share pipelines, admissions and
+// outcomes alike, and a command Redis refuses fails its own message only.
+// Some teachers' session keys and some locks hold lists (WRONGTYPE for
+// GET, and for the release script): their admissions and outcomes fail,
+// and every other one sent at the same time goes through. Before, the
+// pipeline's first refusal was every sharer's error.
+func TestRedisGroupErrorsStayOwn(t *testing.T) {
+	r := storagetest.MustOpenRedis(t)
+	ctx := context.Background()
+	opt, err := redis.ParseURL(storagetest.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := redis.NewClient(opt)
+	defer raw.Close()
+	const good, bad = 40, 8
+	for i := 0; i < bad; i++ {
+		for _, k := range []string{fmt.Sprintf("session:bad%d", i), fmt.Sprintf("lock:user:badlock%d", i)} {
+			if err := raw.RPush(ctx, r.Prefix+k, "not a string").Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	admission := func(user string) bot.Admission {
+		return bot.Admission{ReplayKey: "wecom:" + user + ":s", Now: time.Now(), ReplayTTL: time.Minute,
+			ClaimKey: "wecom:msg:" + user, ClaimTTL: time.Hour, LockKey: "user:" + user, LockTTL: time.Minute, UserID: user}
+	}
+	// The good teachers' locks, taken one by one, to be released below
+	// beside the bad ones' admissions.
+	held := map[string]bot.HeldLock{}
+	for i := 0; i < good; i++ {
+		u := fmt.Sprintf("held%d", i)
+		got, err := r.Admit(ctx, admission(u))
+		if err != nil || !got.Locked {
+			t.Fatalf("admit %s: %+v, %v", u, got, err)
+		}
+		held[u] = got.Held
+	}
+	type result struct {
+		what string
+		err  error
+	}
+	var jobs []func() result
+	for i := 0; i < good; i++ {
+		u := fmt.Sprintf("good%d", i)
+		jobs = append(jobs, func() result {
+			got, err := r.Admit(ctx, admission(u))
+			if err == nil && (!got.Locked || !got.First || !got.Fresh) {
+				err = fmt.Errorf("admitted %+v, want fresh, first and locked", got)
+			}
+			return result{"admit " + u, err}
+		})
+		h := fmt.Sprintf("held%d", i)
+		jobs = append(jobs, func() result {
+			return result{"outcome " + h, r.SetOutcomeRelease(ctx, "wecom:msg:"+h, "答复", time.Hour, held[h], nil)}
+		})
+	}
+	for i := 0; i < bad; i++ {
+		u := fmt.Sprintf("bad%d", i)
+		jobs = append(jobs, func() result { _, err := r.Admit(ctx, admission(u)); return result{"admit " + u, err} })
+		lock := bot.HeldLock{Key: r.Prefix + fmt.Sprintf("lock:user:badlock%d", i), Token: "t"}
+		jobs = append(jobs, func() result {
+			return result{"outcome badlock", r.SetOutcomeRelease(ctx, "wecom:msg:badlock"+u, "答复", time.Hour, lock, nil)}
+		})
+	}
+	before := r.RoundTrips()
+	results := make(chan result, len(jobs))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results <- job()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(results)
+	failed := 0
+	for res := range results {
+		isBad := strings.Contains(res.what, "bad")
+		switch {
+		case isBad && (res.err == nil || !strings.Contains(res.err.Error(), "WRONGTYPE")):
+			t.Errorf("%s: %v, want its own WRONGTYPE", res.what, res.err)
+		case !isBad && res.err != nil:
+			t.Errorf("%s: %v, want it through (a refusal of another message's command)", res.what, res.err)
+		}
+		if res.err != nil {
+			failed++
+		}
+	}
+	if failed != 2*bad {
+		t.Errorf("%d of %d failed, want the %d with a bad key", failed, len(jobs), 2*bad)
+	}
+	if trips := r.RoundTrips() - before; trips >= int64(len(jobs))/2 {
+		t.Errorf("%d messages took %d round trips: too few shared a pipeline for the test to mean anything", len(jobs), trips)
+	}
+	// The released locks are free again: the next message of each takes it.
+	for i := 0; i < good; i++ {
+		u := fmt.Sprintf("held%d", i)
+		release, ok, err := r.TryLock(ctx, "user:"+u, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("lock of %s after its outcome: %v, %v; want free", u, ok, err)
+		}
+		release()
 	}
 }
 
