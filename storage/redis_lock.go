@@ -109,6 +109,7 @@ func (r *Redis) TryLockSession(ctx context.Context, key string, ttl time.Duratio
 		return r.TryLockSession(ctx, key, ttl, userID)
 	}
 	if err != nil {
+		r.ReleaseLock(ctx, held) // it may have been taken before the error
 		return held, false, nil, fmt.Errorf("lock %s: %w", key, err)
 	}
 	return held, ok, s, nil

@@ -338,6 +338,16 @@ func TestRedisGroupErrorsStayOwn(t *testing.T) {
 		}
 		release()
 	}
+	// Alone, too: a lock taken beside a session read that Redis refused
+	// is given back.
+	if _, ok, _, err := r.TryLockSession(ctx, "user:bad0", time.Minute, "bad0"); err == nil || ok {
+		t.Fatalf("lock with a refused session read: %v, %v; want the refusal", ok, err)
+	}
+	release, ok, err := r.TryLock(ctx, "user:bad0", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("lock of bad0 after a refused session read: %v, %v; want free", ok, err)
+	}
+	release()
 }
 
 // TestReplayCache: with the sightings in memory (SQLite, one process), a
