@@ -47,8 +47,8 @@ type Redis struct {
 	// (Admit) and the outcomes (SetOutcomeRelease) that arrive while one
 	// pipeline is out go together in the next. One queue for both, not
 	// one each: under load that is about a third fewer pipelines (Redis's
-	// total_reads_processed, 帮助 at 32 in flight: 0.27–0.49 a message
-	// with two queues, 0.16–0.24 with one), so fewer writes, reads and
+	// total_reads_processed, 帮助 at 32 in flight: 0.25–0.49 a message
+	// with two queues, 0.15–0.24 with one), so fewer writes, reads and
 	// wake-ups on the bot's CPU and on Redis's; an outcome may wait one
 	// pipeline longer, far inside the passive-reply window.
 	pipes pipeGroups
