@@ -195,16 +195,7 @@ func (g *pipeGroups) sendGroup(r *Redis, ctx context.Context, group []*pipeJob) 
 	})
 	start := 0
 	for i, job := range group {
-		job.done <- ownErr(err, sent, start, ends[i])
+		job.done <- cmdsErr(sent[start:ends[i]], err) // a failed connection is everyone's
 		start = ends[i]
 	}
-}
-
-// ownErr is the error of one caller's commands, sent[from:to], in a
-// pipeline whose error was err.
-func ownErr(err error, sent []redis.Cmder, from, to int) error {
-	if err != nil && !isReplyErr(err) || to > len(sent) {
-		return err
-	}
-	return cmdsErr(sent[from:to], err)
 }

@@ -186,19 +186,10 @@ func TestRedisAdmitGroups(t *testing.T) {
 	}
 	before := r.RoundTrips()
 	results := make(chan result, len(admissions))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i, a := range admissions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			got, err := r.Admit(ctx, a)
-			results <- result{i, got, err}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	atOnce(len(admissions), func(i int) {
+		got, err := r.Admit(ctx, admissions[i])
+		results <- result{i, got, err}
+	})
 	close(results)
 	first := map[string]int{}
 	fresh, locked := 0, 0
@@ -297,18 +288,7 @@ func TestRedisGroupErrorsStayOwn(t *testing.T) {
 	}
 	before := r.RoundTrips()
 	results := make(chan result, len(jobs))
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, job := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			results <- job()
-		}()
-	}
-	close(start)
-	wg.Wait()
+	atOnce(len(jobs), func(i int) { results <- jobs[i]() })
 	close(results)
 	failed := 0
 	for res := range results {
@@ -348,6 +328,23 @@ func TestRedisGroupErrorsStayOwn(t *testing.T) {
 		t.Fatalf("lock of bad0 after a refused session read: %v, %v; want free", ok, err)
 	}
 	release()
+}
+
+// atOnce runs f(0) … f(n-1) each on its own goroutine, all let go at the
+// same moment (so that they share pipelines), and waits for them.
+func atOnce(n int, f func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
 }
 
 // TestReplayCache: with the sightings in memory (SQLite, one process), a
